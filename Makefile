@@ -1,0 +1,117 @@
+# mpmon: one GNU Makefile. Honours CC CFLAGS CPPFLAGS LDFLAGS PREFIX DESTDIR V=1.
+# Each external library's compile flags reach only the folder that owns it.
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+B          ?= build
+
+WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wvla -fno-common
+ifneq ($(CI),)
+WARNINGS += -Werror
+endif
+
+pc = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null)
+XML_CFLAGS  := $(call pc,--cflags,libxml-2.0)
+XML_LIBS    := $(call pc,--libs,libxml-2.0)
+PCRE_CFLAGS := $(call pc,--cflags,libpcre2-8)
+PCRE_LIBS   := $(call pc,--libs,libpcre2-8)
+
+BASE_CFLAGS = -std=gnu11 $(WARNINGS) -I. -MMD -MP $(CPPFLAGS) $(CFLAGS)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC      := $(wildcard lib/*.c)
+MPXML_SRC    := $(wildcard mp-xml/*.c)
+RULES_SRC    := $(wildcard rules/*.c)
+MONITORS_SRC := $(wildcard monitors/*.c)
+CORE_SRC     := $(LIB_SRC) $(MPXML_SRC) $(RULES_SRC) $(MONITORS_SRC)
+CORE_OBJ     := $(CORE_SRC:%.c=$(B)/%.o)
+CORE_LIB     := $(B)/libmpmon.a
+CORE_LIBS    := $(XML_LIBS) $(PCRE_LIBS) -lm
+
+CLI_PROGS    := mpmon
+UNIT_SRC     := $(wildcard tests/unit/test_*.c)
+UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TAP_OBJ      := $(B)/tests/unit/tap.o
+
+PROGS := $(CLI_PROGS:%=$(B)/bin/%)
+
+.PHONY: all deps check check-asan test demo clean install format
+.DEFAULT_GOAL := all
+
+all: $(PROGS)
+
+$(B)/mp-xml/%.o: mp-xml/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(XML_CFLAGS) -c -o $@ $<
+
+$(B)/rules/%.o: rules/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(PCRE_CFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/bin/mpmon: $(B)/cli/mpmon.o $(CORE_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TAP_OBJ) $(CORE_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+# Tests read the corpus from the shared folder beside the checkout.
+MP_CORPUS ?= $(abspath ../shared/mp-corpus)
+TEST_ENV = MPMON_BIN=$(abspath $(B)/bin) MP_CORPUS=$(MP_CORPUS) \
+	MPMON_BUILD=$(abspath $(B))
+
+test: $(PROGS) $(UNIT_BIN)
+	$(TEST_ENV) prove --exec '' $(if $(V),-v) $(UNIT_BIN) $(sort $(wildcard tests/*.t))
+
+check: deps
+	$(MAKE) test
+
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+
+check-asan: deps
+	$(MAKE) B=build-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test
+
+deps:
+	@sh build-aux/deps.sh
+
+demo: deps
+	$(MAKE) all
+	@sh build-aux/demo.sh $(B)/bin
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mpmon/packs
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 mp-xml/packs/*.xml $(DESTDIR)$(PREFIX)/share/mpmon/packs/
+
+format:
+	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the Debian packages mpmon builds and tests with. Quiet when all are
+# present, so `make check` can always depend on it.
+set -e
+
+PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "mpmon: missing Debian packages:$missing" >&2
+	echo "mpmon: run 'make deps' as root, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "mpmon: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,111 @@
+/*
+ * Diagnostic list: a growable array of formatted messages with counters.
+ */
+#include "lib/diag.h"
+
+#include "lib/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void diag_init(struct diag *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->max = 10000;
+}
+
+void diag_release(struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].message);
+	}
+	free(d->v);
+	diag_init(d);
+}
+
+void diag_vadd(struct diag *d, enum diag_severity sev, const char *file, long line,
+	       const char *fmt, va_list ap)
+{
+	struct diag_entry *e;
+	struct buf msg;
+
+	if (sev == DIAG_ERROR)
+		d->errors++;
+	else if (sev == DIAG_WARNING)
+		d->warnings++;
+	if (d->n >= d->max)
+		goto drop;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct diag_entry *v = realloc(d->v, cap * sizeof(*v));
+
+		if (!v)
+			goto drop;
+		d->v = v;
+		d->cap = cap;
+	}
+	buf_init(&msg);
+	if (buf_vprintf(&msg, fmt, ap) < 0)
+		goto drop;
+	e = &d->v[d->n];
+	e->severity = sev;
+	e->line = line;
+	e->file = file ? strdup(file) : NULL;
+	e->message = buf_detach(&msg);
+	if ((file && !e->file) || !e->message) {
+		free(e->file);
+		free(e->message);
+		goto drop;
+	}
+	d->n++;
+	return;
+drop:
+	d->dropped++;
+}
+
+void diag_add(struct diag *d, enum diag_severity sev, const char *file, long line,
+	      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, sev, file, line, fmt, ap);
+	va_end(ap);
+}
+
+void diag_error(struct diag *d, const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, DIAG_ERROR, file, line, fmt, ap);
+	va_end(ap);
+}
+
+void diag_warn(struct diag *d, const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, DIAG_WARNING, file, line, fmt, ap);
+	va_end(ap);
+}
+
+const char *diag_format(const struct diag_entry *e, struct buf *out)
+{
+	static const char *const label[] = { "", "warning: ", "note: " };
+	int r = 0;
+
+	buf_reset(out);
+	if (e->file && e->line > 0)
+		r = buf_printf(out, "%s:%ld: ", e->file, e->line);
+	else if (e->file)
+		r = buf_printf(out, "%s: ", e->file);
+	if (r == 0)
+		r = buf_printf(out, "%s%s", label[e->severity], e->message);
+	return r == 0 ? out->data : NULL;
+}

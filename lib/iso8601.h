@@ -1,0 +1,26 @@
+/*
+ * Event time. mpmon keeps time as microseconds since the Unix epoch, UTC (the
+ * journal's unit); TimeGenerated and the replay output use ISO 8601 text.
+ */
+#ifndef MPMON_LIB_ISO8601_H
+#define MPMON_LIB_ISO8601_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ISO8601_LEN 32	/* room for "YYYY-MM-DDTHH:MM:SS.ffffffZ" and a NUL */
+
+/*
+ * Parse "YYYY-MM-DD[Thh:mm[:ss[.f...]]][Z|±hh[:]mm]" (a space may stand for T; no
+ * zone means UTC). Return true and set *us, or false when s is not such a time.
+ */
+bool iso8601_parse(const char *s, size_t n, int64_t *us);
+
+/*
+ * Write us as "YYYY-MM-DDThh:mm:ssZ", with ".ffffff" only when there is a
+ * fraction. Returns out.
+ */
+char *iso8601_format(int64_t us, char out[ISO8601_LEN]);
+
+#endif

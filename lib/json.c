@@ -1,0 +1,151 @@
+/*
+ * JSON writer. Invalid UTF-8 is replaced rather than passed on, because a log line
+ * may hold any bytes and consumers of JSON lines reject invalid text.
+ */
+#include "lib/json.h"
+
+#include "lib/buf.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	size_t len, i;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+int json_string(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, k;
+	char esc[8];
+
+	if (buf_putc(b, '"') < 0)
+		return -ENOMEM;
+	while (s && i < n) {
+		unsigned c = p[i];
+		const char *rep = NULL;
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			continue;
+		}
+		k = c >= 0x80 ? utf8_len(p + i, n - i) : 0;
+		if (k) {
+			i += k;
+			continue;
+		}
+		if (buf_append(b, s + run, i - run) < 0)
+			return -ENOMEM;
+		switch (c) {
+		case '"': rep = "\\\""; break;
+		case '\\': rep = "\\\\"; break;
+		case '\n': rep = "\\n"; break;
+		case '\r': rep = "\\r"; break;
+		case '\t': rep = "\\t"; break;
+		case '\b': rep = "\\b"; break;
+		case '\f': rep = "\\f"; break;
+		default:
+			if (c < 0x20) {
+				snprintf(esc, sizeof(esc), "\\u%04x", c);
+				rep = esc;
+			} else {
+				rep = "\xef\xbf\xbd";	/* U+FFFD */
+			}
+		}
+		if (buf_puts(b, rep) < 0)
+			return -ENOMEM;
+		run = ++i;
+	}
+	if (s && buf_append(b, s + run, n - run) < 0)
+		return -ENOMEM;
+	return buf_putc(b, '"');
+}
+
+int json_cstring(struct buf *b, const char *s)
+{
+	return json_string(b, s, s ? strlen(s) : 0);
+}
+
+int json_key(struct buf *b, bool *first, const char *key)
+{
+	if (!*first && buf_putc(b, ',') < 0)
+		return -ENOMEM;
+	*first = false;
+	if (json_cstring(b, key) < 0)
+		return -ENOMEM;
+	return buf_putc(b, ':');
+}
+
+int json_member_str(struct buf *b, bool *first, const char *key, const char *s, size_t n)
+{
+	if (json_key(b, first, key) < 0)
+		return -ENOMEM;
+	return json_string(b, s, n);
+}
+
+int json_member_cstr(struct buf *b, bool *first, const char *key, const char *s)
+{
+	return json_member_str(b, first, key, s, s ? strlen(s) : 0);
+}
+
+int json_member_i64(struct buf *b, bool *first, const char *key, int64_t v)
+{
+	if (json_key(b, first, key) < 0)
+		return -ENOMEM;
+	return buf_printf(b, "%" PRId64, v);
+}
+
+int json_member_u64(struct buf *b, bool *first, const char *key, uint64_t v)
+{
+	if (json_key(b, first, key) < 0)
+		return -ENOMEM;
+	return buf_printf(b, "%" PRIu64, v);
+}
+
+int json_member_bool(struct buf *b, bool *first, const char *key, bool v)
+{
+	if (json_key(b, first, key) < 0)
+		return -ENOMEM;
+	return buf_puts(b, v ? "true" : "false");
+}
+
+int json_member_double(struct buf *b, bool *first, const char *key, double v)
+{
+	if (json_key(b, first, key) < 0)
+		return -ENOMEM;
+	if (!isfinite(v))
+		return buf_puts(b, "null");
+	return buf_printf(b, "%.6g", v);
+}

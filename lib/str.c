@@ -1,0 +1,127 @@
+/*
+ * Slice helpers. Number parsing works on slices (no NUL terminator needed) and
+ * accepts only whole, in-range numbers, as SCOM's typed comparisons do.
+ */
+#include "lib/str.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct str str_of(const char *s)
+{
+	struct str r = { s, s ? strlen(s) : 0 };
+	return r;
+}
+
+bool str_eq(struct str a, struct str b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+bool str_eq_cstr(struct str a, const char *s)
+{
+	return str_eq(a, str_of(s));
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+struct str str_trim(struct str s)
+{
+	while (s.len && is_space(s.p[0])) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len && is_space(s.p[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+static bool parse_u64(const char *p, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned d = (unsigned char)p[i] - '0';
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+bool str_to_u64(struct str s, uint64_t *out)
+{
+	s = str_trim(s);
+	if (s.len && s.p[0] == '+') {
+		s.p++;
+		s.len--;
+	}
+	return s.p && parse_u64(s.p, s.len, out);
+}
+
+bool str_to_i64(struct str s, int64_t *out)
+{
+	bool neg = false;
+	uint64_t v;
+
+	s = str_trim(s);
+	if (!s.p)
+		return false;
+	if (s.len && (s.p[0] == '-' || s.p[0] == '+')) {
+		neg = s.p[0] == '-';
+		s.p++;
+		s.len--;
+	}
+	if (!parse_u64(s.p, s.len, &v))
+		return false;
+	if (neg) {
+		if (v > (uint64_t)INT64_MAX + 1)
+			return false;
+		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	} else {
+		if (v > INT64_MAX)
+			return false;
+		*out = (int64_t)v;
+	}
+	return true;
+}
+
+bool str_to_double(struct str s, double *out)
+{
+	char tmp[64], *end;
+	double v;
+
+	s = str_trim(s);
+	if (!s.p || s.len == 0 || s.len >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s.p, s.len);
+	tmp[s.len] = '\0';
+	errno = 0;
+	v = strtod(tmp, &end);
+	if (*end || errno == ERANGE || isnan(v))
+		return false;
+	*out = v;
+	return true;
+}
+
+uint64_t str_hash(struct str s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < s.len; i++) {
+		h ^= (unsigned char)s.p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}

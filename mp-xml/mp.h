@@ -1,0 +1,225 @@
+/*
+ * The management-pack model: what the loader reads out of SCOM management-pack
+ * XML (ManagementPack or ManagementPackFragment) and the rest of mpmon works from.
+ * No libxml2 type appears here; configuration subtrees are copied into plain
+ * mp_elem trees so that rules/ and monitors/ can read them.
+ *
+ * Lifetime: everything reachable from a struct mp_pack lives in the pack's arena
+ * and stays valid until mp_pack_free().
+ */
+#ifndef MPMON_MP_XML_MP_H
+#define MPMON_MP_XML_MP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/arena.h"
+
+struct diag;
+
+#define MP_ALERT_PARAMS 10
+
+/* Health states, in SCOM's order of badness. */
+enum mp_health {
+	MP_HEALTH_UNINITIALIZED,
+	MP_HEALTH_SUCCESS,
+	MP_HEALTH_WARNING,
+	MP_HEALTH_ERROR,
+};
+
+enum mp_severity {
+	MP_SEVERITY_INFORMATION,
+	MP_SEVERITY_WARNING,
+	MP_SEVERITY_ERROR,
+	MP_SEVERITY_MATCH_MONITOR_HEALTH,
+};
+
+enum mp_priority { MP_PRIORITY_LOW, MP_PRIORITY_NORMAL, MP_PRIORITY_HIGH };
+
+/* "Uninitialized", "Success", "Warning", "Error". */
+const char *mp_health_name(enum mp_health h);
+/* Parse a HealthState/AlertOnState value; false when s is none of them. */
+bool mp_health_parse(const char *s, enum mp_health *out);
+/* "Information", "Warning", "Error", "MatchMonitorHealth". */
+const char *mp_severity_name(enum mp_severity s);
+/* "Low", "Normal", "High". */
+const char *mp_priority_name(enum mp_priority p);
+
+struct mp_attr {
+	const char *name;
+	const char *value;
+	struct mp_attr *next;
+};
+
+/* A copy of one XML element and its descendants. */
+struct mp_elem {
+	const char *name;	/* local name, without namespace prefix */
+	const char *text;	/* the element's own character data, "" when none */
+	const char *file;	/* the pack's name as given to mp_load */
+	long line;
+	struct mp_attr *attrs;
+	struct mp_elem *parent, *child, *next;
+};
+
+/* First child called name (any child when name is NULL), or NULL. */
+const struct mp_elem *mp_elem_child(const struct mp_elem *e, const char *name);
+/* Next sibling called name (any when name is NULL), or NULL. */
+const struct mp_elem *mp_elem_next(const struct mp_elem *e, const char *name);
+/* Value of attribute name, or NULL when absent. */
+const char *mp_elem_attr(const struct mp_elem *e, const char *name);
+/* Text of the first child called name, or NULL when there is no such child. */
+const char *mp_elem_child_text(const struct mp_elem *e, const char *name);
+
+struct mp_reference {
+	const char *alias;
+	const char *id;		/* e.g. "Microsoft.Windows.Library" */
+	const char *version;
+	long line;
+	struct mp_reference *next;
+};
+
+struct mp_class {
+	const char *id;
+	const char *base;	/* as written, may carry an alias */
+	bool abstract, hosted, singleton;
+	const char *display_name;
+	long line;
+	struct mp_class *next;
+};
+
+/* A section of a knowledge article, MAML rendered as plain text. */
+struct mp_section {
+	const char *title;	/* "Summary", "Causes", "Resolutions", ... */
+	const char *text;	/* paragraphs separated by blank lines; lists as "- " or "1. " */
+	struct mp_section *next;
+};
+
+struct mp_article {
+	const char *element_id;
+	long line;
+	struct mp_section *sections;	/* in document order */
+	struct mp_article *next;
+};
+
+/* Text of the first section titled title (case-insensitive), or NULL. */
+const char *mp_article_section(const struct mp_article *a, const char *title);
+
+struct mp_opstate {
+	const char *id;
+	const char *type_state_id;	/* MonitorTypeStateID */
+	enum mp_health health;
+	const char *display_name;	/* DisplayString with SubElementID = id, or NULL */
+	long line;
+};
+
+struct mp_alert {
+	bool present;			/* the monitor has AlertSettings */
+	const char *message_id;		/* AlertMessage attribute */
+	enum mp_health on_state;	/* AlertOnState: alert at this health or worse */
+	bool auto_resolve;
+	enum mp_priority priority;
+	enum mp_severity severity;
+	const char *params[MP_ALERT_PARAMS];	/* AlertParameter1..10 as written, NULL when absent */
+	const char *message_name;	/* display string Name of message_id, or NULL */
+	const char *message_text;	/* display string Description of message_id, or NULL */
+	long line;
+};
+
+struct mp_diagnostic {
+	const char *id;
+	const char *target;
+	const char *monitor_id;		/* Monitor attribute */
+	enum mp_health execute_on_state;
+	bool enabled;
+	const char *probe_type_id;	/* TypeID of the ProbeAction, as written */
+	const char *display_name, *description;
+	const struct mp_article *knowledge;
+	long line;
+	struct mp_diagnostic *next;
+};
+
+struct mp_recovery {
+	const char *id;
+	const char *target;
+	const char *monitor_id;
+	const char *execute_on_diagnostic;	/* NULL when it runs on state */
+	enum mp_health execute_on_state;
+	bool reset_monitor;
+	bool enabled;
+	const char *write_type_id;	/* TypeID of the WriteAction, as written */
+	const char *display_name, *description;
+	const struct mp_article *knowledge;
+	long line;
+	struct mp_recovery *next;
+};
+
+/* Where a monitor's TypeID resolved to. */
+enum mp_type_origin {
+	MP_TYPE_LIBRARY,	/* a referenced (or conventional) library pack: type_pack says which */
+	MP_TYPE_PACK,		/* a UnitMonitorType defined in this pack */
+	MP_TYPE_EXTERNAL,	/* a fragment's alias or bare ID that other files of its project define */
+	MP_TYPE_UNRESOLVED,	/* nowhere: the loader reported an error at the monitor's line */
+};
+
+struct mp_monitor {
+	const char *id;
+	long line;
+	const char *type_id_raw;	/* as written: "Windows!Microsoft.Windows.2SingleEventLog2StateMonitorType" */
+	const char *type_id;		/* without the alias */
+	const char *type_pack;		/* the defining pack's ID, NULL when not known */
+	enum mp_type_origin type_origin;
+	const char *target;
+	const char *parent_monitor;	/* ParentMonitorID as written */
+	const char *accessibility;
+	const char *enabled_raw;	/* "true", "false", "onEssentialMonitoring", ... */
+	bool enabled;			/* false only for "false" */
+	bool remotable;
+	bool confirm_delivery;
+	const char *priority;		/* the Priority attribute as written */
+	const char *category;
+	struct mp_alert alert;
+	struct mp_opstate *states;
+	size_t nstates;
+	const struct mp_elem *config;	/* <Configuration>, or NULL */
+	const char *display_name, *description;
+	const struct mp_article *knowledge;	/* ENU (or default) article, or NULL */
+	const char *source_xml;		/* the UnitMonitor element as text, for documentation */
+	struct mp_monitor *next;
+};
+
+struct mp_pack {
+	const char *file;		/* name given to mp_load */
+	bool fragment;			/* root is ManagementPackFragment */
+	const char *id, *version;	/* Manifest Identity; NULL in a fragment */
+	const char *name;		/* Manifest Name, or NULL */
+	const char *display_name, *description;	/* the pack's own display string */
+	struct mp_reference *references;
+	struct mp_class *classes;
+	struct mp_monitor *monitors;	/* UnitMonitors in document order */
+	size_t nmonitors;
+	struct mp_diagnostic *diagnostics;
+	struct mp_recovery *recoveries;
+	struct mp_article *articles;	/* all knowledge articles of the chosen language */
+	struct arena arena;
+};
+
+/*
+ * Parse a pack from len bytes of XML (UTF-8, or UTF-16/UTF-8 with BOM). name is
+ * used in diagnostics and kept in the pack. Nothing outside data is read: no
+ * network, no DTD, no entities; a document with a DOCTYPE is refused.
+ *
+ * Problems go to d as "name:line" entries. Returns 0 and sets *out when the
+ * document could be read as a pack (it may still carry errors, such as a TypeID
+ * that resolves nowhere: check d->errors); returns -EINVAL (malformed XML, wrong
+ * root) or -ENOMEM with *out set to NULL. The caller owns *out.
+ */
+int mp_load(const char *name, const void *data, size_t len, struct mp_pack **out,
+	    struct diag *d);
+
+/* Free a pack and everything it holds; NULL does nothing. */
+void mp_pack_free(struct mp_pack *p);
+
+/* The monitor with this ID, or NULL. */
+const struct mp_monitor *mp_pack_monitor(const struct mp_pack *p, const char *id);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * SCOM expression filters (System.ExpressionFilter's <Expression>): And, Or, Not,
+ * Exists, SimpleExpression with its six operators and typed comparison, and
+ * RegExExpression with substring, wildcard and regular-expression operators.
+ * Compiled once from the pack model, evaluated per event without allocating.
+ */
+#ifndef MPMON_RULES_EXPR_H
+#define MPMON_RULES_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+struct event;
+struct mp_elem;
+
+struct expr;
+
+#define EXPR_MAX_DEPTH 64	/* nesting deeper than this is a load error */
+
+/*
+ * Compile the expression held by e: e is an element whose single element child is
+ * the expression (SCOM's <Expression>, <FirstExpression>, ...). Errors go to d at
+ * the offending element's line: unknown elements or operators, a missing
+ * operand, a Value that does not parse as its Type, a pattern PCRE2 refuses.
+ * Returns 0 with *out set (owned by the caller), or -EINVAL / -ENOMEM.
+ * The compiled expression borrows strings from the pack that holds e.
+ */
+int expr_compile(const struct mp_elem *e, struct expr **out, struct diag *d);
+
+/* Whether ev passes the filter. */
+bool expr_eval(const struct expr *x, const struct event *ev);
+
+/* Free a compiled expression; NULL does nothing. */
+void expr_free(struct expr *x);
+
+/*
+ * The event numbers an event must have to pass, when the expression says so
+ * (EventDisplayNumber Equal N, Or of such, And with one of them, a regular
+ * expression like ^(1|2)$). Stores up to max numbers in out and their count in
+ * *n and returns true; returns false when any number may pass or there are more
+ * than max. Used to build the engine's dispatch index.
+ */
+bool expr_numbers(const struct expr *x, uint64_t *out, size_t max, size_t *n);
+
+/* Regex match-limit hits since start (a ReDoS pattern counts, it never hangs). */
+uint64_t expr_match_limit_hits(void);
+
+#endif

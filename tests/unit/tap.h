@@ -1,0 +1,24 @@
+/*
+ * A small TAP producer for unit tests run by prove. Checks print what was wanted
+ * and what was got, so a failure explains itself.
+ */
+#ifndef MPMON_TESTS_TAP_H
+#define MPMON_TESTS_TAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void tap_ok(bool cond, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void tap_is_int(int64_t got, int64_t want, const char *file, int line, const char *what);
+void tap_is_str(const char *got, const char *want, const char *file, int line,
+		const char *what);
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print the plan and return the exit status: 0 when every check passed. */
+int tap_done(void);
+
+#define ok(cond, ...) tap_ok((cond), __FILE__, __LINE__, __VA_ARGS__)
+#define is_int(got, want, what) tap_is_int((got), (want), __FILE__, __LINE__, (what))
+#define is_str(got, want, what) tap_is_str((got), (want), __FILE__, __LINE__, (what))
+
+#endif
