@@ -20,7 +20,7 @@ XML_LIBS    := $(call pc,--libs,libxml-2.0)
 PCRE_CFLAGS := $(call pc,--cflags,libpcre2-8)
 PCRE_LIBS   := $(call pc,--libs,libpcre2-8)
 
-BASE_CFLAGS = -std=gnu11 $(WARNINGS) -I. -MMD -MP $(CPPFLAGS) $(CFLAGS)
+BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -I. -MMD -MP $(CPPFLAGS) $(CFLAGS)
 
 ifeq ($(V),1)
 Q :=

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ISO8601_LEN 32	/* room for "YYYY-MM-DDTHH:MM:SS.ffffffZ" and a NUL */
+#define ISO8601_LEN 48	/* "YYYY-MM-DDTHH:MM:SS.ffffffZ", with room for any int64 year */
 
 /*
  * Parse "YYYY-MM-DD[Thh:mm[:ss[.f...]]][Z|±hh[:]mm]" (a space may stand for T; no

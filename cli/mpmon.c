@@ -1,0 +1,419 @@
+/*
+ * mpmon: the pack author's tool. `validate` checks packs the way the collector
+ * would load them; `replay` runs a log through packs on the events' own clock and
+ * prints every state change as a JSON line (the contract in DESIGN.md), so a pack
+ * can be tried before it is deployed and tests can compare exact output.
+ */
+#include "lib/buf.h"
+#include "lib/diag.h"
+#include "lib/file.h"
+#include "lib/iso8601.h"
+#include "lib/json.h"
+#include "lib/lines.h"
+#include "lib/version.h"
+#include "monitors/engine.h"
+#include "mp-xml/mp.h"
+#include "rules/event.h"
+#include "rules/format.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PACK_MAX_BYTES (64u << 20)
+#define DEFAULT_MAX_LINE (1u << 20)
+
+enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2 };
+
+static int verbose;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mpmon validate [-v] FILE...\n"
+		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
+		"                    [--max-line BYTES]\n"
+		"       mpmon --help | --version\n"
+		"\n"
+		"validate  check management packs; problems go to stderr as FILE:LINE: message,\n"
+		"          a summary of monitors run and disabled to stdout; exit 1 on errors\n"
+		"replay    run the events in FILE through the packs (PATH: a pack or a folder\n"
+		"          of packs) on the events' own clock; one JSON line per state change\n"
+		"          on stdout; bad lines are reported as FILE:LINE: message and skipped\n"
+		"          (exit 1)\n"
+		"formats:  %s\n",
+		format_names());
+}
+
+static void print_diags(const struct diag *d, bool notes)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < d->n; i++) {
+		if (d->v[i].severity == DIAG_NOTE && !notes)
+			continue;
+		if (diag_format(&d->v[i], &b))
+			fprintf(stderr, "%s\n", b.data);
+	}
+	if (d->dropped)
+		fprintf(stderr, "mpmon: %zu more problems not shown\n", d->dropped);
+	buf_release(&b);
+}
+
+/* Load one pack file; problems go to d. Returns the pack or NULL. */
+static struct mp_pack *load_pack(const char *path, struct diag *d)
+{
+	struct mp_pack *pack = NULL;
+	size_t len;
+	char *data;
+	int r;
+
+	r = file_read_all(path, PACK_MAX_BYTES, &data, &len);
+	if (r == -EFBIG)
+		diag_error(d, path, 0, "pack is larger than %u bytes", PACK_MAX_BYTES);
+	else if (r < 0)
+		diag_error(d, path, 0, "cannot read pack: %s", strerror(-r));
+	if (r < 0)
+		return NULL;
+	r = mp_load(path, data, len, &pack, d);
+	free(data);
+	if (r == -ENOMEM)
+		diag_error(d, path, 0, "out of memory");
+	return pack;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+	int status = EXIT_OK, i, c;
+
+	static const struct option opts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		if (c == 'v')
+			verbose++;
+		else if (c == 'h') {
+			usage(stdout);
+			return EXIT_OK;
+		} else {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = optind; i < argc; i++) {
+		struct engine_stats st = { 0 };
+		struct engine *e = NULL;
+		struct mp_pack *pack;
+		struct diag d;
+
+		diag_init(&d);
+		pack = load_pack(argv[i], &d);
+		if (pack) {
+			e = engine_new(NULL, NULL);
+			if (!e || engine_add_pack(e, pack, &d) < 0)
+				diag_error(&d, argv[i], 0, "out of memory");
+			else
+				engine_get_stats(e, &st);
+		}
+		print_diags(&d, verbose > 0);
+		if (pack)
+			printf("%s: %zu monitors: %zu run, %zu disabled; %zu errors, %zu warnings\n",
+			       argv[i], pack->nmonitors, st.monitors_run, st.monitors_disabled,
+			       d.errors, d.warnings);
+		if (d.errors || !pack)
+			status = EXIT_BAD_INPUT;
+		engine_free(e);
+		mp_pack_free(pack);
+		diag_release(&d);
+	}
+	return status;
+}
+
+struct replay {
+	struct buf out;
+	bool write_failed;
+};
+
+static const char *const cause_names[] = { "event", "timer", "reset" };
+
+static void emit_json(void *arg, const struct state_change *c)
+{
+	struct replay *rp = arg;
+	struct buf *b = &rp->out;
+	char when[ISO8601_LEN];
+	bool first = true;
+
+	buf_reset(b);
+	buf_putc(b, '{');
+	json_member_u64(b, &first, "seq", c->seq);
+	json_member_cstr(b, &first, "time", iso8601_format(c->time, when));
+	json_member_cstr(b, &first, "monitor", c->monitor_id);
+	json_member_str(b, &first, "instance", c->instance, c->instance_len);
+	json_member_cstr(b, &first, "from", mp_health_name(c->from));
+	json_member_cstr(b, &first, "to", mp_health_name(c->to));
+	json_member_cstr(b, &first, "state", c->state);
+	json_member_cstr(b, &first, "cause", cause_names[c->cause]);
+	json_member_bool(b, &first, "alert", c->alert);
+	json_member_bool(b, &first, "alert_resolved", c->alert_resolved);
+	json_member_cstr(b, &first, "severity", mp_severity_name(c->severity));
+	json_member_cstr(b, &first, "priority", mp_priority_name(c->priority));
+	json_member_cstr(b, &first, "alert_name", c->alert_name);
+	json_member_cstr(b, &first, "message", c->message);
+	json_member_cstr(b, &first, "diagnosis", c->diagnosis);
+	json_member_cstr(b, &first, "resolution", c->resolution);
+	if (buf_puts(b, "}\n") < 0 || fwrite(b->data, 1, b->len, stdout) != b->len)
+		rp->write_failed = true;
+}
+
+/* Add a pack file, or every *.xml in a folder, to packs[]. */
+static int collect_packs(const char *path, char ***files, size_t *n)
+{
+	struct stat st;
+	char **list;
+	int k, i;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		k = file_list(path, ".xml", &list);
+		if (k < 0)
+			return k;
+		for (i = 0; i < k; i++) {
+			char **v = realloc(*files, (*n + 1) * sizeof(**files));
+
+			if (!v) {
+				file_list_free(list);
+				return -ENOMEM;
+			}
+			*files = v;
+			(*files)[(*n)++] = strdup(list[i]);
+		}
+		file_list_free(list);
+		if (k == 0)
+			return -ENOENT;
+		return 0;
+	}
+	{
+		char **v = realloc(*files, (*n + 1) * sizeof(**files));
+
+		if (!v)
+			return -ENOMEM;
+		*files = v;
+		(*files)[(*n)++] = strdup(path);
+	}
+	return 0;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	const char *input = NULL, *fmt_name = "json";
+	size_t max_line = DEFAULT_MAX_LINE, nfiles = 0, npacks = 0, i;
+	struct mp_pack **packs = NULL;
+	const struct format *fmt;
+	struct engine *e = NULL;
+	struct replay rp;
+	char **files = NULL;
+	struct lines lr;
+	struct diag d;
+	int status = EXIT_OK, c, fd = -1, r;
+	long bad = 0;
+	int64_t now = 0;
+
+	static const struct option opts[] = {
+		{ "mp", required_argument, NULL, 'm' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "max-line", required_argument, NULL, 'L' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	diag_init(&d);
+	buf_init(&rp.out);
+	rp.write_failed = false;
+	while ((c = getopt_long(argc, argv, "m:i:f:L:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			r = collect_packs(optarg, &files, &nfiles);
+			if (r < 0) {
+				fprintf(stderr, "mpmon: %s: %s\n", optarg,
+					r == -ENOENT ? "no packs (*.xml) in folder" : strerror(-r));
+				status = EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case 'i':
+			input = optarg;
+			break;
+		case 'f':
+			fmt_name = optarg;
+			break;
+		case 'L':
+			max_line = strtoul(optarg, NULL, 10);
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			goto out;
+		default:
+			usage(stderr);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (!nfiles || !input || optind != argc || max_line < 16) {
+		usage(stderr);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	fmt = format_find(fmt_name);
+	if (!fmt) {
+		fprintf(stderr, "mpmon: unknown format '%s' (formats: %s)\n", fmt_name,
+			format_names());
+		status = EXIT_USAGE;
+		goto out;
+	}
+	packs = calloc(nfiles, sizeof(*packs));
+	e = engine_new(emit_json, &rp);
+	if (!packs || !e) {
+		fprintf(stderr, "mpmon: out of memory\n");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	for (i = 0; i < nfiles; i++) {
+		packs[npacks] = load_pack(files[i], &d);
+		if (packs[npacks] && engine_add_pack(e, packs[npacks], &d) < 0)
+			diag_error(&d, files[i], 0, "out of memory");
+		if (packs[npacks])
+			npacks++;
+	}
+	print_diags(&d, verbose > 0);
+	if (d.errors) {
+		fprintf(stderr, "mpmon: not replaying: the packs have errors\n");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	fd = strcmp(input, "-") == 0 ? 0 : open(input, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot open input: %s\n", input, strerror(errno));
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (lines_init(&lr, fd, max_line) < 0) {
+		fprintf(stderr, "mpmon: out of memory\n");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	for (;;) {
+		char err[FORMAT_ERR_LEN];
+		struct event ev;
+		size_t len;
+		bool cut;
+		char *line;
+
+		r = lines_next(&lr, &line, &len, &cut);
+		if (r <= 0) {
+			if (r < 0) {
+				fprintf(stderr, "%s:%ld: read error: %s\n", input, lr.lineno + 1,
+					strerror(-r));
+				bad++;
+			}
+			break;
+		}
+		if (cut) {
+			fprintf(stderr, "%s:%ld: line longer than %zu bytes, skipped\n", input,
+				lr.lineno, max_line);
+			bad++;
+			continue;
+		}
+		if (len == 0 || strspn(line, " \t") == len)
+			continue;
+		event_reset(&ev);
+		err[0] = '\0';
+		if (fmt->parse(line, len, &ev, err) < 0) {
+			fprintf(stderr, "%s:%ld: %s\n", input, lr.lineno, err);
+			bad++;
+			continue;
+		}
+		if (ev.has_time)
+			now = ev.time;
+		if (engine_feed(e, &ev, now) < 0) {
+			fprintf(stderr, "mpmon: out of memory\n");
+			status = EXIT_USAGE;
+			break;
+		}
+		if (rp.write_failed)
+			break;
+	}
+	lines_release(&lr);
+	if (fflush(stdout) != 0 || rp.write_failed) {
+		fprintf(stderr, "mpmon: writing the output failed: %s\n", strerror(errno));
+		status = EXIT_USAGE;
+	}
+	if (status == EXIT_OK && bad)
+		status = EXIT_BAD_INPUT;
+	{
+		struct engine_stats st;
+
+		engine_get_stats(e, &st);
+		if (st.evictions)
+			fprintf(stderr, "mpmon: %llu instances evicted at their monitors' bound\n",
+				(unsigned long long)st.evictions);
+		if (verbose)
+			fprintf(stderr, "mpmon: %llu events, %llu evaluations, %llu changes, "
+				"%zu monitors run, %ld bad lines\n",
+				(unsigned long long)st.events, (unsigned long long)st.evaluations,
+				(unsigned long long)st.changes, st.monitors_run, bad);
+	}
+out:
+	if (fd > 0)
+		close(fd);
+	engine_free(e);
+	for (i = 0; i < npacks; i++)
+		mp_pack_free(packs[i]);
+	free(packs);
+	for (i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	buf_release(&rp.out);
+	diag_release(&d);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("mpmon %s\n", MPMON_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "validate") == 0)
+		return cmd_validate(argc - 1, argv + 1);
+	if (strcmp(argv[1], "replay") == 0)
+		return cmd_replay(argc - 1, argv + 1);
+	fprintf(stderr, "mpmon: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,140 @@
+/*
+ * File helpers for the tools: bounded whole-file reads and sorted folder listings
+ * (sorted so that loading a folder of packs is deterministic).
+ */
+#include "lib/file.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int file_read_all(const char *path, size_t max, char **data, size_t *len)
+{
+	struct stat st;
+	size_t got = 0;
+	char *p = NULL;
+	int fd, r = 0;
+
+	*data = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		r = -EISDIR;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		goto out;
+	}
+	if ((size_t)st.st_size > max) {
+		r = -EFBIG;
+		goto out;
+	}
+	p = malloc((size_t)st.st_size + 1);
+	if (!p) {
+		r = -ENOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, p + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;	/* shrank while reading: take what is there */
+		got += (size_t)n;
+	}
+	p[got] = '\0';
+	*data = p;
+	*len = got;
+	p = NULL;
+out:
+	free(p);
+	close(fd);
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void file_list_free(char **names)
+{
+	size_t i;
+
+	for (i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+int file_list(const char *dir, const char *suffix, char ***names)
+{
+	size_t n = 0, cap = 16, sl = strlen(suffix);
+	char **v = calloc(cap + 1, sizeof(*v));
+	struct dirent *de;
+	DIR *d;
+
+	*names = NULL;
+	if (!v)
+		return -ENOMEM;
+	d = opendir(dir);
+	if (!d) {
+		int r = -errno;
+
+		free(v);
+		return r;
+	}
+	while ((de = readdir(d))) {
+		size_t nl = strlen(de->d_name);
+		struct stat st;
+		char *full;
+
+		if (de->d_name[0] == '.' || nl < sl || strcmp(de->d_name + nl - sl, suffix))
+			continue;
+		full = malloc(strlen(dir) + nl + 2);
+		if (!full)
+			goto nomem;
+		strcpy(full, dir);
+		strcat(full, "/");
+		strcat(full, de->d_name);
+		if (stat(full, &st) < 0 || !S_ISREG(st.st_mode)) {
+			free(full);
+			continue;
+		}
+		if (n == cap) {
+			char **nv = realloc(v, (cap * 2 + 1) * sizeof(*v));
+
+			if (!nv) {
+				free(full);
+				goto nomem;
+			}
+			v = nv;
+			cap *= 2;
+		}
+		v[n++] = full;
+		v[n] = NULL;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), cmp_str);
+	*names = v;
+	return (int)n;
+nomem:
+	closedir(d);
+	file_list_free(v);
+	return -ENOMEM;
+}

@@ -1,0 +1,990 @@
+/*
+ * The engine. Monitors are set up from packs; a dispatch index keyed by log name
+ * and event number picks the subscriptions an event could pass, so most monitors
+ * never see most events. Each monitor keeps one instance, or one per value of its
+ * InstanceField (bounded; the least recently used is evicted). Timers sit in a
+ * min-heap and fire at their own deadline, before any later event, so a replay
+ * gives the same records as the live run that read the same events.
+ */
+#include "monitors/engine.h"
+
+#include "lib/arena.h"
+#include "lib/buf.h"
+#include "lib/diag.h"
+#include "lib/str.h"
+#include "monitors/monitor.h"
+#include "rules/event.h"
+#include "rules/expr.h"
+
+#include <errno.h>
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_NUMBERS 64		/* event numbers one subscription may index under */
+
+/* A piece of an alert parameter: literal text or a field of the event. */
+struct param_part {
+	struct str literal;
+	struct field_ref field;
+	bool is_field;
+	bool is_computer;	/* $Target/.../NetworkName$ and kin: the logging computer */
+};
+
+struct monitor_param {
+	struct param_part *parts;
+	unsigned nparts;
+};
+
+struct inst {
+	struct inst *hnext;			/* hash chain */
+	struct inst *prev, *next;		/* least recently used first */
+	uint64_t hash;
+	struct mon *mon;
+	int state;				/* type state, -1 before the first */
+	enum mp_health health;
+	bool alert_open;
+	int64_t deadline;
+	uint64_t deadline_seq;			/* orders equal deadlines */
+	size_t heap_pos;			/* SIZE_MAX when not in the heap */
+	size_t key_len;
+	char *key;
+	alignas(max_align_t) unsigned char tstate[];
+};
+
+struct mon {
+	struct monitor m;
+	struct inst **buckets;			/* power-of-two sized */
+	size_t nbuckets, count;
+	struct inst *lru_head, *lru_tail;	/* head: least recently used */
+};
+
+/* One subscription under one event number; sorted by (number, mon, sub). */
+struct num_ref {
+	uint64_t number;
+	uint32_t mon, sub;
+};
+
+struct sub_ref {
+	uint32_t mon, sub;
+};
+
+struct log_index {
+	char *name;
+	size_t len;
+	struct num_ref *nums;
+	size_t nnums, capnums;
+	bool sorted;
+	struct sub_ref *any;			/* subscriptions with no number constraint */
+	size_t nany, capany;
+};
+
+struct engine {
+	engine_emit_fn *emit;
+	void *arg;
+	struct mon **mons;
+	size_t nmons, capmons;
+	struct log_index *logs;
+	size_t nlogs, caplogs;
+	struct inst **heap;
+	size_t nheap, capheap;
+	uint64_t deadline_seq;
+	uint64_t seq;
+	int64_t now;
+	struct engine_stats stats;
+	struct arena arena;			/* params and knowledge text */
+	struct buf msg;
+	struct sub_ref *cand;			/* scratch for dispatch */
+	size_t capcand;
+};
+
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 8;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*v, n * size);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = n;
+	return 0;
+}
+
+struct engine *engine_new(engine_emit_fn *emit, void *arg)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->emit = emit;
+	e->arg = arg;
+	e->seq = 1;
+	e->now = INT64_MIN;
+	arena_init(&e->arena);
+	buf_init(&e->msg);
+	return e;
+}
+
+static void mon_free(struct mon *mo)
+{
+	struct inst *in, *next;
+	unsigned i;
+
+	if (!mo)
+		return;
+	for (in = mo->lru_head; in; in = next) {
+		next = in->next;
+		free(in);
+	}
+	free(mo->buckets);
+	if (mo->m.type && mo->m.type->release)
+		mo->m.type->release(&mo->m);
+	for (i = 0; i < mo->m.nsubs; i++)
+		expr_free(mo->m.subs[i].expr);
+	free(mo);
+}
+
+void engine_free(struct engine *e)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	for (i = 0; i < e->nmons; i++)
+		mon_free(e->mons[i]);
+	free(e->mons);
+	for (i = 0; i < e->nlogs; i++) {
+		free(e->logs[i].name);
+		free(e->logs[i].nums);
+		free(e->logs[i].any);
+	}
+	free(e->logs);
+	free(e->heap);
+	free(e->cand);
+	buf_release(&e->msg);
+	arena_release(&e->arena);
+	free(e);
+}
+
+/* ---- timers ---- */
+
+static bool heap_less(const struct inst *a, const struct inst *b)
+{
+	return a->deadline < b->deadline ||
+	       (a->deadline == b->deadline && a->deadline_seq < b->deadline_seq);
+}
+
+static void heap_set(struct engine *e, size_t i, struct inst *in)
+{
+	e->heap[i] = in;
+	in->heap_pos = i;
+}
+
+static void heap_up(struct engine *e, size_t i)
+{
+	struct inst *in = e->heap[i];
+
+	while (i > 0 && heap_less(in, e->heap[(i - 1) / 2])) {
+		heap_set(e, i, e->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(e, i, in);
+}
+
+static void heap_down(struct engine *e, size_t i)
+{
+	struct inst *in = e->heap[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= e->nheap)
+			break;
+		if (c + 1 < e->nheap && heap_less(e->heap[c + 1], e->heap[c]))
+			c++;
+		if (!heap_less(e->heap[c], in))
+			break;
+		heap_set(e, i, e->heap[c]);
+		i = c;
+	}
+	heap_set(e, i, in);
+}
+
+static void heap_remove(struct engine *e, struct inst *in)
+{
+	size_t i = in->heap_pos;
+	struct inst *moved;
+
+	if (i == SIZE_MAX)
+		return;
+	in->heap_pos = SIZE_MAX;
+	if (i == --e->nheap)
+		return;
+	moved = e->heap[e->nheap];
+	heap_set(e, i, moved);
+	heap_down(e, i);
+	heap_up(e, moved->heap_pos);
+}
+
+/* Put in at its (new) deadline; MONITOR_NO_DEADLINE takes it out. */
+static int set_deadline(struct engine *e, struct inst *in, int64_t deadline)
+{
+	if (deadline == in->deadline)
+		return 0;
+	heap_remove(e, in);
+	in->deadline = deadline;
+	if (deadline == MONITOR_NO_DEADLINE)
+		return 0;
+	if (grow((void **)&e->heap, &e->capheap, e->nheap + 1, sizeof(*e->heap)) < 0)
+		return -ENOMEM;
+	in->deadline_seq = e->deadline_seq++;
+	e->heap[e->nheap] = in;
+	in->heap_pos = e->nheap++;
+	heap_up(e, in->heap_pos);
+	return 0;
+}
+
+int64_t engine_next_deadline(const struct engine *e)
+{
+	return e->nheap ? e->heap[0]->deadline : INT64_MAX;
+}
+
+/* ---- instances ---- */
+
+static void lru_unlink(struct mon *mo, struct inst *in)
+{
+	if (in->prev)
+		in->prev->next = in->next;
+	else
+		mo->lru_head = in->next;
+	if (in->next)
+		in->next->prev = in->prev;
+	else
+		mo->lru_tail = in->prev;
+	in->prev = in->next = NULL;
+}
+
+static void lru_push(struct mon *mo, struct inst *in)
+{
+	in->prev = mo->lru_tail;
+	in->next = NULL;
+	if (mo->lru_tail)
+		mo->lru_tail->next = in;
+	else
+		mo->lru_head = in;
+	mo->lru_tail = in;
+}
+
+static void inst_drop(struct engine *e, struct mon *mo, struct inst *in)
+{
+	struct inst **pp = &mo->buckets[in->hash & (mo->nbuckets - 1)];
+
+	while (*pp != in)
+		pp = &(*pp)->hnext;
+	*pp = in->hnext;
+	lru_unlink(mo, in);
+	heap_remove(e, in);
+	mo->count--;
+	free(in);
+}
+
+static int rehash(struct mon *mo, size_t nbuckets)
+{
+	struct inst **b = calloc(nbuckets, sizeof(*b));
+	struct inst *in;
+
+	if (!b)
+		return -ENOMEM;
+	for (in = mo->lru_head; in; in = in->next) {
+		in->hnext = b[in->hash & (nbuckets - 1)];
+		b[in->hash & (nbuckets - 1)] = in;
+	}
+	free(mo->buckets);
+	mo->buckets = b;
+	mo->nbuckets = nbuckets;
+	return 0;
+}
+
+/* The instance for key, created when missing; NULL when memory runs out. */
+static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
+{
+	size_t size = mo->m.type->state_size;
+	uint64_t h = str_hash(key);
+	struct inst *in;
+
+	if (mo->nbuckets) {
+		for (in = mo->buckets[h & (mo->nbuckets - 1)]; in; in = in->hnext)
+			if (in->hash == h && in->key_len == key.len &&
+			    memcmp(in->key, key.p, key.len) == 0) {
+				if (in != mo->lru_tail) {
+					lru_unlink(mo, in);
+					lru_push(mo, in);
+				}
+				return in;
+			}
+	}
+	if (mo->count >= mo->m.max_instances && mo->lru_head) {
+		inst_drop(e, mo, mo->lru_head);
+		e->stats.evictions++;
+	}
+	if (mo->count + 1 > mo->nbuckets &&
+	    rehash(mo, mo->nbuckets ? mo->nbuckets * 2 : 4) < 0)
+		return NULL;
+	size = (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+	in = calloc(1, sizeof(*in) + size + key.len + 1);
+	if (!in)
+		return NULL;
+	in->hash = h;
+	in->mon = mo;
+	in->state = -1;
+	in->health = MP_HEALTH_UNINITIALIZED;
+	in->deadline = MONITOR_NO_DEADLINE;
+	in->heap_pos = SIZE_MAX;
+	in->key = (char *)in->tstate + size;
+	in->key_len = key.len;
+	if (key.len)
+		memcpy(in->key, key.p, key.len);
+	in->hnext = mo->buckets[h & (mo->nbuckets - 1)];
+	mo->buckets[h & (mo->nbuckets - 1)] = in;
+	lru_push(mo, in);
+	mo->count++;
+	return in;
+}
+
+/* ---- records ---- */
+
+static int fill_param(struct buf *b, const struct monitor_param *p, const struct event *ev)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nparts; i++) {
+		const struct param_part *pp = &p->parts[i];
+		struct str v = pp->literal;
+
+		if (pp->is_computer)
+			v = ev ? ev->slot[EVENT_COMPUTER] : (struct str){ NULL, 0 };
+		else if (pp->is_field)
+			v = ev ? event_get(ev, &pp->field) : (struct str){ NULL, 0 };
+		if (v.p && buf_append(b, v.p, v.len) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The alert message with {0}..{9} replaced by the alert parameters. */
+static int fill_message(struct buf *b, const struct monitor *m, const struct event *ev)
+{
+	const struct mp_alert *a = &m->def->alert;
+	const char *t = a->message_text, *p;
+
+	buf_reset(b);
+	if (!t || !*t)
+		t = a->message_name ? a->message_name
+				    : m->def->display_name ? m->def->display_name : m->def->id;
+	for (p = t; *p; p++) {
+		if (p[0] == '{' && p[1] >= '0' && p[1] <= '9' && p[2] == '}') {
+			unsigned n = (unsigned)(p[1] - '0');
+
+			if (n < m->nparams && fill_param(b, &m->params[n], ev) < 0)
+				return -ENOMEM;
+			p += 2;
+			continue;
+		}
+		if (buf_putc(b, *p) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static enum mp_severity severity_of(const struct mp_alert *a, enum mp_health to)
+{
+	if (a->present && a->severity != MP_SEVERITY_MATCH_MONITOR_HEALTH &&
+	    to >= a->on_state)
+		return a->severity;
+	if (to == MP_HEALTH_ERROR)
+		return MP_SEVERITY_ERROR;
+	if (to == MP_HEALTH_WARNING)
+		return MP_SEVERITY_WARNING;
+	return MP_SEVERITY_INFORMATION;
+}
+
+/* Move in to type state `to`, emitting a record when the health changes. */
+static int transition(struct engine *e, struct inst *in, int to, int64_t now,
+		      enum state_cause cause, const struct event *ev)
+{
+	const struct monitor *m = &in->mon->m;
+	const struct mp_alert *a = &m->def->alert;
+	struct state_change c;
+	enum mp_health health;
+
+	if (to < 0 || (unsigned)to >= m->type->nstates || to == in->state)
+		return 0;
+	in->state = to;
+	health = m->health_of[to];
+	if (health == in->health)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.from = in->health;
+	c.to = health;
+	in->health = health;
+	if (a->present) {
+		if (health >= a->on_state && !in->alert_open) {
+			c.alert = true;
+			in->alert_open = true;
+		} else if (health < a->on_state && in->alert_open && a->auto_resolve) {
+			c.alert_resolved = true;
+			in->alert_open = false;
+		}
+	}
+	if (fill_message(&e->msg, m, ev) < 0)
+		return -ENOMEM;
+	c.seq = e->seq++;
+	c.time = now;
+	c.monitor = m;
+	c.monitor_id = m->def->id;
+	c.instance = in->key;
+	c.instance_len = in->key_len;
+	c.state = m->opstate_of[to];
+	c.cause = cause;
+	c.severity = severity_of(a, health);
+	c.priority = a->present ? a->priority : MP_PRIORITY_NORMAL;
+	c.alert_name = a->message_name ? a->message_name : "";
+	c.message = e->msg.data;
+	c.diagnosis = m->diagnosis;
+	c.resolution = m->resolution;
+	c.event = ev;
+	e->stats.changes++;
+	if (e->emit)
+		e->emit(e->arg, &c);
+	return 0;
+}
+
+/* ---- feeding ---- */
+
+int engine_advance(struct engine *e, int64_t now)
+{
+	if (now > e->now)
+		e->now = now;
+	while (e->nheap && e->heap[0]->deadline <= e->now) {
+		struct inst *in = e->heap[0];
+		const struct monitor *m = &in->mon->m;
+		struct monitor_ctx ctx = { in->deadline, in->state, MONITOR_NO_DEADLINE };
+		int to;
+
+		heap_remove(e, in);
+		in->deadline = MONITOR_NO_DEADLINE;
+		to = m->type->on_tick ? m->type->on_tick(m, in->tstate, &ctx) : MONITOR_NO_CHANGE;
+		if (set_deadline(e, in, ctx.deadline) < 0 ||
+		    transition(e, in, to, ctx.now, CAUSE_TIMER, NULL) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static struct log_index *find_log(struct engine *e, struct str name)
+{
+	size_t i;
+
+	for (i = 0; i < e->nlogs; i++)
+		if (e->logs[i].len == name.len && strncasecmp(e->logs[i].name, name.p, name.len) == 0)
+			return &e->logs[i];
+	return NULL;
+}
+
+static int cmp_num_ref(const void *pa, const void *pb)
+{
+	const struct num_ref *a = pa, *b = pb;
+
+	if (a->number != b->number)
+		return a->number < b->number ? -1 : 1;
+	if (a->mon != b->mon)
+		return a->mon < b->mon ? -1 : 1;
+	return a->sub < b->sub ? -1 : a->sub > b->sub;
+}
+
+/* The subscriptions in li an event with this number could pass, in monitor order. */
+static size_t candidates(struct engine *e, struct log_index *li, const struct event *ev)
+{
+	const struct num_ref *lo = NULL, *hi = NULL;
+	size_t n = 0, j = 0, need;
+
+	if (!li->sorted) {
+		qsort(li->nums, li->nnums, sizeof(*li->nums), cmp_num_ref);
+		li->sorted = true;
+	}
+	if (ev->has_number && li->nnums) {
+		size_t l = 0, r = li->nnums;
+
+		while (l < r) {
+			size_t mid = l + (r - l) / 2;
+
+			if (li->nums[mid].number < ev->number)
+				l = mid + 1;
+			else
+				r = mid;
+		}
+		lo = hi = li->nums + l;
+		while (hi < li->nums + li->nnums && hi->number == ev->number)
+			hi++;
+	}
+	need = li->nany + (size_t)(hi - lo);
+	if (grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
+		return 0;
+	/* merge the two sorted runs so records come out in monitor order */
+	while (lo < hi || j < li->nany) {
+		bool take_num = lo < hi && (j == li->nany || lo->mon < li->any[j].mon ||
+					    (lo->mon == li->any[j].mon && lo->sub < li->any[j].sub));
+
+		if (take_num) {
+			e->cand[n].mon = lo->mon;
+			e->cand[n++].sub = lo->sub;
+			lo++;
+		} else {
+			e->cand[n++] = li->any[j++];
+		}
+	}
+	return n;
+}
+
+int engine_feed(struct engine *e, const struct event *ev, int64_t now)
+{
+	struct log_index *li;
+	size_t i, n;
+
+	if (engine_advance(e, now) < 0)
+		return -ENOMEM;
+	e->stats.events++;
+	if (!ev->slot[EVENT_LOG].p || !(li = find_log(e, ev->slot[EVENT_LOG])))
+		return 0;
+	n = candidates(e, li, ev);
+	for (i = 0; i < n; i++) {
+		struct mon *mo = e->mons[e->cand[i].mon];
+		const struct monitor_sub *sub = &mo->m.subs[e->cand[i].sub];
+		struct str key = { "", 0 };
+		struct monitor_ctx ctx;
+		struct inst *in;
+		int to;
+
+		e->stats.evaluations++;
+		if (!expr_eval(sub->expr, ev))
+			continue;
+		if (mo->m.has_instance_field) {
+			key = event_get(ev, &mo->m.instance_field);
+			if (!key.p)
+				continue;
+		}
+		in = inst_get(e, mo, key);
+		if (!in)
+			return -ENOMEM;
+		ctx.now = e->now;
+		ctx.state = in->state;
+		ctx.deadline = in->deadline;
+		to = mo->m.type->on_event(&mo->m, in->tstate, &ctx, sub->match, ev);
+		if (set_deadline(e, in, ctx.deadline) < 0 ||
+		    transition(e, in, to, e->now, CAUSE_EVENT, ev) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int reset_target(const struct monitor *m)
+{
+	unsigned i;
+
+	if (m->type->reset_state >= 0)
+		return m->type->reset_state;
+	for (i = 0; i < m->type->nstates; i++)
+		if (m->health_of[i] == MP_HEALTH_SUCCESS)
+			return (int)i;
+	return 0;
+}
+
+static int reset_one(struct engine *e, struct inst *in, int64_t now)
+{
+	if (set_deadline(e, in, MONITOR_NO_DEADLINE) < 0)
+		return -ENOMEM;
+	return transition(e, in, reset_target(&in->mon->m), now, CAUSE_RESET, NULL);
+}
+
+int engine_reset(struct engine *e, const char *monitor_id, const char *instance, int64_t now)
+{
+	struct mon *mo = NULL;
+	struct inst *in, *next;
+	size_t i;
+
+	for (i = 0; i < e->nmons && !mo; i++)
+		if (strcmp(e->mons[i]->m.def->id, monitor_id) == 0)
+			mo = e->mons[i];
+	if (!mo)
+		return -ENOENT;
+	if (engine_advance(e, now) < 0)
+		return -ENOMEM;
+	if (!mo->m.has_instance_field || (instance && *instance)) {
+		struct str key = str_of(mo->m.has_instance_field ? instance : "");
+
+		in = inst_get(e, mo, key);
+		return in ? reset_one(e, in, e->now) : -ENOMEM;
+	}
+	for (in = mo->lru_head; in; in = next) {
+		next = in->next;
+		if (reset_one(e, in, e->now) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- setting up ---- */
+
+static void add_part(struct monitor_param *p, struct param_part *parts, struct param_part part)
+{
+	parts[p->nparts++] = part;
+}
+
+/*
+ * Compile an AlertParameter: literal text with $...$ references. $Data/Context/X$
+ * (also through DataItem/ and Context/ levels) reads field X of the event that
+ * moved the monitor; $Target/...NetworkName$ and kin read the logging computer;
+ * other target properties have no value on Linux and read as empty.
+ */
+static int compile_param(struct arena *a, const char *text, struct monitor_param *p)
+{
+	size_t len = strlen(text), i = 0;
+	struct param_part *parts = arena_alloc(a, (len + 2) * sizeof(*parts));
+
+	if (!parts)
+		return -ENOMEM;
+	p->parts = parts;
+	while (i < len) {
+		const char *d = strchr(text + i, '$'), *end;
+		struct param_part part = { 0 };
+
+		if (!d || !(end = strchr(d + 1, '$'))) {
+			part.literal = (struct str){ text + i, len - i };
+			add_part(p, parts, part);
+			break;
+		}
+		if (d > text + i) {
+			part.literal = (struct str){ text + i, (size_t)(d - text - i) };
+			add_part(p, parts, part);
+			memset(&part, 0, sizeof(part));
+		}
+		{
+			struct str path = { d + 1, (size_t)(end - d - 1) };
+			static const char *const strip[] = { "Data/", "Context/", "DataItem/" };
+			bool again = true;
+			size_t k;
+
+			while (again) {
+				again = false;
+				for (k = 0; k < 3; k++) {
+					size_t sl = strlen(strip[k]);
+
+					if (path.len > sl && strncmp(path.p, strip[k], sl) == 0) {
+						path.p += sl;
+						path.len -= sl;
+						again = true;
+					}
+				}
+			}
+			if (strncmp(d + 1, "Target/", 7) == 0) {
+				part.is_computer = (memmem(path.p, path.len, "NetworkName", 11) ||
+						    memmem(path.p, path.len, "PrincipalName", 13) ||
+						    memmem(path.p, path.len, "DNSName", 7) ||
+						    memmem(path.p, path.len, "ComputerName", 12));
+				if (part.is_computer)
+					add_part(p, parts, part);
+			} else if (strncmp(d + 1, "Data", 4) == 0 &&
+				   field_ref_parse(path.p, path.len, &part.field) == 0) {
+				part.is_field = true;
+				add_part(p, parts, part);
+			}
+		}
+		i = (size_t)(end - text) + 1;
+	}
+	return 0;
+}
+
+static const char *join_text(struct arena *a, const char *first, const char *label,
+			     const char *const *names, size_t n)
+{
+	struct buf b;
+	const char *r;
+	size_t i;
+
+	buf_init(&b);
+	if (first)
+		buf_puts(&b, first);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s: %s", b.len ? "\n\n" : "", label, names[i]);
+	r = arena_strndup(a, b.data, b.len);
+	buf_release(&b);
+	return r;
+}
+
+/*
+ * Diagnosis: the article's Causes (or its Summary) and the diagnostics that run
+ * on this monitor. Resolution: its Resolutions and the recoveries.
+ */
+static int knowledge_text(struct engine *e, const struct mp_pack *pack, struct monitor *m)
+{
+	const struct mp_article *ka = m->def->knowledge;
+	const char *diag_names[16], *rec_names[16];
+	size_t nd = 0, nr = 0;
+	const struct mp_diagnostic *dg;
+	const struct mp_recovery *rc;
+	const char *causes = mp_article_section(ka, "Causes");
+
+	if (!causes)
+		causes = mp_article_section(ka, "Summary");
+	for (dg = pack->diagnostics; dg && nd < 16; dg = dg->next)
+		if (dg->monitor_id && strcmp(dg->monitor_id, m->def->id) == 0)
+			diag_names[nd++] = dg->display_name ? dg->display_name : dg->id;
+	for (rc = pack->recoveries; rc && nr < 16; rc = rc->next)
+		if (rc->monitor_id && strcmp(rc->monitor_id, m->def->id) == 0)
+			rec_names[nr++] = rc->display_name ? rc->display_name : rc->id;
+	m->diagnosis = join_text(&e->arena, causes, "Diagnostic", diag_names, nd);
+	m->resolution = join_text(&e->arena, mp_article_section(ka, "Resolutions"), "Recovery",
+				  rec_names, nr);
+	return m->diagnosis && m->resolution ? 0 : -ENOMEM;
+}
+
+/* Map each OperationalState to a type state; each type state must be mapped once. */
+static int map_states(struct monitor *m, struct diag *d)
+{
+	const struct monitor_type *t = m->type;
+	bool seen[MONITOR_MAX_STATES] = { false };
+	size_t i;
+	unsigned k;
+	int r = 0;
+
+	for (i = 0; i < m->def->nstates; i++) {
+		const struct mp_opstate *os = &m->def->states[i];
+
+		for (k = 0; k < t->nstates; k++)
+			if (os->type_state_id && strcmp(os->type_state_id, t->states[k]) == 0)
+				break;
+		if (k == t->nstates) {
+			diag_error(d, m->def->config ? m->def->config->file : NULL, os->line,
+				   "monitor '%s': operational state '%s' names MonitorTypeStateID "
+				   "'%s', which type '%s' does not have",
+				   m->def->id, os->id, os->type_state_id ? os->type_state_id : "",
+				   t->id);
+			r = -EINVAL;
+			continue;
+		}
+		if (seen[k]) {
+			diag_error(d, m->def->config ? m->def->config->file : NULL, os->line,
+				   "monitor '%s': MonitorTypeStateID '%s' is mapped twice",
+				   m->def->id, t->states[k]);
+			r = -EINVAL;
+		}
+		seen[k] = true;
+		m->health_of[k] = os->health;
+		m->opstate_of[k] = os->id;
+	}
+	for (k = 0; k < t->nstates && r == 0; k++)
+		if (!seen[k]) {
+			diag_error(d, m->def->config ? m->def->config->file : NULL, m->def->line,
+				   "monitor '%s': no operational state for MonitorTypeStateID '%s'",
+				   m->def->id, t->states[k]);
+			r = -EINVAL;
+		}
+	return r;
+}
+
+static struct log_index *log_for(struct engine *e, const char *name)
+{
+	struct str s = str_trim(str_of(name));
+	struct log_index *li = find_log(e, s);
+
+	if (li)
+		return li;
+	if (grow((void **)&e->logs, &e->caplogs, e->nlogs + 1, sizeof(*e->logs)) < 0)
+		return NULL;
+	li = &e->logs[e->nlogs];
+	memset(li, 0, sizeof(*li));
+	li->name = strndup(s.p, s.len);
+	if (!li->name)
+		return NULL;
+	li->len = s.len;
+	e->nlogs++;
+	return li;
+}
+
+static int index_monitor(struct engine *e, struct mon *mo)
+{
+	unsigned s;
+
+	for (s = 0; s < mo->m.nsubs; s++) {
+		struct log_index *li = log_for(e, mo->m.subs[s].log_name);
+		uint64_t nums[MAX_NUMBERS];
+		size_t n, k;
+
+		if (!li)
+			return -ENOMEM;
+		if (expr_numbers(mo->m.subs[s].expr, nums, MAX_NUMBERS, &n)) {
+			if (grow((void **)&li->nums, &li->capnums, li->nnums + n,
+				 sizeof(*li->nums)) < 0)
+				return -ENOMEM;
+			for (k = 0; k < n; k++) {
+				struct num_ref *r = &li->nums[li->nnums++];
+
+				r->number = nums[k];
+				r->mon = (uint32_t)mo->m.index;
+				r->sub = s;
+			}
+			li->sorted = false;
+		} else {
+			if (grow((void **)&li->any, &li->capany, li->nany + 1, sizeof(*li->any)) < 0)
+				return -ENOMEM;
+			li->any[li->nany].mon = (uint32_t)mo->m.index;
+			li->any[li->nany++].sub = s;
+		}
+	}
+	return 0;
+}
+
+/* Whether def can run; a warning says why not. */
+static const struct monitor_type *runnable(const struct mp_monitor *def, struct diag *d)
+{
+	const char *file = def->config ? def->config->file : NULL;
+	const struct monitor_type *t;
+
+	switch (def->type_origin) {
+	case MP_TYPE_UNRESOLVED:
+		return NULL;	/* the loader reported it */
+	case MP_TYPE_PACK:
+		diag_warn(d, file, def->line,
+			  "monitor '%s': type '%s' is composed in the pack; mpmon does not run "
+			  "composed types yet, the monitor stays disabled", def->id, def->type_id_raw);
+		return NULL;
+	case MP_TYPE_EXTERNAL:
+		diag_warn(d, file, def->line,
+			  "monitor '%s': type '%s' is defined outside this file; the monitor "
+			  "stays disabled", def->id, def->type_id_raw);
+		return NULL;
+	case MP_TYPE_LIBRARY:
+		break;
+	}
+	t = monitor_type_find(def->type_id);
+	if (!t)
+		diag_warn(d, file, def->line,
+			  "monitor '%s': type '%s' is not supported by mpmon yet; the monitor "
+			  "stays disabled", def->id, def->type_id_raw);
+	return t;
+}
+
+static int add_monitor(struct engine *e, const struct mp_pack *pack,
+		       const struct mp_monitor *def, const struct monitor_type *t, struct diag *d)
+{
+	const struct mp_elem *inst;
+	struct mon *mo;
+	int64_t max;
+	unsigned i;
+	int r;
+
+	mo = calloc(1, sizeof(*mo));
+	if (!mo)
+		return -ENOMEM;
+	mo->m.def = def;
+	mo->m.type = t;
+	mo->m.index = e->nmons;
+	r = t->configure(&mo->m, def->config, d);
+	if (r == 0)
+		r = map_states(&mo->m, d);
+	inst = mp_elem_child(def->config, "InstanceField");
+	if (r == 0 && inst) {
+		struct str f = str_trim(str_of(inst->text));
+
+		if (field_ref_parse(f.p, f.len, &mo->m.instance_field) < 0) {
+			diag_error(d, inst->file, inst->line,
+				   "monitor '%s': bad InstanceField '%s'", def->id, inst->text);
+			r = -EINVAL;
+		}
+		mo->m.has_instance_field = true;
+	}
+	if (r == 0)
+		r = monitor_config_int(&mo->m, def->config, "MaxInstances", 1, 10000000, true,
+				       ENGINE_DEFAULT_MAX_INSTANCES, &max, d);
+	if (r < 0) {
+		mon_free(mo);
+		return r == -ENOMEM ? r : 1;
+	}
+	mo->m.max_instances = (size_t)max;
+	mo->m.params = arena_alloc(&e->arena, MP_ALERT_PARAMS * sizeof(*mo->m.params));
+	if (!mo->m.params)
+		goto nomem;
+	for (i = 0; i < MP_ALERT_PARAMS; i++)
+		if (def->alert.params[i]) {
+			if (compile_param(&e->arena, def->alert.params[i], &mo->m.params[i]) < 0)
+				goto nomem;
+			mo->m.nparams = i + 1;
+		}
+	if (knowledge_text(e, pack, &mo->m) < 0)
+		goto nomem;
+	if (grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
+		goto nomem;
+	e->mons[e->nmons++] = mo;
+	return index_monitor(e, mo);
+nomem:
+	mon_free(mo);
+	return -ENOMEM;
+}
+
+int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d)
+{
+	const struct mp_monitor *def;
+	size_t i;
+
+	for (def = pack->monitors; def; def = def->next) {
+		const struct monitor_type *t = runnable(def, d);
+		bool dup = false;
+		int r;
+
+		if (t && !def->config) {
+			diag_error(d, pack->file, def->line, "monitor '%s' has no Configuration",
+				   def->id);
+			t = NULL;
+		}
+		for (i = 0; t && i < e->nmons && !dup; i++)
+			dup = strcmp(e->mons[i]->m.def->id, def->id) == 0;
+		if (dup) {
+			diag_error(d, pack->file, def->line,
+				   "monitor '%s' is already defined by another pack", def->id);
+			t = NULL;
+		}
+		if (t && !def->enabled) {
+			diag_add(d, DIAG_NOTE, pack->file, def->line,
+				 "monitor '%s' is disabled in the pack", def->id);
+			t = NULL;
+		}
+		if (!t) {
+			e->stats.monitors_disabled++;
+			continue;
+		}
+		r = add_monitor(e, pack, def, t, d);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			e->stats.monitors_disabled++;
+		else
+			e->stats.monitors_run++;
+	}
+	return 0;
+}
+
+void engine_get_stats(const struct engine *e, struct engine_stats *s)
+{
+	*s = e->stats;
+}
+
+void engine_set_seq(struct engine *e, uint64_t next)
+{
+	e->seq = next;
+}

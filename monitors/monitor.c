@@ -1,0 +1,67 @@
+/*
+ * Helpers every monitor type uses to read its SCOM configuration, so that missing
+ * or malformed elements are reported the same way, at the pack's line.
+ */
+#include "monitors/monitor.h"
+
+#include "lib/diag.h"
+#include "lib/str.h"
+#include "rules/expr.h"
+
+#include <errno.h>
+#include <inttypes.h>
+
+int monitor_subscribe(struct monitor *m, const struct mp_elem *config, const char *log_elem,
+		      const char *expr_elem, unsigned match, struct diag *d)
+{
+	const struct mp_elem *log = mp_elem_child(config, log_elem);
+	const struct mp_elem *ex = mp_elem_child(config, expr_elem);
+	struct monitor_sub *sub;
+	struct expr *x = NULL;
+
+	if (!log || !*str_trim(str_of(log->text)).p) {
+		diag_error(d, m->def->config->file, log ? log->line : m->def->config->line,
+			   "monitor '%s': configuration lacks '%s'", m->def->id, log_elem);
+		return -EINVAL;
+	}
+	if (!ex || !mp_elem_child(ex, NULL)) {
+		diag_error(d, m->def->config->file, ex ? ex->line : m->def->config->line,
+			   "monitor '%s': configuration lacks '%s'", m->def->id, expr_elem);
+		return -EINVAL;
+	}
+	if (m->nsubs == MONITOR_MAX_SUBS)
+		return -ENOSPC;
+	if (expr_compile(ex, &x, d) < 0)
+		return -EINVAL;
+	sub = &m->subs[m->nsubs++];
+	sub->log_name = log->text;
+	sub->expr = x;
+	sub->match = match;
+	return 0;
+}
+
+int monitor_config_int(const struct monitor *m, const struct mp_elem *config, const char *name,
+		       int64_t min, int64_t max, bool def_ok, int64_t def, int64_t *out,
+		       struct diag *d)
+{
+	const struct mp_elem *e = mp_elem_child(config, name);
+	int64_t v;
+
+	if (!e) {
+		if (def_ok) {
+			*out = def;
+			return 0;
+		}
+		diag_error(d, config->file, config->line, "monitor '%s': configuration lacks '%s'",
+			   m->def->id, name);
+		return -EINVAL;
+	}
+	if (!str_to_i64(str_of(e->text), &v) || v < min || v > max) {
+		diag_error(d, e->file, e->line,
+			   "monitor '%s': '%s' must be a whole number from %" PRId64 " to %" PRId64
+			   ", not '%s'", m->def->id, name, min, max, e->text);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,105 @@
+/*
+ * The monitor-type interface. A monitor type is a pure state machine over events
+ * and time: it returns the MonitorTypeStateID (as an index into its states) that
+ * an event or a timer moves an instance to, and the engine (engine.c) turns
+ * changes of health into state-change records. No I/O, no clock: "now" is given.
+ *
+ * A new type is one file exporting `const struct monitor_type monitor_type_<name>`
+ * plus one line in registry.c.
+ */
+#ifndef MPMON_MONITORS_MONITOR_H
+#define MPMON_MONITORS_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mp-xml/mp.h"
+#include "rules/event.h"
+
+struct buf;
+struct diag;
+struct expr;
+
+#define MONITOR_MAX_SUBS 4
+#define MONITOR_MAX_STATES 8
+#define MONITOR_NO_CHANGE (-1)
+#define MONITOR_NO_DEADLINE INT64_MAX
+
+/* One (log, expression) pair the monitor listens to; match is passed to on_event. */
+struct monitor_sub {
+	const char *log_name;	/* borrowed from the pack; compared case-insensitively */
+	struct expr *expr;	/* owned by the monitor */
+	unsigned match;
+};
+
+/* What a step sees and may change besides its own state. */
+struct monitor_ctx {
+	int64_t now;		/* µs, event clock in replay, wall clock live */
+	int state;		/* the instance's current type state, -1 before the first */
+	int64_t deadline;	/* when on_tick is wanted; MONITOR_NO_DEADLINE for never */
+};
+
+struct monitor;
+
+struct monitor_type {
+	const char *id;			/* SCOM TypeID without alias */
+	const char *const *states;	/* MonitorTypeStateIDs */
+	unsigned nstates;
+	int reset_state;		/* state a reset moves to; -1: the one mapped to Success */
+	size_t state_size;		/* per-instance state, zeroed by the engine */
+	/* Read the configuration and subscribe (monitor_subscribe). 0 or -errno. */
+	int (*configure)(struct monitor *m, const struct mp_elem *config, struct diag *d);
+	/* An event passed subscription `match`. Return the new state or MONITOR_NO_CHANGE. */
+	int (*on_event)(const struct monitor *m, void *state, struct monitor_ctx *ctx,
+			unsigned match, const struct event *ev);
+	/* ctx->deadline was reached (ctx->now is the deadline). Same return. NULL: never. */
+	int (*on_tick)(const struct monitor *m, void *state, struct monitor_ctx *ctx);
+	/* Free what configure set up; safe after a failed configure. NULL: nothing. */
+	void (*release)(struct monitor *m);
+};
+
+struct monitor_param;		/* a compiled alert parameter, engine.c */
+
+struct monitor {
+	const struct mp_monitor *def;	/* borrowed from the pack */
+	const struct monitor_type *type;
+	struct monitor_sub subs[MONITOR_MAX_SUBS];
+	unsigned nsubs;
+	void *priv;			/* the type's own configuration */
+	/* set by the engine: */
+	enum mp_health health_of[MONITOR_MAX_STATES];	/* type state index -> health */
+	const char *opstate_of[MONITOR_MAX_STATES];	/* type state index -> OperationalState ID */
+	struct field_ref instance_field;
+	bool has_instance_field;
+	size_t max_instances;
+	struct monitor_param *params;	/* AlertParameter1..n */
+	unsigned nparams;
+	const char *diagnosis;		/* plain text, "" when none */
+	const char *resolution;
+	size_t index;
+};
+
+/*
+ * Read the log name from config's child log_elem and compile the expression in
+ * expr_elem; add them as subscription `match`. Missing elements and bad
+ * expressions are errors at the configuration's lines. Returns 0 or -EINVAL.
+ */
+int monitor_subscribe(struct monitor *m, const struct mp_elem *config, const char *log_elem,
+		      const char *expr_elem, unsigned match, struct diag *d);
+
+/*
+ * Read config's child name as a whole number in [min, max]. A missing element
+ * gives def when def_ok, else an error. Returns 0 or -EINVAL.
+ */
+int monitor_config_int(const struct monitor *m, const struct mp_elem *config, const char *name,
+		       int64_t min, int64_t max, bool def_ok, int64_t def, int64_t *out,
+		       struct diag *d);
+
+/* The type registered under id (SCOM TypeID without alias), or NULL. */
+const struct monitor_type *monitor_type_find(const char *id);
+
+/* NULL-terminated list of every registered type. */
+extern const struct monitor_type *const monitor_types[];
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * The monitor types mpmon runs, looked up by SCOM TypeID. Adding a type: one file
+ * in monitors/ and one line here.
+ */
+#include "monitors/monitor.h"
+
+#include <string.h>
+
+extern const struct monitor_type monitor_type_two_event;
+extern const struct monitor_type monitor_type_manual_reset;
+extern const struct monitor_type monitor_type_timer_reset;
+
+const struct monitor_type *const monitor_types[] = {
+	&monitor_type_two_event,
+	&monitor_type_manual_reset,
+	&monitor_type_timer_reset,
+	NULL,
+};
+
+const struct monitor_type *monitor_type_find(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && monitor_types[i]; i++)
+		if (strcmp(monitor_types[i]->id, id) == 0)
+			return monitor_types[i];
+	return NULL;
+}

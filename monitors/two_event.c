@@ -1,0 +1,34 @@
+/*
+ * Microsoft.Windows.2SingleEventLog2StateMonitorType: one event expression moves
+ * the monitor to FirstEventRaised, another to SecondEventRaised (the seed's
+ * Enrollment Connection: 1004 healthy, 1003 failed). The *ComputerName elements
+ * name the Windows host to read from; mpmon reads local sources, so they are
+ * accepted and ignored.
+ */
+#include "monitors/monitor.h"
+
+static const char *const states[] = { "FirstEventRaised", "SecondEventRaised" };
+
+static int configure(struct monitor *m, const struct mp_elem *config, struct diag *d)
+{
+	int r1 = monitor_subscribe(m, config, "FirstLogName", "FirstExpression", 0, d);
+	int r2 = monitor_subscribe(m, config, "SecondLogName", "SecondExpression", 1, d);
+
+	return r1 < 0 ? r1 : r2;
+}
+
+static int on_event(const struct monitor *m, void *state, struct monitor_ctx *ctx,
+		    unsigned match, const struct event *ev)
+{
+	(void)m, (void)state, (void)ctx, (void)ev;
+	return (int)match;
+}
+
+const struct monitor_type monitor_type_two_event = {
+	.id = "Microsoft.Windows.2SingleEventLog2StateMonitorType",
+	.states = states,
+	.nstates = 2,
+	.reset_state = -1,
+	.configure = configure,
+	.on_event = on_event,
+};
