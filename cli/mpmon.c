@@ -35,9 +35,9 @@ static int verbose;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mpmon validate [-v] FILE...\n"
+		"usage: mpmon validate [-v] [--list] [--all] FILE...\n"
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
-		"                    [--max-line BYTES]\n"
+		"                    [--output json|text] [--all] [--max-line BYTES]\n"
 		"       mpmon --help | --version\n"
 		"\n"
 		"validate  check management packs; problems go to stderr as FILE:LINE: message,\n"
@@ -45,7 +45,7 @@ static void usage(FILE *f)
 		"replay    run the events in FILE through the packs (PATH: a pack or a folder\n"
 		"          of packs) on the events' own clock; one JSON line per state change\n"
 		"          on stdout; bad lines are reported as FILE:LINE: message and skipped\n"
-		"          (exit 1)\n"
+		"          (exit 1); --all also runs monitors the packs turn off\n"
 		"formats:  %s\n",
 		format_names());
 }
@@ -89,18 +89,36 @@ static struct mp_pack *load_pack(const char *path, struct diag *d)
 	return pack;
 }
 
+/* One line per monitor: run, off (turned off by the pack) or disabled, with its type. */
+static void list_monitors(const struct mp_pack *pack, const struct engine *e)
+{
+	static const char *const status_name[] = { "disabled", "run", "off" };
+	const struct mp_monitor *m;
+
+	for (m = pack->monitors; m; m = m->next)
+		printf("%s\t%s\t%s\n", status_name[e ? engine_monitor_status(e, m->id) : 0],
+		       m->id, m->type_id_raw ? m->type_id_raw : "");
+}
+
 static int cmd_validate(int argc, char **argv)
 {
 	int status = EXIT_OK, i, c;
+	bool list = false, all = false;
 
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
-		if (c == 'v')
+	while ((c = getopt_long(argc, argv, "vlah", opts, NULL)) != -1) {
+		if (c == 'a')
+			all = true;
+		else if (c == 'v')
 			verbose++;
+		else if (c == 'l')
+			list = true;
 		else if (c == 'h') {
 			usage(stdout);
 			return EXIT_OK;
@@ -123,16 +141,21 @@ static int cmd_validate(int argc, char **argv)
 		pack = load_pack(argv[i], &d);
 		if (pack) {
 			e = engine_new(NULL, NULL);
+			if (e && all)
+				engine_enable_all(e);
 			if (!e || engine_add_pack(e, pack, &d) < 0)
 				diag_error(&d, argv[i], 0, "out of memory");
 			else
 				engine_get_stats(e, &st);
 		}
 		print_diags(&d, verbose > 0);
+		if (pack && list)
+			list_monitors(pack, e);
 		if (pack)
-			printf("%s: %zu monitors: %zu run, %zu disabled; %zu errors, %zu warnings\n",
-			       argv[i], pack->nmonitors, st.monitors_run, st.monitors_disabled,
-			       d.errors, d.warnings);
+			printf("%s: %zu monitors: %zu run, %zu off in the pack, %zu disabled; "
+			       "%zu errors, %zu warnings\n",
+			       argv[i], pack->nmonitors, st.monitors_run, st.monitors_off,
+			       st.monitors_disabled, d.errors, d.warnings);
 		if (d.errors || !pack)
 			status = EXIT_BAD_INPUT;
 		engine_free(e);
@@ -142,14 +165,60 @@ static int cmd_validate(int argc, char **argv)
 	return status;
 }
 
+static const char *const cause_names[] = { "event", "timer", "reset" };
+
 struct replay {
 	struct buf out;
+	bool text;		/* --output text: for people, not for programs */
 	bool write_failed;
 };
 
-static const char *const cause_names[] = { "event", "timer", "reset" };
+/* Indent every line of text by four spaces. */
+static void put_block(struct buf *b, const char *label, const char *text)
+{
+	const char *p = text, *nl;
 
-static void emit_json(void *arg, const struct state_change *c)
+	if (!text || !*text)
+		return;
+	buf_printf(b, "  %s:\n", label);
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		if (nl > p)
+			buf_printf(b, "    %.*s\n", (int)(nl - p), p);
+		else
+			buf_putc(b, '\n');
+		if (!*nl)
+			break;
+	}
+}
+
+static void format_text(struct buf *b, const struct state_change *c)
+{
+	char when[ISO8601_LEN];
+
+	buf_printf(b, "#%llu %s  %s", (unsigned long long)c->seq, iso8601_format(c->time, when),
+		   c->monitor_id);
+	if (c->instance_len)
+		buf_printf(b, " [%.*s]", (int)c->instance_len, c->instance);
+	buf_printf(b, "\n  %s -> %s (%s, by %s)", mp_health_name(c->from), mp_health_name(c->to),
+		   c->state, cause_names[c->cause]);
+	if (c->alert)
+		buf_printf(b, "  ALERT %s, priority %s", mp_severity_name(c->severity),
+			   mp_priority_name(c->priority));
+	if (c->alert_resolved)
+		buf_puts(b, "  alert resolved");
+	buf_printf(b, "\n  message: %s%s%s\n", c->alert_name, *c->alert_name ? ": " : "",
+		   c->message);
+	if (c->alert) {
+		put_block(b, "diagnosis", c->diagnosis);
+		put_block(b, "resolution", c->resolution);
+	}
+	buf_putc(b, '\n');
+}
+
+static void emit_record(void *arg, const struct state_change *c)
 {
 	struct replay *rp = arg;
 	struct buf *b = &rp->out;
@@ -157,6 +226,12 @@ static void emit_json(void *arg, const struct state_change *c)
 	bool first = true;
 
 	buf_reset(b);
+	if (rp->text) {
+		format_text(b, c);
+		if (fwrite(b->data, 1, b->len, stdout) != b->len)
+			rp->write_failed = true;
+		return;
+	}
 	buf_putc(b, '{');
 	json_member_u64(b, &first, "seq", c->seq);
 	json_member_cstr(b, &first, "time", iso8601_format(c->time, when));
@@ -227,6 +302,7 @@ static int cmd_replay(int argc, char **argv)
 	struct lines lr;
 	struct diag d;
 	int status = EXIT_OK, c, fd = -1, r;
+	bool all = false;
 	long bad = 0;
 	int64_t now = 0;
 
@@ -235,6 +311,8 @@ static int cmd_replay(int argc, char **argv)
 		{ "input", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "max-line", required_argument, NULL, 'L' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -243,8 +321,12 @@ static int cmd_replay(int argc, char **argv)
 	diag_init(&d);
 	buf_init(&rp.out);
 	rp.write_failed = false;
-	while ((c = getopt_long(argc, argv, "m:i:f:L:vh", opts, NULL)) != -1) {
+	rp.text = false;
+	while ((c = getopt_long(argc, argv, "m:i:f:L:o:avh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			all = true;
+			break;
 		case 'm':
 			r = collect_packs(optarg, &files, &nfiles);
 			if (r < 0) {
@@ -262,6 +344,15 @@ static int cmd_replay(int argc, char **argv)
 			break;
 		case 'L':
 			max_line = strtoul(optarg, NULL, 10);
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+				fprintf(stderr, "mpmon: --output takes json or text, not '%s'\n",
+					optarg);
+				status = EXIT_USAGE;
+				goto out;
+			}
+			rp.text = strcmp(optarg, "text") == 0;
 			break;
 		case 'v':
 			verbose++;
@@ -288,12 +379,14 @@ static int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	packs = calloc(nfiles, sizeof(*packs));
-	e = engine_new(emit_json, &rp);
+	e = engine_new(emit_record, &rp);
 	if (!packs || !e) {
 		fprintf(stderr, "mpmon: out of memory\n");
 		status = EXIT_USAGE;
 		goto out;
 	}
+	if (all)
+		engine_enable_all(e);
 	for (i = 0; i < nfiles; i++) {
 		packs[npacks] = load_pack(files[i], &d);
 		if (packs[npacks] && engine_add_pack(e, packs[npacks], &d) < 0)

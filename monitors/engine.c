@@ -55,6 +55,7 @@ struct inst {
 
 struct mon {
 	struct monitor m;
+	bool off;				/* configured, but turned off by the pack */
 	struct inst **buckets;			/* power-of-two sized */
 	size_t nbuckets, count;
 	struct inst *lru_head, *lru_tail;	/* head: least recently used */
@@ -92,6 +93,7 @@ struct engine {
 	uint64_t deadline_seq;
 	uint64_t seq;
 	int64_t now;
+	bool enable_all;
 	struct engine_stats stats;
 	struct arena arena;			/* params and knowledge text */
 	struct buf msg;
@@ -619,7 +621,7 @@ int engine_reset(struct engine *e, const char *monitor_id, const char *instance,
 	size_t i;
 
 	for (i = 0; i < e->nmons && !mo; i++)
-		if (strcmp(e->mons[i]->m.def->id, monitor_id) == 0)
+		if (!e->mons[i]->off && strcmp(e->mons[i]->m.def->id, monitor_id) == 0)
 			mo = e->mons[i];
 	if (!mo)
 		return -ENOENT;
@@ -881,7 +883,8 @@ static const struct monitor_type *runnable(const struct mp_monitor *def, struct 
 }
 
 static int add_monitor(struct engine *e, const struct mp_pack *pack,
-		       const struct mp_monitor *def, const struct monitor_type *t, struct diag *d)
+		       const struct mp_monitor *def, const struct monitor_type *t, bool off,
+		       struct diag *d)
 {
 	const struct mp_elem *inst;
 	struct mon *mo;
@@ -895,6 +898,7 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	mo->m.def = def;
 	mo->m.type = t;
 	mo->m.index = e->nmons;
+	mo->off = off;
 	r = t->configure(&mo->m, def->config, d);
 	if (r == 0)
 		r = map_states(&mo->m, d);
@@ -931,7 +935,7 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	if (grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
 		goto nomem;
 	e->mons[e->nmons++] = mo;
-	return index_monitor(e, mo);
+	return off ? 0 : index_monitor(e, mo);
 nomem:
 	mon_free(mo);
 	return -ENOMEM;
@@ -944,7 +948,7 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 
 	for (def = pack->monitors; def; def = def->next) {
 		const struct monitor_type *t = runnable(def, d);
-		bool dup = false;
+		bool dup = false, off;
 		int r;
 
 		if (t && !def->config) {
@@ -959,24 +963,41 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 				   "monitor '%s' is already defined by another pack", def->id);
 			t = NULL;
 		}
-		if (t && !def->enabled) {
-			diag_add(d, DIAG_NOTE, pack->file, def->line,
-				 "monitor '%s' is disabled in the pack", def->id);
-			t = NULL;
-		}
 		if (!t) {
 			e->stats.monitors_disabled++;
 			continue;
 		}
-		r = add_monitor(e, pack, def, t, d);
+		off = !def->enabled && !e->enable_all;
+		if (off)
+			diag_add(d, DIAG_NOTE, pack->file, def->line,
+				 "monitor '%s' is turned off in the pack (Enabled=\"false\")",
+				 def->id);
+		r = add_monitor(e, pack, def, t, off, d);
 		if (r < 0)
 			return r;
 		if (r > 0)
 			e->stats.monitors_disabled++;
+		else if (off)
+			e->stats.monitors_off++;
 		else
 			e->stats.monitors_run++;
 	}
 	return 0;
+}
+
+void engine_enable_all(struct engine *e)
+{
+	e->enable_all = true;
+}
+
+enum engine_status engine_monitor_status(const struct engine *e, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < e->nmons; i++)
+		if (strcmp(e->mons[i]->m.def->id, id) == 0)
+			return e->mons[i]->off ? ENGINE_OFF : ENGINE_RUN;
+	return ENGINE_NOT_LOADED;
 }
 
 void engine_get_stats(const struct engine *e, struct engine_stats *s)

@@ -48,7 +48,8 @@ typedef void engine_emit_fn(void *arg, const struct state_change *c);
 
 struct engine_stats {
 	size_t monitors_run;
-	size_t monitors_disabled;
+	size_t monitors_off;		/* configured, but Enabled="false" in the pack */
+	size_t monitors_disabled;	/* cannot run: unsupported type or bad configuration */
 	uint64_t events;		/* fed */
 	uint64_t evaluations;		/* expressions evaluated */
 	uint64_t changes;
@@ -65,12 +66,21 @@ void engine_free(struct engine *e);
 
 /*
  * Set up every UnitMonitor of pack (borrowed: it must outlive the engine). A
- * monitor whose type mpmon does not run, or that the pack disables, stays
- * disabled (a warning names the type, a note the disabled ones); a configuration
- * error is reported at its line and that monitor stays out. Returns 0, or
- * -ENOMEM.
+ * monitor whose type mpmon does not run stays disabled (a warning names the
+ * type); a configuration error is reported at its line and that monitor stays
+ * out. A monitor the pack turns off (Enabled="false") is configured, so its
+ * errors show, but does not run unless engine_enable_all() was called first, as
+ * an override enabling it would. Returns 0, or -ENOMEM.
  */
 int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d);
+
+/* Run monitors the packs turn off too. Call before engine_add_pack. */
+void engine_enable_all(struct engine *e);
+
+enum engine_status { ENGINE_NOT_LOADED, ENGINE_RUN, ENGINE_OFF };
+
+/* Whether the monitor with this ID runs, is configured but off, or is not loaded. */
+enum engine_status engine_monitor_status(const struct engine *e, const char *id);
 
 /*
  * Run the timers due at or before now (each at its own deadline, in order), then

@@ -1,0 +1,55 @@
+#!/bin/sh
+# The public SCOM packs in the shared corpus: every file validates, every
+# UnitMonitor of a type mpmon runs is configured (with --all, as an override
+# enabling the ones a pack turns off would), and the number of monitors that
+# run never falls below the recorded floor (tests/corpus-floor; raise it when
+# more run, never lower it).
+cd "$(dirname "$0")/.." || exit 1
+bin=${MPMON_BIN:-build/bin}
+corpus=${MP_CORPUS:-../shared/mp-corpus}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fail=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; fail=$((fail + 1)); }
+
+# the stock types mpmon runs, as TypeID suffixes
+types='Microsoft\.Windows\.(2SingleEventLog2State|SingleEventLogManualReset2State|SingleEventLogTimer2State)MonitorType$'
+
+files=$(ls "$corpus"/*.xml 2>/dev/null | wc -l)
+if [ "$files" -ge 15 ]; then ok "corpus has $files packs"; else not_ok "corpus has $files packs, want 15"; fi
+
+run_total=0
+for f in "$corpus"/*.xml; do
+	name=$(basename "$f")
+	timeout 20 "$bin/mpmon" validate --list "$f" >"$tmp/list" 2>"$tmp/err"
+	status=$?
+	if [ "$status" = 0 ] && ! grep -q -v ': warning: ' "$tmp/err"; then
+		ok "$name validates"
+	else
+		not_ok "$name validates (exit $status)"
+		grep -v ': warning: ' "$tmp/err" | sed 's/^/#   /' | head -5
+	fi
+	run=$(grep -c '^run	' "$tmp/list")
+	run_total=$((run_total + run))
+	timeout 20 "$bin/mpmon" validate --list --all "$f" >"$tmp/all" 2>/dev/null
+	bad=$(awk -F '\t' -v re="$types" '$3 ~ re && $1 != "run"' "$tmp/all")
+	want=$(awk -F '\t' -v re="$types" '$3 ~ re' "$tmp/all" | wc -l)
+	if [ -z "$bad" ]; then
+		ok "$name: all $want monitors of the stock event types run"
+	else
+		not_ok "$name: monitors of the stock event types that do not run"
+		echo "$bad" | sed 's/^/#   /'
+	fi
+done
+
+floor=$(cat tests/corpus-floor)
+echo "# monitors that run across the corpus: $run_total (floor $floor)"
+if [ "$run_total" -ge "$floor" ]; then
+	ok "monitors run: $run_total >= floor $floor"
+else
+	not_ok "monitors run: $run_total < floor $floor"
+fi
+echo "1..$n"
+[ "$fail" = 0 ]

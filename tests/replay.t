@@ -1,0 +1,49 @@
+#!/bin/sh
+# Replay fixtures: every tests/data/<case>/ holds the packs (pack.xml, or a file
+# "mp" naming packs relative to the repository), events.jsonl, and the exact
+# expected.jsonl; optional "status" (exit code, default 0) and "stderr" (lines
+# that must appear on stderr, one per line).
+cd "$(dirname "$0")/.." || exit 1
+bin=${MPMON_BIN:-build/bin}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fail=0
+for dir in tests/data/*/; do
+	case=$(basename "$dir")
+	[ -f "$dir/events.jsonl" ] || continue
+	set --
+	if [ -f "$dir/mp" ]; then
+		while read -r p; do [ -n "$p" ] && set -- "$@" --mp "$p"; done < "$dir/mp"
+	else
+		set -- --mp "$dir/pack.xml"
+	fi
+	want_status=0
+	[ -f "$dir/status" ] && want_status=$(cat "$dir/status")
+	"$bin/mpmon" replay "$@" --input "$dir/events.jsonl" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	n=$((n + 1))
+	if [ "$status" = "$want_status" ] && cmp -s "$tmp/out" "$dir/expected.jsonl"; then
+		echo "ok $n - replay $case"
+	else
+		echo "not ok $n - replay $case"
+		echo "#   exit status: want $want_status, got $status"
+		diff -u "$dir/expected.jsonl" "$tmp/out" | sed 's/^/#   /' | head -40
+		sed 's/^/#   stderr: /' "$tmp/err" | head -10
+		fail=$((fail + 1))
+	fi
+	if [ -f "$dir/stderr" ]; then
+		n=$((n + 1))
+		missing=$(grep -vxF -f "$tmp/err" "$dir/stderr")
+		if [ -z "$missing" ]; then
+			echo "ok $n - replay $case: stderr"
+		else
+			echo "not ok $n - replay $case: stderr"
+			echo "$missing" | sed 's/^/#   missing: /'
+			sed 's/^/#   got: /' "$tmp/err" | head -10
+			fail=$((fail + 1))
+		fi
+	fi
+done
+echo "1..$n"
+[ "$fail" = 0 ]

@@ -1,0 +1,392 @@
+/*
+ * Engine and monitor types with synthetic events and explicit times: the state
+ * machines, the dispatch index, instances and their bound, timers on the event
+ * clock, resets, alerts and message parameters.
+ */
+#include "lib/buf.h"
+#include "lib/diag.h"
+#include "lib/str.h"
+#include "monitors/engine.h"
+#include "mp-xml/mp.h"
+#include "rules/event.h"
+#include "tests/unit/tap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEC 1000000LL
+
+struct rec {
+	char monitor[128];
+	char instance[64];
+	enum mp_health from, to;
+	enum state_cause cause;
+	bool alert, resolved;
+	enum mp_severity severity;
+	int64_t time;
+	uint64_t seq;
+	char message[256];
+	char diagnosis[256];
+	char resolution[256];
+};
+
+static struct rec recs[64];
+static int nrecs;
+
+static void collect(void *arg, const struct state_change *c)
+{
+	struct rec *r = &recs[nrecs < 63 ? nrecs++ : 63];
+
+	(void)arg;
+	snprintf(r->monitor, sizeof(r->monitor), "%s", c->monitor_id);
+	snprintf(r->instance, sizeof(r->instance), "%.*s", (int)c->instance_len, c->instance);
+	r->from = c->from;
+	r->to = c->to;
+	r->cause = c->cause;
+	r->alert = c->alert;
+	r->resolved = c->alert_resolved;
+	r->severity = c->severity;
+	r->time = c->time;
+	r->seq = c->seq;
+	snprintf(r->message, sizeof(r->message), "%s", c->message);
+	snprintf(r->diagnosis, sizeof(r->diagnosis), "%s", c->diagnosis);
+	snprintf(r->resolution, sizeof(r->resolution), "%s", c->resolution);
+}
+
+static const char *pack_head =
+	"<ManagementPack SchemaVersion=\"2.0\">\n"
+	"<Manifest><Identity><ID>Test.Pack</ID><Version>1.0.0.0</Version></Identity>\n"
+	"<References>\n"
+	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID><Version>7.5.8501.0</Version></Reference>\n"
+	"<Reference Alias=\"Health\"><ID>System.Health.Library</ID><Version>7.5.8501.0</Version></Reference>\n"
+	"</References></Manifest>\n"
+	"<Monitoring><Monitors>\n";
+
+static const char *pack_tail =
+	"</Monitors></Monitoring>\n"
+	"<LanguagePacks><LanguagePack ID=\"ENU\" IsDefault=\"true\"><DisplayStrings>\n"
+	"<DisplayString ElementID=\"T.Msg\"><Name>Test Alert</Name>"
+	"<Description>Seen: {0} on {1}</Description></DisplayString>\n"
+	"</DisplayStrings><KnowledgeArticles>\n"
+	"<KnowledgeArticle ElementID=\"T.Two\"><MamlContent>"
+	"<maml:section xmlns:maml=\"http://schemas.microsoft.com/maml/2004/10\">"
+	"<maml:title>Causes</maml:title><maml:para>The link broke.</maml:para></maml:section>"
+	"<maml:section xmlns:maml=\"http://schemas.microsoft.com/maml/2004/10\">"
+	"<maml:title>Resolutions</maml:title><maml:para>Mend the link.</maml:para></maml:section>"
+	"</MamlContent></KnowledgeArticle>\n"
+	"</KnowledgeArticles></LanguagePack></LanguagePacks>\n"
+	"</ManagementPack>\n";
+
+#define EXPR_NUM(n) \
+	"<SimpleExpression><ValueExpression><XPathQuery Type=\"UnsignedInteger\">EventDisplayNumber" \
+	"</XPathQuery></ValueExpression><Operator>Equal</Operator><ValueExpression>" \
+	"<Value Type=\"UnsignedInteger\">" n "</Value></ValueExpression></SimpleExpression>"
+
+#define ALERT(state) \
+	"<AlertSettings AlertMessage=\"T.Msg\"><AlertOnState>" state "</AlertOnState>" \
+	"<AutoResolve>true</AutoResolve><AlertPriority>High</AlertPriority>" \
+	"<AlertSeverity>MatchMonitorHealth</AlertSeverity><AlertParameters>" \
+	"<AlertParameter1>$Data/Context/EventDescription$</AlertParameter1>" \
+	"<AlertParameter2>$Target/Host/Property[Type=\"Windows!Microsoft.Windows.Computer\"]/NetworkName$" \
+	"</AlertParameter2></AlertParameters></AlertSettings>"
+
+static const char *monitors_xml =
+	"<UnitMonitor ID=\"T.Two\" Accessibility=\"Public\" Enabled=\"true\" Target=\"Windows!Microsoft.Windows.Computer\" "
+	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" "
+	"TypeID=\"Windows!Microsoft.Windows.2SingleEventLog2StateMonitorType\" ConfirmDelivery=\"false\">\n"
+	"<Category>AvailabilityHealth</Category>" ALERT("Error") "\n"
+	"<OperationalStates><OperationalState ID=\"Up\" MonitorTypeStateID=\"FirstEventRaised\" HealthState=\"Success\"/>"
+	"<OperationalState ID=\"Down\" MonitorTypeStateID=\"SecondEventRaised\" HealthState=\"Error\"/></OperationalStates>\n"
+	"<Configuration><FirstComputerName>x</FirstComputerName><FirstLogName>App</FirstLogName>"
+	"<FirstExpression>" EXPR_NUM("1004") "</FirstExpression>"
+	"<SecondComputerName>x</SecondComputerName><SecondLogName>App</SecondLogName>"
+	"<SecondExpression>" EXPR_NUM("1003") "</SecondExpression></Configuration>\n"
+	"</UnitMonitor>\n"
+	"<UnitMonitor ID=\"T.Manual\" Accessibility=\"Public\" Enabled=\"true\" Target=\"Windows!Microsoft.Windows.Computer\" "
+	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" "
+	"TypeID=\"Windows!Microsoft.Windows.SingleEventLogManualReset2StateMonitorType\" ConfirmDelivery=\"false\">\n"
+	"<Category>AvailabilityHealth</Category>" ALERT("Warning") "\n"
+	"<OperationalStates><OperationalState ID=\"Raised\" MonitorTypeStateID=\"EventRaised\" HealthState=\"Warning\"/>"
+	"<OperationalState ID=\"Reset\" MonitorTypeStateID=\"ManualResetEventRaised\" HealthState=\"Success\"/></OperationalStates>\n"
+	"<Configuration><ComputerName>x</ComputerName><LogName>System</LogName>"
+	"<Expression>" EXPR_NUM("7") "</Expression></Configuration>\n"
+	"</UnitMonitor>\n"
+	"<UnitMonitor ID=\"T.Timer\" Accessibility=\"Public\" Enabled=\"true\" Target=\"Windows!Microsoft.Windows.Computer\" "
+	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" "
+	"TypeID=\"Windows!Microsoft.Windows.SingleEventLogTimer2StateMonitorType\" ConfirmDelivery=\"false\">\n"
+	"<Category>AvailabilityHealth</Category>\n"
+	"<OperationalStates><OperationalState ID=\"Raised\" MonitorTypeStateID=\"EventRaised\" HealthState=\"Error\"/>"
+	"<OperationalState ID=\"Timer\" MonitorTypeStateID=\"TimerEventRaised\" HealthState=\"Success\"/></OperationalStates>\n"
+	"<Configuration><ComputerName>x</ComputerName><LogName>System</LogName>"
+	"<Expression>" EXPR_NUM("9") "</Expression><TimerWaitInSeconds>60</TimerWaitInSeconds></Configuration>\n"
+	"</UnitMonitor>\n"
+	"<UnitMonitor ID=\"T.PerDevice\" Accessibility=\"Public\" Enabled=\"true\" Target=\"Windows!Microsoft.Windows.Computer\" "
+	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" "
+	"TypeID=\"Windows!Microsoft.Windows.2SingleEventLog2StateMonitorType\" ConfirmDelivery=\"false\">\n"
+	"<Category>AvailabilityHealth</Category>\n"
+	"<OperationalStates><OperationalState ID=\"Up\" MonitorTypeStateID=\"FirstEventRaised\" HealthState=\"Success\"/>"
+	"<OperationalState ID=\"Down\" MonitorTypeStateID=\"SecondEventRaised\" HealthState=\"Error\"/></OperationalStates>\n"
+	"<Configuration><FirstComputerName>x</FirstComputerName><FirstLogName>Dev</FirstLogName>"
+	"<FirstExpression>" EXPR_NUM("1") "</FirstExpression>"
+	"<SecondComputerName>x</SecondComputerName><SecondLogName>Dev</SecondLogName>"
+	"<SecondExpression>" EXPR_NUM("2") "</SecondExpression>"
+	"<InstanceField>Params/Param[1]</InstanceField><MaxInstances>2</MaxInstances></Configuration>\n"
+	"</UnitMonitor>\n";
+
+static struct mp_pack *load(const char *monitors, struct diag *d)
+{
+	struct mp_pack *p = NULL;
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, pack_head);
+	buf_puts(&b, monitors);
+	buf_puts(&b, pack_tail);
+	mp_load("test.xml", b.data, b.len, &p, d);
+	buf_release(&b);
+	return p;
+}
+
+static void mkev(struct event *ev, const char *log, const char *num, const char *desc)
+{
+	event_reset(ev);
+	event_set(ev, "LogName", 7, str_of(log));
+	event_set(ev, "EventDisplayNumber", 18, str_of(num));
+	if (desc)
+		event_set(ev, "EventDescription", 16, str_of(desc));
+	event_set(ev, "LoggingComputer", 15, str_of("host1"));
+}
+
+static void test_two_state(struct engine *e)
+{
+	struct engine_stats st;
+	struct event ev;
+
+	nrecs = 0;
+	mkev(&ev, "App", "1004", "connected");
+	engine_feed(e, &ev, 10 * SEC);
+	is_int(nrecs, 1, "1004: one record");
+	is_str(recs[0].monitor, "T.Two", "1004: monitor");
+	is_int(recs[0].from, MP_HEALTH_UNINITIALIZED, "1004: from Uninitialized");
+	is_int(recs[0].to, MP_HEALTH_SUCCESS, "1004: to Success");
+	ok(!recs[0].alert, "1004: no alert");
+	is_int(recs[0].seq, 1, "first seq is 1");
+
+	mkev(&ev, "app", "1003", "link down");	/* log names compare case-insensitively */
+	engine_feed(e, &ev, 20 * SEC);
+	is_int(nrecs, 2, "1003: one more record");
+	is_int(recs[1].to, MP_HEALTH_ERROR, "1003: to Error");
+	ok(recs[1].alert, "1003: raises an alert");
+	is_int(recs[1].severity, MP_SEVERITY_ERROR, "MatchMonitorHealth gives Error");
+	is_str(recs[1].message, "Seen: link down on host1", "message parameters filled");
+	is_str(recs[1].diagnosis, "The link broke.", "diagnosis from Causes");
+	is_str(recs[1].resolution, "Mend the link.", "resolution from Resolutions");
+	is_int(recs[1].time, 20 * SEC, "record time is the event's");
+
+	engine_feed(e, &ev, 21 * SEC);
+	is_int(nrecs, 2, "a second 1003 changes nothing");
+	mkev(&ev, "App", "1004", "ok again");
+	engine_feed(e, &ev, 30 * SEC);
+	is_int(nrecs, 3, "1004 again: a record");
+	ok(recs[2].resolved && !recs[2].alert, "AutoResolve closes the alert");
+
+	engine_get_stats(e, &st);
+	mkev(&ev, "App", "5555", NULL);
+	engine_feed(e, &ev, 31 * SEC);
+	mkev(&ev, "OtherLog", "1003", NULL);
+	engine_feed(e, &ev, 32 * SEC);
+	{
+		struct engine_stats st2;
+
+		engine_get_stats(e, &st2);
+		is_int((int64_t)(st2.evaluations - st.evaluations), 0,
+		       "the dispatch index skips other numbers and other logs");
+	}
+	is_int(nrecs, 3, "no records for unrelated events");
+}
+
+static void test_manual_reset(struct engine *e)
+{
+	struct event ev;
+
+	nrecs = 0;
+	mkev(&ev, "System", "7", "disk full");
+	engine_feed(e, &ev, 40 * SEC);
+	is_int(nrecs, 1, "manual reset: event raises");
+	is_int(recs[0].to, MP_HEALTH_WARNING, "manual reset: to Warning");
+	ok(recs[0].alert, "AlertOnState Warning alerts on Warning");
+	engine_feed(e, &ev, 41 * SEC);
+	is_int(nrecs, 1, "manual reset: repeated event changes nothing");
+	is_int(engine_reset(e, "T.Manual", NULL, 50 * SEC), 0, "reset succeeds");
+	is_int(nrecs, 2, "reset: a record");
+	is_int(recs[1].to, MP_HEALTH_SUCCESS, "reset: to Success");
+	is_int(recs[1].cause, CAUSE_RESET, "reset: cause");
+	is_int(engine_reset(e, "No.Such", NULL, 50 * SEC), -2, "reset of unknown monitor: -ENOENT");
+}
+
+static void test_timer(struct engine *e)
+{
+	struct event ev;
+
+	nrecs = 0;
+	mkev(&ev, "System", "9", NULL);
+	engine_feed(e, &ev, 100 * SEC);
+	is_int(nrecs, 1, "timer: event raises");
+	engine_feed(e, &ev, 130 * SEC);	/* restarts the wait */
+	is_int(engine_next_deadline(e), 190 * SEC, "timer: deadline restarts with each event");
+	engine_advance(e, 189 * SEC);
+	is_int(nrecs, 1, "timer: nothing before the deadline");
+	mkev(&ev, "App", "5555", NULL);
+	engine_feed(e, &ev, 500 * SEC);	/* a later event fires the timer first */
+	is_int(nrecs, 2, "timer: fires when time passes it");
+	is_int(recs[1].to, MP_HEALTH_SUCCESS, "timer: back to Success");
+	is_int(recs[1].time, 190 * SEC, "timer: fires at its own deadline, not the event's time");
+	is_int(recs[1].cause, CAUSE_TIMER, "timer: cause");
+}
+
+static void test_instances(struct engine *e)
+{
+	struct engine_stats st;
+	struct event ev;
+
+	nrecs = 0;
+	mkev(&ev, "Dev", "2", NULL);
+	event_add_param(&ev, str_of("dev-a"));
+	engine_feed(e, &ev, 600 * SEC);
+	mkev(&ev, "Dev", "1", NULL);
+	event_add_param(&ev, str_of("dev-b"));
+	engine_feed(e, &ev, 601 * SEC);
+	is_int(nrecs, 2, "instances: one record each");
+	is_str(recs[0].instance, "dev-a", "instances: first instance");
+	is_int(recs[0].to, MP_HEALTH_ERROR, "instances: dev-a Error");
+	is_str(recs[1].instance, "dev-b", "instances: second instance");
+	is_int(recs[1].to, MP_HEALTH_SUCCESS, "instances: dev-b Success on its own");
+	mkev(&ev, "Dev", "2", NULL);	/* no instance field: skipped */
+	engine_feed(e, &ev, 602 * SEC);
+	is_int(nrecs, 2, "instances: event without the field is not attributed");
+	mkev(&ev, "Dev", "2", NULL);
+	event_add_param(&ev, str_of("dev-c"));
+	engine_feed(e, &ev, 603 * SEC);
+	engine_get_stats(e, &st);
+	is_int((int64_t)st.evictions, 1, "instances: the bound evicts the least recently used");
+	mkev(&ev, "Dev", "2", NULL);
+	event_add_param(&ev, str_of("dev-a"));
+	engine_feed(e, &ev, 604 * SEC);
+	is_int(nrecs, 4, "instances: an evicted instance starts over");
+	is_int(recs[3].from, MP_HEALTH_UNINITIALIZED, "instances: evicted one restarts Uninitialized");
+}
+
+static void test_errors(void)
+{
+	struct engine *e = engine_new(NULL, NULL);
+	struct mp_pack *p;
+	struct diag d;
+	const char *bad =
+		"<UnitMonitor ID=\"T.Bad\" Accessibility=\"Public\" Enabled=\"true\" Target=\"Windows!Microsoft.Windows.Computer\" "
+		"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" "
+		"TypeID=\"Windows!Microsoft.Windows.SingleEventLogTimer2StateMonitorType\" ConfirmDelivery=\"false\">\n"
+		"<Category>AvailabilityHealth</Category>\n"
+		"<OperationalStates><OperationalState ID=\"A\" MonitorTypeStateID=\"EventRaised\" HealthState=\"Error\"/>\n"
+		"<OperationalState ID=\"B\" MonitorTypeStateID=\"NoSuchState\" HealthState=\"Success\"/></OperationalStates>\n"
+		"<Configuration><ComputerName>x</ComputerName><LogName>System</LogName>"
+		"<Expression>" EXPR_NUM("9") "</Expression>\n<TimerWaitInSeconds>soon</TimerWaitInSeconds></Configuration>\n"
+		"</UnitMonitor>\n";
+	struct engine_stats st;
+	struct buf b;
+	size_t i;
+	bool saw_timer = false;
+
+	diag_init(&d);
+	buf_init(&b);
+	p = load(bad, &d);
+	ok(p != NULL, "bad monitor: pack loads");
+	engine_add_pack(e, p, &d);
+	for (i = 0; i < d.n; i++) {
+		const char *s = diag_format(&d.v[i], &b);
+
+		tap_diag("%s", s);
+		saw_timer |= strstr(s, "test.xml:13: monitor 'T.Bad': 'TimerWaitInSeconds' must be") != NULL;
+	}
+	ok(saw_timer, "bad TimerWaitInSeconds: error at its line");
+	engine_get_stats(e, &st);
+	is_int((int64_t)st.monitors_run, 0, "bad monitor does not run");
+	is_int((int64_t)st.monitors_disabled, 1, "bad monitor counted as disabled");
+	buf_release(&b);
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
+static void test_state_mapping(void)
+{
+	struct engine *e = engine_new(NULL, NULL);
+	struct mp_pack *p;
+	struct diag d;
+	struct buf b;
+	size_t i;
+	bool saw = false;
+	const char *bad =
+		"<UnitMonitor ID=\"T.Map\" Accessibility=\"Public\" Enabled=\"true\" Target=\"Windows!Microsoft.Windows.Computer\" "
+		"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" "
+		"TypeID=\"Windows!Microsoft.Windows.SingleEventLogManualReset2StateMonitorType\" ConfirmDelivery=\"false\">\n"
+		"<Category>AvailabilityHealth</Category>\n"
+		"<OperationalStates><OperationalState ID=\"A\" MonitorTypeStateID=\"EventRaised\" HealthState=\"Error\"/>\n"
+		"<OperationalState ID=\"B\" MonitorTypeStateID=\"NoSuchState\" HealthState=\"Success\"/></OperationalStates>\n"
+		"<Configuration><ComputerName>x</ComputerName><LogName>System</LogName>"
+		"<Expression>" EXPR_NUM("9") "</Expression></Configuration>\n"
+		"</UnitMonitor>\n";
+
+	diag_init(&d);
+	buf_init(&b);
+	p = load(bad, &d);
+	engine_add_pack(e, p, &d);
+	for (i = 0; i < d.n; i++)
+		saw |= strstr(diag_format(&d.v[i], &b),
+			      "test.xml:11: monitor 'T.Map': operational state 'B' names "
+			      "MonitorTypeStateID 'NoSuchState', which type") != NULL;
+	ok(saw, "unknown MonitorTypeStateID: error at the OperationalState line");
+	buf_release(&b);
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
+int main(void)
+{
+	struct engine_stats st;
+	struct mp_pack *p;
+	struct engine *e;
+	struct diag d;
+	size_t i;
+
+	diag_init(&d);
+	p = load(monitors_xml, &d);
+	ok(p != NULL, "test pack loads");
+	if (!p)
+		return tap_done();
+	e = engine_new(collect, NULL);
+	is_int(engine_add_pack(e, p, &d), 0, "engine takes the pack");
+	for (i = 0; i < d.n; i++) {
+		struct buf b;
+
+		buf_init(&b);
+		tap_diag("%s", diag_format(&d.v[i], &b));
+		buf_release(&b);
+	}
+	is_int((int64_t)d.errors, 0, "no errors");
+	engine_get_stats(e, &st);
+	is_int((int64_t)st.monitors_run, 4, "four monitors run");
+
+	test_two_state(e);
+	test_manual_reset(e);
+	test_timer(e);
+	test_instances(e);
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+
+	test_errors();
+	test_state_mapping();
+	return tap_done();
+}

@@ -1,0 +1,72 @@
+#!/bin/sh
+# mpmon validate on bad packs: each problem is a FILE:LINE: error on stderr, exit 1,
+# promptly (timeout guards against hangs such as entity expansion), and nothing
+# outside the pack is read.
+cd "$(dirname "$0")/.." || exit 1
+bin=${MPMON_BIN:-build/bin}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fail=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; fail=$((fail + 1)); }
+
+# case FILE LINE PATTERN: exit 1 and an error at FILE:LINE matching PATTERN
+check() {
+	file=tests/data/bad/$1
+	timeout 5 "$bin/mpmon" validate "$file" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	if [ "$status" = 1 ] && grep -q "^$file:$2: $3" "$tmp/err"; then
+		ok "$1: error at line $2"
+	else
+		not_ok "$1: error at line $2"
+		echo "#   want exit 1 and '$file:$2: $3'"
+		echo "#   got exit $status:"
+		sed 's/^/#   /' "$tmp/err" | head -5
+	fi
+	if grep -q 'root:' "$tmp/out" "$tmp/err"; then
+		not_ok "$1: nothing outside the pack was read"
+	else
+		ok "$1: nothing outside the pack was read"
+	fi
+}
+
+check malformed.xml 11 'malformed xml'
+check unknown-alias.xml 17 "monitor 'Bad.Monitor': type 'Win!Microsoft.Windows.2SingleEventLog2StateMonitorType' resolves nowhere"
+check unknown-type.xml 17 "monitor 'Bad.Monitor': type 'Contoso.NoSuch.MonitorType' resolves nowhere"
+check entity-bomb.xml 2 'document type declarations are not allowed'
+check external-entity.xml 2 'document type declarations are not allowed'
+check wrong-root.xml 2 ".*'Policy'"
+
+# A missing file names itself.
+"$bin/mpmon" validate tests/data/bad/no-such-pack.xml >/dev/null 2>"$tmp/err"
+status=$?
+if [ "$status" = 1 ] && grep -q '^tests/data/bad/no-such-pack.xml: cannot read pack: No such file' "$tmp/err"; then
+	ok "missing pack file"
+else
+	not_ok "missing pack file"
+	sed 's/^/#   /' "$tmp/err"
+fi
+
+# replay refuses bad packs and says why.
+"$bin/mpmon" replay --mp tests/data/bad/unknown-type.xml --input /dev/null >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ "$status" = 2 ] && grep -q 'not replaying' "$tmp/err" && [ ! -s "$tmp/out" ]; then
+	ok "replay refuses a pack with errors"
+else
+	not_ok "replay refuses a pack with errors (exit $status)"
+fi
+
+# The shipped packs validate without a warning.
+"$bin/mpmon" validate mp-xml/packs/*.xml >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ "$status" = 0 ] && [ ! -s "$tmp/err" ]; then
+	ok "shipped packs validate cleanly"
+else
+	not_ok "shipped packs validate cleanly (exit $status)"
+	sed 's/^/#   /' "$tmp/err" | head
+fi
+
+echo "1..$n"
+[ "$fail" = 0 ]
