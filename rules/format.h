@@ -30,4 +30,7 @@ const struct format *format_find(const char *name);
 /* Names of all formats, comma separated, for help and error messages. */
 const char *format_names(void);
 
+/* The formats, one per format_<name>.c, for the table in format.c. */
+extern const struct format format_json;
+
 #endif

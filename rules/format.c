@@ -1,0 +1,50 @@
+/*
+ * The table of input formats. A new format is one format_<name>.c defining
+ * format_<name>, one declaration in format.h and one line here; --format and
+ * the help text find it through this table.
+ */
+#include "rules/format.h"
+
+#include <string.h>
+
+static const struct format *const formats[] = {
+	&format_json,
+	NULL,
+};
+
+const struct format *format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && formats[i]; i++)
+		if (strcmp(formats[i]->name, name) == 0)
+			return formats[i];
+	return NULL;
+}
+
+const char *format_names(void)
+{
+	/*
+	 * Built from the table so the list cannot drift from it. Every call writes
+	 * the same bytes, and callers only need it for help and error messages.
+	 */
+	static char names[256];
+	size_t i, len = 0;
+
+	if (names[0])
+		return names;
+	for (i = 0; formats[i]; i++) {
+		size_t n = strlen(formats[i]->name);
+
+		if (len + n + 3 > sizeof(names))
+			break;
+		if (i) {
+			memcpy(names + len, ", ", 2);
+			len += 2;
+		}
+		memcpy(names + len, formats[i]->name, n);
+		len += n;
+	}
+	names[len] = '\0';
+	return names;
+}
