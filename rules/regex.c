@@ -1,0 +1,202 @@
+/*
+ * PCRE2 behind regex.h: the one file of mpmon that includes pcre2.h. Each regex
+ * owns its compiled code, a one-pair match data block and a match context with
+ * limits, all made at compile time, so matching an event allocates nothing and
+ * a catastrophic pattern costs a bounded amount of work.
+ *
+ * A pattern that starts with a plain literal ("Get-OMSSysHeartbeat.*") gets a
+ * memmem prefilter: most log lines lack the literal, and memmem is much cheaper
+ * than entering PCRE2.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include "rules/regex.h"
+
+#include <errno.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Enough for any sane log pattern; a runaway one stops here. */
+#define MATCH_LIMIT 1000000
+#define DEPTH_LIMIT 100000
+#define HEAP_LIMIT_KIB (64 * 1024)
+#define JIT_STACK_MIN (32 * 1024)
+#define JIT_STACK_MAX (512 * 1024)
+
+struct regex {
+	pcre2_code *code;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit_stack;	/* NULL when the pattern is not JIT-compiled */
+	bool literal;			/* the prefix is the whole pattern */
+	size_t prefix_len;
+	char prefix[];			/* a literal every match contains */
+};
+
+static uint64_t limit_hits;
+
+uint64_t regex_limit_hits(void)
+{
+	return __atomic_load_n(&limit_hits, __ATOMIC_RELAXED);
+}
+
+/*
+ * Whether the pattern has a '|' outside every group, which would make a prefix
+ * optional. Anything this scan does not follow (POSIX classes) answers true, so
+ * the prefilter is only ever dropped, never wrong.
+ */
+static bool top_level_alternation(const char *p, size_t n)
+{
+	size_t i = 0;
+	int depth = 0;
+
+	while (i < n) {
+		char c = p[i];
+
+		if (c == '\\') {
+			if (i + 1 < n && p[i + 1] == 'Q') {
+				/* \Q...\E quotes everything up to \E (or the end). */
+				i += 2;
+				while (i < n && !(p[i] == '\\' && i + 1 < n && p[i + 1] == 'E'))
+					i++;
+			}
+			i += 2;
+			continue;
+		}
+		if (c == '[') {
+			i++;
+			if (i < n && p[i] == '^')
+				i++;
+			if (i < n && p[i] == ']')
+				i++;	/* a leading ']' is a member */
+			while (i < n && p[i] != ']') {
+				if (p[i] == '[' && i + 1 < n && p[i + 1] == ':')
+					return true;
+				i += p[i] == '\\' ? 2 : 1;
+			}
+			i++;
+			continue;
+		}
+		if (c == '(')
+			depth++;
+		else if (c == ')' && depth > 0)
+			depth--;
+		else if (c == '|' && depth == 0)
+			return true;
+		i++;
+	}
+	return false;
+}
+
+/*
+ * The plain literal every match of p must contain at its start, or an empty
+ * run: the bytes after an optional leading '^' up to the first metacharacter,
+ * less the last one when a quantifier that allows zero of it follows.
+ */
+static size_t literal_prefix(const char *p, size_t n, size_t *start)
+{
+	size_t i;
+
+	*start = 0;
+	if (top_level_alternation(p, n))
+		return 0;
+	if (n && p[0] == '^')
+		*start = 1;
+	for (i = *start; i < n && !strchr("\\^$.[]|()?*+{}", p[i]); i++)
+		;
+	if (i < n && i > *start && (p[i] == '?' || p[i] == '*' || p[i] == '{'))
+		i--;
+	return i - *start;
+}
+
+int regex_compile(const char *pattern, size_t n, struct regex **out,
+		  char err[REGEX_ERR_LEN])
+{
+	PCRE2_UCHAR msg[REGEX_ERR_LEN];
+	PCRE2_SIZE offset;
+	struct regex *re;
+	size_t start, plen;
+	int code;
+
+	*out = NULL;
+	plen = literal_prefix(pattern, n, &start);
+	re = calloc(1, sizeof(*re) + plen + 1);
+	if (!re)
+		return -ENOMEM;
+	memcpy(re->prefix, pattern + start, plen);
+	re->prefix_len = plen;
+	re->literal = plen && start == 0 && plen == n;
+
+	/*
+	 * No UTF: log bytes may be invalid UTF-8, which PCRE2 would refuse to
+	 * search in UTF mode. NEVER_UTF stops a (*UTF) in the pattern turning it
+	 * on behind our back.
+	 */
+	re->code = pcre2_compile((PCRE2_SPTR)pattern, n, PCRE2_NEVER_UTF, &code, &offset,
+				 NULL);
+	if (!re->code) {
+		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
+			snprintf((char *)msg, sizeof(msg), "error %d", code);
+		snprintf(err, REGEX_ERR_LEN, "%.120s at offset %zu", (const char *)msg,
+			 (size_t)offset);
+		regex_free(re);
+		return -EINVAL;
+	}
+	re->md = pcre2_match_data_create(1, NULL);
+	re->mctx = pcre2_match_context_create(NULL);
+	if (!re->md || !re->mctx)
+		goto nomem;
+	pcre2_set_match_limit(re->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(re->mctx, DEPTH_LIMIT);
+	pcre2_set_heap_limit(re->mctx, HEAP_LIMIT_KIB);
+	/* JIT is an optimisation: without it (no JIT on this CPU) we interpret. */
+	if (pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0) {
+		re->jit_stack = pcre2_jit_stack_create(JIT_STACK_MIN, JIT_STACK_MAX, NULL);
+		if (!re->jit_stack)
+			goto nomem;
+		pcre2_jit_stack_assign(re->mctx, NULL, re->jit_stack);
+	}
+	*out = re;
+	return 0;
+nomem:
+	regex_free(re);
+	return -ENOMEM;
+}
+
+bool regex_search(struct regex *re, struct str s)
+{
+	PCRE2_SPTR subject = (PCRE2_SPTR)(s.p ? s.p : "");
+	int rc;
+
+	if (re->prefix_len && (s.len < re->prefix_len ||
+			       !memmem(subject, s.len, re->prefix, re->prefix_len)))
+		return false;
+	/* A pattern without metacharacters matches wherever memmem found it. */
+	if (re->literal)
+		return true;
+	rc = pcre2_match(re->code, subject, s.len, 0, 0, re->md, re->mctx);
+	if (rc >= 0)
+		return true;
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT:
+	case PCRE2_ERROR_DEPTHLIMIT:
+	case PCRE2_ERROR_HEAPLIMIT:
+	case PCRE2_ERROR_JIT_STACKLIMIT:
+		__atomic_add_fetch(&limit_hits, 1, __ATOMIC_RELAXED);
+		break;
+	}
+	return false;
+}
+
+void regex_free(struct regex *re)
+{
+	if (!re)
+		return;
+	pcre2_jit_stack_free(re->jit_stack);
+	pcre2_match_context_free(re->mctx);
+	pcre2_match_data_free(re->md);
+	pcre2_code_free(re->code);
+	free(re);
+}
