@@ -15,7 +15,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $1"; fail=$((fail + 1)); }
 
 # the stock types mpmon runs, as TypeID suffixes
-types='Microsoft\.Windows\.(2SingleEventLog2State|SingleEventLogManualReset2State|SingleEventLogTimer2State)MonitorType$'
+types='(^|!)Microsoft\.Windows\.(2SingleEventLog2State|SingleEventLogManualReset2State|SingleEventLogTimer2State)MonitorType$'
 
 files=$(ls "$corpus"/*.xml 2>/dev/null | wc -l)
 if [ "$files" -ge 15 ]; then ok "corpus has $files packs"; else not_ok "corpus has $files packs, want 15"; fi

@@ -2,7 +2,8 @@
 # Replay fixtures: every tests/data/<case>/ holds the packs (pack.xml, or a file
 # "mp" naming packs relative to the repository), events.jsonl, and the exact
 # expected.jsonl; optional "status" (exit code, default 0) and "stderr" (lines
-# that must appear on stderr, one per line).
+# that must appear on stderr, one per line). In "mp", @MP_CORPUS@ stands for the
+# shared corpus folder.
 cd "$(dirname "$0")/.." || exit 1
 bin=${MPMON_BIN:-build/bin}
 tmp=$(mktemp -d) || exit 1
@@ -10,11 +11,15 @@ trap 'rm -rf "$tmp"' EXIT
 n=0
 fail=0
 for dir in tests/data/*/; do
+	dir=${dir%/}
 	case=$(basename "$dir")
 	[ -f "$dir/events.jsonl" ] || continue
 	set --
 	if [ -f "$dir/mp" ]; then
-		while read -r p; do [ -n "$p" ] && set -- "$@" --mp "$p"; done < "$dir/mp"
+		corpus=${MP_CORPUS:-../shared/mp-corpus}
+		while read -r p; do
+			[ -n "$p" ] && set -- "$@" --mp "$(echo "$p" | sed "s|@MP_CORPUS@|$corpus|")"
+		done < "$dir/mp"
 	else
 		set -- --mp "$dir/pack.xml"
 	fi
