@@ -1,0 +1,1198 @@
+/*
+ * This file is the management-pack loader: it parses SCOM management-pack XML
+ * (a sealed-style ManagementPack or a VSAE ManagementPackFragment) from memory
+ * with libxml2 and copies what mpmon needs into the plain pack model of mp.h:
+ * manifest and references, classes, unit monitors with their alert settings,
+ * operational states and Configuration trees, diagnostics, recoveries, display
+ * strings of one language and knowledge articles rendered to text (maml.c).
+ *
+ * The document is untrusted input. No DTD is ever read: a DOCTYPE stops the
+ * parse as soon as it is seen, which is what keeps entity expansion bombs and
+ * external entities out. libxml2's errors are caught with a structured handler
+ * and become diag entries at their line; nothing is printed.
+ *
+ * The libxml2 tree lives only for the duration of mp_load(); every string the
+ * model keeps is copied into the pack's arena, lookup tables go into a scratch
+ * arena that is dropped when loading ends.
+ */
+#include "mp-xml/mp.h"
+
+#include "mp-xml/maml.h"
+
+#include "lib/arena.h"
+#include "lib/buf.h"
+#include "lib/diag.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlsave.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An open-addressing table keyed by one or two strings (ElementID, SubElementID). */
+struct slot {
+	const char *k1, *k2;
+	const void *v;
+};
+
+struct map {
+	struct slot *slots;
+	size_t cap, n;
+};
+
+struct loader {
+	struct mp_pack *p;
+	struct arena *a;		/* the pack's arena: what the model keeps */
+	struct arena scratch;		/* lookup tables, dropped after loading */
+	struct diag *d;
+	const char *file;
+	xmlDoc *doc;
+	xmlBuffer *dump;		/* reused to serialise each UnitMonitor */
+	int err;			/* -ENOMEM once memory ran out */
+	bool doctype;			/* a DOCTYPE was met and the parse stopped */
+	bool fatal;			/* libxml2 reported a fatal error */
+	startElementNsSAX2Func start;	/* libxml2's own tree builder */
+
+	struct map strings;	/* (ElementID, SubElementID) -> DisplayString node */
+	struct map articles;	/* ElementID -> struct mp_article */
+	struct map resources;	/* StringResource ID -> its node */
+	struct map types;	/* UnitMonitorType ID -> its node */
+	struct map monitors;	/* UnitMonitor ID -> struct mp_monitor */
+
+	struct mp_reference **ref_tail;
+	struct mp_class **class_tail;
+	struct mp_monitor **mon_tail;
+	struct mp_diagnostic **diag_tail;
+	struct mp_recovery **rec_tail;
+	struct mp_article **art_tail;
+};
+
+/*
+ * libxml2 calls its error handlers with a context it chooses (2.9 passes the
+ * parser context even to the global structured handler), so the loader being
+ * served is found here instead.
+ */
+static _Thread_local struct loader *current;
+
+static void lerr(struct loader *l, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void lwarn(struct loader *l, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void lerr(struct loader *l, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(l->d, DIAG_ERROR, l->file, line, fmt, ap);
+	va_end(ap);
+}
+
+static void lwarn(struct loader *l, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(l->d, DIAG_WARNING, l->file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- libxml2 boundary ---------------------------------------------------- */
+
+/*
+ * libxml2 messages start with a capital and end with a newline; ours are lower
+ * case on one line. An initial acronym ("XML declaration ...") keeps its case.
+ */
+static void on_xml_error(void *ctx, xmlErrorPtr e)
+{
+	struct loader *l = current;
+	struct buf msg;
+	const char *s;
+	size_t i;
+
+	(void)ctx;
+	if (!l || !e || l->doctype || l->fatal)
+		return;
+	if (e->code == XML_ERR_NO_MEMORY)
+		l->err = -ENOMEM;
+	buf_init(&msg);
+	if (buf_puts(&msg, e->message ? e->message : "unknown error") < 0) {
+		l->err = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < msg.len; i++)
+		if (msg.data[i] == '\n' || msg.data[i] == '\r' || msg.data[i] == '\t')
+			msg.data[i] = ' ';
+	while (msg.len && msg.data[msg.len - 1] == ' ')
+		buf_truncate(&msg, msg.len - 1);
+	s = msg.data;
+	if (s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z'))
+		msg.data[0] = (char)(s[0] - 'A' + 'a');
+	if (e->level == XML_ERR_WARNING) {
+		lwarn(l, e->line, "xml: %s", msg.data);
+	} else {
+		/* after a fatal error libxml2 only reports its consequences */
+		if (e->level == XML_ERR_FATAL)
+			l->fatal = true;
+		lerr(l, e->line, "malformed xml: %s", msg.data);
+	}
+	buf_release(&msg);
+}
+
+/* Anything libxml2 sends to its generic channel while we parse is dropped. */
+static void on_generic_error(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/*
+ * The SAX callback for <!DOCTYPE ...>, which libxml2 makes before it reads an
+ * internal subset or thinks of an external one. Stopping here means not one
+ * entity declaration is parsed.
+ */
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+		       const xmlChar *system_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct loader *l = current;
+
+	(void)name;
+	(void)external_id;
+	(void)system_id;
+	if (l && !l->doctype) {
+		lerr(l, ctxt->input ? ctxt->input->line : 0,
+		     "document type declarations are not allowed");
+		l->doctype = true;
+	}
+	xmlStopParser(ctxt);
+}
+
+/*
+ * Elements keep only 16 bits of line number; XML_PARSE_BIG_LINES saves the
+ * real one for text nodes alone, and xmlGetLineNo() guesses an element's from
+ * its neighbours. The real line of a start tag past 65535 is put in the
+ * element's psvi, which nothing else uses without schema validation.
+ */
+static void on_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+			     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+			     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct loader *l = current;
+	xmlNode *n;
+
+	if (!l || !l->start)
+		return;
+	l->start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+		 nb_defaulted, attributes);
+	n = ctxt->node;
+	if (n && n->type == XML_ELEMENT_NODE && n->line == 65535 && ctxt->input &&
+	    ctxt->input->line >= 65535 && xmlStrEqual(n->name, localname))
+		n->psvi = (void *)(intptr_t)ctxt->input->line;
+}
+
+/* ---- lookup tables -------------------------------------------------------- */
+
+static uint64_t hash2(const char *a, const char *b)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *a; a++)
+		h = (h ^ (unsigned char)*a) * 1099511628211ULL;
+	if (b) {
+		h = (h ^ 0x1f) * 1099511628211ULL;
+		for (; *b; b++)
+			h = (h ^ (unsigned char)*b) * 1099511628211ULL;
+	}
+	return h;
+}
+
+/* NULL matches only NULL: a DisplayString without SubElementID is not SubElementID="". */
+static bool same_key(const char *x, const char *y)
+{
+	return x == y || (x && y && strcmp(x, y) == 0);
+}
+
+static const void *map_get(const struct map *m, const char *k1, const char *k2)
+{
+	size_t i;
+
+	if (!m->cap || !k1)
+		return NULL;
+	for (i = hash2(k1, k2) & (m->cap - 1); m->slots[i].k1; i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->slots[i].k1, k1) == 0 && same_key(m->slots[i].k2, k2))
+			return m->slots[i].v;
+	return NULL;
+}
+
+static int map_grow(struct loader *l, struct map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64, i, j;
+	struct slot *slots = arena_alloc(&l->scratch, cap * sizeof(*slots));
+
+	if (!slots)
+		return l->err = -ENOMEM;
+	for (i = 0; i < m->cap; i++) {
+		if (!m->slots[i].k1)
+			continue;
+		j = hash2(m->slots[i].k1, m->slots[i].k2) & (cap - 1);
+		while (slots[j].k1)
+			j = (j + 1) & (cap - 1);
+		slots[j] = m->slots[i];
+	}
+	m->slots = slots;
+	m->cap = cap;
+	return 0;
+}
+
+/*
+ * Add a key whose strings outlive the table. The first value for a key wins:
+ * returns 1 when the key was already there, 0 when added, -ENOMEM.
+ */
+static int map_put(struct loader *l, struct map *m, const char *k1, const char *k2,
+		   const void *v)
+{
+	size_t i;
+
+	if (map_get(m, k1, k2))
+		return 1;
+	if ((m->n + 1) * 2 > m->cap && map_grow(l, m) < 0)
+		return -ENOMEM;
+	i = hash2(k1, k2) & (m->cap - 1);
+	while (m->slots[i].k1)
+		i = (i + 1) & (m->cap - 1);
+	m->slots[i].k1 = k1;
+	m->slots[i].k2 = k2;
+	m->slots[i].v = v;
+	m->n++;
+	return 0;
+}
+
+/* ---- reading the tree ----------------------------------------------------- */
+
+static bool is_xml_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool named(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static const xmlNode *next_elem(const xmlNode *n, const char *name)
+{
+	for (; n; n = n->next)
+		if (named(n, name))
+			return n;
+	return NULL;
+}
+
+/* The first element child called name, or NULL. */
+static const xmlNode *first(const xmlNode *n, const char *name)
+{
+	return n ? next_elem(n->children, name) : NULL;
+}
+
+/* The next element sibling called name, or NULL. */
+static const xmlNode *after(const xmlNode *n, const char *name)
+{
+	return next_elem(n->next, name);
+}
+
+static long line_of(const xmlNode *n)
+{
+	if (n->type == XML_ELEMENT_NODE && n->line == 65535 && n->psvi)
+		return (long)(intptr_t)n->psvi;
+	return xmlGetLineNo(n);
+}
+
+static void *lalloc(struct loader *l, size_t n)
+{
+	void *p = arena_alloc(l->a, n);
+
+	if (!p)
+		l->err = -ENOMEM;
+	return p;
+}
+
+static char *ldup(struct loader *l, struct arena *a, const char *s, size_t n)
+{
+	char *r = arena_strndup(a, s, n);
+
+	if (!r && s)
+		l->err = -ENOMEM;
+	return r;
+}
+
+static bool is_text(const xmlNode *c)
+{
+	return (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content;
+}
+
+/*
+ * The element's own character data (its text and CDATA children joined), in
+ * arena a; "" when it has none. trim drops surrounding white space, which is
+ * right for IDs and enumerations but never for Configuration values.
+ */
+static const char *text_in(struct loader *l, struct arena *a, const xmlNode *n, bool trim)
+{
+	const xmlNode *c, *only = NULL;
+	size_t len = 0, count = 0, k;
+	const char *s;
+	char *out;
+
+	for (c = n->children; c; c = c->next)
+		if (is_text(c)) {
+			only = c;
+			count++;
+			len += strlen((const char *)c->content);
+		}
+	if (count == 0)
+		return "";
+	if (count == 1) {
+		s = (const char *)only->content;
+		if (trim) {
+			while (len && is_xml_space(*s)) {
+				s++;
+				len--;
+			}
+			while (len && is_xml_space(s[len - 1]))
+				len--;
+		}
+		return ldup(l, a, s, len);
+	}
+	out = arena_alloc(a, len + 1);
+	if (!out) {
+		l->err = -ENOMEM;
+		return NULL;
+	}
+	for (k = 0, c = n->children; c; c = c->next)
+		if (is_text(c)) {
+			size_t cl = strlen((const char *)c->content);
+
+			memcpy(out + k, c->content, cl);
+			k += cl;
+		}
+	out[k] = '\0';
+	if (trim) {
+		for (s = out; is_xml_space(*s); s++)
+			;
+		while (k > (size_t)(s - out) && is_xml_space(out[k - 1]))
+			k--;
+		out[k] = '\0';
+		return s;
+	}
+	return out;
+}
+
+static const char *text_of(struct loader *l, const xmlNode *n, bool trim)
+{
+	return text_in(l, l->a, n, trim);
+}
+
+/* Trimmed text of the first child called name, or NULL when there is none. */
+static const char *child_token(struct loader *l, const xmlNode *n, const char *name)
+{
+	const xmlNode *c = first(n, name);
+
+	return c ? text_of(l, c, true) : NULL;
+}
+
+static const xmlAttr *find_attr(const xmlNode *n, const char *name)
+{
+	const xmlAttr *at;
+
+	for (at = n->properties; at; at = at->next)
+		if (!at->ns && strcmp((const char *)at->name, name) == 0)
+			return at;
+	return NULL;
+}
+
+/* The value of an attribute node in arena a. */
+static const char *attr_value(struct loader *l, struct arena *a, const xmlAttr *at)
+{
+	const char *r;
+	xmlChar *v;
+
+	if (!at->children)
+		return "";
+	if (at->children->type == XML_TEXT_NODE && !at->children->next &&
+	    at->children->content) {
+		r = (const char *)at->children->content;
+		return ldup(l, a, r, strlen(r));
+	}
+	v = xmlNodeListGetString(at->doc, at->children, 1);
+	if (!v) {
+		l->err = -ENOMEM;
+		return NULL;
+	}
+	r = ldup(l, a, (const char *)v, strlen((const char *)v));
+	xmlFree(v);
+	return r;
+}
+
+/* An attribute's value in arena a, or NULL when absent. */
+static const char *attr_in(struct loader *l, struct arena *a, const xmlNode *n,
+			   const char *name)
+{
+	const xmlAttr *at = find_attr(n, name);
+
+	return at ? attr_value(l, a, at) : NULL;
+}
+
+static const char *attr(struct loader *l, const xmlNode *n, const char *name)
+{
+	return attr_in(l, l->a, n, name);
+}
+
+/* For keys and comparisons that only live while loading. */
+static const char *attr_tmp(struct loader *l, const xmlNode *n, const char *name)
+{
+	return attr_in(l, &l->scratch, n, name);
+}
+
+/*
+ * An xs:boolean attribute; dflt when absent. A value that is not one is an
+ * error at the element, so a typo cannot silently flip a setting.
+ */
+static bool attr_bool(struct loader *l, const xmlNode *n, const char *name, bool dflt,
+		      const char *what, const char *id)
+{
+	const char *v = attr_tmp(l, n, name);
+
+	if (!v)
+		return dflt;
+	if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+		return true;
+	if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+		return false;
+	lerr(l, line_of(n), "%s '%s': invalid %s '%s' (expected true or false)", what,
+	     id ? id : "", name, v);
+	return dflt;
+}
+
+/* Name and Description of the display string for (id, sub), NULL when absent. */
+static void display(struct loader *l, const char *id, const char *sub, const char **name,
+		    const char **desc)
+{
+	const xmlNode *ds = map_get(&l->strings, id, sub), *c;
+
+	*name = NULL;
+	if (desc)
+		*desc = NULL;
+	if (!ds)
+		return;
+	if ((c = first(ds, "Name")))
+		*name = text_of(l, c, false);
+	if (desc && (c = first(ds, "Description")))
+		*desc = text_of(l, c, false);
+}
+
+/* ---- manifest, types, strings, knowledge ------------------------------- */
+
+static void load_manifest(struct loader *l, const xmlNode *man)
+{
+	const xmlNode *id = first(man, "Identity"), *refs, *r;
+	struct mp_reference *ref;
+
+	if (id) {
+		l->p->id = child_token(l, id, "ID");
+		l->p->version = child_token(l, id, "Version");
+	}
+	l->p->name = child_token(l, man, "Name");
+	for (refs = first(man, "References"); refs; refs = after(refs, "References"))
+		for (r = first(refs, "Reference"); r && !l->err; r = after(r, "Reference")) {
+			ref = lalloc(l, sizeof(*ref));
+			if (!ref)
+				return;
+			ref->alias = attr(l, r, "Alias");
+			ref->id = child_token(l, r, "ID");
+			ref->version = child_token(l, r, "Version");
+			ref->line = line_of(r);
+			*l->ref_tail = ref;
+			l->ref_tail = &ref->next;
+		}
+}
+
+/* LanguagePack ID="ENU"; else the one marked IsDefault="true"; else the first. */
+static const xmlNode *choose_language(struct loader *l, const xmlNode *root)
+{
+	const xmlNode *lps, *lp, *dflt = NULL, *any = NULL;
+	const char *v;
+
+	for (lps = first(root, "LanguagePacks"); lps; lps = after(lps, "LanguagePacks"))
+		for (lp = first(lps, "LanguagePack"); lp; lp = after(lp, "LanguagePack")) {
+			v = attr_tmp(l, lp, "ID");
+			if (v && strcmp(v, "ENU") == 0)
+				return lp;
+			v = attr_tmp(l, lp, "IsDefault");
+			if (!dflt && v && strcmp(v, "true") == 0)
+				dflt = lp;
+			if (!any)
+				any = lp;
+		}
+	return dflt ? dflt : any;
+}
+
+static void load_article(struct loader *l, const xmlNode *ka)
+{
+	struct mp_article *a = lalloc(l, sizeof(*a));
+	const xmlNode *c;
+	int r = 0;
+
+	if (!a)
+		return;
+	a->element_id = attr(l, ka, "ElementID");
+	a->line = line_of(ka);
+	if ((c = first(ka, "MamlContent")))
+		r = maml_render(l->a, c, &a->sections);
+	else if ((c = first(ka, "HtmlContent")))
+		r = maml_render_html(l->a, c, &a->sections);
+	if (r < 0) {
+		l->err = r;
+		return;
+	}
+	*l->art_tail = a;
+	l->art_tail = &a->next;
+	if (a->element_id)
+		map_put(l, &l->articles, a->element_id, NULL, a);
+}
+
+static void load_language(struct loader *l, const xmlNode *lp)
+{
+	const xmlNode *set, *c;
+	const char *id;
+
+	for (set = first(lp, "DisplayStrings"); set; set = after(set, "DisplayStrings"))
+		for (c = first(set, "DisplayString"); c && !l->err; c = after(c, "DisplayString")) {
+			id = attr_tmp(l, c, "ElementID");
+			if (id)
+				map_put(l, &l->strings, id, attr_tmp(l, c, "SubElementID"), c);
+		}
+	for (set = first(lp, "KnowledgeArticles"); set; set = after(set, "KnowledgeArticles"))
+		for (c = first(set, "KnowledgeArticle"); c && !l->err;
+		     c = after(c, "KnowledgeArticle"))
+			load_article(l, c);
+}
+
+static void load_string_resources(struct loader *l, const xmlNode *pres)
+{
+	const xmlNode *set, *c;
+	const char *id;
+
+	for (set = first(pres, "StringResources"); set; set = after(set, "StringResources"))
+		for (c = first(set, "StringResource"); c && !l->err; c = after(c, "StringResource")) {
+			id = attr_tmp(l, c, "ID");
+			if (id)
+				map_put(l, &l->resources, id, NULL, c);
+		}
+}
+
+static void load_class(struct loader *l, const xmlNode *n)
+{
+	struct mp_class *c = lalloc(l, sizeof(*c));
+
+	if (!c)
+		return;
+	c->id = attr(l, n, "ID");
+	c->base = attr(l, n, "Base");
+	c->abstract = attr_bool(l, n, "Abstract", false, "class", c->id);
+	c->hosted = attr_bool(l, n, "Hosted", false, "class", c->id);
+	c->singleton = attr_bool(l, n, "Singleton", false, "class", c->id);
+	c->line = line_of(n);
+	display(l, c->id, NULL, &c->display_name, NULL);
+	*l->class_tail = c;
+	l->class_tail = &c->next;
+}
+
+static void load_types(struct loader *l, const xmlNode *td)
+{
+	const xmlNode *et, *cts, *ct, *mts, *mt;
+	const char *id;
+
+	for (et = first(td, "EntityTypes"); et; et = after(et, "EntityTypes"))
+		for (cts = first(et, "ClassTypes"); cts; cts = after(cts, "ClassTypes"))
+			for (ct = first(cts, "ClassType"); ct && !l->err; ct = after(ct, "ClassType"))
+				load_class(l, ct);
+	/* only the IDs: a bare TypeID must name one of these to be this pack's own */
+	for (mts = first(td, "MonitorTypes"); mts; mts = after(mts, "MonitorTypes"))
+		for (mt = first(mts, "UnitMonitorType"); mt && !l->err;
+		     mt = after(mt, "UnitMonitorType")) {
+			id = attr_tmp(l, mt, "ID");
+			if (id)
+				map_put(l, &l->types, id, NULL, mt);
+		}
+}
+
+/* ---- monitors ------------------------------------------------------------ */
+
+/*
+ * Copy an element and its descendants (elements only) into the model. The
+ * recursion is bounded by libxml2's nesting limit (256 without XML_PARSE_HUGE).
+ */
+static struct mp_elem *copy_elem(struct loader *l, const xmlNode *n, struct mp_elem *parent)
+{
+	struct mp_elem *e = lalloc(l, sizeof(*e)), **ctail;
+	struct mp_attr **atail, *at;
+	const xmlAttr *xa;
+	const xmlNode *c;
+
+	if (!e)
+		return NULL;
+	e->name = ldup(l, l->a, (const char *)n->name, strlen((const char *)n->name));
+	e->text = text_of(l, n, false);
+	e->file = l->file;
+	e->line = line_of(n);
+	e->parent = parent;
+	atail = &e->attrs;
+	for (xa = n->properties; xa && !l->err; xa = xa->next) {
+		at = lalloc(l, sizeof(*at));
+		if (!at)
+			return NULL;
+		at->name = ldup(l, l->a, (const char *)xa->name, strlen((const char *)xa->name));
+		at->value = attr_value(l, l->a, xa);
+		*atail = at;
+		atail = &at->next;
+	}
+	ctail = &e->child;
+	for (c = n->children; c && !l->err; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		*ctail = copy_elem(l, c, e);
+		if (!*ctail)
+			return NULL;
+		ctail = &(*ctail)->next;
+	}
+	return e;
+}
+
+static bool parse_priority(const char *s, enum mp_priority *out)
+{
+	static const char *const names[] = { "Low", "Normal", "High" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum mp_priority)i;
+			return true;
+		}
+	return false;
+}
+
+static bool parse_severity(const char *s, enum mp_severity *out)
+{
+	static const char *const names[] = { "Information", "Warning", "Error",
+					      "MatchMonitorHealth" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum mp_severity)i;
+			return true;
+		}
+	return false;
+}
+
+static void load_alert(struct loader *l, struct mp_monitor *m, const xmlNode *as)
+{
+	struct mp_alert *a = &m->alert;
+	const xmlNode *c, *ps;
+	const char *v, *name;
+	char *end;
+	long k;
+
+	a->present = true;
+	a->line = line_of(as);
+	a->message_id = attr(l, as, "AlertMessage");
+	if ((c = first(as, "AlertOnState"))) {
+		v = text_of(l, c, true);
+		if (v && !mp_health_parse(v, &a->on_state))
+			lerr(l, line_of(c), "monitor '%s': invalid AlertOnState '%s' "
+			     "(expected Success, Warning, Error or Uninitialized)", m->id, v);
+	}
+	if ((c = first(as, "AutoResolve"))) {
+		v = text_of(l, c, true);
+		if (v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0))
+			a->auto_resolve = true;
+		else if (v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
+			lerr(l, line_of(c), "monitor '%s': invalid AutoResolve '%s' "
+			     "(expected true or false)", m->id, v);
+	}
+	if ((c = first(as, "AlertPriority"))) {
+		v = text_of(l, c, true);
+		if (v && !parse_priority(v, &a->priority))
+			lerr(l, line_of(c), "monitor '%s': invalid AlertPriority '%s' "
+			     "(expected Low, Normal or High)", m->id, v);
+	}
+	if ((c = first(as, "AlertSeverity"))) {
+		v = text_of(l, c, true);
+		if (v && !parse_severity(v, &a->severity))
+			lerr(l, line_of(c), "monitor '%s': invalid AlertSeverity '%s' (expected "
+			     "Information, Warning, Error or MatchMonitorHealth)", m->id, v);
+	}
+	for (ps = first(as, "AlertParameters"); ps; ps = after(ps, "AlertParameters"))
+		for (c = ps->children; c; c = c->next) {
+			if (c->type != XML_ELEMENT_NODE)
+				continue;
+			name = (const char *)c->name;
+			k = 0;
+			end = NULL;
+			if (strncmp(name, "AlertParameter", 14) == 0 && name[14] >= '1' &&
+			    name[14] <= '9')
+				k = strtol(name + 14, &end, 10);
+			if (!end || *end || k < 1 || k > MP_ALERT_PARAMS) {
+				lwarn(l, line_of(c), "monitor '%s': ignoring '%s': alert parameters "
+				      "are AlertParameter1 to AlertParameter%d", m->id, name,
+				      MP_ALERT_PARAMS);
+				continue;
+			}
+			a->params[k - 1] = text_of(l, c, false);
+		}
+	if (!a->message_id)
+		return;
+	display(l, a->message_id, NULL, &a->message_name, &a->message_text);
+	/* "Alias!ID" names a message of another pack */
+	if (!map_get(&l->strings, a->message_id, NULL) &&
+	    !map_get(&l->resources, a->message_id, NULL) && !strchr(a->message_id, '!'))
+		lwarn(l, a->line, "monitor '%s': alert message '%s' is neither a "
+		      "StringResource nor a display string", m->id, a->message_id);
+}
+
+static void load_opstates(struct loader *l, struct mp_monitor *m, const xmlNode *set)
+{
+	const xmlNode *c;
+	const char *h;
+	size_t n = 0;
+
+	for (c = first(set, "OperationalState"); c; c = after(c, "OperationalState"))
+		n++;
+	if (!n)
+		return;
+	m->states = lalloc(l, n * sizeof(*m->states));
+	if (!m->states)
+		return;
+	for (c = first(set, "OperationalState"); c; c = after(c, "OperationalState")) {
+		struct mp_opstate *s = &m->states[m->nstates++];
+
+		s->id = attr(l, c, "ID");
+		s->type_state_id = attr(l, c, "MonitorTypeStateID");
+		s->line = line_of(c);
+		h = attr_tmp(l, c, "HealthState");
+		if (!h)
+			lerr(l, s->line, "monitor '%s': operational state '%s' has no HealthState",
+			     m->id, s->id ? s->id : "");
+		else if (!mp_health_parse(h, &s->health))
+			lerr(l, s->line, "monitor '%s': operational state '%s': invalid "
+			     "HealthState '%s' (expected Success, Warning, Error or "
+			     "Uninitialized)", m->id, s->id ? s->id : "", h);
+		if (s->id)
+			display(l, m->id, s->id, &s->display_name, NULL);
+	}
+}
+
+/*
+ * The library pack a fragment's alias stands for. Fragments carry no
+ * References; these are the aliases VSAE projects conventionally give the
+ * standard libraries.
+ */
+static const char *conventional_alias(const char *alias)
+{
+	static const struct { const char *alias, *pack; } map[] = {
+		{ "Windows", "Microsoft.Windows.Library" },
+		{ "System", "System.Library" },
+		{ "Health", "System.Health.Library" },
+		{ "SystemHealth", "System.Health.Library" },
+		{ "SC", "Microsoft.SystemCenter.Library" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(alias, map[i].alias) == 0)
+			return map[i].pack;
+	return NULL;
+}
+
+static void resolve_type(struct loader *l, struct mp_monitor *m)
+{
+	const char *raw = m->type_id_raw, *bang, *alias;
+	const struct mp_reference *r;
+
+	m->type_origin = MP_TYPE_UNRESOLVED;
+	if (!raw || !*raw) {
+		lerr(l, m->line, "monitor '%s' has no TypeID", m->id);
+		return;
+	}
+	bang = strchr(raw, '!');
+	if (bang) {
+		alias = ldup(l, &l->scratch, raw, (size_t)(bang - raw));
+		m->type_id = bang + 1;
+		if (!alias)
+			return;
+		if (l->p->fragment) {
+			m->type_pack = conventional_alias(alias);
+			m->type_origin = m->type_pack ? MP_TYPE_LIBRARY : MP_TYPE_EXTERNAL;
+			return;
+		}
+		for (r = l->p->references; r; r = r->next)
+			if (r->alias && strcmp(r->alias, alias) == 0) {
+				m->type_pack = r->id;
+				m->type_origin = MP_TYPE_LIBRARY;
+				return;
+			}
+		lerr(l, m->line, "monitor '%s': type '%s' resolves nowhere: alias '%s' is "
+		     "not declared in References", m->id, raw, alias);
+		return;
+	}
+	m->type_id = raw;
+	if (map_get(&l->types, raw, NULL)) {
+		m->type_pack = l->p->id;
+		m->type_origin = MP_TYPE_PACK;
+	} else if (strncmp(raw, "Mpmon.", 6) == 0) {
+		/* mpmon's own monitor types, usable without declaring a reference */
+		m->type_pack = "Mpmon.Library";
+		m->type_origin = MP_TYPE_LIBRARY;
+	} else if (l->p->fragment) {
+		m->type_origin = MP_TYPE_EXTERNAL;
+	} else {
+		lerr(l, m->line, "monitor '%s': type '%s' resolves nowhere: no "
+		     "UnitMonitorType '%s' in this pack and no alias", m->id, raw, raw);
+	}
+}
+
+/*
+ * The UnitMonitor as written, for documentation pages. libxml2 writes
+ * non-ASCII characters of attribute values as character references when the
+ * document declared no encoding; the tree is ours and dropped after loading, so
+ * it is told it is UTF-8 (which it is, in memory) and the text stays readable.
+ */
+static void dump_source(struct loader *l, struct mp_monitor *m, const xmlNode *n)
+{
+	xmlSaveCtxtPtr save;
+	long r;
+
+	if (!l->dump && !(l->dump = xmlBufferCreate())) {
+		l->err = -ENOMEM;
+		return;
+	}
+	xmlBufferEmpty(l->dump);
+	if (!l->doc->encoding && !(l->doc->encoding = xmlStrdup((const xmlChar *)"UTF-8"))) {
+		l->err = -ENOMEM;
+		return;
+	}
+	save = xmlSaveToBuffer(l->dump, "UTF-8", XML_SAVE_NO_DECL);
+	if (!save) {
+		l->err = -ENOMEM;
+		return;
+	}
+	r = xmlSaveTree(save, (xmlNode *)n);
+	if (xmlSaveClose(save) < 0 || r < 0) {
+		l->err = -ENOMEM;
+		return;
+	}
+	m->source_xml = ldup(l, l->a, (const char *)xmlBufferContent(l->dump),
+			     (size_t)xmlBufferLength(l->dump));
+}
+
+static void load_monitor(struct loader *l, const xmlNode *n)
+{
+	struct mp_monitor *m;
+	const struct mp_monitor *prev;
+	const xmlNode *c;
+
+	m = lalloc(l, sizeof(*m));
+	if (!m)
+		return;
+	m->line = line_of(n);
+	m->id = attr(l, n, "ID");
+	if (!m->id || !*m->id) {
+		if (!l->err)
+			lerr(l, m->line, "UnitMonitor without an ID");
+		return;
+	}
+	if ((prev = map_get(&l->monitors, m->id, NULL))) {
+		lerr(l, m->line, "duplicate monitor ID '%s' (first at line %ld)", m->id,
+		     prev->line);
+		return;
+	}
+	if (map_put(l, &l->monitors, m->id, NULL, m) < 0)
+		return;
+	m->accessibility = attr(l, n, "Accessibility");
+	m->enabled_raw = attr(l, n, "Enabled");
+	m->enabled = !m->enabled_raw || strcmp(m->enabled_raw, "false") != 0;
+	m->target = attr(l, n, "Target");
+	m->parent_monitor = attr(l, n, "ParentMonitorID");
+	/* SCOM's schema defaults: remotable unless said otherwise, no confirmed delivery */
+	m->remotable = attr_bool(l, n, "Remotable", true, "monitor", m->id);
+	m->confirm_delivery = attr_bool(l, n, "ConfirmDelivery", false, "monitor", m->id);
+	m->priority = attr(l, n, "Priority");
+	m->type_id_raw = attr(l, n, "TypeID");
+	m->category = child_token(l, n, "Category");
+
+	m->alert.on_state = MP_HEALTH_ERROR;
+	m->alert.priority = MP_PRIORITY_NORMAL;
+	m->alert.severity = MP_SEVERITY_MATCH_MONITOR_HEALTH;
+	if ((c = first(n, "AlertSettings")))
+		load_alert(l, m, c);
+	if ((c = first(n, "OperationalStates")))
+		load_opstates(l, m, c);
+	if ((c = first(n, "Configuration")))
+		m->config = copy_elem(l, c, NULL);
+	display(l, m->id, NULL, &m->display_name, &m->description);
+	m->knowledge = map_get(&l->articles, m->id, NULL);
+	dump_source(l, m, n);
+	resolve_type(l, m);
+	if (l->err)
+		return;
+	*l->mon_tail = m;
+	l->mon_tail = &m->next;
+	l->p->nmonitors++;
+}
+
+/* ExecuteOnState of a diagnostic or recovery; Uninitialized when absent. */
+static enum mp_health execute_state(struct loader *l, const xmlNode *n, const char *what,
+				    const char *id)
+{
+	const char *v = attr_tmp(l, n, "ExecuteOnState");
+	enum mp_health h = MP_HEALTH_UNINITIALIZED;
+
+	if (v && !mp_health_parse(v, &h))
+		lerr(l, line_of(n), "%s '%s': invalid ExecuteOnState '%s' (expected Success, "
+		     "Warning, Error or Uninitialized)", what, id ? id : "", v);
+	return h;
+}
+
+static void load_diagnostic(struct loader *l, const xmlNode *n)
+{
+	struct mp_diagnostic *g = lalloc(l, sizeof(*g));
+	const xmlNode *c;
+	const char *en;
+
+	if (!g)
+		return;
+	g->id = attr(l, n, "ID");
+	g->target = attr(l, n, "Target");
+	g->monitor_id = attr(l, n, "Monitor");
+	g->execute_on_state = execute_state(l, n, "diagnostic", g->id);
+	en = attr_tmp(l, n, "Enabled");
+	g->enabled = !en || strcmp(en, "false") != 0;
+	if ((c = first(n, "ProbeAction")))
+		g->probe_type_id = attr(l, c, "TypeID");
+	display(l, g->id, NULL, &g->display_name, &g->description);
+	g->knowledge = map_get(&l->articles, g->id, NULL);
+	g->line = line_of(n);
+	*l->diag_tail = g;
+	l->diag_tail = &g->next;
+}
+
+static void load_recovery(struct loader *l, const xmlNode *n)
+{
+	struct mp_recovery *r = lalloc(l, sizeof(*r));
+	const xmlNode *c;
+	const char *en;
+
+	if (!r)
+		return;
+	r->id = attr(l, n, "ID");
+	r->target = attr(l, n, "Target");
+	r->monitor_id = attr(l, n, "Monitor");
+	r->execute_on_diagnostic = attr(l, n, "ExecuteOnDiagnostic");
+	r->execute_on_state = execute_state(l, n, "recovery", r->id);
+	r->reset_monitor = attr_bool(l, n, "ResetMonitor", false, "recovery", r->id);
+	en = attr_tmp(l, n, "Enabled");
+	r->enabled = !en || strcmp(en, "false") != 0;
+	if ((c = first(n, "WriteAction")))
+		r->write_type_id = attr(l, c, "TypeID");
+	display(l, r->id, NULL, &r->display_name, &r->description);
+	r->knowledge = map_get(&l->articles, r->id, NULL);
+	r->line = line_of(n);
+	*l->rec_tail = r;
+	l->rec_tail = &r->next;
+}
+
+static void load_monitoring(struct loader *l, const xmlNode *mon)
+{
+	const xmlNode *set, *c;
+
+	/* AggregateMonitor and DependencyMonitor are not evaluated yet: skipped */
+	for (set = first(mon, "Monitors"); set; set = after(set, "Monitors"))
+		for (c = first(set, "UnitMonitor"); c && !l->err; c = after(c, "UnitMonitor"))
+			load_monitor(l, c);
+	for (set = first(mon, "Diagnostics"); set; set = after(set, "Diagnostics"))
+		for (c = first(set, "Diagnostic"); c && !l->err; c = after(c, "Diagnostic"))
+			load_diagnostic(l, c);
+	for (set = first(mon, "Recoveries"); set; set = after(set, "Recoveries"))
+		for (c = first(set, "Recovery"); c && !l->err; c = after(c, "Recovery"))
+			load_recovery(l, c);
+}
+
+/*
+ * Fill the model from the root. Display strings, string resources, knowledge
+ * and monitor type IDs are gathered first, because monitors refer to them
+ * wherever they stand in the document.
+ */
+static void load_root(struct loader *l, const xmlNode *root)
+{
+	const xmlNode *c, *lp;
+
+	for (c = first(root, "Manifest"); c && !l->err; c = after(c, "Manifest"))
+		load_manifest(l, c);
+	if ((lp = choose_language(l, root)))
+		load_language(l, lp);
+	for (c = first(root, "Presentation"); c && !l->err; c = after(c, "Presentation"))
+		load_string_resources(l, c);
+	for (c = first(root, "TypeDefinitions"); c && !l->err; c = after(c, "TypeDefinitions"))
+		load_types(l, c);
+	if (l->p->id)
+		display(l, l->p->id, NULL, &l->p->display_name, &l->p->description);
+	for (c = first(root, "Monitoring"); c && !l->err; c = after(c, "Monitoring"))
+		load_monitoring(l, c);
+}
+
+/* ---- public ---------------------------------------------------------------- */
+
+static int parse(struct loader *l, const void *data, size_t len)
+{
+	xmlParserCtxtPtr ctxt;
+	const xmlNode *root;
+	int err = 0;
+
+	if (len == 0) {
+		lerr(l, 1, "malformed xml: document is empty");
+		return -EINVAL;
+	}
+	if (len > INT_MAX) {
+		lerr(l, 0, "document larger than %d bytes", INT_MAX);
+		return -EINVAL;
+	}
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt)
+		return -ENOMEM;
+	ctxt->sax->serror = on_xml_error;
+	ctxt->sax->internalSubset = on_doctype;
+	l->start = ctxt->sax->startElementNs;
+	ctxt->sax->startElementNs = on_start_element;
+	/*
+	 * No XML_PARSE_NOENT, DTDLOAD or DTDVALID: entities are never
+	 * substituted and no DTD is fetched; on_doctype refuses the rest.
+	 */
+	l->doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
+				   XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+	if (l->doctype || !l->doc || !ctxt->wellFormed) {
+		if (!l->doctype && !l->fatal && !l->err)
+			lerr(l, 0, "malformed xml: cannot be parsed");
+		err = l->err ? l->err : -EINVAL;
+		goto out;
+	}
+	root = xmlDocGetRootElement(l->doc);
+	if (!root) {
+		lerr(l, 1, "malformed xml: no root element");
+		err = -EINVAL;
+		goto out;
+	}
+	if (named(root, "ManagementPackFragment")) {
+		l->p->fragment = true;
+	} else if (!named(root, "ManagementPack")) {
+		lerr(l, line_of(root), "root element is '%s', not ManagementPack or "
+		     "ManagementPackFragment", (const char *)root->name);
+		err = -EINVAL;
+		goto out;
+	}
+	load_root(l, root);
+	err = l->err;
+out:
+	xmlFreeParserCtxt(ctxt);
+	return err;
+}
+
+int mp_load(const char *name, const void *data, size_t len, struct mp_pack **out,
+	    struct diag *d)
+{
+	xmlStructuredErrorFunc old_serror;
+	xmlGenericErrorFunc old_gerror;
+	void *old_sctx, *old_gctx;
+	struct loader l = { .err = 0 };
+	struct diag local;
+	int err;
+
+	*out = NULL;
+	if (!d) {
+		diag_init(&local);
+		d = &local;
+	}
+	l.d = d;
+	l.file = name ? name : "(pack)";
+	l.p = calloc(1, sizeof(*l.p));
+	if (!l.p) {
+		err = -ENOMEM;
+		goto done;
+	}
+	arena_init(&l.p->arena);
+	arena_init(&l.scratch);
+	l.a = &l.p->arena;
+	l.p->file = arena_strdup(l.a, l.file);
+	if (!l.p->file) {
+		err = -ENOMEM;
+		goto done;
+	}
+	l.file = l.p->file;
+	l.ref_tail = &l.p->references;
+	l.class_tail = &l.p->classes;
+	l.mon_tail = &l.p->monitors;
+	l.diag_tail = &l.p->diagnostics;
+	l.rec_tail = &l.p->recoveries;
+	l.art_tail = &l.p->articles;
+
+	xmlInitParser();
+	old_serror = xmlStructuredError;
+	old_sctx = xmlStructuredErrorContext;
+	old_gerror = xmlGenericError;
+	old_gctx = xmlGenericErrorContext;
+	current = &l;
+	xmlSetStructuredErrorFunc(NULL, on_xml_error);
+	xmlSetGenericErrorFunc(NULL, on_generic_error);
+
+	err = parse(&l, data, len);
+
+	if (l.dump)
+		xmlBufferFree(l.dump);
+	if (l.doc)
+		xmlFreeDoc(l.doc);
+	xmlSetStructuredErrorFunc(old_sctx, old_serror);
+	xmlSetGenericErrorFunc(old_gctx, old_gerror);
+	current = NULL;
+done:
+	arena_release(&l.scratch);
+	if (err < 0)
+		mp_pack_free(l.p);
+	else
+		*out = l.p;
+	if (d == &local)
+		diag_release(&local);
+	return err;
+}
+
+void mp_pack_free(struct mp_pack *p)
+{
+	if (!p)
+		return;
+	arena_release(&p->arena);
+	free(p);
+}
+
+const struct mp_monitor *mp_pack_monitor(const struct mp_pack *p, const char *id)
+{
+	const struct mp_monitor *m;
+
+	for (m = p && id ? p->monitors : NULL; m; m = m->next)
+		if (strcmp(m->id, id) == 0)
+			return m;
+	return NULL;
+}
