@@ -14,6 +14,7 @@
 
 #include "mp-xml/mp.h"
 
+struct buf;
 struct diag;
 struct event;
 struct monitor;
@@ -107,5 +108,41 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s);
 
 /* Set the sequence number the next record gets (a restart continues it). */
 void engine_set_seq(struct engine *e, uint64_t next);
+
+/* One instance's health, for the state file and `mpmon state`. */
+struct engine_instance_info {
+	const struct monitor *monitor;
+	const char *monitor_id;
+	const char *instance;		/* "" when the monitor has no instances */
+	size_t instance_len;
+	enum mp_health health;
+	const char *state;		/* OperationalState ID, NULL before the first change */
+	int64_t since;			/* time of the last change of health */
+	bool alert_open;
+};
+
+/*
+ * Call fn for every instance of every running monitor, in monitor order; stop
+ * early and return fn's value when it is not 0. The info is valid during the
+ * call only.
+ */
+int engine_foreach(const struct engine *e,
+		   int (*fn)(void *arg, const struct engine_instance_info *info), void *arg);
+
+/*
+ * Checkpoint: append the engine's state (next seq, clock, every instance with its
+ * health, open alert, pending timer and type state) to out as versioned text
+ * ending in a checksum line. Returns 0 or -ENOMEM.
+ */
+int engine_save(const struct engine *e, struct buf *out);
+
+/*
+ * Restore what engine_save wrote, after the packs are added. Instances of
+ * monitors no longer loaded, or whose type changed, are skipped (counted in
+ * *skipped when not NULL). Returns 0; -EINVAL when the text is damaged (bad
+ * checksum, unknown version, malformed line: the engine is then left as it was
+ * before the call), or -ENOMEM.
+ */
+int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipped);
 
 #endif

@@ -47,7 +47,8 @@ struct monitor_type {
 	const char *const *states;	/* MonitorTypeStateIDs */
 	unsigned nstates;
 	int reset_state;		/* state a reset moves to; -1: the one mapped to Success */
-	size_t state_size;		/* per-instance state, zeroed by the engine */
+	size_t state_size;		/* per-instance state, zeroed by the engine; plain
+					 * data without pointers, checkpointed as bytes */
 	/* Read the configuration and subscribe (monitor_subscribe). 0 or -errno. */
 	int (*configure)(struct monitor *m, const struct mp_elem *config, struct diag *d);
 	/* An event passed subscription `match`. Return the new state or MONITOR_NO_CHANGE. */

@@ -352,6 +352,67 @@ static void test_state_mapping(void)
 	diag_release(&d);
 }
 
+static int dump_one(void *arg, const struct engine_instance_info *info)
+{
+	buf_printf(arg, "%s[%.*s]=%s/%s@%lld%s;", info->monitor_id, (int)info->instance_len,
+		   info->instance, mp_health_name(info->health), info->state ? info->state : "-",
+		   (long long)info->since, info->alert_open ? "!" : "");
+	return 0;
+}
+
+/* A checkpoint restores the same health, alerts and pending timers. */
+static void test_checkpoint(const struct mp_pack *p)
+{
+	struct engine *a = engine_new(collect, NULL), *b = engine_new(collect, NULL);
+	struct buf saved, da, db;
+	struct diag d;
+	struct event ev;
+	size_t skipped = 99;
+
+	diag_init(&d);
+	buf_init(&saved);
+	buf_init(&da);
+	buf_init(&db);
+	engine_add_pack(a, p, &d);
+	engine_add_pack(b, p, &d);
+	nrecs = 0;
+	mkev(&ev, "App", "1003", "down");
+	engine_feed(a, &ev, 10 * SEC);
+	mkev(&ev, "System", "9", NULL);
+	engine_feed(a, &ev, 20 * SEC);		/* timer due at 80 s */
+	mkev(&ev, "Dev", "2", NULL);
+	event_add_param(&ev, str_of("dev a"));	/* a key with a space */
+	engine_feed(a, &ev, 30 * SEC);
+	is_int(engine_save(a, &saved), 0, "checkpoint: save");
+	is_int(engine_restore(b, saved.data, saved.len, &skipped), 0, "checkpoint: restore");
+	is_int((int64_t)skipped, 0, "checkpoint: nothing skipped");
+	engine_foreach(a, dump_one, &da);
+	engine_foreach(b, dump_one, &db);
+	is_str(db.data, da.data, "checkpoint: same instances and health after restore");
+	is_int(engine_next_deadline(b), 80 * SEC, "checkpoint: pending timer restored");
+	nrecs = 0;
+	engine_advance(a, 100 * SEC);
+	engine_advance(b, 100 * SEC);
+	is_int(nrecs, 2, "checkpoint: the timer fires in both");
+	is_int((int64_t)recs[1].seq, (int64_t)recs[0].seq, "checkpoint: seq continues");
+	mkev(&ev, "App", "1004", "up");
+	nrecs = 0;
+	engine_feed(b, &ev, 110 * SEC);
+	ok(nrecs == 1 && recs[0].resolved, "checkpoint: the open alert is resolved after restore");
+
+	saved.data[saved.len / 2] ^= 1;
+	is_int(engine_restore(b, saved.data, saved.len, NULL), -22,
+	       "checkpoint: a damaged checkpoint is refused");
+	is_int(engine_restore(b, "mpmon-state 9\nend 0\n", 20, NULL), -22,
+	       "checkpoint: an unknown version is refused");
+	buf_release(&saved);
+	buf_release(&da);
+	buf_release(&db);
+	engine_free(a);
+	engine_free(b);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	struct engine_stats st;
@@ -383,6 +444,7 @@ int main(void)
 	test_timer(e);
 	test_instances(e);
 	engine_free(e);
+	test_checkpoint(p);
 	mp_pack_free(p);
 	diag_release(&d);
 
