@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PACK_MAX_BYTES (64u << 20)
@@ -38,6 +39,7 @@ static void usage(FILE *f)
 		"usage: mpmon validate [-v] [--list] [--all] FILE...\n"
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--max-line BYTES]\n"
+		"                    [--now TIME]\n"
 		"       mpmon --help | --version\n"
 		"\n"
 		"validate  check management packs; problems go to stderr as FILE:LINE: message,\n"
@@ -45,7 +47,8 @@ static void usage(FILE *f)
 		"replay    run the events in FILE through the packs (PATH: a pack or a folder\n"
 		"          of packs) on the events' own clock; one JSON line per state change\n"
 		"          on stdout; bad lines are reported as FILE:LINE: message and skipped\n"
-		"          (exit 1); --all also runs monitors the packs turn off\n"
+		"          (exit 1); --all also runs monitors the packs turn off; --now\n"
+		"          (ISO 8601, default: the clock) dates syslog stamps without a year\n"
 		"formats:  %s\n",
 		format_names());
 }
@@ -302,6 +305,8 @@ static int cmd_replay(int argc, char **argv)
 	struct lines lr;
 	struct diag d;
 	int status = EXIT_OK, c, fd = -1, r;
+	struct format_ctx ctx = { 0, 0 };
+	const char *now_text = NULL;
 	bool all = false;
 	long bad = 0;
 	int64_t now = 0;
@@ -311,6 +316,7 @@ static int cmd_replay(int argc, char **argv)
 		{ "input", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "max-line", required_argument, NULL, 'L' },
+		{ "now", required_argument, NULL, 'N' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -322,7 +328,7 @@ static int cmd_replay(int argc, char **argv)
 	buf_init(&rp.out);
 	rp.write_failed = false;
 	rp.text = false;
-	while ((c = getopt_long(argc, argv, "m:i:f:L:o:avh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:i:f:L:N:o:avh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = true;
@@ -344,6 +350,9 @@ static int cmd_replay(int argc, char **argv)
 			break;
 		case 'L':
 			max_line = strtoul(optarg, NULL, 10);
+			break;
+		case 'N':
+			now_text = optarg;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
@@ -377,6 +386,23 @@ static int cmd_replay(int argc, char **argv)
 			format_names());
 		status = EXIT_USAGE;
 		goto out;
+	}
+	/*
+	 * The reference time stays fixed for the whole replay: a log younger than
+	 * a year then dates every year-less stamp right, across New Year too.
+	 */
+	if (now_text) {
+		if (!iso8601_parse(now_text, strlen(now_text), &ctx.now)) {
+			fprintf(stderr, "mpmon: --now takes an ISO 8601 time, not '%s'\n",
+				now_text);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	} else {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ctx.now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	}
 	packs = calloc(nfiles, sizeof(*packs));
 	e = engine_new(emit_record, &rp);
@@ -437,7 +463,10 @@ static int cmd_replay(int argc, char **argv)
 			continue;
 		event_reset(&ev);
 		err[0] = '\0';
-		if (fmt->parse(line, len, &ev, err) < 0) {
+		r = fmt->parse(fmt, &ctx, line, len, &ev, err);
+		if (r == -ENOENT)
+			continue;	/* not a line the format looks for */
+		if (r < 0) {
 			fprintf(stderr, "%s:%ld: %s\n", input, lr.lineno, err);
 			bad++;
 			continue;

@@ -22,6 +22,12 @@ const struct format *format_find(const char *name)
 	return NULL;
 }
 
+void format_free(struct format *fmt)
+{
+	if (fmt && fmt->release)
+		fmt->release(fmt);
+}
+
 const char *format_names(void)
 {
 	/*
