@@ -72,10 +72,18 @@ const struct format *format_find(const char *name);
 /* Names of all formats, comma separated, for help and error messages. */
 const char *format_names(void);
 
+/*
+ * For formats: write "MESSAGE at column at+1" to err (which may be NULL) and
+ * return -EINVAL, so every format reports its place the same way.
+ */
+int format_fail(char err[FORMAT_ERR_LEN], size_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Free a configured format; NULL and the table's formats are left alone. */
 void format_free(struct format *fmt);
 
 /* The formats, one per format_<name>.c, for the table in format.c. */
 extern const struct format format_json;
+extern const struct format format_syslog;
 
 #endif
