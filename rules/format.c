@@ -13,6 +13,7 @@
 static const struct format *const formats[] = {
 	&format_json,
 	&format_syslog,
+	&format_kv,
 	NULL,
 };
 

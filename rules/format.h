@@ -85,5 +85,6 @@ void format_free(struct format *fmt);
 /* The formats, one per format_<name>.c, for the table in format.c. */
 extern const struct format format_json;
 extern const struct format format_syslog;
+extern const struct format format_kv;
 
 #endif
