@@ -14,6 +14,7 @@ static const struct format *const formats[] = {
 	&format_json,
 	&format_syslog,
 	&format_kv,
+	&format_applelog,
 	NULL,
 };
 

@@ -86,5 +86,6 @@ void format_free(struct format *fmt);
 extern const struct format format_json;
 extern const struct format format_syslog;
 extern const struct format format_kv;
+extern const struct format format_applelog;
 
 #endif
