@@ -39,7 +39,7 @@ static void usage(FILE *f)
 		"usage: mpmon validate [-v] [--list] [--all] FILE...\n"
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--max-line BYTES]\n"
-		"                    [--now TIME]\n"
+		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
 		"       mpmon --help | --version\n"
 		"\n"
 		"validate  check management packs; problems go to stderr as FILE:LINE: message,\n"
@@ -48,7 +48,10 @@ static void usage(FILE *f)
 		"          of packs) on the events' own clock; one JSON line per state change\n"
 		"          on stdout; bad lines are reported as FILE:LINE: message and skipped\n"
 		"          (exit 1); --all also runs monitors the packs turn off; --now\n"
-		"          (ISO 8601, default: the clock) dates syslog stamps without a year\n"
+		"          (ISO 8601, default: the clock) dates syslog stamps without a year;\n"
+		"          --pattern gives --format regex its PCRE2 pattern (named captures\n"
+		"          become fields; lines it does not match are skipped); --log-name\n"
+		"          sets LogName on events whose line names none (syslog, applelog)\n"
 		"formats:  %s\n",
 		format_names());
 }
@@ -306,7 +309,8 @@ static int cmd_replay(int argc, char **argv)
 	struct diag d;
 	int status = EXIT_OK, c, fd = -1, r;
 	struct format_ctx ctx = { 0, 0 };
-	const char *now_text = NULL;
+	const char *now_text = NULL, *pattern = NULL, *log_name = NULL;
+	struct format *configured = NULL;
 	bool all = false;
 	long bad = 0;
 	int64_t now = 0;
@@ -317,6 +321,8 @@ static int cmd_replay(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "max-line", required_argument, NULL, 'L' },
 		{ "now", required_argument, NULL, 'N' },
+		{ "pattern", required_argument, NULL, 'p' },
+		{ "log-name", required_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -328,7 +334,7 @@ static int cmd_replay(int argc, char **argv)
 	buf_init(&rp.out);
 	rp.write_failed = false;
 	rp.text = false;
-	while ((c = getopt_long(argc, argv, "m:i:f:L:N:o:avh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:i:f:L:N:p:l:o:avh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = true;
@@ -353,6 +359,12 @@ static int cmd_replay(int argc, char **argv)
 			break;
 		case 'N':
 			now_text = optarg;
+			break;
+		case 'p':
+			pattern = optarg;
+			break;
+		case 'l':
+			log_name = optarg;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
@@ -386,6 +398,27 @@ static int cmd_replay(int argc, char **argv)
 			format_names());
 		status = EXIT_USAGE;
 		goto out;
+	}
+	if (fmt->needs_pattern != (pattern != NULL)) {
+		if (pattern)
+			fprintf(stderr, "mpmon: --pattern is for --format regex, not '%s'\n",
+				fmt->name);
+		else
+			fprintf(stderr, "mpmon: --format %s needs --pattern\n", fmt->name);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (pattern) {
+		char err[FORMAT_ERR_LEN];
+
+		r = format_regex_new(pattern, strlen(pattern), &configured, err);
+		if (r < 0) {
+			fprintf(stderr, "mpmon: --pattern: %s\n",
+				r == -ENOMEM ? "out of memory" : err);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		fmt = configured;
 	}
 	/*
 	 * The reference time stays fixed for the whole replay: a log younger than
@@ -471,6 +504,8 @@ static int cmd_replay(int argc, char **argv)
 			bad++;
 			continue;
 		}
+		if (log_name && !ev.slot[EVENT_LOG].p)
+			ev.slot[EVENT_LOG] = str_of(log_name);
 		if (ev.has_time)
 			now = ev.time;
 		if (engine_feed(e, &ev, now) < 0) {
@@ -504,6 +539,7 @@ static int cmd_replay(int argc, char **argv)
 out:
 	if (fd > 0)
 		close(fd);
+	format_free(configured);
 	engine_free(e);
 	for (i = 0; i < npacks; i++)
 		mp_pack_free(packs[i]);

@@ -15,6 +15,7 @@ static const struct format *const formats[] = {
 	&format_syslog,
 	&format_kv,
 	&format_applelog,
+	&format_regex,
 	NULL,
 };
 

@@ -73,6 +73,17 @@ const struct format *format_find(const char *name);
 const char *format_names(void);
 
 /*
+ * A "regex" format instance: each line is searched with the PCRE2 pattern
+ * (n bytes, copied), and its named captures become event fields (see
+ * format_regex.c for how capture names map to field names); a line it does not
+ * match gives -ENOENT. Returns 0 with *out set, owned by the caller and freed
+ * with format_free; -EINVAL with a message in err for a pattern PCRE2 refuses
+ * or one without named captures; -ENOMEM.
+ */
+int format_regex_new(const char *pattern, size_t n, struct format **out,
+		     char err[FORMAT_ERR_LEN]);
+
+/*
  * For formats: write "MESSAGE at column at+1" to err (which may be NULL) and
  * return -EINVAL, so every format reports its place the same way.
  */
@@ -87,5 +98,6 @@ extern const struct format format_json;
 extern const struct format format_syslog;
 extern const struct format format_kv;
 extern const struct format format_applelog;
+extern const struct format format_regex;
 
 #endif

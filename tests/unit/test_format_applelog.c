@@ -132,7 +132,7 @@ static void mutate(const char *const *seeds, size_t nseeds, const char *alphabet
 						inside = false;
 				}
 			} else if (err[0] == '\0') {
-				passed++;	/* -ENOENT: not a line for this format */
+				failed++;	/* -ENOENT: not a line for this format */
 			} else {
 				failed++;
 				if (!strstr(err, "column") && strcmp(err, "empty line") != 0)
