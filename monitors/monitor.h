@@ -97,6 +97,13 @@ int monitor_config_int(const struct monitor *m, const struct mp_elem *config, co
 		       int64_t min, int64_t max, bool def_ok, int64_t def, int64_t *out,
 		       struct diag *d);
 
+/*
+ * on_event for types whose subscriptions each lead to one state: the state is the
+ * subscription's match number.
+ */
+int monitor_step_to_match(const struct monitor *m, void *state, struct monitor_ctx *ctx,
+			  unsigned match, const struct event *ev);
+
 /* The type registered under id (SCOM TypeID without alias), or NULL. */
 const struct monitor_type *monitor_type_find(const char *id);
 
