@@ -16,7 +16,7 @@ not_ok() { n=$((n + 1)); echo "not ok $n - $1"; fail=$((fail + 1)); }
 
 # the stock types mpmon runs, as TypeID suffixes; a fragment template's monitor
 # (an ID with ##placeholders##) cannot run until its tokens are filled in
-types='(^|!)Microsoft\.Windows\.(2SingleEventLog2State|SingleEventLogManualReset2State|SingleEventLogTimer2State|(Repeated|Missing)EventLog(SingleEventLog|ManualReset|Timer)2State)MonitorType$'
+types='(^|!)Microsoft\.Windows\.(2SingleEventLog2State|SingleEventLogManualReset2State|SingleEventLogTimer2State|(Repeated|Missing)EventLog(SingleEventLog|ManualReset|Timer)2State|3SingleEventLog3StateUnit)MonitorType$'
 
 files=$(ls "$corpus"/*.xml 2>/dev/null | wc -l)
 if [ "$files" -ge 15 ]; then ok "corpus has $files packs"; else not_ok "corpus has $files packs, want 15"; fi

@@ -460,6 +460,41 @@ static void test_instances(void)
 	teardown(e, p);
 }
 
+/* Three expressions, three states; a reset goes to the one mapped to Success. */
+static void test_three_state(void)
+{
+	struct mp_pack *p;
+	struct engine *e = setup(HEAD("T.Three", "3SingleEventLog3StateUnitMonitorType")
+				 "<OperationalStates>"
+				 "<OperationalState ID=\"Up\" MonitorTypeStateID=\"FirstEventRaised\" HealthState=\"Success\"/>"
+				 "<OperationalState ID=\"Slow\" MonitorTypeStateID=\"SecondEventRaised\" HealthState=\"Warning\"/>"
+				 "<OperationalState ID=\"Down\" MonitorTypeStateID=\"ThirdEventRaised\" HealthState=\"Error\"/>"
+				 "</OperationalStates>\n"
+				 "<Configuration><FirstComputerName>.</FirstComputerName><FirstLogName>App</FirstLogName>"
+				 "<FirstExpression>" NUM("1") "</FirstExpression>"
+				 "<SecondComputerName>.</SecondComputerName><SecondLogName>App</SecondLogName>"
+				 "<SecondExpression>" NUM("2") "</SecondExpression>"
+				 "<ThirdComputerName>.</ThirdComputerName><ThirdLogName>App</ThirdLogName>"
+				 "<ThirdExpression>" NUM("3") "</ThirdExpression></Configuration>\n"
+				 "</UnitMonitor>\n", &p);
+
+	feed(e, "2", NULL, 10);
+	feed(e, "3", NULL, 20);
+	feed(e, "3", NULL, 25);
+	feed(e, "1", NULL, 30);
+	is_int(nrecs, 3, "three state: one record per change");
+	is_str(recs[0].state, "Slow", "three state: SecondEventRaised");
+	is_int(recs[0].to, MP_HEALTH_WARNING, "three state: Warning");
+	is_str(recs[1].state, "Down", "three state: ThirdEventRaised");
+	is_int(recs[1].to, MP_HEALTH_ERROR, "three state: Error");
+	is_str(recs[2].state, "Up", "three state: FirstEventRaised");
+	feed(e, "3", NULL, 40);
+	engine_reset(e, "T.Three", NULL, 50 * SEC);
+	is_int(nrecs, 5, "three state: reset");
+	is_str(recs[4].state, "Up", "three state: the reset goes to the Success state");
+	teardown(e, p);
+}
+
 static void expect_error(const char *xml, const char *want, const char *what)
 {
 	struct engine *e = engine_new(NULL, NULL);
@@ -540,6 +575,7 @@ int main(void)
 	test_missing_manual();
 	test_checkpoint();
 	test_instances();
+	test_three_state();
 	test_errors();
 	return tap_done();
 }
