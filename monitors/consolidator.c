@@ -65,7 +65,8 @@ static int read_schedule(const struct monitor *m, const struct mp_elem *gs, int6
 			;
 		if (!unit_names[u])
 			return config_error(m, iv, d,
-					    "Interval Unit must be Seconds, Minutes, Hours or Days");
+					    "Interval Unit must be Seconds, Minutes, Hours or "
+					    "Days");
 	}
 	if (monitor_config_int(m, srs, "Interval", 1, MAX_INTERVAL_S, false, 0, &n, d) < 0)
 		return -EINVAL;
@@ -78,9 +79,10 @@ static int read_schedule(const struct monitor *m, const struct mp_elem *gs, int6
 static int read_props(struct monitor *m, const struct mp_elem *cp, struct cons_config *c,
 		      struct diag *d)
 {
+	static const char name[] = "PropertyXPathQuery";
 	const struct mp_elem *p;
 
-	for (p = mp_elem_child(cp, "PropertyXPathQuery"); p; p = mp_elem_next(p, "PropertyXPathQuery")) {
+	for (p = mp_elem_child(cp, name); p; p = mp_elem_next(p, name)) {
 		struct str f = str_trim(str_of(p->text));
 
 		if (c->nprops == CONS_MAX_PROPS)
@@ -112,7 +114,8 @@ int cons_configure(struct monitor *m, const struct mp_elem *config, const struct
 	tc = mp_elem_child(co, "TimeControl");
 	cc = mp_elem_child(co, "CountingCondition");
 	if (!tc || !cc)
-		return config_error(m, co, d, "Consolidator lacks 'TimeControl' or 'CountingCondition'");
+		return config_error(m, co, d,
+				    "Consolidator lacks 'TimeControl' or 'CountingCondition'");
 	if (cp && read_props(m, cp, c, d) < 0)
 		r = -EINVAL;
 	if (c->missing && c->nprops) {
@@ -130,7 +133,8 @@ int cons_configure(struct monitor *m, const struct mp_elem *config, const struct
 	wts = mp_elem_child(tc, "WithinTimeSchedule");
 	gs = mp_elem_child(tc, "GenericSchedule");
 	if (wts) {
-		if (monitor_config_int(m, wts, "Interval", 1, MAX_INTERVAL_S, false, 0, &secs, d) < 0)
+		if (monitor_config_int(m, wts, "Interval", 1, MAX_INTERVAL_S, false, 0, &secs,
+				       d) < 0)
 			r = -EINVAL;
 	} else if (gs && c->missing) {
 		if (read_schedule(m, gs, &secs, d) < 0)

@@ -1403,7 +1403,8 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 	}
 	/* all parsed: now apply */
 	for (i = 0; i < n; i++) {
-		struct inst *in = inst_get(e, v[i].mon, (struct str){ v[i].key, v[i].key_len }, NULL);
+		struct str key = { v[i].key, v[i].key_len };
+		struct inst *in = inst_get(e, v[i].mon, key, NULL);
 
 		if (!in) {
 			r = -ENOMEM;

@@ -93,7 +93,8 @@ int monitor_config_enum(const struct monitor *m, const struct mp_elem *config, c
 		}
 	list[0] = '\0';
 	for (i = 0; values[i] && used < sizeof(list); i++) {
-		int n = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", values[i]);
+		int n = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+				 values[i]);
 
 		if (n < 0)
 			break;
