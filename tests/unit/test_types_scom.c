@@ -562,6 +562,36 @@ static void test_errors(void)
 		     "</Configuration>\n</UnitMonitor>\n",
 		     "monitor 'T.E5': configuration lacks 'TimerWaitInSeconds'",
 		     "the timer type needs TimerWaitInSeconds");
+	expect_error(HEAD("T.E6", "RepeatedEventLogManualReset2StateMonitorType")
+		     STATES("ManualResetEventRaised", "RepeatedEventRaised")
+		     "<Configuration><RepeatedLogName>App</RepeatedLogName><RepeatedExpression>"
+		     NUM("1") "</RepeatedExpression>\n<Consolidator><TimeControl>\n<GenericSchedule>"
+		     "<SimpleReccuringSchedule><Interval>60</Interval></SimpleReccuringSchedule>"
+		     "</GenericSchedule></TimeControl><CountingCondition><CountMode>" SLIDE
+		     "</CountMode></CountingCondition></Consolidator></Configuration>\n</UnitMonitor>\n",
+		     "scom.xml:13: monitor 'T.E6': GenericSchedule is run for missing-event types only",
+		     "a repeated type with a GenericSchedule: error at its line");
+	expect_error(HEAD("T.E7", "MissingEventLogManualReset2StateMonitorType")
+		     STATES("ManualResetEventRaised", "MissingEventRaised")
+		     "<Configuration><MissingLogName>App</MissingLogName><MissingExpression>"
+		     NUM("1") "</MissingExpression>\n<Consolidator><TimeControl><GenericSchedule>"
+		     "<SimpleReccuringSchedule><Interval Unit=\"Minutes\">5</Interval>\n"
+		     "<SyncTime>00:00</SyncTime></SimpleReccuringSchedule></GenericSchedule>"
+		     "</TimeControl><CountingCondition><CountMode>" ONTIMER "</CountMode>"
+		     "</CountingCondition></Consolidator></Configuration>\n</UnitMonitor>\n",
+		     "scom.xml:13: monitor 'T.E7': SimpleReccuringSchedule: only Interval is supported",
+		     "a schedule with SyncTime: error at its line");
+	expect_error(HEAD("T.E8", "MissingEventLogManualReset2StateMonitorType")
+		     STATES("ManualResetEventRaised", "MissingEventRaised")
+		     "<Configuration><MissingLogName>App</MissingLogName><MissingExpression>"
+		     NUM("1") "</MissingExpression>\n<Consolidator><ConsolidationProperties>"
+		     "<PropertyXPathQuery>LoggingComputer</PropertyXPathQuery>"
+		     "</ConsolidationProperties>" "<TimeControl><WithinTimeSchedule><Interval>60"
+		     "</Interval></WithinTimeSchedule></TimeControl><CountingCondition><CountMode>"
+		     ONTIMER "</CountMode></CountingCondition></Consolidator></Configuration>\n"
+		     "</UnitMonitor>\n",
+		     "scom.xml:12: warning: monitor 'T.E8': ConsolidationProperties do not split",
+		     "ConsolidationProperties of a missing type: a warning at their line");
 }
 
 int main(void)
