@@ -96,6 +96,7 @@ struct engine {
 	uint64_t deadline_seq;
 	uint64_t seq;
 	int64_t now;
+	bool started;				/* the clock is known: instances may start */
 	bool enable_all;
 	struct engine_stats stats;
 	struct arena arena;			/* params and knowledge text */
@@ -316,8 +317,11 @@ static int rehash(struct mon *mo, size_t nbuckets)
 	return 0;
 }
 
-/* The instance for key, created when missing; NULL when memory runs out. */
-static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
+/*
+ * The instance for key, created when missing (*created says so when not NULL);
+ * NULL when memory runs out.
+ */
+static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key, bool *created)
 {
 	size_t size = mo->m.type->state_size;
 	uint64_t h = str_hash(key);
@@ -331,6 +335,8 @@ static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
 					lru_unlink(mo, in);
 					lru_push(mo, in);
 				}
+				if (created)
+					*created = false;
 				return in;
 			}
 	}
@@ -359,6 +365,8 @@ static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
 	mo->buckets[h & (mo->nbuckets - 1)] = in;
 	lru_push(mo, in);
 	mo->count++;
+	if (created)
+		*created = true;
 	return in;
 }
 
@@ -473,10 +481,52 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 
 /* ---- feeding ---- */
 
+/* Let a new instance's type begin (arm its first timer) at the engine's clock. */
+static int inst_start(struct engine *e, struct inst *in)
+{
+	const struct monitor *m = &in->mon->m;
+	struct monitor_ctx ctx = { e->now, in->state, in->deadline };
+	int to;
+
+	if (!m->type->start)
+		return 0;
+	to = m->type->start(m, in->tstate, &ctx);
+	if (set_deadline(e, in, ctx.deadline) < 0 ||
+	    transition(e, in, to, e->now, CAUSE_TIMER, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * A monitor without instances whose type starts by itself (it watches for
+ * missing events) gets its one instance as soon as the clock is known, so its
+ * timer runs before any event arrives. A restored instance is not started again.
+ */
+static int mon_start(struct engine *e, struct mon *mo)
+{
+	bool created;
+	struct inst *in;
+
+	if (mo->off || !mo->m.type->start || mo->m.has_instance_field)
+		return 0;
+	in = inst_get(e, mo, (struct str){ "", 0 }, &created);
+	if (!in)
+		return -ENOMEM;
+	return created ? inst_start(e, in) : 0;
+}
+
 int engine_advance(struct engine *e, int64_t now)
 {
 	if (now > e->now)
 		e->now = now;
+	if (!e->started && e->now != INT64_MIN) {
+		size_t i;
+
+		e->started = true;
+		for (i = 0; i < e->nmons; i++)
+			if (mon_start(e, e->mons[i]) < 0)
+				return -ENOMEM;
+	}
 	while (e->nheap && e->heap[0]->deadline <= e->now) {
 		struct inst *in = e->heap[0];
 		const struct monitor *m = &in->mon->m;
@@ -575,6 +625,7 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		struct str key = { "", 0 };
 		struct monitor_ctx ctx;
 		struct inst *in;
+		bool created;
 		int to;
 
 		e->stats.evaluations++;
@@ -585,8 +636,8 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 			if (!key.p)
 				continue;
 		}
-		in = inst_get(e, mo, key);
-		if (!in)
+		in = inst_get(e, mo, key, &created);
+		if (!in || (created && inst_start(e, in) < 0))
 			return -ENOMEM;
 		ctx.now = e->now;
 		ctx.state = in->state;
@@ -613,7 +664,14 @@ static int reset_target(const struct monitor *m)
 
 static int reset_one(struct engine *e, struct inst *in, int64_t now)
 {
-	if (set_deadline(e, in, MONITOR_NO_DEADLINE) < 0)
+	const struct monitor *m = &in->mon->m;
+	struct monitor_ctx ctx = { now, in->state, in->deadline };
+
+	if (m->type->on_reset)
+		m->type->on_reset(m, in->tstate, &ctx);
+	else
+		ctx.deadline = MONITOR_NO_DEADLINE;
+	if (set_deadline(e, in, ctx.deadline) < 0)
 		return -ENOMEM;
 	return transition(e, in, reset_target(&in->mon->m), now, CAUSE_RESET, NULL);
 }
@@ -634,8 +692,12 @@ int engine_reset(struct engine *e, const char *monitor_id, const char *instance,
 	if (!mo->m.has_instance_field || (instance && *instance)) {
 		struct str key = str_of(mo->m.has_instance_field ? instance : "");
 
-		in = inst_get(e, mo, key);
-		return in ? reset_one(e, in, e->now) : -ENOMEM;
+		bool created;
+
+		in = inst_get(e, mo, key, &created);
+		if (!in || (created && inst_start(e, in) < 0))
+			return -ENOMEM;
+		return reset_one(e, in, e->now);
 	}
 	for (in = mo->lru_head; in; in = next) {
 		next = in->next;
@@ -862,6 +924,14 @@ static const struct monitor_type *runnable(const struct mp_monitor *def, struct 
 	const char *file = def->config ? def->config->file : NULL;
 	const struct monitor_type *t;
 
+	/* a fragment-library template (VSAE ##Token## placeholders) is not a
+	 * monitor until its author fills the tokens in: its values cannot parse */
+	if (def->id && strstr(def->id, "##")) {
+		diag_warn(d, file, def->line,
+			  "monitor '%s' is a fragment template with ##placeholders##; fill them "
+			  "in to run it, the monitor stays disabled", def->id);
+		return NULL;
+	}
 	switch (def->type_origin) {
 	case MP_TYPE_UNRESOLVED:
 		return NULL;	/* the loader reported it */
@@ -939,7 +1009,12 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	if (grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
 		goto nomem;
 	e->mons[e->nmons++] = mo;
-	return off ? 0 : index_monitor(e, mo);
+	if (off)
+		return 0;
+	if (index_monitor(e, mo) < 0)
+		return -ENOMEM;
+	/* a pack added once the clock runs starts at once */
+	return e->started ? mon_start(e, mo) : 0;
 nomem:
 	mon_free(mo);
 	return -ENOMEM;
@@ -1328,7 +1403,8 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 	}
 	/* all parsed: now apply */
 	for (i = 0; i < n; i++) {
-		struct inst *in = inst_get(e, v[i].mon, (struct str){ v[i].key, v[i].key_len });
+		struct str key = { v[i].key, v[i].key_len };
+		struct inst *in = inst_get(e, v[i].mon, key, NULL);
 
 		if (!in) {
 			r = -ENOMEM;
