@@ -203,8 +203,11 @@ int rollup_add_aggregates(struct rollup *r, const struct mp_pack *pack, struct d
 	int k;
 
 	for (g = pack->aggregates; g; g = g->next) {
-		if (aggregate_node(r, g->id) != NO_NODE)
-			continue;	/* another pack's: the engine names duplicates of monitors */
+		if ((n = aggregate_node(r, g->id)) != NO_NODE) {
+			diag_error(d, pack->file, g->line, "aggregate monitor '%s' is already defined "
+				   "by another pack (%s:%ld)", g->id, r->nodes[n].file, r->nodes[n].line);
+			continue;
+		}
 		n = node_add(r, g->id, g->target);
 		if (n == NO_NODE)
 			return -ENOMEM;

@@ -673,6 +673,10 @@ static void test_rollup_cycle(void)
 		    "the roll-up"), "a two-aggregate cycle: error at the aggregate that closes it");
 	ok(saw_diag(&d, "c.xml:6: aggregate monitor 'C.Self': parent monitor 'C.Self' makes a "
 		    "cycle in the roll-up"), "an aggregate that is its own parent: error");
+	if (p)
+		engine_add_pack(e, p, &d);
+	ok(saw_diag(&d, "c.xml:4: aggregate monitor 'C.A' is already defined by another pack "
+		    "(c.xml:4)"), "the same aggregate from a second pack: error");
 	engine_free(e);
 	mp_pack_free(p);
 	diag_release(&d);
