@@ -5,6 +5,13 @@
  * InstanceField (bounded; the least recently used is evicted). Timers sit in a
  * min-heap and fire at their own deadline, before any later event, so a replay
  * gives the same records as the live run that read the same events.
+ *
+ * Each change of a unit monitor's health is passed to the roll-up (rollup.c),
+ * whose changes become records of their own when roll-up is on. Event rules
+ * that raise alerts share the dispatch index (their references carry RULE_BIT)
+ * and keep only their open alerts' suppression keys. They live here rather than
+ * in rules/ because they make records and take seq numbers, which are the
+ * engine's.
  */
 #include "monitors/engine.h"
 
