@@ -451,7 +451,8 @@ static const char rollup_xml[] =
 	UNIT("U1", "R.Best", "1", "2", "Error", "")					/* 6 */
 	UNIT("U2", "R.Best", "3", "4", "Error", "")					/* 7 */
 	UNIT("U3", "R.Top", "5", "6", "Warning", "")					/* 8 */
-	UNIT("U4", "R.Top", "7", "8", "Error", "<InstanceField>Params/Param[1]</InstanceField>") /* 9 */
+	UNIT("U4", "R.Top", "7", "8", "Error", "<InstanceField>Params/Param[1]</InstanceField>"
+	     "<MaxInstances>1</MaxInstances>")						/* 9 */
 	UNIT("U5", "Other!No.Such.Parent", "9", "10", "Error", "")			/* 10 */
 	"</Monitors><Rules>\n"								/* 11 */
 	"<Rule ID=\"R.Sup\" Target=\"T.Class\"><Category>Alert</Category><DataSources>"
@@ -634,6 +635,20 @@ static void test_rollup(void)
 	engine_get_stats(e, &st);
 	is_int((int64_t)st.rule_alerts, 4, "rules: alerts counted");
 	is_int((int64_t)st.rule_repeats, 2, "rules: repeats counted");
+
+	/* an instance evicted at its bound leaves its tree as Uninitialized */
+	nrecs = 0;
+	feed_num(e, "8", "dev-b", 90 * SEC);
+	is_int(nrecs, 7, "eviction: dev-a's tree empties, dev-b's fills");
+	is_rollup(0, "R.Top", "dev-a", MP_HEALTH_ERROR, MP_HEALTH_UNINITIALIZED, "eviction");
+	is_rollup(2, "System.Health.EntityState", "dev-a", MP_HEALTH_ERROR,
+		  MP_HEALTH_UNINITIALIZED, "eviction");
+	ok(recs[3].kind == CHANGE_MONITOR && strcmp(recs[3].instance, "dev-b") == 0,
+	   "eviction: then the new instance's record");
+	is_rollup(6, "System.Health.EntityState", "dev-b", MP_HEALTH_UNINITIALIZED,
+		  MP_HEALTH_ERROR, "eviction");
+	is_int(engine_rollup_health(e, "System.Health.EntityState", "T.Class", "dev-a"),
+	       MP_HEALTH_UNINITIALIZED, "eviction: dev-a's entity health is gone");
 
 	/* without engine_enable_rollup nothing changes for unit monitor records */
 	engine_add_pack(plain, p, &d);
