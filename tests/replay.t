@@ -2,8 +2,9 @@
 # Replay fixtures: every tests/data/<case>/ holds the packs (pack.xml, or a file
 # "mp" naming packs relative to the repository), events.jsonl, and the exact
 # expected.jsonl; optional "status" (exit code, default 0) and "stderr" (lines
-# that must appear on stderr, one per line). In "mp", @MP_CORPUS@ stands for the
-# shared corpus folder.
+# that must appear on stderr, one per line) and "args" (more replay options on
+# one line, e.g. --health). In "mp", @MP_CORPUS@ stands for the shared corpus
+# folder.
 cd "$(dirname "$0")/.." || exit 1
 bin=${MPMON_BIN:-build/bin}
 tmp=$(mktemp -d) || exit 1
@@ -22,6 +23,11 @@ for dir in tests/data/*/; do
 		done < "$dir/mp"
 	else
 		set -- --mp "$dir/pack.xml"
+	fi
+	if [ -f "$dir/args" ]; then
+		# word splitting is wanted: the file holds options
+		# shellcheck disable=SC2046
+		set -- "$@" $(cat "$dir/args")
 	fi
 	want_status=0
 	[ -f "$dir/status" ] && want_status=$(cat "$dir/status")
