@@ -45,6 +45,8 @@ TAP_OBJ      := $(B)/tests/unit/tap.o
 PROGS := $(CLI_PROGS:%=$(B)/bin/%)
 
 .PHONY: all deps check check-asan test demo clean install format
+# keep objects of test programs between runs
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -93,8 +95,8 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 
 check-asan: deps
-	$(MAKE) B=build-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
-		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(MAKE) B=build-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" test
 
 deps:
 	@sh build-aux/deps.sh

@@ -1,8 +1,9 @@
 /*
  * mpmon: the pack author's tool. `validate` checks packs the way the collector
  * would load them; `replay` runs a log through packs on the events' own clock and
- * prints every state change as a JSON line (the contract in DESIGN.md), so a pack
- * can be tried before it is deployed and tests can compare exact output.
+ * prints every state change as a JSON line (the contract in DESIGN.md), with rule
+ * alerts and, on request (--health), roll-up changes as lines of their own kind,
+ * so a pack can be tried before it is deployed and tests can compare exact output.
  */
 #include "lib/buf.h"
 #include "lib/diag.h"
@@ -38,7 +39,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mpmon validate [-v] [--list] [--all] FILE...\n"
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
-		"                    [--output json|text] [--all] [--max-line BYTES]\n"
+		"                    [--output json|text] [--all] [--health] [--max-line BYTES]\n"
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
 		"       mpmon --help | --version\n"
 		"\n"
@@ -47,11 +48,13 @@ static void usage(FILE *f)
 		"replay    run the events in FILE through the packs (PATH: a pack or a folder\n"
 		"          of packs) on the events' own clock; one JSON line per state change\n"
 		"          on stdout; bad lines are reported as FILE:LINE: message and skipped\n"
-		"          (exit 1); --all also runs monitors the packs turn off; --now\n"
-		"          (ISO 8601, default: the clock) dates syslog stamps without a year;\n"
-		"          --pattern gives --format regex its PCRE2 pattern (named captures\n"
-		"          become fields; lines it does not match are skipped); --log-name\n"
-		"          sets LogName on events whose line names none (syslog, applelog)\n"
+		"          (exit 1); --all also runs monitors the packs turn off; --health also\n"
+		"          prints roll-up changes (\"kind\":\"rollup\"); rule alerts are lines\n"
+		"          with \"kind\":\"rule\"; --now (ISO 8601, default: the clock) dates\n"
+		"          syslog stamps without a year; --pattern gives --format regex its\n"
+		"          PCRE2 pattern (named captures become fields; lines it does not\n"
+		"          match are skipped); --log-name sets LogName on events whose line\n"
+		"          names none (syslog, applelog)\n"
 		"formats:  %s\n",
 		format_names());
 }
@@ -159,9 +162,11 @@ static int cmd_validate(int argc, char **argv)
 			list_monitors(pack, e);
 		if (pack)
 			printf("%s: %zu monitors: %zu run, %zu off in the pack, %zu disabled; "
-			       "%zu errors, %zu warnings\n",
+			       "%zu aggregate monitors; %zu rules: %zu run, %zu off in the pack, "
+			       "%zu disabled; %zu errors, %zu warnings\n",
 			       argv[i], pack->nmonitors, st.monitors_run, st.monitors_off,
-			       st.monitors_disabled, d.errors, d.warnings);
+			       st.monitors_disabled, pack->naggregates, pack->nrules, st.rules_run,
+			       st.rules_off, st.rules_disabled, d.errors, d.warnings);
 		if (d.errors || !pack)
 			status = EXIT_BAD_INPUT;
 		engine_free(e);
@@ -204,6 +209,40 @@ static void format_text(struct buf *b, const struct state_change *c)
 {
 	char when[ISO8601_LEN];
 
+	if (c->kind == CHANGE_RULE) {
+		buf_printf(b, "#%llu %s  rule %s\n  %s, severity %s, priority %s",
+			   (unsigned long long)c->seq, iso8601_format(c->time, when),
+			   c->monitor_id, c->alert ? "ALERT" : "repeat", mp_severity_name(c->severity),
+			   mp_priority_name(c->priority));
+		if (!c->alert)
+			buf_printf(b, " (repeat %llu)", (unsigned long long)c->repeat_count);
+		buf_printf(b, "\n  message: %s%s%s\n", c->alert_name, *c->alert_name ? ": " : "",
+			   c->message);
+		if (c->alert) {
+			put_block(b, "diagnosis", c->diagnosis);
+			put_block(b, "resolution", c->resolution);
+		}
+		buf_putc(b, '\n');
+		return;
+	}
+	if (c->kind == CHANGE_ROLLUP) {
+		buf_printf(b, "#%llu %s  roll-up %s", (unsigned long long)c->seq,
+			   iso8601_format(c->time, when), c->monitor_id);
+		if (*c->target)
+			buf_printf(b, " of %s", c->target);
+		if (c->instance_len)
+			buf_printf(b, " [%.*s]", (int)c->instance_len, c->instance);
+		buf_printf(b, "\n  %s -> %s (by %s)", mp_health_name(c->from), mp_health_name(c->to),
+			   cause_names[c->cause]);
+		if (c->alert)
+			buf_printf(b, "  ALERT %s, priority %s", mp_severity_name(c->severity),
+				   mp_priority_name(c->priority));
+		if (c->alert_resolved)
+			buf_puts(b, "  alert resolved");
+		buf_puts(b, "\n\n");
+		return;
+	}
+
 	buf_printf(b, "#%llu %s  %s", (unsigned long long)c->seq, iso8601_format(c->time, when),
 		   c->monitor_id);
 	if (c->instance_len)
@@ -241,6 +280,35 @@ static void emit_record(void *arg, const struct state_change *c)
 	buf_putc(b, '{');
 	json_member_u64(b, &first, "seq", c->seq);
 	json_member_cstr(b, &first, "time", iso8601_format(c->time, when));
+	if (c->kind == CHANGE_RULE) {
+		json_member_cstr(b, &first, "kind", "rule");
+		json_member_cstr(b, &first, "rule", c->monitor_id);
+		json_member_bool(b, &first, "alert", c->alert);
+		json_member_u64(b, &first, "repeat_count", c->repeat_count);
+		json_member_cstr(b, &first, "severity", mp_severity_name(c->severity));
+		json_member_cstr(b, &first, "priority", mp_priority_name(c->priority));
+		json_member_cstr(b, &first, "alert_name", c->alert_name);
+		json_member_cstr(b, &first, "message", c->message);
+		json_member_cstr(b, &first, "diagnosis", c->diagnosis);
+		json_member_cstr(b, &first, "resolution", c->resolution);
+		goto done;
+	}
+	if (c->kind == CHANGE_ROLLUP) {
+		json_member_cstr(b, &first, "kind", "rollup");
+		json_member_cstr(b, &first, "monitor", c->monitor_id);
+		json_member_cstr(b, &first, "target", c->target);
+		json_member_str(b, &first, "instance", c->instance, c->instance_len);
+		json_member_cstr(b, &first, "from", mp_health_name(c->from));
+		json_member_cstr(b, &first, "to", mp_health_name(c->to));
+		json_member_cstr(b, &first, "cause", cause_names[c->cause]);
+		json_member_bool(b, &first, "alert", c->alert);
+		json_member_bool(b, &first, "alert_resolved", c->alert_resolved);
+		json_member_cstr(b, &first, "severity", mp_severity_name(c->severity));
+		json_member_cstr(b, &first, "priority", mp_priority_name(c->priority));
+		json_member_cstr(b, &first, "alert_name", c->alert_name);
+		json_member_cstr(b, &first, "message", c->message);
+		goto done;
+	}
 	json_member_cstr(b, &first, "monitor", c->monitor_id);
 	json_member_str(b, &first, "instance", c->instance, c->instance_len);
 	json_member_cstr(b, &first, "from", mp_health_name(c->from));
@@ -255,6 +323,7 @@ static void emit_record(void *arg, const struct state_change *c)
 	json_member_cstr(b, &first, "message", c->message);
 	json_member_cstr(b, &first, "diagnosis", c->diagnosis);
 	json_member_cstr(b, &first, "resolution", c->resolution);
+done:
 	if (buf_puts(b, "}\n") < 0 || fwrite(b->data, 1, b->len, stdout) != b->len)
 		rp->write_failed = true;
 }
@@ -311,7 +380,7 @@ static int cmd_replay(int argc, char **argv)
 	struct format_ctx ctx = { 0, 0 };
 	const char *now_text = NULL, *pattern = NULL, *log_name = NULL;
 	struct format *configured = NULL;
-	bool all = false;
+	bool all = false, health = false;
 	long bad = 0;
 	int64_t now = 0;
 
@@ -325,6 +394,7 @@ static int cmd_replay(int argc, char **argv)
 		{ "log-name", required_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "health", no_argument, NULL, 'H' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -338,6 +408,9 @@ static int cmd_replay(int argc, char **argv)
 		switch (c) {
 		case 'a':
 			all = true;
+			break;
+		case 'H':
+			health = true;
 			break;
 		case 'm':
 			r = collect_packs(optarg, &files, &nfiles);
@@ -446,6 +519,8 @@ static int cmd_replay(int argc, char **argv)
 	}
 	if (all)
 		engine_enable_all(e);
+	if (health)
+		engine_enable_rollup(e);
 	for (i = 0; i < nfiles; i++) {
 		packs[npacks] = load_pack(files[i], &d);
 		if (packs[npacks] && engine_add_pack(e, packs[npacks], &d) < 0)

@@ -5,6 +5,13 @@
  * InstanceField (bounded; the least recently used is evicted). Timers sit in a
  * min-heap and fire at their own deadline, before any later event, so a replay
  * gives the same records as the live run that read the same events.
+ *
+ * Each change of a unit monitor's health is passed to the roll-up (rollup.c),
+ * whose changes become records of their own when roll-up is on. Event rules
+ * that raise alerts share the dispatch index (their references carry RULE_BIT)
+ * and keep only their open alerts' suppression keys. They live here rather than
+ * in rules/ because they make records and take seq numbers, which are the
+ * engine's.
  */
 #include "monitors/engine.h"
 
@@ -13,6 +20,7 @@
 #include "lib/diag.h"
 #include "lib/str.h"
 #include "monitors/monitor.h"
+#include "monitors/rollup.h"
 #include "rules/event.h"
 #include "rules/expr.h"
 
@@ -25,6 +33,8 @@
 #include <strings.h>
 
 #define MAX_NUMBERS 64		/* event numbers one subscription may index under */
+#define RULE_BIT 0x80000000u	/* in a dispatch reference: a rule, not a monitor */
+#define RULE_MAX_SUPPRESSED 10000	/* suppression keys one rule remembers */
 
 /* A piece of an alert parameter: literal text or a field of the event. */
 struct param_part {
@@ -59,9 +69,34 @@ struct inst {
 struct mon {
 	struct monitor m;
 	bool off;				/* configured, but turned off by the pack */
+	int leaf;				/* roll-up leaf, or ROLLUP_NO_LEAF */
 	struct inst **buckets;			/* power-of-two sized */
 	size_t nbuckets, count;
 	struct inst *lru_head, *lru_tail;	/* head: least recently used */
+};
+
+/* An open rule alert: the events with the same suppression values repeat it. */
+struct supp {
+	struct supp *hnext;
+	uint64_t hash;
+	uint64_t repeats;
+	size_t len;
+	char key[];
+};
+
+/* An event rule that raises alerts (System.Health.GenerateAlert). */
+struct rule {
+	const struct mp_rule *def;
+	struct expr *expr;
+	const char *log_name;			/* borrowed from the pack */
+	bool off;
+	struct monitor_param *params;		/* AlertParameter1..n */
+	unsigned nparams;
+	struct monitor_param *supp_vals;	/* SuppressionValue1..n */
+	unsigned nsupp_vals;
+	struct supp **buckets;			/* power-of-two sized */
+	size_t nbuckets, nkeys;
+	const char *diagnosis, *resolution;
 };
 
 /* One subscription under one event number; sorted by (number, mon, sub). */
@@ -96,10 +131,20 @@ struct engine {
 	uint64_t deadline_seq;
 	uint64_t seq;
 	int64_t now;
+	bool started;				/* the clock is known: instances may start */
 	bool enable_all;
 	struct engine_stats stats;
 	struct arena arena;			/* params and knowledge text */
 	struct buf msg;
+	struct buf key;				/* a rule's suppression key */
+	struct rollup *rollup;
+	bool rollup_on;
+	const struct event *rollup_ev;		/* what the roll-up records being made read */
+	enum state_cause rollup_cause;
+	int64_t rollup_now;
+	bool quiet;				/* restoring: bring the roll-up up to date silently */
+	struct rule **rules;
+	size_t nrules, caprules;
 	struct sub_ref *cand;			/* scratch for dispatch */
 	size_t capcand;
 };
@@ -133,6 +178,12 @@ struct engine *engine_new(engine_emit_fn *emit, void *arg)
 	e->now = INT64_MIN;
 	arena_init(&e->arena);
 	buf_init(&e->msg);
+	buf_init(&e->key);
+	e->rollup = rollup_new();
+	if (!e->rollup) {
+		free(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -155,6 +206,23 @@ static void mon_free(struct mon *mo)
 	free(mo);
 }
 
+static void rule_free(struct rule *ru)
+{
+	struct supp *sp, *next;
+	size_t i;
+
+	if (!ru)
+		return;
+	for (i = 0; i < ru->nbuckets; i++)
+		for (sp = ru->buckets[i]; sp; sp = next) {
+			next = sp->hnext;
+			free(sp);
+		}
+	free(ru->buckets);
+	expr_free(ru->expr);
+	free(ru);
+}
+
 void engine_free(struct engine *e)
 {
 	size_t i;
@@ -164,6 +232,11 @@ void engine_free(struct engine *e)
 	for (i = 0; i < e->nmons; i++)
 		mon_free(e->mons[i]);
 	free(e->mons);
+	for (i = 0; i < e->nrules; i++)
+		rule_free(e->rules[i]);
+	free(e->rules);
+	rollup_free(e->rollup);
+	buf_release(&e->key);
 	for (i = 0; i < e->nlogs; i++) {
 		free(e->logs[i].name);
 		free(e->logs[i].nums);
@@ -286,10 +359,20 @@ static void lru_push(struct mon *mo, struct inst *in)
 	mo->lru_tail = in;
 }
 
-static void inst_drop(struct engine *e, struct mon *mo, struct inst *in)
+static int rollup_leaf_set(struct engine *e, const struct mon *mo, const struct inst *in,
+			   enum mp_health h, int64_t now, enum state_cause cause,
+			   const struct event *ev);
+
+/*
+ * Drop an instance at its monitor's bound. Its health no longer counts in the
+ * roll-up, as if it had gone back to Uninitialized.
+ */
+static int inst_drop(struct engine *e, struct mon *mo, struct inst *in)
 {
 	struct inst **pp = &mo->buckets[in->hash & (mo->nbuckets - 1)];
 
+	if (rollup_leaf_set(e, mo, in, MP_HEALTH_UNINITIALIZED, e->now, CAUSE_EVENT, NULL) < 0)
+		return -ENOMEM;
 	while (*pp != in)
 		pp = &(*pp)->hnext;
 	*pp = in->hnext;
@@ -297,6 +380,7 @@ static void inst_drop(struct engine *e, struct mon *mo, struct inst *in)
 	heap_remove(e, in);
 	mo->count--;
 	free(in);
+	return 0;
 }
 
 static int rehash(struct mon *mo, size_t nbuckets)
@@ -316,8 +400,11 @@ static int rehash(struct mon *mo, size_t nbuckets)
 	return 0;
 }
 
-/* The instance for key, created when missing; NULL when memory runs out. */
-static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
+/*
+ * The instance for key, created when missing (*created says so when not NULL);
+ * NULL when memory runs out.
+ */
+static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key, bool *created)
 {
 	size_t size = mo->m.type->state_size;
 	uint64_t h = str_hash(key);
@@ -331,11 +418,14 @@ static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
 					lru_unlink(mo, in);
 					lru_push(mo, in);
 				}
+				if (created)
+					*created = false;
 				return in;
 			}
 	}
 	if (mo->count >= mo->m.max_instances && mo->lru_head) {
-		inst_drop(e, mo, mo->lru_head);
+		if (inst_drop(e, mo, mo->lru_head) < 0)
+			return NULL;
 		e->stats.evictions++;
 	}
 	if (mo->count + 1 > mo->nbuckets &&
@@ -359,6 +449,8 @@ static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
 	mo->buckets[h & (mo->nbuckets - 1)] = in;
 	lru_push(mo, in);
 	mo->count++;
+	if (created)
+		*created = true;
 	return in;
 }
 
@@ -382,21 +474,18 @@ static int fill_param(struct buf *b, const struct monitor_param *p, const struct
 	return 0;
 }
 
-/* The alert message with {0}..{9} replaced by the alert parameters. */
-static int fill_message(struct buf *b, const struct monitor *m, const struct event *ev)
+/* Text t with {0}..{9} replaced by the alert parameters. */
+static int fill_text(struct buf *b, const char *t, const struct monitor_param *params,
+		     unsigned nparams, const struct event *ev)
 {
-	const struct mp_alert *a = &m->def->alert;
-	const char *t = a->message_text, *p;
+	const char *p;
 
 	buf_reset(b);
-	if (!t || !*t)
-		t = a->message_name ? a->message_name
-				    : m->def->display_name ? m->def->display_name : m->def->id;
 	for (p = t; *p; p++) {
 		if (p[0] == '{' && p[1] >= '0' && p[1] <= '9' && p[2] == '}') {
 			unsigned n = (unsigned)(p[1] - '0');
 
-			if (n < m->nparams && fill_param(b, &m->params[n], ev) < 0)
+			if (n < nparams && fill_param(b, &params[n], ev) < 0)
 				return -ENOMEM;
 			p += 2;
 			continue;
@@ -405,6 +494,27 @@ static int fill_message(struct buf *b, const struct monitor *m, const struct eve
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* The first of the texts that is set and not empty; the last one otherwise. */
+static const char *first_text(const char *a, const char *b, const char *c, const char *last)
+{
+	if (a && *a)
+		return a;
+	if (b && *b)
+		return b;
+	if (c && *c)
+		return c;
+	return last;
+}
+
+/* The alert message with {0}..{9} replaced by the alert parameters. */
+static int fill_message(struct buf *b, const struct monitor *m, const struct event *ev)
+{
+	const struct mp_alert *a = &m->def->alert;
+
+	return fill_text(b, first_text(a->message_text, a->message_name, m->def->display_name,
+				       m->def->id), m->params, m->nparams, ev);
 }
 
 static enum mp_severity severity_of(const struct mp_alert *a, enum mp_health to)
@@ -465,18 +575,138 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 	c.diagnosis = m->diagnosis;
 	c.resolution = m->resolution;
 	c.event = ev;
+	c.kind = CHANGE_MONITOR;
+	c.target = "";
+	e->stats.changes++;
+	if (e->emit)
+		e->emit(e->arg, &c);
+	return rollup_leaf_set(e, in->mon, in, health, now, cause, ev);
+}
+
+/* ---- roll-up ---- */
+
+/* A roll-up change becomes a record; aggregates' alert messages read the event. */
+static int emit_rollup(void *arg, const struct rollup_change *rc)
+{
+	struct engine *e = arg;
+	const struct mp_aggregate *g = rc->def;
+	struct state_change c;
+
+	memset(&c, 0, sizeof(c));
+	c.kind = CHANGE_ROLLUP;
+	c.from = rc->from;
+	c.to = rc->to;
+	c.alert = rc->alert;
+	c.alert_resolved = rc->alert_resolved;
+	if (g) {
+		c.severity = severity_of(&g->alert, rc->to);
+		c.priority = g->alert.present ? g->alert.priority : MP_PRIORITY_NORMAL;
+		c.alert_name = g->alert.message_name ? g->alert.message_name : "";
+		/* aggregate parameters name target properties, which Linux does not have */
+		if (fill_text(&e->msg, first_text(g->alert.message_text, g->alert.message_name,
+						  g->display_name, g->id), NULL, 0,
+			      e->rollup_ev) < 0)
+			return -ENOMEM;
+	} else {
+		c.severity = severity_of(&(struct mp_alert){ .present = false }, rc->to);
+		c.priority = MP_PRIORITY_NORMAL;
+		c.alert_name = "";
+		buf_reset(&e->msg);
+	}
+	c.seq = e->seq++;
+	c.time = e->rollup_now;
+	c.monitor_id = rc->node_id;
+	c.instance = rc->key;
+	c.instance_len = rc->key_len;
+	c.state = "";
+	c.cause = e->rollup_cause;
+	c.message = e->msg.data;
+	c.diagnosis = "";
+	c.resolution = "";
+	c.event = e->rollup_ev;
+	c.target = rc->target;
+	c.aggregate = g;
 	e->stats.changes++;
 	if (e->emit)
 		e->emit(e->arg, &c);
 	return 0;
 }
 
+/* Tell the roll-up a unit monitor instance's health; records only when it is on. */
+static int rollup_leaf_set(struct engine *e, const struct mon *mo, const struct inst *in,
+			   enum mp_health h, int64_t now, enum state_cause cause,
+			   const struct event *ev)
+{
+	if (!e->rollup_on || mo->leaf < 0)
+		return 0;
+	e->rollup_ev = ev;
+	e->rollup_cause = cause;
+	e->rollup_now = now;
+	return rollup_set(e->rollup, mo->leaf, (struct str){ in->key, in->key_len }, h,
+			  e->quiet ? NULL : emit_rollup, e);
+}
+
+void engine_enable_rollup(struct engine *e)
+{
+	e->rollup_on = true;
+}
+
+enum mp_health engine_rollup_health(const struct engine *e, const char *node_id,
+				    const char *target, const char *instance)
+{
+	if (!e->rollup_on)
+		return MP_HEALTH_UNINITIALIZED;
+	return rollup_health(e->rollup, node_id, target, str_of(instance ? instance : ""));
+}
+
 /* ---- feeding ---- */
+
+/* Let a new instance's type begin (arm its first timer) at the engine's clock. */
+static int inst_start(struct engine *e, struct inst *in)
+{
+	const struct monitor *m = &in->mon->m;
+	struct monitor_ctx ctx = { e->now, in->state, in->deadline };
+	int to;
+
+	if (!m->type->start)
+		return 0;
+	to = m->type->start(m, in->tstate, &ctx);
+	if (set_deadline(e, in, ctx.deadline) < 0 ||
+	    transition(e, in, to, e->now, CAUSE_TIMER, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * A monitor without instances whose type starts by itself (it watches for
+ * missing events) gets its one instance as soon as the clock is known, so its
+ * timer runs before any event arrives. A restored instance is not started again.
+ */
+static int mon_start(struct engine *e, struct mon *mo)
+{
+	bool created;
+	struct inst *in;
+
+	if (mo->off || !mo->m.type->start || mo->m.has_instance_field)
+		return 0;
+	in = inst_get(e, mo, (struct str){ "", 0 }, &created);
+	if (!in)
+		return -ENOMEM;
+	return created ? inst_start(e, in) : 0;
+}
 
 int engine_advance(struct engine *e, int64_t now)
 {
 	if (now > e->now)
 		e->now = now;
+	if (!e->started && e->now != INT64_MIN) {
+		size_t i;
+
+		e->started = true;
+		for (i = 0; i < e->nmons; i++)
+			if (mon_start(e, e->mons[i]) < 0)
+				return -ENOMEM;
+	}
 	while (e->nheap && e->heap[0]->deadline <= e->now) {
 		struct inst *in = e->heap[0];
 		const struct monitor *m = &in->mon->m;
@@ -560,6 +790,8 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	return n;
 }
 
+static int rule_fire(struct engine *e, struct rule *ru, const struct event *ev);
+
 int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 {
 	struct log_index *li;
@@ -572,14 +804,24 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		return 0;
 	n = candidates(e, li, ev);
 	for (i = 0; i < n; i++) {
-		struct mon *mo = e->mons[e->cand[i].mon];
-		const struct monitor_sub *sub = &mo->m.subs[e->cand[i].sub];
+		struct mon *mo;
+		const struct monitor_sub *sub;
 		struct str key = { "", 0 };
 		struct monitor_ctx ctx;
 		struct inst *in;
+		bool created;
 		int to;
 
 		e->stats.evaluations++;
+		if (e->cand[i].mon & RULE_BIT) {
+			struct rule *ru = e->rules[e->cand[i].mon & ~RULE_BIT];
+
+			if (expr_eval(ru->expr, ev) && rule_fire(e, ru, ev) < 0)
+				return -ENOMEM;
+			continue;
+		}
+		mo = e->mons[e->cand[i].mon];
+		sub = &mo->m.subs[e->cand[i].sub];
 		if (!expr_eval(sub->expr, ev))
 			continue;
 		if (mo->m.has_instance_field) {
@@ -587,8 +829,8 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 			if (!key.p)
 				continue;
 		}
-		in = inst_get(e, mo, key);
-		if (!in)
+		in = inst_get(e, mo, key, &created);
+		if (!in || (created && inst_start(e, in) < 0))
 			return -ENOMEM;
 		ctx.now = e->now;
 		ctx.state = in->state;
@@ -615,7 +857,14 @@ static int reset_target(const struct monitor *m)
 
 static int reset_one(struct engine *e, struct inst *in, int64_t now)
 {
-	if (set_deadline(e, in, MONITOR_NO_DEADLINE) < 0)
+	const struct monitor *m = &in->mon->m;
+	struct monitor_ctx ctx = { now, in->state, in->deadline };
+
+	if (m->type->on_reset)
+		m->type->on_reset(m, in->tstate, &ctx);
+	else
+		ctx.deadline = MONITOR_NO_DEADLINE;
+	if (set_deadline(e, in, ctx.deadline) < 0)
 		return -ENOMEM;
 	return transition(e, in, reset_target(&in->mon->m), now, CAUSE_RESET, NULL);
 }
@@ -636,8 +885,12 @@ int engine_reset(struct engine *e, const char *monitor_id, const char *instance,
 	if (!mo->m.has_instance_field || (instance && *instance)) {
 		struct str key = str_of(mo->m.has_instance_field ? instance : "");
 
-		in = inst_get(e, mo, key);
-		return in ? reset_one(e, in, e->now) : -ENOMEM;
+		bool created;
+
+		in = inst_get(e, mo, key, &created);
+		if (!in || (created && inst_start(e, in) < 0))
+			return -ENOMEM;
+		return reset_one(e, in, e->now);
 	}
 	for (in = mo->lru_head; in; in = next) {
 		next = in->next;
@@ -739,9 +992,10 @@ static const char *join_text(struct arena *a, const char *first, const char *lab
  * Diagnosis: the article's Causes (or its Summary) and the diagnostics that run
  * on this monitor. Resolution: its Resolutions and the recoveries.
  */
-static int knowledge_text(struct engine *e, const struct mp_pack *pack, struct monitor *m)
+static int knowledge_text(struct engine *e, const struct mp_pack *pack, const char *id,
+			  const struct mp_article *ka, const char **diagnosis,
+			  const char **resolution)
 {
-	const struct mp_article *ka = m->def->knowledge;
 	const char *diag_names[16], *rec_names[16];
 	size_t nd = 0, nr = 0;
 	const struct mp_diagnostic *dg;
@@ -751,15 +1005,15 @@ static int knowledge_text(struct engine *e, const struct mp_pack *pack, struct m
 	if (!causes)
 		causes = mp_article_section(ka, "Summary");
 	for (dg = pack->diagnostics; dg && nd < 16; dg = dg->next)
-		if (dg->monitor_id && strcmp(dg->monitor_id, m->def->id) == 0)
+		if (dg->monitor_id && strcmp(dg->monitor_id, id) == 0)
 			diag_names[nd++] = dg->display_name ? dg->display_name : dg->id;
 	for (rc = pack->recoveries; rc && nr < 16; rc = rc->next)
-		if (rc->monitor_id && strcmp(rc->monitor_id, m->def->id) == 0)
+		if (rc->monitor_id && strcmp(rc->monitor_id, id) == 0)
 			rec_names[nr++] = rc->display_name ? rc->display_name : rc->id;
-	m->diagnosis = join_text(&e->arena, causes, "Diagnostic", diag_names, nd);
-	m->resolution = join_text(&e->arena, mp_article_section(ka, "Resolutions"), "Recovery",
-				  rec_names, nr);
-	return m->diagnosis && m->resolution ? 0 : -ENOMEM;
+	*diagnosis = join_text(&e->arena, causes, "Diagnostic", diag_names, nd);
+	*resolution = join_text(&e->arena, mp_article_section(ka, "Resolutions"), "Recovery",
+				rec_names, nr);
+	return *diagnosis && *resolution ? 0 : -ENOMEM;
 }
 
 /* Map each OperationalState to a type state; each type state must be mapped once. */
@@ -825,36 +1079,44 @@ static struct log_index *log_for(struct engine *e, const char *name)
 	return li;
 }
 
+/* Index one subscription: mon is a monitor's index, or a rule's with RULE_BIT. */
+static int index_sub(struct engine *e, const char *log_name, const struct expr *x,
+		     uint32_t mon, uint32_t sub)
+{
+	struct log_index *li = log_for(e, log_name);
+	uint64_t nums[MAX_NUMBERS];
+	size_t n, k;
+
+	if (!li)
+		return -ENOMEM;
+	if (expr_numbers(x, nums, MAX_NUMBERS, &n)) {
+		if (grow((void **)&li->nums, &li->capnums, li->nnums + n, sizeof(*li->nums)) < 0)
+			return -ENOMEM;
+		for (k = 0; k < n; k++) {
+			struct num_ref *r = &li->nums[li->nnums++];
+
+			r->number = nums[k];
+			r->mon = mon;
+			r->sub = sub;
+		}
+		li->sorted = false;
+	} else {
+		if (grow((void **)&li->any, &li->capany, li->nany + 1, sizeof(*li->any)) < 0)
+			return -ENOMEM;
+		li->any[li->nany].mon = mon;
+		li->any[li->nany++].sub = sub;
+	}
+	return 0;
+}
+
 static int index_monitor(struct engine *e, struct mon *mo)
 {
 	unsigned s;
 
-	for (s = 0; s < mo->m.nsubs; s++) {
-		struct log_index *li = log_for(e, mo->m.subs[s].log_name);
-		uint64_t nums[MAX_NUMBERS];
-		size_t n, k;
-
-		if (!li)
+	for (s = 0; s < mo->m.nsubs; s++)
+		if (index_sub(e, mo->m.subs[s].log_name, mo->m.subs[s].expr,
+			      (uint32_t)mo->m.index, s) < 0)
 			return -ENOMEM;
-		if (expr_numbers(mo->m.subs[s].expr, nums, MAX_NUMBERS, &n)) {
-			if (grow((void **)&li->nums, &li->capnums, li->nnums + n,
-				 sizeof(*li->nums)) < 0)
-				return -ENOMEM;
-			for (k = 0; k < n; k++) {
-				struct num_ref *r = &li->nums[li->nnums++];
-
-				r->number = nums[k];
-				r->mon = (uint32_t)mo->m.index;
-				r->sub = s;
-			}
-			li->sorted = false;
-		} else {
-			if (grow((void **)&li->any, &li->capany, li->nany + 1, sizeof(*li->any)) < 0)
-				return -ENOMEM;
-			li->any[li->nany].mon = (uint32_t)mo->m.index;
-			li->any[li->nany++].sub = s;
-		}
-	}
 	return 0;
 }
 
@@ -864,6 +1126,14 @@ static const struct monitor_type *runnable(const struct mp_monitor *def, struct 
 	const char *file = def->config ? def->config->file : NULL;
 	const struct monitor_type *t;
 
+	/* a fragment-library template (VSAE ##Token## placeholders) is not a
+	 * monitor until its author fills the tokens in: its values cannot parse */
+	if (def->id && strstr(def->id, "##")) {
+		diag_warn(d, file, def->line,
+			  "monitor '%s' is a fragment template with ##placeholders##; fill them "
+			  "in to run it, the monitor stays disabled", def->id);
+		return NULL;
+	}
 	switch (def->type_origin) {
 	case MP_TYPE_UNRESOLVED:
 		return NULL;	/* the loader reported it */
@@ -890,7 +1160,7 @@ static const struct monitor_type *runnable(const struct mp_monitor *def, struct 
 
 static int add_monitor(struct engine *e, const struct mp_pack *pack,
 		       const struct mp_monitor *def, const struct monitor_type *t, bool off,
-		       struct diag *d)
+		       int leaf, struct diag *d)
 {
 	const struct mp_elem *inst;
 	struct mon *mo;
@@ -905,6 +1175,7 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	mo->m.type = t;
 	mo->m.index = e->nmons;
 	mo->off = off;
+	mo->leaf = leaf;
 	r = t->configure(&mo->m, def->config, d);
 	if (r == 0)
 		r = map_states(&mo->m, d);
@@ -936,15 +1207,325 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 				goto nomem;
 			mo->m.nparams = i + 1;
 		}
-	if (knowledge_text(e, pack, &mo->m) < 0)
+	if (knowledge_text(e, pack, def->id, def->knowledge, &mo->m.diagnosis,
+			   &mo->m.resolution) < 0)
 		goto nomem;
 	if (grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
 		goto nomem;
 	e->mons[e->nmons++] = mo;
-	return off ? 0 : index_monitor(e, mo);
+	if (off)
+		return 0;
+	if (index_monitor(e, mo) < 0)
+		return -ENOMEM;
+	/* a pack added once the clock runs starts at once */
+	return e->started ? mon_start(e, mo) : 0;
 nomem:
 	mon_free(mo);
 	return -ENOMEM;
+}
+
+/* ---- rules ---- */
+
+/* Whether rule def can run; a warning names what mpmon does not run. */
+static bool rule_runnable(const struct mp_rule *def, const char *file, struct diag *d)
+{
+	if (def->ndata_sources != 1) {
+		diag_warn(d, file, def->line, "rule '%s' has %zu data sources; mpmon runs rules "
+			  "with one event data source, the rule stays disabled", def->id,
+			  def->ndata_sources);
+		return false;
+	}
+	if (!def->ds_type_id || strcmp(def->ds_type_id, "Microsoft.Windows.EventProvider") != 0) {
+		diag_warn(d, file, def->line, "rule '%s': data source '%s' is not supported by "
+			  "mpmon yet; the rule stays disabled", def->id,
+			  def->ds_type_raw ? def->ds_type_raw : "");
+		return false;
+	}
+	if (def->nconditions) {
+		diag_warn(d, file, def->line, "rule '%s': condition detection '%s' is not "
+			  "supported by mpmon yet; the rule stays disabled", def->id,
+			  def->cd_type_raw ? def->cd_type_raw : "");
+		return false;
+	}
+	if (def->other_wa_raw) {
+		diag_warn(d, file, def->other_wa_line, "rule '%s': write action '%s' is not "
+			  "supported by mpmon yet (only System.Health.GenerateAlert); the rule "
+			  "stays disabled", def->id, def->other_wa_raw);
+		return false;
+	}
+	if (!def->alert.present) {
+		diag_warn(d, file, def->line, "rule '%s' has no write action; the rule stays "
+			  "disabled", def->id);
+		return false;
+	}
+	return true;
+}
+
+/* Compile n parameter texts (NULL ones stay empty); *count is one past the last set. */
+static int compile_params(struct arena *a, const char *const *texts, unsigned n,
+			  struct monitor_param **out, unsigned *count)
+{
+	unsigned i;
+
+	*out = arena_alloc(a, (n ? n : 1) * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	*count = 0;
+	for (i = 0; i < n; i++)
+		if (texts[i]) {
+			if (compile_param(a, texts[i], &(*out)[i]) < 0)
+				return -ENOMEM;
+			*count = i + 1;
+		}
+	return 0;
+}
+
+static int index_sub(struct engine *e, const char *log_name, const struct expr *x,
+		     uint32_t mon, uint32_t sub);
+
+/*
+ * A rule's expression. What the compiler finds wrong is a warning here, not an
+ * error: SCOM imports such a pack and only that rule fails on the agent (the
+ * corpus has rules with a .NET-invalid \U escape and an empty Expression), so
+ * the rule stays disabled and the rest of the pack runs.
+ */
+static int compile_rule_expr(struct rule *ru, const struct mp_elem *ex, struct diag *d)
+{
+	struct diag local;
+	size_t i;
+	int r;
+
+	diag_init(&local);
+	r = expr_compile(ex, &ru->expr, &local);
+	for (i = 0; i < local.n; i++)
+		diag_add(d, local.v[i].severity == DIAG_ERROR ? DIAG_WARNING : local.v[i].severity,
+			 local.v[i].file, local.v[i].line, "rule '%s' stays disabled: %s",
+			 ru->def->id, local.v[i].message);
+	if (r == 0 && local.errors)
+		r = -EINVAL;
+	diag_release(&local);
+	return r;
+}
+
+/* Returns 0 when added, 1 when the configuration is bad (reported), -ENOMEM. */
+static int add_rule(struct engine *e, const struct mp_pack *pack, const struct mp_rule *def,
+		    bool off, struct diag *d)
+{
+	const struct mp_elem *ds = def->ds_config;
+	const struct mp_elem *log = mp_elem_child(ds, "LogName");
+	const struct mp_elem *ex = mp_elem_child(ds, "Expression");
+	struct rule *ru;
+	int r;
+
+	if (!log || !str_trim(str_of(log->text)).len) {
+		diag_error(d, pack->file, log ? log->line : ds ? ds->line : def->line,
+			   "rule '%s': data source lacks 'LogName'", def->id);
+		return 1;
+	}
+	if (!ex || !mp_elem_child(ex, NULL)) {
+		diag_error(d, pack->file, ex ? ex->line : ds->line,
+			   "rule '%s': data source lacks 'Expression'", def->id);
+		return 1;
+	}
+	ru = calloc(1, sizeof(*ru));
+	if (!ru)
+		return -ENOMEM;
+	ru->def = def;
+	ru->off = off;
+	ru->log_name = log->text;
+	r = compile_rule_expr(ru, ex, d);
+	if (r < 0) {
+		rule_free(ru);
+		return r == -ENOMEM ? r : 1;
+	}
+	if (compile_params(&e->arena, def->alert.params, MP_ALERT_PARAMS, &ru->params,
+			   &ru->nparams) < 0 ||
+	    compile_params(&e->arena, def->alert.suppression, (unsigned)def->alert.nsuppression,
+			   &ru->supp_vals, &ru->nsupp_vals) < 0 ||
+	    knowledge_text(e, pack, def->id, def->knowledge, &ru->diagnosis,
+			   &ru->resolution) < 0 ||
+	    grow((void **)&e->rules, &e->caprules, e->nrules + 1, sizeof(*e->rules)) < 0) {
+		rule_free(ru);
+		return -ENOMEM;
+	}
+	e->rules[e->nrules++] = ru;
+	if (off)
+		return 0;
+	return index_sub(e, ru->log_name, ru->expr, (uint32_t)(e->nrules - 1) | RULE_BIT, 0);
+}
+
+static bool rule_known(const struct engine *e, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < e->nrules; i++)
+		if (strcmp(e->rules[i]->def->id, id) == 0)
+			return true;
+	return false;
+}
+
+static int add_rules(struct engine *e, const struct mp_pack *pack, struct diag *d)
+{
+	const struct mp_rule *def;
+	bool off;
+	int r;
+
+	for (def = pack->rules; def; def = def->next) {
+		if (!rule_runnable(def, pack->file, d)) {
+			e->stats.rules_disabled++;
+			continue;
+		}
+		if (rule_known(e, def->id)) {
+			diag_error(d, pack->file, def->line,
+				   "rule '%s' is already defined by another pack", def->id);
+			e->stats.rules_disabled++;
+			continue;
+		}
+		off = !def->enabled && !e->enable_all;
+		if (off)
+			diag_add(d, DIAG_NOTE, pack->file, def->line,
+				 "rule '%s' is turned off in the pack (Enabled=\"false\")", def->id);
+		r = add_rule(e, pack, def, off, d);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			e->stats.rules_disabled++;
+		else if (off)
+			e->stats.rules_off++;
+		else
+			e->stats.rules_run++;
+	}
+	return 0;
+}
+
+/* The suppression values of ev joined into e->key (a unit separator between them). */
+static int suppression_key(struct engine *e, const struct rule *ru, const struct event *ev)
+{
+	unsigned i;
+
+	buf_reset(&e->key);
+	for (i = 0; i < ru->nsupp_vals; i++) {
+		if (i && buf_putc(&e->key, '\x1f') < 0)
+			return -ENOMEM;
+		if (fill_param(&e->key, &ru->supp_vals[i], ev) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Count ev against the rule's open alerts: 1 and *repeats set when an alert with
+ * the same suppression key is open (a repeat), 0 for a new alert, -ENOMEM.
+ * Without <Suppression> every event is a new alert. A new key is remembered
+ * until RULE_MAX_SUPPRESSED are; past that new keys are not (each event then
+ * raises an alert, and suppression_full counts it).
+ */
+static int rule_suppress(struct engine *e, struct rule *ru, const struct event *ev,
+			 uint64_t *repeats)
+{
+	struct supp *sp, **b;
+	struct str key;
+	uint64_t h;
+
+	*repeats = 0;
+	if (!ru->def->alert.has_suppression)
+		return 0;
+	if (suppression_key(e, ru, ev) < 0)
+		return -ENOMEM;
+	key = (struct str){ e->key.data, e->key.len };
+	h = str_hash(key);
+	for (sp = ru->nbuckets ? ru->buckets[h & (ru->nbuckets - 1)] : NULL; sp; sp = sp->hnext)
+		if (sp->hash == h && sp->len == key.len && memcmp(sp->key, key.p, key.len) == 0) {
+			*repeats = ++sp->repeats;
+			return 1;
+		}
+	if (ru->nkeys >= RULE_MAX_SUPPRESSED) {
+		e->stats.suppression_full++;
+		return 0;
+	}
+	if (ru->nkeys + 1 > ru->nbuckets) {
+		size_t n = ru->nbuckets ? ru->nbuckets * 2 : 8, i;
+		struct supp *next;
+
+		b = calloc(n, sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		for (i = 0; i < ru->nbuckets; i++)
+			for (sp = ru->buckets[i]; sp; sp = next) {
+				next = sp->hnext;
+				sp->hnext = b[sp->hash & (n - 1)];
+				b[sp->hash & (n - 1)] = sp;
+			}
+		free(ru->buckets);
+		ru->buckets = b;
+		ru->nbuckets = n;
+	}
+	sp = calloc(1, sizeof(*sp) + key.len + 1);
+	if (!sp)
+		return -ENOMEM;
+	sp->hash = h;
+	sp->len = key.len;
+	if (key.len)
+		memcpy(sp->key, key.p, key.len);
+	sp->hnext = ru->buckets[h & (ru->nbuckets - 1)];
+	ru->buckets[h & (ru->nbuckets - 1)] = sp;
+	ru->nkeys++;
+	return 0;
+}
+
+/* ev passed the rule's filter: a new alert or a repeat of an open one. */
+static int rule_fire(struct engine *e, struct rule *ru, const struct event *ev)
+{
+	const struct mp_rule_alert *a = &ru->def->alert;
+	struct state_change c;
+	uint64_t repeats;
+	int k;
+
+	k = rule_suppress(e, ru, ev, &repeats);
+	if (k < 0)
+		return k;
+	if (fill_text(&e->msg, first_text(a->message_text, a->description, a->message_name,
+					  first_text(a->name, ru->def->display_name, NULL,
+						     ru->def->id)),
+		      ru->params, ru->nparams, ev) < 0)
+		return -ENOMEM;
+	memset(&c, 0, sizeof(c));
+	c.kind = CHANGE_RULE;
+	c.seq = e->seq++;
+	c.time = e->now;
+	c.monitor_id = ru->def->id;
+	c.instance = "";
+	c.from = c.to = MP_HEALTH_UNINITIALIZED;
+	c.state = "";
+	c.cause = CAUSE_EVENT;
+	c.alert = k == 0;
+	c.repeat_count = repeats;
+	c.severity = a->severity;
+	c.priority = a->priority;
+	c.alert_name = first_text(a->message_name, a->name, NULL, "");
+	c.message = e->msg.data;
+	c.diagnosis = ru->diagnosis;
+	c.resolution = ru->resolution;
+	c.event = ev;
+	c.target = "";
+	c.rule = ru->def;
+	if (k == 0)
+		e->stats.rule_alerts++;
+	else
+		e->stats.rule_repeats++;
+	if (e->emit)
+		e->emit(e->arg, &c);
+	return 0;
+}
+
+enum engine_status engine_rule_status(const struct engine *e, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < e->nrules; i++)
+		if (strcmp(e->rules[i]->def->id, id) == 0)
+			return e->rules[i]->off ? ENGINE_OFF : ENGINE_RUN;
+	return ENGINE_NOT_LOADED;
 }
 
 int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d)
@@ -952,10 +1533,17 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 	const struct mp_monitor *def;
 	size_t i;
 
+	if (rollup_add_aggregates(e->rollup, pack, d) < 0)
+		return -ENOMEM;
 	for (def = pack->monitors; def; def = def->next) {
-		const struct monitor_type *t = runnable(def, d);
+		const struct monitor_type *t;
 		bool dup = false, off;
-		int r;
+		int r, leaf;
+
+		leaf = rollup_add_leaf(e->rollup, def, pack->file, d);
+		if (leaf == -ENOMEM)
+			return leaf;
+		t = runnable(def, d);
 
 		if (t && !def->config) {
 			diag_error(d, pack->file, def->line, "monitor '%s' has no Configuration",
@@ -978,7 +1566,7 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 			diag_add(d, DIAG_NOTE, pack->file, def->line,
 				 "monitor '%s' is turned off in the pack (Enabled=\"false\")",
 				 def->id);
-		r = add_monitor(e, pack, def, t, off, d);
+		r = add_monitor(e, pack, def, t, off, leaf, d);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -988,7 +1576,7 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 		else
 			e->stats.monitors_run++;
 	}
-	return 0;
+	return add_rules(e, pack, d);
 }
 
 void engine_enable_all(struct engine *e)
@@ -1328,9 +1916,11 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 		}
 		p = nl + 1;
 	}
-	/* all parsed: now apply */
+	/* all parsed: now apply; the roll-up follows without records */
+	e->quiet = true;
 	for (i = 0; i < n; i++) {
-		struct inst *in = inst_get(e, v[i].mon, (struct str){ v[i].key, v[i].key_len });
+		struct str key = { v[i].key, v[i].key_len };
+		struct inst *in = inst_get(e, v[i].mon, key, NULL);
 
 		if (!in) {
 			r = -ENOMEM;
@@ -1338,6 +1928,10 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 		}
 		in->state = v[i].state;
 		in->health = v[i].health;
+		if (rollup_leaf_set(e, v[i].mon, in, in->health, e->now, CAUSE_EVENT, NULL) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
 		in->alert_open = v[i].alert_open;
 		in->since = v[i].since;
 		if (v[i].bytes)
@@ -1354,6 +1948,7 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 		*skipped = nskip;
 	r = 0;
 out:
+	e->quiet = false;
 	saved_free(v, n);
 	buf_release(&b);
 	return r;

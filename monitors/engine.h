@@ -1,8 +1,9 @@
 /*
- * The engine: monitors from loaded packs, a dispatch index that hands an event only
- * to the monitors that could match it (by log name, then event number), a health
- * state per monitor and instance, timers, and state-change records with the alert
- * decision and the monitor's knowledge. Pure: time comes in as an argument and
+ * The engine: monitors and event rules from loaded packs, a dispatch index that
+ * hands an event only to the monitors and rules that could match it (by log name,
+ * then event number), a health state per monitor and instance, the health
+ * roll-up through aggregate monitors, timers, and records (state changes with the
+ * alert decision and the monitor's knowledge, roll-up changes, rule alerts). Pure: time comes in as an argument and
  * records go out through a callback.
  */
 #ifndef MPMON_MONITORS_ENGINE_H
@@ -23,7 +24,25 @@ struct monitor;
 
 enum state_cause { CAUSE_EVENT, CAUSE_TIMER, CAUSE_RESET };
 
-/* A change of health. Pointers are valid during the callback only. */
+/* What a record is about. */
+enum change_kind {
+	CHANGE_MONITOR,		/* a unit monitor's instance changed health */
+	CHANGE_ROLLUP,		/* an aggregate or standard parent changed health (engine_enable_rollup) */
+	CHANGE_RULE,		/* a rule's GenerateAlert fired on an event */
+};
+
+/*
+ * A record: a change of health, or a rule's alert. Pointers are valid during the
+ * callback only. For CHANGE_MONITOR every field but target and repeat_count is
+ * set as described. For CHANGE_ROLLUP: monitor is NULL, monitor_id is the
+ * aggregate's ID (or the standard parent's, e.g. "System.Health.EntityState"),
+ * target the class whose health it is, state "" ; alert, severity, priority,
+ * alert_name and message follow the aggregate's AlertSettings (message
+ * parameters read the event that caused the change). For CHANGE_RULE: monitor is
+ * NULL, monitor_id is the rule's ID, instance "", from and to Uninitialized,
+ * state ""; alert is true for a new alert and false for a suppressed repeat,
+ * repeat_count says how many repeats the open alert has had (0 for a new one).
+ */
 struct state_change {
 	uint64_t seq;			/* rises by one per record */
 	int64_t time;			/* µs */
@@ -43,6 +62,11 @@ struct state_change {
 	const char *diagnosis;		/* plain text, "" when none */
 	const char *resolution;
 	const struct event *event;	/* what moved it; NULL for a timer or reset */
+	enum change_kind kind;
+	const char *target;		/* CHANGE_ROLLUP: the target, "" when none; else "" */
+	uint64_t repeat_count;		/* CHANGE_RULE: repeats of this alert so far */
+	const struct mp_aggregate *aggregate;	/* CHANGE_ROLLUP: the aggregate, NULL for a standard parent */
+	const struct mp_rule *rule;	/* CHANGE_RULE: the rule */
 };
 
 typedef void engine_emit_fn(void *arg, const struct state_change *c);
@@ -55,6 +79,12 @@ struct engine_stats {
 	uint64_t evaluations;		/* expressions evaluated */
 	uint64_t changes;
 	uint64_t evictions;		/* instances dropped at a monitor's bound */
+	size_t rules_run;
+	size_t rules_off;		/* Enabled="false" in the pack */
+	size_t rules_disabled;		/* cannot run: other modules, or bad configuration */
+	uint64_t rule_alerts;		/* new alerts raised by rules */
+	uint64_t rule_repeats;		/* matching events suppressed as repeats */
+	uint64_t suppression_full;	/* events that found a rule's suppression table full */
 };
 
 struct engine;
@@ -66,7 +96,13 @@ struct engine *engine_new(engine_emit_fn *emit, void *arg);
 void engine_free(struct engine *e);
 
 /*
- * Set up every UnitMonitor of pack (borrowed: it must outlive the engine). A
+ * Set up every UnitMonitor, AggregateMonitor and Rule of pack (borrowed: it
+ * must outlive the engine). Aggregates and unit monitors are linked into the
+ * roll-up: an unknown ParentMonitorID is a warning at the monitor's line, a
+ * cycle of aggregates an error. A rule runs when it has one
+ * Microsoft.Windows.EventProvider data source, no condition detection and a
+ * System.Health.GenerateAlert write action only; any other rule stays disabled
+ * with a warning that names what mpmon does not run. A
  * monitor whose type mpmon does not run stays disabled (a warning names the
  * type); a configuration error is reported at its line and that monitor stays
  * out. A monitor the pack turns off (Enabled="false") is configured, so its
@@ -77,6 +113,25 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 
 /* Run monitors the packs turn off too. Call before engine_add_pack. */
 void engine_enable_all(struct engine *e);
+
+/*
+ * Keep the health roll-up and emit CHANGE_ROLLUP records (after the unit
+ * monitor's record that caused them, bottom up). Without it no roll-up record
+ * is made and the records' seq numbers are the same as they always were.
+ * Unknown parents and cycles are reported by engine_add_pack either way.
+ */
+void engine_enable_rollup(struct engine *e);
+
+/*
+ * The rolled-up health of an aggregate (target ignored) or a standard parent
+ * such as "System.Health.EntityState" at target, for instance ("" or NULL for
+ * none). Uninitialized when unknown or when roll-up is not enabled.
+ */
+enum mp_health engine_rollup_health(const struct engine *e, const char *node_id,
+				    const char *target, const char *instance);
+
+/* Whether the rule with this ID runs, is configured but off, or is not loaded. */
+enum engine_status engine_rule_status(const struct engine *e, const char *id);
 
 enum engine_status { ENGINE_NOT_LOADED, ENGINE_RUN, ENGINE_OFF };
 

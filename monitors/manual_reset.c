@@ -13,18 +13,11 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 	return monitor_subscribe(m, config, "LogName", "Expression", 1, d);
 }
 
-static int on_event(const struct monitor *m, void *state, struct monitor_ctx *ctx,
-		    unsigned match, const struct event *ev)
-{
-	(void)m, (void)state, (void)ctx, (void)ev;
-	return (int)match;
-}
-
 const struct monitor_type monitor_type_manual_reset = {
 	.id = "Microsoft.Windows.SingleEventLogManualReset2StateMonitorType",
 	.states = states,
 	.nstates = 2,
 	.reset_state = 0,
 	.configure = configure,
-	.on_event = on_event,
+	.on_event = monitor_step_to_match,
 };

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 
 int monitor_subscribe(struct monitor *m, const struct mp_elem *config, const char *log_elem,
 		      const char *expr_elem, unsigned match, struct diag *d)
@@ -64,4 +65,49 @@ int monitor_config_int(const struct monitor *m, const struct mp_elem *config, co
 	}
 	*out = v;
 	return 0;
+}
+
+int monitor_step_to_match(const struct monitor *m, void *state, struct monitor_ctx *ctx,
+			  unsigned match, const struct event *ev)
+{
+	(void)m, (void)state, (void)ctx, (void)ev;
+	return (int)match;
+}
+
+int monitor_config_enum(const struct monitor *m, const struct mp_elem *config, const char *name,
+			const char *const *values, int def, int *out, struct diag *d)
+{
+	const struct mp_elem *e = mp_elem_child(config, name);
+	char list[512];
+	size_t used = 0;
+	struct str v;
+	int i;
+
+	if (!e) {
+		if (def >= 0) {
+			*out = def;
+			return 0;
+		}
+		diag_error(d, config->file, config->line, "monitor '%s': configuration lacks '%s'",
+			   m->def->id, name);
+		return -EINVAL;
+	}
+	v = str_trim(str_of(e->text));
+	for (i = 0; values[i]; i++)
+		if (str_eq_cstr(v, values[i])) {
+			*out = i;
+			return 0;
+		}
+	list[0] = '\0';
+	for (i = 0; values[i] && used < sizeof(list); i++) {
+		int n = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+				 values[i]);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	diag_error(d, e->file, e->line, "monitor '%s': '%s' cannot be '%s' (one of: %s)",
+		   m->def->id, name, e->text, list);
+	return -EINVAL;
 }

@@ -56,6 +56,20 @@ struct monitor_type {
 			unsigned match, const struct event *ev);
 	/* ctx->deadline was reached (ctx->now is the deadline). Same return. NULL: never. */
 	int (*on_tick)(const struct monitor *m, void *state, struct monitor_ctx *ctx);
+	/*
+	 * An instance begins (ctx->state is -1): for a monitor without an
+	 * InstanceField when the engine first knows the clock, else when the
+	 * instance is created, before its first event. Types whose timers must
+	 * run before any event (a missing event) arm ctx->deadline here. Same
+	 * return as on_event. NULL: nothing to do.
+	 */
+	int (*start)(const struct monitor *m, void *state, struct monitor_ctx *ctx);
+	/*
+	 * An operator's reset, before the engine moves the instance to the reset
+	 * state. ctx->deadline holds the pending timer and is kept as the type
+	 * leaves it. NULL: the pending timer is dropped.
+	 */
+	void (*on_reset)(const struct monitor *m, void *state, struct monitor_ctx *ctx);
 	/* Free what configure set up; safe after a failed configure. NULL: nothing. */
 	void (*release)(struct monitor *m);
 };
@@ -96,6 +110,21 @@ int monitor_subscribe(struct monitor *m, const struct mp_elem *config, const cha
 int monitor_config_int(const struct monitor *m, const struct mp_elem *config, const char *name,
 		       int64_t min, int64_t max, bool def_ok, int64_t def, int64_t *out,
 		       struct diag *d);
+
+/*
+ * on_event for types whose subscriptions each lead to one state: the state is the
+ * subscription's match number.
+ */
+int monitor_step_to_match(const struct monitor *m, void *state, struct monitor_ctx *ctx,
+			  unsigned match, const struct event *ev);
+
+/*
+ * Read config's child name as one of values (NULL-terminated, compared exactly):
+ * *out is its index. A missing element gives def when def >= 0, else an error.
+ * Returns 0 or -EINVAL.
+ */
+int monitor_config_enum(const struct monitor *m, const struct mp_elem *config, const char *name,
+			const char *const *values, int def, int *out, struct diag *d);
 
 /* The type registered under id (SCOM TypeID without alias), or NULL. */
 const struct monitor_type *monitor_type_find(const char *id);

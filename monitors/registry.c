@@ -9,11 +9,25 @@
 extern const struct monitor_type monitor_type_two_event;
 extern const struct monitor_type monitor_type_manual_reset;
 extern const struct monitor_type monitor_type_timer_reset;
+extern const struct monitor_type monitor_type_repeated_event_reset;
+extern const struct monitor_type monitor_type_repeated_manual_reset;
+extern const struct monitor_type monitor_type_repeated_timer_reset;
+extern const struct monitor_type monitor_type_missing_event_reset;
+extern const struct monitor_type monitor_type_missing_manual_reset;
+extern const struct monitor_type monitor_type_missing_timer_reset;
+extern const struct monitor_type monitor_type_three_event;
 
 const struct monitor_type *const monitor_types[] = {
 	&monitor_type_two_event,
 	&monitor_type_manual_reset,
 	&monitor_type_timer_reset,
+	&monitor_type_repeated_event_reset,
+	&monitor_type_repeated_manual_reset,
+	&monitor_type_repeated_timer_reset,
+	&monitor_type_missing_event_reset,
+	&monitor_type_missing_manual_reset,
+	&monitor_type_missing_timer_reset,
+	&monitor_type_three_event,
 	NULL,
 };
 

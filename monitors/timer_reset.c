@@ -42,9 +42,8 @@ static int on_event(const struct monitor *m, void *state, struct monitor_ctx *ct
 {
 	const struct timer_config *c = m->priv;
 
-	(void)state, (void)ev;
 	ctx->deadline = ctx->now + c->wait_us;
-	return (int)match;
+	return monitor_step_to_match(m, state, ctx, match, ev);
 }
 
 static int on_tick(const struct monitor *m, void *state, struct monitor_ctx *ctx)

@@ -17,18 +17,11 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 	return r1 < 0 ? r1 : r2;
 }
 
-static int on_event(const struct monitor *m, void *state, struct monitor_ctx *ctx,
-		    unsigned match, const struct event *ev)
-{
-	(void)m, (void)state, (void)ctx, (void)ev;
-	return (int)match;
-}
-
 const struct monitor_type monitor_type_two_event = {
 	.id = "Microsoft.Windows.2SingleEventLog2StateMonitorType",
 	.states = states,
 	.nstates = 2,
 	.reset_state = -1,
 	.configure = configure,
-	.on_event = on_event,
+	.on_event = monitor_step_to_match,
 };

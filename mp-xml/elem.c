@@ -97,3 +97,10 @@ const char *mp_priority_name(enum mp_priority p)
 
 	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "Normal";
 }
+
+const char *mp_algorithm_name(enum mp_algorithm a)
+{
+	static const char *const names[] = { "WorstOf", "BestOf", "Percentage" };
+
+	return (unsigned)a < sizeof(names) / sizeof(names[0]) ? names[a] : "WorstOf";
+}

@@ -3,7 +3,8 @@
  * (a sealed-style ManagementPack or a VSAE ManagementPackFragment) from memory
  * with libxml2 and copies what mpmon needs into the plain pack model of mp.h:
  * manifest and references, classes, unit monitors with their alert settings,
- * operational states and Configuration trees, diagnostics, recoveries, display
+ * operational states and Configuration trees, aggregate monitors, rules (their
+ * first data source and their GenerateAlert write action), diagnostics, recoveries, display
  * strings of one language and knowledge articles rendered to text (maml.c).
  *
  * The document is untrusted input. No DTD is ever read: a DOCTYPE stops the
@@ -64,10 +65,14 @@ struct loader {
 	struct map resources;	/* StringResource ID -> its node */
 	struct map types;	/* UnitMonitorType ID -> its node */
 	struct map monitors;	/* UnitMonitor ID -> struct mp_monitor */
+	struct map aggregates;	/* AggregateMonitor ID -> struct mp_aggregate */
+	struct map rules;	/* Rule ID -> struct mp_rule */
 
 	struct mp_reference **ref_tail;
 	struct mp_class **class_tail;
 	struct mp_monitor **mon_tail;
+	struct mp_aggregate **agg_tail;
+	struct mp_rule **rule_tail;
 	struct mp_diagnostic **diag_tail;
 	struct mp_recovery **rec_tail;
 	struct mp_article **art_tail;
@@ -701,9 +706,10 @@ static bool parse_severity(const char *s, enum mp_severity *out)
 	return false;
 }
 
-static void load_alert(struct loader *l, struct mp_monitor *m, const xmlNode *as)
+/* AlertSettings of a unit or aggregate monitor; what names the element in messages. */
+static void load_alert(struct loader *l, const char *what, const char *id, struct mp_alert *a,
+		       const xmlNode *as)
 {
-	struct mp_alert *a = &m->alert;
 	const xmlNode *c, *ps;
 	const char *v, *name;
 	char *end;
@@ -715,28 +721,28 @@ static void load_alert(struct loader *l, struct mp_monitor *m, const xmlNode *as
 	if ((c = first(as, "AlertOnState"))) {
 		v = text_of(l, c, true);
 		if (v && !mp_health_parse(v, &a->on_state))
-			lerr(l, line_of(c), "monitor '%s': invalid AlertOnState '%s' "
-			     "(expected Success, Warning, Error or Uninitialized)", m->id, v);
+			lerr(l, line_of(c), "%s '%s': invalid AlertOnState '%s' "
+			     "(expected Success, Warning, Error or Uninitialized)", what, id, v);
 	}
 	if ((c = first(as, "AutoResolve"))) {
 		v = text_of(l, c, true);
 		if (v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0))
 			a->auto_resolve = true;
 		else if (v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
-			lerr(l, line_of(c), "monitor '%s': invalid AutoResolve '%s' "
-			     "(expected true or false)", m->id, v);
+			lerr(l, line_of(c), "%s '%s': invalid AutoResolve '%s' "
+			     "(expected true or false)", what, id, v);
 	}
 	if ((c = first(as, "AlertPriority"))) {
 		v = text_of(l, c, true);
 		if (v && !parse_priority(v, &a->priority))
-			lerr(l, line_of(c), "monitor '%s': invalid AlertPriority '%s' "
-			     "(expected Low, Normal or High)", m->id, v);
+			lerr(l, line_of(c), "%s '%s': invalid AlertPriority '%s' "
+			     "(expected Low, Normal or High)", what, id, v);
 	}
 	if ((c = first(as, "AlertSeverity"))) {
 		v = text_of(l, c, true);
 		if (v && !parse_severity(v, &a->severity))
-			lerr(l, line_of(c), "monitor '%s': invalid AlertSeverity '%s' (expected "
-			     "Information, Warning, Error or MatchMonitorHealth)", m->id, v);
+			lerr(l, line_of(c), "%s '%s': invalid AlertSeverity '%s' (expected "
+			     "Information, Warning, Error or MatchMonitorHealth)", what, id, v);
 	}
 	for (ps = first(as, "AlertParameters"); ps; ps = after(ps, "AlertParameters"))
 		for (c = ps->children; c; c = c->next) {
@@ -749,8 +755,8 @@ static void load_alert(struct loader *l, struct mp_monitor *m, const xmlNode *as
 			    name[14] <= '9')
 				k = strtol(name + 14, &end, 10);
 			if (!end || *end || k < 1 || k > MP_ALERT_PARAMS) {
-				lwarn(l, line_of(c), "monitor '%s': ignoring '%s': alert parameters "
-				      "are AlertParameter1 to AlertParameter%d", m->id, name,
+				lwarn(l, line_of(c), "%s '%s': ignoring '%s': alert parameters "
+				      "are AlertParameter1 to AlertParameter%d", what, id, name,
 				      MP_ALERT_PARAMS);
 				continue;
 			}
@@ -762,8 +768,8 @@ static void load_alert(struct loader *l, struct mp_monitor *m, const xmlNode *as
 	/* "Alias!ID" names a message of another pack */
 	if (!map_get(&l->strings, a->message_id, NULL) &&
 	    !map_get(&l->resources, a->message_id, NULL) && !strchr(a->message_id, '!'))
-		lwarn(l, a->line, "monitor '%s': alert message '%s' is neither a "
-		      "StringResource nor a display string", m->id, a->message_id);
+		lwarn(l, a->line, "%s '%s': alert message '%s' is neither a "
+		      "StringResource nor a display string", what, id, a->message_id);
 }
 
 static void load_opstates(struct loader *l, struct mp_monitor *m, const xmlNode *set)
@@ -905,6 +911,7 @@ static void load_monitor(struct loader *l, const xmlNode *n)
 {
 	struct mp_monitor *m;
 	const struct mp_monitor *prev;
+	const struct mp_aggregate *agg;
 	const xmlNode *c;
 
 	m = lalloc(l, sizeof(*m));
@@ -920,6 +927,11 @@ static void load_monitor(struct loader *l, const xmlNode *n)
 	if ((prev = map_get(&l->monitors, m->id, NULL))) {
 		lerr(l, m->line, "duplicate monitor ID '%s' (first at line %ld)", m->id,
 		     prev->line);
+		return;
+	}
+	if ((agg = map_get(&l->aggregates, m->id, NULL))) {
+		lerr(l, m->line, "duplicate monitor ID '%s' (first at line %ld)", m->id,
+		     agg->line);
 		return;
 	}
 	if (map_put(l, &l->monitors, m->id, NULL, m) < 0)
@@ -940,7 +952,7 @@ static void load_monitor(struct loader *l, const xmlNode *n)
 	m->alert.priority = MP_PRIORITY_NORMAL;
 	m->alert.severity = MP_SEVERITY_MATCH_MONITOR_HEALTH;
 	if ((c = first(n, "AlertSettings")))
-		load_alert(l, m, c);
+		load_alert(l, "monitor", m->id, &m->alert, c);
 	if ((c = first(n, "OperationalStates")))
 		load_opstates(l, m, c);
 	if ((c = first(n, "Configuration")))
@@ -954,6 +966,246 @@ static void load_monitor(struct loader *l, const xmlNode *n)
 	*l->mon_tail = m;
 	l->mon_tail = &m->next;
 	l->p->nmonitors++;
+}
+
+static void load_aggregate(struct loader *l, const xmlNode *n)
+{
+	struct mp_aggregate *g;
+	const struct mp_monitor *prev;
+	const struct mp_aggregate *pa;
+	const xmlNode *c;
+	const char *v;
+
+	g = lalloc(l, sizeof(*g));
+	if (!g)
+		return;
+	g->line = line_of(n);
+	g->id = attr(l, n, "ID");
+	if (!g->id || !*g->id) {
+		if (!l->err)
+			lerr(l, g->line, "AggregateMonitor without an ID");
+		return;
+	}
+	/* unit and aggregate monitors share one ID space: a parent names either */
+	if ((pa = map_get(&l->aggregates, g->id, NULL))) {
+		lerr(l, g->line, "duplicate monitor ID '%s' (first at line %ld)", g->id, pa->line);
+		return;
+	}
+	if ((prev = map_get(&l->monitors, g->id, NULL))) {
+		lerr(l, g->line, "duplicate monitor ID '%s' (first at line %ld)", g->id,
+		     prev->line);
+		return;
+	}
+	if (map_put(l, &l->aggregates, g->id, NULL, g) < 0)
+		return;
+	g->accessibility = attr(l, n, "Accessibility");
+	g->enabled_raw = attr(l, n, "Enabled");
+	g->enabled = !g->enabled_raw || strcmp(g->enabled_raw, "false") != 0;
+	g->target = attr(l, n, "Target");
+	g->parent_monitor = attr(l, n, "ParentMonitorID");
+	g->priority = attr(l, n, "Priority");
+	g->category = child_token(l, n, "Category");
+	g->algorithm = MP_ALGORITHM_WORST_OF;
+	if ((c = first(n, "Algorithm"))) {
+		g->algorithm_line = line_of(c);
+		v = text_of(l, c, true);
+		if (v && strcmp(v, "WorstOf") == 0)
+			g->algorithm = MP_ALGORITHM_WORST_OF;
+		else if (v && strcmp(v, "BestOf") == 0)
+			g->algorithm = MP_ALGORITHM_BEST_OF;
+		else if (v && strcmp(v, "Percentage") == 0)
+			g->algorithm = MP_ALGORITHM_PERCENTAGE;
+		else if (v)
+			lerr(l, g->algorithm_line, "aggregate monitor '%s': invalid Algorithm '%s' "
+			     "(expected WorstOf, BestOf or Percentage)", g->id, v);
+	}
+	if (g->algorithm == MP_ALGORITHM_PERCENTAGE) {
+		char *end = NULL;
+		long pct = -1;
+
+		c = first(n, "AlgorithmParameter");
+		v = c ? text_of(l, c, true) : NULL;
+		if (v && *v)
+			pct = strtol(v, &end, 10);
+		if (!end || *end || pct < 0 || pct > 100)
+			lerr(l, c ? line_of(c) : g->algorithm_line, "aggregate monitor '%s': "
+			     "Percentage needs an AlgorithmParameter from 0 to 100", g->id);
+		else
+			g->percentage = (int)pct;
+	}
+	g->alert.on_state = MP_HEALTH_ERROR;
+	g->alert.priority = MP_PRIORITY_NORMAL;
+	g->alert.severity = MP_SEVERITY_MATCH_MONITOR_HEALTH;
+	if ((c = first(n, "AlertSettings")))
+		load_alert(l, "aggregate monitor", g->id, &g->alert, c);
+	display(l, g->id, NULL, &g->display_name, &g->description);
+	g->knowledge = map_get(&l->articles, g->id, NULL);
+	if (l->err)
+		return;
+	*l->agg_tail = g;
+	l->agg_tail = &g->next;
+	l->p->naggregates++;
+}
+
+/* A module's TypeID without its alias ("Windows!X" -> "X"). */
+static const char *without_alias(const char *raw)
+{
+	const char *bang = raw ? strchr(raw, '!') : NULL;
+
+	return bang ? bang + 1 : raw;
+}
+
+/* A GenerateAlert Priority or Severity: 0, 1 or 2; -1 when it is none. */
+static int level_012(const char *v)
+{
+	return v && (v[0] == '0' || v[0] == '1' || v[0] == '2') && !v[1] ? v[0] - '0' : -1;
+}
+
+/* $MPElement[Name="X"]$ -> X; any other text is taken as the ID itself. */
+static const char *mpelement_name(struct loader *l, const char *v)
+{
+	static const char head[] = "$MPElement[Name=\"", tail[] = "\"]$";
+	size_t n = strlen(v), hl = sizeof(head) - 1, tl = sizeof(tail) - 1;
+
+	if (n > hl + tl && strncmp(v, head, hl) == 0 && strcmp(v + n - tl, tail) == 0)
+		return ldup(l, l->a, v + hl, n - hl - tl);
+	return v;
+}
+
+static void load_generate_alert(struct loader *l, struct mp_rule *r, const xmlNode *wa)
+{
+	struct mp_rule_alert *a = &r->alert;
+	const xmlNode *c, *ps;
+	const char *v, *name;
+	char *end;
+	long k;
+	int x;
+
+	a->present = true;
+	a->line = line_of(wa);
+	a->priority = MP_PRIORITY_NORMAL;
+	a->severity = MP_SEVERITY_ERROR;
+	if ((c = first(wa, "Priority"))) {
+		v = text_of(l, c, true);
+		if ((x = level_012(v)) < 0)
+			lerr(l, line_of(c), "rule '%s': invalid Priority '%s' (expected 0, 1 or 2)",
+			     r->id, v ? v : "");
+		else
+			a->priority = (enum mp_priority)x;
+	}
+	if ((c = first(wa, "Severity"))) {
+		v = text_of(l, c, true);
+		if ((x = level_012(v)) < 0)
+			lerr(l, line_of(c), "rule '%s': invalid Severity '%s' (expected 0, 1 or 2)",
+			     r->id, v ? v : "");
+		else
+			a->severity = (enum mp_severity)x;
+	}
+	if ((v = child_token(l, wa, "AlertName")) && *v)
+		a->name = v;
+	if ((v = child_token(l, wa, "AlertDescription")) && *v)
+		a->description = v;
+	if ((v = child_token(l, wa, "AlertMessageId")) && *v)
+		a->message_id = mpelement_name(l, v);
+	for (ps = first(wa, "AlertParameters"); ps; ps = after(ps, "AlertParameters"))
+		for (c = ps->children; c; c = c->next) {
+			if (c->type != XML_ELEMENT_NODE)
+				continue;
+			name = (const char *)c->name;
+			k = 0;
+			end = NULL;
+			if (strncmp(name, "AlertParameter", 14) == 0 && name[14] >= '1' &&
+			    name[14] <= '9')
+				k = strtol(name + 14, &end, 10);
+			if (!end || *end || k < 1 || k > MP_ALERT_PARAMS) {
+				lwarn(l, line_of(c), "rule '%s': ignoring '%s': alert parameters "
+				      "are AlertParameter1 to AlertParameter%d", r->id, name,
+				      MP_ALERT_PARAMS);
+				continue;
+			}
+			a->params[k - 1] = text_of(l, c, false);
+		}
+	if ((ps = first(wa, "Suppression"))) {
+		a->has_suppression = true;
+		for (c = first(ps, "SuppressionValue"); c; c = after(c, "SuppressionValue")) {
+			if (a->nsuppression == MP_SUPPRESSION_VALUES) {
+				lerr(l, line_of(c), "rule '%s': more than %d SuppressionValue "
+				     "elements", r->id, MP_SUPPRESSION_VALUES);
+				break;
+			}
+			a->suppression[a->nsuppression++] = text_of(l, c, true);
+		}
+	}
+	if (!a->message_id)
+		return;
+	display(l, a->message_id, NULL, &a->message_name, &a->message_text);
+	if (!map_get(&l->strings, a->message_id, NULL) &&
+	    !map_get(&l->resources, a->message_id, NULL) && !strchr(a->message_id, '!'))
+		lwarn(l, a->line, "rule '%s': alert message '%s' is neither a StringResource "
+		      "nor a display string", r->id, a->message_id);
+}
+
+/*
+ * A rule: the engine runs only one event data source feeding GenerateAlert, but
+ * every rule is read so that the others can be named when they stay disabled.
+ */
+static void load_rule(struct loader *l, const xmlNode *n)
+{
+	struct mp_rule *r;
+	const struct mp_rule *prev;
+	const xmlNode *set, *c;
+	const char *t;
+
+	r = lalloc(l, sizeof(*r));
+	if (!r)
+		return;
+	r->line = line_of(n);
+	r->id = attr(l, n, "ID");
+	if (!r->id || !*r->id) {
+		if (!l->err)
+			lerr(l, r->line, "Rule without an ID");
+		return;
+	}
+	if ((prev = map_get(&l->rules, r->id, NULL))) {
+		lerr(l, r->line, "duplicate rule ID '%s' (first at line %ld)", r->id, prev->line);
+		return;
+	}
+	if (map_put(l, &l->rules, r->id, NULL, r) < 0)
+		return;
+	r->target = attr(l, n, "Target");
+	r->enabled_raw = attr(l, n, "Enabled");
+	r->enabled = !r->enabled_raw || strcmp(r->enabled_raw, "false") != 0;
+	r->category = child_token(l, n, "Category");
+	for (set = first(n, "DataSources"); set; set = after(set, "DataSources"))
+		for (c = first(set, "DataSource"); c && !l->err; c = after(c, "DataSource"))
+			if (r->ndata_sources++ == 0) {
+				r->ds_type_raw = attr(l, c, "TypeID");
+				r->ds_type_id = without_alias(r->ds_type_raw);
+				r->ds_config = copy_elem(l, c, NULL);
+			}
+	for (set = first(n, "ConditionDetection"); set; set = after(set, "ConditionDetection"))
+		if (r->nconditions++ == 0)
+			r->cd_type_raw = attr(l, set, "TypeID");
+	for (set = first(n, "WriteActions"); set; set = after(set, "WriteActions"))
+		for (c = first(set, "WriteAction"); c && !l->err; c = after(c, "WriteAction")) {
+			r->nwrite_actions++;
+			t = without_alias(attr_tmp(l, c, "TypeID"));
+			if (t && strcmp(t, "System.Health.GenerateAlert") == 0 && !r->alert.present)
+				load_generate_alert(l, r, c);
+			else if (!r->other_wa_raw) {
+				r->other_wa_raw = attr(l, c, "TypeID");
+				if (!r->other_wa_raw)
+					r->other_wa_raw = "";
+				r->other_wa_line = line_of(c);
+			}
+		}
+	display(l, r->id, NULL, &r->display_name, &r->description);
+	r->knowledge = map_get(&l->articles, r->id, NULL);
+	if (l->err)
+		return;
+	*l->rule_tail = r;
+	l->rule_tail = &r->next;
+	l->p->nrules++;
 }
 
 /* ExecuteOnState of a diagnostic or recovery; Uninitialized when absent. */
@@ -1021,10 +1273,17 @@ static void load_monitoring(struct loader *l, const xmlNode *mon)
 {
 	const xmlNode *set, *c;
 
-	/* AggregateMonitor and DependencyMonitor are not evaluated yet: skipped */
+	/* DependencyMonitor is not evaluated yet: skipped */
 	for (set = first(mon, "Monitors"); set; set = after(set, "Monitors"))
 		for (c = first(set, "UnitMonitor"); c && !l->err; c = after(c, "UnitMonitor"))
 			load_monitor(l, c);
+	for (set = first(mon, "Monitors"); set; set = after(set, "Monitors"))
+		for (c = first(set, "AggregateMonitor"); c && !l->err;
+		     c = after(c, "AggregateMonitor"))
+			load_aggregate(l, c);
+	for (set = first(mon, "Rules"); set; set = after(set, "Rules"))
+		for (c = first(set, "Rule"); c && !l->err; c = after(c, "Rule"))
+			load_rule(l, c);
 	for (set = first(mon, "Diagnostics"); set; set = after(set, "Diagnostics"))
 		for (c = first(set, "Diagnostic"); c && !l->err; c = after(c, "Diagnostic"))
 			load_diagnostic(l, c);
@@ -1146,6 +1405,8 @@ int mp_load(const char *name, const void *data, size_t len, struct mp_pack **out
 	l.ref_tail = &l.p->references;
 	l.class_tail = &l.p->classes;
 	l.mon_tail = &l.p->monitors;
+	l.agg_tail = &l.p->aggregates;
+	l.rule_tail = &l.p->rules;
 	l.diag_tail = &l.p->diagnostics;
 	l.rec_tail = &l.p->recoveries;
 	l.art_tail = &l.p->articles;
@@ -1185,6 +1446,26 @@ void mp_pack_free(struct mp_pack *p)
 		return;
 	arena_release(&p->arena);
 	free(p);
+}
+
+const struct mp_aggregate *mp_pack_aggregate(const struct mp_pack *p, const char *id)
+{
+	const struct mp_aggregate *g;
+
+	for (g = p && id ? p->aggregates : NULL; g; g = g->next)
+		if (strcmp(g->id, id) == 0)
+			return g;
+	return NULL;
+}
+
+const struct mp_rule *mp_pack_rule(const struct mp_pack *p, const char *id)
+{
+	const struct mp_rule *r;
+
+	for (r = p && id ? p->rules : NULL; r; r = r->next)
+		if (strcmp(r->id, id) == 0)
+			return r;
+	return NULL;
 }
 
 const struct mp_monitor *mp_pack_monitor(const struct mp_pack *p, const char *id)

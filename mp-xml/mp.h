@@ -18,6 +18,7 @@
 struct diag;
 
 #define MP_ALERT_PARAMS 10
+#define MP_SUPPRESSION_VALUES 10	/* SuppressionValue elements of one GenerateAlert */
 
 /* Health states, in SCOM's order of badness. */
 enum mp_health {
@@ -187,6 +188,85 @@ struct mp_monitor {
 	struct mp_monitor *next;
 };
 
+/* How an aggregate monitor combines its members' health. */
+enum mp_algorithm {
+	MP_ALGORITHM_WORST_OF,
+	MP_ALGORITHM_BEST_OF,
+	MP_ALGORITHM_PERCENTAGE,	/* with percentage: see engine.h */
+};
+
+/* "WorstOf", "BestOf", "Percentage". */
+const char *mp_algorithm_name(enum mp_algorithm a);
+
+/*
+ * An AggregateMonitor: no state of its own, its health is combined from the
+ * monitors whose ParentMonitorID names it (see the engine's roll-up).
+ */
+struct mp_aggregate {
+	const char *id;
+	long line;
+	const char *target;		/* as written */
+	const char *parent_monitor;	/* ParentMonitorID as written, NULL when absent */
+	const char *accessibility;
+	const char *enabled_raw;
+	bool enabled;			/* false only for "false" */
+	const char *priority;
+	const char *category;
+	enum mp_algorithm algorithm;	/* WorstOf when there is no <Algorithm> */
+	int percentage;			/* AlgorithmParameter for Percentage, 0..100 */
+	long algorithm_line;		/* 0 when absent */
+	struct mp_alert alert;
+	const char *display_name, *description;
+	const struct mp_article *knowledge;
+	struct mp_aggregate *next;
+};
+
+/*
+ * The System.Health.GenerateAlert write action of a rule (present is false
+ * when the rule has none). Priority 0/1/2 and Severity 0/1/2 are mapped to the
+ * enumerations; AlertMessageId's $MPElement[Name="X"]$ is reduced to X.
+ */
+struct mp_rule_alert {
+	bool present;
+	enum mp_priority priority;
+	enum mp_severity severity;
+	const char *message_id;		/* X, or the text as written when not $MPElement$ */
+	const char *message_name;	/* display string Name of message_id, or NULL */
+	const char *message_text;	/* display string Description, or NULL */
+	const char *name, *description;	/* AlertName, AlertDescription when not empty */
+	const char *params[MP_ALERT_PARAMS];	/* AlertParameter1..10 as written */
+	const char *suppression[MP_SUPPRESSION_VALUES];	/* SuppressionValue as written */
+	size_t nsuppression;
+	bool has_suppression;		/* a <Suppression> element, even an empty one */
+	long line;			/* the WriteAction */
+};
+
+/*
+ * A Rule of Monitoring/Rules. Only what the engine needs to decide whether it
+ * can run it and to run it: its first data source with its configuration, how
+ * many modules of each kind it has, and the GenerateAlert write action.
+ */
+struct mp_rule {
+	const char *id;
+	long line;
+	const char *target;
+	const char *enabled_raw;
+	bool enabled;			/* false only for "false" */
+	const char *category;
+	const char *ds_type_raw;	/* TypeID of the first DataSource as written */
+	const char *ds_type_id;		/* without the alias */
+	const struct mp_elem *ds_config;	/* that DataSource element (its children are
+						 * the configuration), or NULL */
+	size_t ndata_sources, nconditions, nwrite_actions;
+	const char *cd_type_raw;	/* first ConditionDetection's TypeID, or NULL */
+	const char *other_wa_raw;	/* first WriteAction that is not GenerateAlert, or NULL */
+	long other_wa_line;
+	struct mp_rule_alert alert;
+	const char *display_name, *description;
+	const struct mp_article *knowledge;
+	struct mp_rule *next;
+};
+
 struct mp_pack {
 	const char *file;		/* name given to mp_load */
 	bool fragment;			/* root is ManagementPackFragment */
@@ -197,6 +277,10 @@ struct mp_pack {
 	struct mp_class *classes;
 	struct mp_monitor *monitors;	/* UnitMonitors in document order */
 	size_t nmonitors;
+	struct mp_aggregate *aggregates;	/* AggregateMonitors in document order */
+	size_t naggregates;
+	struct mp_rule *rules;		/* Rules in document order */
+	size_t nrules;
 	struct mp_diagnostic *diagnostics;
 	struct mp_recovery *recoveries;
 	struct mp_article *articles;	/* all knowledge articles of the chosen language */
@@ -221,5 +305,11 @@ void mp_pack_free(struct mp_pack *p);
 
 /* The monitor with this ID, or NULL. */
 const struct mp_monitor *mp_pack_monitor(const struct mp_pack *p, const char *id);
+
+/* The aggregate monitor with this ID, or NULL. */
+const struct mp_aggregate *mp_pack_aggregate(const struct mp_pack *p, const char *id);
+
+/* The rule with this ID, or NULL. */
+const struct mp_rule *mp_pack_rule(const struct mp_pack *p, const char *id);
 
 #endif

@@ -7,8 +7,8 @@
 #
 # The events are events.jsonl, or else the one file events.<ext> (events.log,
 # events.ndjson, ...). An optional "args" file gives more replay arguments, one
-# per line taken as is (no shell quoting), such as "--format" and "syslog", or
-# "--pattern" and a pattern with blanks.
+# per line taken as is (no shell splitting or quoting), such as "--health", or
+# "--format" and "syslog" on two lines, or "--pattern" and a pattern with blanks.
 cd "$(dirname "$0")/.." || exit 1
 bin=${MPMON_BIN:-build/bin}
 tmp=$(mktemp -d) || exit 1

@@ -29,6 +29,10 @@ struct rec {
 	char message[256];
 	char diagnosis[256];
 	char resolution[256];
+	enum change_kind kind;
+	char target[64];
+	uint64_t repeat;
+	bool has_event;
 };
 
 static struct rec recs[64];
@@ -52,6 +56,10 @@ static void collect(void *arg, const struct state_change *c)
 	snprintf(r->message, sizeof(r->message), "%s", c->message);
 	snprintf(r->diagnosis, sizeof(r->diagnosis), "%s", c->diagnosis);
 	snprintf(r->resolution, sizeof(r->resolution), "%s", c->resolution);
+	r->kind = c->kind;
+	snprintf(r->target, sizeof(r->target), "%s", c->target ? c->target : "(null)");
+	r->repeat = c->repeat_count;
+	r->has_event = c->event != NULL;
 }
 
 static const char *pack_head =
@@ -413,6 +421,282 @@ static void test_checkpoint(const struct mp_pack *p)
 	diag_release(&d);
 }
 
+/* ---- roll-up and rules ---- */
+
+#define UNIT(id, parent, good, bad, badhealth, extra) \
+	"<UnitMonitor ID=\"" id "\" Enabled=\"true\" Target=\"T.Class\" ParentMonitorID=\"" parent "\" " \
+	"TypeID=\"Windows!Microsoft.Windows.2SingleEventLog2StateMonitorType\">" \
+	"<Category>AvailabilityHealth</Category><OperationalStates>" \
+	"<OperationalState ID=\"Up\" MonitorTypeStateID=\"FirstEventRaised\" HealthState=\"Success\"/>" \
+	"<OperationalState ID=\"Down\" MonitorTypeStateID=\"SecondEventRaised\" HealthState=\"" badhealth "\"/>" \
+	"</OperationalStates><Configuration><FirstLogName>L</FirstLogName><FirstExpression>" EXPR_NUM(good) \
+	"</FirstExpression><SecondLogName>L</SecondLogName><SecondExpression>" EXPR_NUM(bad) \
+	"</SecondExpression>" extra "</Configuration></UnitMonitor>\n"
+
+/* Two levels: U1 and U2 under R.Best (BestOf) under R.Top (WorstOf) under Availability. */
+static const char rollup_xml[] =
+	"<ManagementPack>\n"								/* 1 */
+	"<Manifest><Identity><ID>R.Pack</ID><Version>1.0.0.0</Version></Identity><References>"
+	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID></Reference>"
+	"<Reference Alias=\"SystemHealth\"><ID>System.Health.Library</ID></Reference>"
+	"</References></Manifest>\n"							/* 2 */
+	"<Monitoring><Monitors>\n"							/* 3 */
+	"<AggregateMonitor ID=\"R.Top\" Target=\"T.Class\" ParentMonitorID=\"SystemHealth!System.Health.AvailabilityState\">"
+	"<Category>AvailabilityHealth</Category><AlertSettings AlertMessage=\"R.Top.Msg\">"
+	"<AlertOnState>Error</AlertOnState><AutoResolve>true</AutoResolve><AlertPriority>High</AlertPriority>"
+	"<AlertSeverity>MatchMonitorHealth</AlertSeverity></AlertSettings>"
+	"<Algorithm>WorstOf</Algorithm></AggregateMonitor>\n"				/* 4 */
+	"<AggregateMonitor ID=\"R.Best\" Target=\"T.Class\" ParentMonitorID=\"R.Top\">"
+	"<Category>AvailabilityHealth</Category><Algorithm>BestOf</Algorithm></AggregateMonitor>\n" /* 5 */
+	UNIT("U1", "R.Best", "1", "2", "Error", "")					/* 6 */
+	UNIT("U2", "R.Best", "3", "4", "Error", "")					/* 7 */
+	UNIT("U3", "R.Top", "5", "6", "Warning", "")					/* 8 */
+	UNIT("U4", "R.Top", "7", "8", "Error", "<InstanceField>Params/Param[1]</InstanceField>"
+	     "<MaxInstances>1</MaxInstances>")						/* 9 */
+	UNIT("U5", "Other!No.Such.Parent", "9", "10", "Error", "")			/* 10 */
+	"</Monitors><Rules>\n"								/* 11 */
+	"<Rule ID=\"R.Sup\" Target=\"T.Class\"><Category>Alert</Category><DataSources>"
+	"<DataSource ID=\"DS\" TypeID=\"Windows!Microsoft.Windows.EventProvider\"><LogName>L</LogName>"
+	"<Expression>" EXPR_NUM("100") "</Expression></DataSource></DataSources><WriteActions>"
+	"<WriteAction ID=\"A\" TypeID=\"SystemHealth!System.Health.GenerateAlert\"><Priority>2</Priority>"
+	"<Severity>1</Severity><AlertMessageId>$MPElement[Name=\"R.Sup.Msg\"]$</AlertMessageId>"
+	"<AlertParameters><AlertParameter1>$Data/Params/Param[1]$</AlertParameter1></AlertParameters>"
+	"<Suppression><SuppressionValue>$Data/Params/Param[1]$</SuppressionValue></Suppression>"
+	"</WriteAction></WriteActions></Rule>\n"					/* 12 */
+	"<Rule ID=\"R.Each\" Target=\"T.Class\"><Category>Alert</Category><DataSources>"
+	"<DataSource ID=\"DS\" TypeID=\"Windows!Microsoft.Windows.EventProvider\"><LogName>L</LogName>"
+	"<Expression>" EXPR_NUM("101") "</Expression></DataSource></DataSources><WriteActions>"
+	"<WriteAction ID=\"A\" TypeID=\"SystemHealth!System.Health.GenerateAlert\"><Priority>0</Priority>"
+	"<Severity>2</Severity><AlertName>Each time</AlertName></WriteAction></WriteActions></Rule>\n" /* 13 */
+	"<Rule ID=\"R.Script\" Target=\"T.Class\"><Category>Alert</Category><DataSources>"
+	"<DataSource ID=\"DS\" TypeID=\"Windows!Microsoft.Windows.TimedScript.EventProvider\"/></DataSources>"
+	"<WriteActions><WriteAction ID=\"A\" TypeID=\"SystemHealth!System.Health.GenerateAlert\"/>"
+	"</WriteActions></Rule>\n"							/* 14 */
+	"</Rules></Monitoring>\n"
+	"<LanguagePacks><LanguagePack ID=\"ENU\"><DisplayStrings>"
+	"<DisplayString ElementID=\"R.Top.Msg\"><Name>Top down</Name></DisplayString>"
+	"<DisplayString ElementID=\"R.Sup.Msg\"><Name>Sup</Name><Description>Device {0} failed</Description></DisplayString>"
+	"</DisplayStrings></LanguagePack></LanguagePacks>\n"
+	"</ManagementPack>\n";
+
+static void feed_num(struct engine *e, const char *num, const char *param, int64_t t)
+{
+	struct event ev;
+
+	mkev(&ev, "L", num, NULL);
+	if (param)
+		event_add_param(&ev, str_of(param));
+	engine_feed(e, &ev, t);
+}
+
+static bool saw_diag(const struct diag *d, const char *want)
+{
+	struct buf b;
+	size_t i;
+	bool found = false;
+
+	buf_init(&b);
+	for (i = 0; i < d->n && !found; i++)
+		found = strcmp(diag_format(&d->v[i], &b), want) == 0;
+	if (!found)
+		for (i = 0; i < d->n; i++)
+			tap_diag("got: %s", diag_format(&d->v[i], &b));
+	buf_release(&b);
+	return found;
+}
+
+static void is_rollup(int i, const char *monitor, const char *instance, enum mp_health from,
+		      enum mp_health to, const char *what)
+{
+	ok(i < nrecs && recs[i].kind == CHANGE_ROLLUP && strcmp(recs[i].monitor, monitor) == 0 &&
+	   strcmp(recs[i].instance, instance) == 0 && recs[i].from == from && recs[i].to == to,
+	   "%s: record %d is %s[%s] %s -> %s (got kind %d %s[%s] %s -> %s)", what, i, monitor,
+	   instance, mp_health_name(from), mp_health_name(to), i < nrecs ? (int)recs[i].kind : -1,
+	   i < nrecs ? recs[i].monitor : "", i < nrecs ? recs[i].instance : "",
+	   i < nrecs ? mp_health_name(recs[i].from) : "", i < nrecs ? mp_health_name(recs[i].to) : "");
+}
+
+static void test_rollup(void)
+{
+	struct engine *e = engine_new(collect, NULL), *plain = engine_new(collect, NULL), *b;
+	struct engine_stats st;
+	struct mp_pack *p = NULL;
+	struct buf saved;
+	struct diag d;
+
+	diag_init(&d);
+	buf_init(&saved);
+	mp_load("r.xml", rollup_xml, sizeof(rollup_xml) - 1, &p, &d);
+	ok(p != NULL, "roll-up pack loads");
+	if (!p)
+		goto out;
+	engine_enable_rollup(e);
+	is_int(engine_add_pack(e, p, &d), 0, "roll-up: engine takes the pack");
+	is_int((int64_t)d.errors, 0, "roll-up: no errors");
+	ok(saw_diag(&d, "r.xml:10: warning: monitor 'U5': parent monitor 'Other!No.Such.Parent' is "
+		    "not known; the monitor takes no part in the roll-up"),
+	   "unknown ParentMonitorID: warning at the monitor's line");
+	ok(saw_diag(&d, "r.xml:14: warning: rule 'R.Script': data source "
+		    "'Windows!Microsoft.Windows.TimedScript.EventProvider' is not supported by mpmon "
+		    "yet; the rule stays disabled"), "a rule with another data source: warning naming it");
+	engine_get_stats(e, &st);
+	is_int((int64_t)st.monitors_run, 5, "roll-up: five monitors run");
+	is_int((int64_t)st.rules_run, 2, "rules: two run");
+	is_int((int64_t)st.rules_disabled, 1, "rules: one disabled");
+	is_int(engine_rule_status(e, "R.Sup"), ENGINE_RUN, "rules: R.Sup runs");
+	is_int(engine_rule_status(e, "R.Script"), ENGINE_NOT_LOADED, "rules: R.Script is not loaded");
+
+	nrecs = 0;
+	feed_num(e, "1", NULL, 10 * SEC);		/* U1 Success */
+	is_int(nrecs, 5, "U1 Success: its record and four roll-up records");
+	ok(recs[0].kind == CHANGE_MONITOR && strcmp(recs[0].monitor, "U1") == 0,
+	   "the unit monitor's record comes first");
+	is_rollup(1, "R.Best", "", MP_HEALTH_UNINITIALIZED, MP_HEALTH_SUCCESS, "U1 Success");
+	is_rollup(2, "R.Top", "", MP_HEALTH_UNINITIALIZED, MP_HEALTH_SUCCESS, "U1 Success");
+	is_rollup(3, "System.Health.AvailabilityState", "", MP_HEALTH_UNINITIALIZED,
+		  MP_HEALTH_SUCCESS, "U1 Success");
+	is_rollup(4, "System.Health.EntityState", "", MP_HEALTH_UNINITIALIZED, MP_HEALTH_SUCCESS,
+		  "U1 Success");
+	is_str(recs[4].target, "T.Class", "a standard parent's record names the target");
+	ok(recs[4].seq == recs[0].seq + 4, "roll-up records take the next seq numbers");
+
+	nrecs = 0;
+	feed_num(e, "4", NULL, 20 * SEC);		/* U2 Error: BestOf keeps Success */
+	is_int(nrecs, 1, "U2 Error under BestOf with U1 Success: no roll-up change");
+
+	nrecs = 0;
+	feed_num(e, "2", NULL, 30 * SEC);		/* U1 Error: both members Error */
+	is_int(nrecs, 5, "U1 Error too: BestOf turns Error, up to the entity");
+	is_rollup(2, "R.Top", "", MP_HEALTH_SUCCESS, MP_HEALTH_ERROR, "U1 Error");
+	ok(recs[2].alert && recs[2].severity == MP_SEVERITY_ERROR, "R.Top's AlertSettings raise an alert");
+	is_str(recs[2].message, "Top down", "the aggregate's alert message");
+	is_rollup(4, "System.Health.EntityState", "", MP_HEALTH_SUCCESS, MP_HEALTH_ERROR, "U1 Error");
+
+	nrecs = 0;
+	feed_num(e, "6", NULL, 40 * SEC);		/* U3 Warning under WorstOf R.Top */
+	is_int(nrecs, 1, "U3 Warning: WorstOf stays Error");
+
+	nrecs = 0;
+	feed_num(e, "1", NULL, 50 * SEC);		/* U1 Success: BestOf Success, R.Top Warning */
+	is_int(nrecs, 5, "U1 back to Success: the tree follows");
+	is_rollup(1, "R.Best", "", MP_HEALTH_ERROR, MP_HEALTH_SUCCESS, "U1 Success again");
+	is_rollup(2, "R.Top", "", MP_HEALTH_ERROR, MP_HEALTH_WARNING, "U1 Success again");
+	ok(recs[2].resolved && !recs[2].alert, "R.Top's alert is resolved below Error");
+	is_rollup(4, "System.Health.EntityState", "", MP_HEALTH_ERROR, MP_HEALTH_WARNING,
+		  "U1 Success again");
+
+	nrecs = 0;
+	feed_num(e, "8", "dev-a", 60 * SEC);		/* U4 instance dev-a Error */
+	is_int(nrecs, 4, "per instance: U4[dev-a] and its own roll-up");
+	is_rollup(1, "R.Top", "dev-a", MP_HEALTH_UNINITIALIZED, MP_HEALTH_ERROR, "U4[dev-a]");
+	is_rollup(3, "System.Health.EntityState", "dev-a", MP_HEALTH_UNINITIALIZED, MP_HEALTH_ERROR,
+		  "U4[dev-a]");
+	is_int(engine_rollup_health(e, "System.Health.EntityState", "T.Class", ""), MP_HEALTH_WARNING,
+	       "per instance: the \"\" tree is untouched by dev-a");
+	is_int(engine_rollup_health(e, "System.Health.EntityState", "T.Class", "dev-a"),
+	       MP_HEALTH_ERROR, "per instance: dev-a's entity health");
+	is_int(engine_rollup_health(e, "R.Best", NULL, NULL), MP_HEALTH_SUCCESS,
+	       "engine_rollup_health of an aggregate");
+
+	/* a checkpoint brings the roll-up back without records */
+	b = engine_new(collect, NULL);
+	engine_enable_rollup(b);
+	engine_add_pack(b, p, &d);
+	engine_save(e, &saved);
+	nrecs = 0;
+	is_int(engine_restore(b, saved.data, saved.len, NULL), 0, "roll-up: restore");
+	is_int(nrecs, 0, "roll-up: restore makes no records");
+	is_int(engine_rollup_health(b, "System.Health.EntityState", "T.Class", "dev-a"),
+	       MP_HEALTH_ERROR, "roll-up: restored from the instances");
+	is_int(engine_rollup_health(b, "R.Top", NULL, ""), MP_HEALTH_WARNING,
+	       "roll-up: restored at every level");
+	engine_free(b);
+
+	/* rules */
+	nrecs = 0;
+	feed_num(e, "100", "disk1", 70 * SEC);
+	feed_num(e, "100", "disk1", 71 * SEC);
+	feed_num(e, "100", "disk2", 72 * SEC);
+	feed_num(e, "100", "disk1", 73 * SEC);
+	is_int(nrecs, 4, "rule: one record per matching event");
+	ok(recs[0].kind == CHANGE_RULE && strcmp(recs[0].monitor, "R.Sup") == 0 && recs[0].alert &&
+	   recs[0].repeat == 0, "rule: the first event raises an alert");
+	is_str(recs[0].message, "Device disk1 failed", "rule: message parameters from the event");
+	ok(recs[0].severity == MP_SEVERITY_WARNING, "rule: Severity 1 is Warning");
+	ok(!recs[1].alert && recs[1].repeat == 1, "rule: same suppression value: a repeat");
+	ok(recs[2].alert && recs[2].repeat == 0, "rule: another suppression value: a new alert");
+	ok(!recs[3].alert && recs[3].repeat == 2, "rule: repeats are counted per open alert");
+	nrecs = 0;
+	feed_num(e, "101", NULL, 80 * SEC);
+	feed_num(e, "101", NULL, 81 * SEC);
+	ok(nrecs == 2 && recs[0].alert && recs[1].alert && recs[1].repeat == 0,
+	   "rule without Suppression: every event is a new alert");
+	is_str(recs[0].message, "Each time", "rule: AlertName stands in for a missing message");
+	engine_get_stats(e, &st);
+	is_int((int64_t)st.rule_alerts, 4, "rules: alerts counted");
+	is_int((int64_t)st.rule_repeats, 2, "rules: repeats counted");
+
+	/* an instance evicted at its bound leaves its tree as Uninitialized */
+	nrecs = 0;
+	feed_num(e, "8", "dev-b", 90 * SEC);
+	is_int(nrecs, 7, "eviction: dev-a's tree empties, dev-b's fills");
+	is_rollup(0, "R.Top", "dev-a", MP_HEALTH_ERROR, MP_HEALTH_UNINITIALIZED, "eviction");
+	is_rollup(2, "System.Health.EntityState", "dev-a", MP_HEALTH_ERROR,
+		  MP_HEALTH_UNINITIALIZED, "eviction");
+	ok(recs[3].kind == CHANGE_MONITOR && strcmp(recs[3].instance, "dev-b") == 0,
+	   "eviction: then the new instance's record");
+	is_rollup(6, "System.Health.EntityState", "dev-b", MP_HEALTH_UNINITIALIZED,
+		  MP_HEALTH_ERROR, "eviction");
+	is_int(engine_rollup_health(e, "System.Health.EntityState", "T.Class", "dev-a"),
+	       MP_HEALTH_UNINITIALIZED, "eviction: dev-a's entity health is gone");
+
+	/* without engine_enable_rollup nothing changes for unit monitor records */
+	engine_add_pack(plain, p, &d);
+	nrecs = 0;
+	feed_num(plain, "2", NULL, 10 * SEC);
+	ok(nrecs == 1 && recs[0].kind == CHANGE_MONITOR && recs[0].seq == 1,
+	   "roll-up off: only the unit monitor's record");
+out:
+	buf_release(&saved);
+	engine_free(e);
+	engine_free(plain);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
+static void test_rollup_cycle(void)
+{
+	static const char xml[] =
+		"<ManagementPack>\n"
+		"<Manifest><Identity><ID>C.Pack</ID><Version>1.0.0.0</Version></Identity></Manifest>\n"
+		"<Monitoring><Monitors>\n"
+		"<AggregateMonitor ID=\"C.A\" Target=\"T\" ParentMonitorID=\"C.B\"/>\n"	/* 4 */
+		"<AggregateMonitor ID=\"C.B\" Target=\"T\" ParentMonitorID=\"C.A\"/>\n"	/* 5 */
+		"<AggregateMonitor ID=\"C.Self\" Target=\"T\" ParentMonitorID=\"C.Self\"/>\n" /* 6 */
+		"</Monitors></Monitoring>\n</ManagementPack>\n";
+	struct engine *e = engine_new(NULL, NULL);
+	struct mp_pack *p = NULL;
+	struct diag d;
+
+	diag_init(&d);
+	mp_load("c.xml", xml, sizeof(xml) - 1, &p, &d);
+	ok(p != NULL, "cycle pack loads");
+	if (p)
+		engine_add_pack(e, p, &d);
+	is_int((int64_t)d.errors, 2, "cycles: two errors");
+	ok(saw_diag(&d, "c.xml:5: aggregate monitor 'C.B': parent monitor 'C.A' makes a cycle in "
+		    "the roll-up"), "a two-aggregate cycle: error at the aggregate that closes it");
+	ok(saw_diag(&d, "c.xml:6: aggregate monitor 'C.Self': parent monitor 'C.Self' makes a "
+		    "cycle in the roll-up"), "an aggregate that is its own parent: error");
+	if (p)
+		engine_add_pack(e, p, &d);
+	ok(saw_diag(&d, "c.xml:4: aggregate monitor 'C.A' is already defined by another pack "
+		    "(c.xml:4)"), "the same aggregate from a second pack: error");
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	struct engine_stats st;
@@ -450,5 +734,7 @@ int main(void)
 
 	test_errors();
 	test_state_mapping();
+	test_rollup();
+	test_rollup_cycle();
 	return tap_done();
 }

@@ -1373,6 +1373,231 @@ static void test_api(void)
 	ok(p == NULL, "no diag list: no pack");
 }
 
+/* ---- aggregate monitors and rules ------------------------------------------ */
+
+/* Line numbers matter: the checks name them. */
+static const char rollup_pack[] =
+	"<ManagementPack>\n"						/* 1 */
+	"<Manifest><Identity><ID>R.Pack</ID><Version>1.0.0.0</Version></Identity>\n"
+	"<References><Reference Alias=\"Health\"><ID>System.Health.Library</ID></Reference>"
+	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID></Reference></References>"
+	"</Manifest>\n"							/* 3 */
+	"<Monitoring><Monitors>\n"					/* 4 */
+	"<AggregateMonitor ID=\"R.Agg\" Accessibility=\"Public\" Enabled=\"true\" Target=\"R.Class\" "
+	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\">\n" /* 5 */
+	"<Category>AvailabilityHealth</Category>\n"			/* 6 */
+	"<AlertSettings AlertMessage=\"R.Agg.Msg\"><AlertOnState>Warning</AlertOnState>"
+	"<AutoResolve>true</AutoResolve><AlertPriority>High</AlertPriority>"
+	"<AlertSeverity>Error</AlertSeverity></AlertSettings>\n"	/* 7 */
+	"<Algorithm>BestOf</Algorithm>\n"				/* 8 */
+	"</AggregateMonitor>\n"						/* 9 */
+	"<AggregateMonitor ID=\"R.Pct\" Enabled=\"false\" Target=\"R.Class\" ParentMonitorID=\"R.Agg\">\n" /* 10 */
+	"<Category>AvailabilityHealth</Category><Algorithm>Percentage</Algorithm>\n" /* 11 */
+	"<AlgorithmParameter>60</AlgorithmParameter></AggregateMonitor>\n" /* 12 */
+	"<AggregateMonitor ID=\"R.Plain\" Target=\"R.Class\" ParentMonitorID=\"R.Agg\"/>\n" /* 13 */
+	"</Monitors>\n"							/* 14 */
+	"<Rules>\n"							/* 15 */
+	"<Rule ID=\"R.Rule\" Enabled=\"true\" Target=\"R.Class\" ConfirmDelivery=\"true\">\n" /* 16 */
+	"<Category>Alert</Category>\n"					/* 17 */
+	"<DataSources><DataSource ID=\"DS\" TypeID=\"Windows!Microsoft.Windows.EventProvider\">\n" /* 18 */
+	"<ComputerName>x</ComputerName><LogName>System</LogName>\n"	/* 19 */
+	"<Expression><SimpleExpression><ValueExpression><XPathQuery>EventDisplayNumber</XPathQuery>"
+	"</ValueExpression><Operator>Equal</Operator><ValueExpression><Value>7</Value>"
+	"</ValueExpression></SimpleExpression></Expression>\n"		/* 20 */
+	"</DataSource></DataSources>\n"					/* 21 */
+	"<WriteActions><WriteAction ID=\"Alert\" TypeID=\"Health!System.Health.GenerateAlert\">\n" /* 22 */
+	"<Priority>2</Priority><Severity>1</Severity><AlertName/>\n"	/* 23 */
+	"<AlertMessageId>$MPElement[Name=\"R.Rule.Msg\"]$</AlertMessageId>\n" /* 24 */
+	"<AlertParameters><AlertParameter1>$Data/EventDescription$</AlertParameter1>"
+	"<AlertParameter3>$Data/Params/Param[1]$</AlertParameter3></AlertParameters>\n" /* 25 */
+	"<Suppression><SuppressionValue>$Data/EventDescription$</SuppressionValue>"
+	"<SuppressionValue>$Data/LoggingComputer$</SuppressionValue></Suppression>\n" /* 26 */
+	"</WriteAction></WriteActions>\n"				/* 27 */
+	"</Rule>\n"							/* 28 */
+	"<Rule ID=\"R.Collect\" Enabled=\"false\" Target=\"R.Class\">\n"	/* 29 */
+	"<Category>EventCollection</Category><DataSources>"
+	"<DataSource ID=\"DS\" TypeID=\"Windows!Microsoft.Windows.EventCollector\"/></DataSources>\n" /* 30 */
+	"<ConditionDetection ID=\"F\" TypeID=\"System!System.ExpressionFilter\"/>\n" /* 31 */
+	"<WriteActions><WriteAction ID=\"DB\" TypeID=\"SC!Microsoft.SystemCenter.CollectEvent\"/>\n" /* 32 */
+	"<WriteAction ID=\"A\" TypeID=\"Health!System.Health.GenerateAlert\"><Priority>3</Priority>"
+	"</WriteAction></WriteActions>\n"				/* 33 */
+	"</Rule>\n"							/* 34 */
+	"</Rules></Monitoring>\n"					/* 35 */
+	"<LanguagePacks><LanguagePack ID=\"ENU\"><DisplayStrings>\n"
+	"<DisplayString ElementID=\"R.Rule.Msg\"><Name>Rule alert</Name>"
+	"<Description>Saw {0}</Description></DisplayString>\n"
+	"<DisplayString ElementID=\"R.Agg.Msg\"><Name>Aggregate alert</Name></DisplayString>\n"
+	"<DisplayString ElementID=\"R.Agg\"><Name>The aggregate</Name></DisplayString>\n"
+	"</DisplayStrings></LanguagePack></LanguagePacks>\n"
+	"</ManagementPack>\n";
+
+static void test_aggregates_and_rules(void)
+{
+	const struct mp_aggregate *g;
+	const struct mp_rule *r;
+	struct mp_pack *p;
+	struct diag d;
+	struct buf b;
+	int rc;
+
+	diag_init(&d);
+	buf_init(&b);
+	p = load_text("r.xml", rollup_pack, &d, &rc);
+	is_int(rc, 0, "aggregates and rules: the pack loads");
+	is_int((int64_t)d.errors, 1, "aggregates and rules: one error (Priority 3)");
+	is_str(formatted(entry(&d, DIAG_ERROR), &b),
+	       "r.xml:33: rule 'R.Collect': invalid Priority '3' (expected 0, 1 or 2)",
+	       "a GenerateAlert Priority out of 0..2 is an error at its line");
+	show_diags(&d);
+	if (!p)
+		goto out;
+	is_int((int64_t)p->naggregates, 3, "three aggregate monitors");
+	is_int((int64_t)p->nmonitors, 0, "aggregates are not unit monitors");
+	g = mp_pack_aggregate(p, "R.Agg");
+	ok(g != NULL, "R.Agg found");
+	if (g) {
+		is_int(g->line, 5, "aggregate: line of its element");
+		is_str(g->target, "R.Class", "aggregate: Target");
+		is_str(g->parent_monitor, "Health!System.Health.AvailabilityState",
+		       "aggregate: ParentMonitorID as written");
+		is_str(g->category, "AvailabilityHealth", "aggregate: Category");
+		is_int(g->algorithm, MP_ALGORITHM_BEST_OF, "aggregate: Algorithm BestOf");
+		is_int(g->algorithm_line, 8, "aggregate: Algorithm line");
+		ok(g->enabled, "aggregate: enabled");
+		ok(g->alert.present && g->alert.on_state == MP_HEALTH_WARNING &&
+		   g->alert.auto_resolve && g->alert.priority == MP_PRIORITY_HIGH &&
+		   g->alert.severity == MP_SEVERITY_ERROR, "aggregate: AlertSettings read");
+		is_int(g->alert.line, 7, "aggregate: AlertSettings line");
+		is_str(g->alert.message_name, "Aggregate alert", "aggregate: alert message name");
+		is_str(g->display_name, "The aggregate", "aggregate: display name");
+	}
+	g = mp_pack_aggregate(p, "R.Pct");
+	ok(g && g->algorithm == MP_ALGORITHM_PERCENTAGE && g->percentage == 60 && !g->enabled &&
+	   g->line == 10, "aggregate: Percentage with AlgorithmParameter, Enabled=false");
+	g = mp_pack_aggregate(p, "R.Plain");
+	ok(g && g->algorithm == MP_ALGORITHM_WORST_OF && g->algorithm_line == 0 &&
+	   !g->alert.present, "aggregate: WorstOf by default, no AlertSettings");
+	is_str(mp_algorithm_name(MP_ALGORITHM_BEST_OF), "BestOf", "mp_algorithm_name");
+
+	is_int((int64_t)p->nrules, 2, "two rules");
+	r = mp_pack_rule(p, "R.Rule");
+	ok(r != NULL, "R.Rule found");
+	if (r) {
+		is_int(r->line, 16, "rule: line of its element");
+		is_str(r->ds_type_raw, "Windows!Microsoft.Windows.EventProvider", "rule: data source as written");
+		is_str(r->ds_type_id, "Microsoft.Windows.EventProvider", "rule: data source without alias");
+		is_int(r->ds_config ? r->ds_config->line : 0, 18, "rule: data source copied with its line");
+		is_str(mp_elem_child_text(r->ds_config, "LogName"), "System", "rule: LogName");
+		is_int((int64_t)r->ndata_sources, 1, "rule: one data source");
+		is_int((int64_t)r->nconditions, 0, "rule: no condition detection");
+		ok(r->alert.present && !r->other_wa_raw, "rule: GenerateAlert only");
+		is_int(r->alert.line, 22, "rule: write action line");
+		is_int(r->alert.priority, MP_PRIORITY_HIGH, "rule: Priority 2 is High");
+		is_int(r->alert.severity, MP_SEVERITY_WARNING, "rule: Severity 1 is Warning");
+		is_str(r->alert.message_id, "R.Rule.Msg", "rule: AlertMessageId's $MPElement$ name");
+		is_str(r->alert.message_text, "Saw {0}", "rule: alert message text");
+		ok(r->alert.name == NULL, "rule: an empty AlertName is absent");
+		is_str(r->alert.params[0], "$Data/EventDescription$", "rule: AlertParameter1");
+		ok(r->alert.params[1] == NULL, "rule: AlertParameter2 absent");
+		is_str(r->alert.params[2], "$Data/Params/Param[1]$", "rule: AlertParameter3");
+		ok(r->alert.has_suppression && r->alert.nsuppression == 2, "rule: two suppression values");
+		is_str(r->alert.suppression[1], "$Data/LoggingComputer$", "rule: second suppression value");
+	}
+	r = mp_pack_rule(p, "R.Collect");
+	ok(r && !r->enabled && r->nconditions == 1 && r->nwrite_actions == 2 &&
+	   r->other_wa_raw && strcmp(r->other_wa_raw, "SC!Microsoft.SystemCenter.CollectEvent") == 0 &&
+	   r->other_wa_line == 32 && r->cd_type_raw &&
+	   strcmp(r->cd_type_raw, "System!System.ExpressionFilter") == 0,
+	   "rule: other modules are recorded with their lines");
+out:
+	mp_pack_free(p);
+	buf_release(&b);
+	diag_release(&d);
+}
+
+static void test_aggregate_errors(void)
+{
+	static const struct {
+		const char *what, *xml, *error;
+	} cases[] = {
+		{ "bad Algorithm",
+		  "<AggregateMonitor ID=\"A\" Target=\"T\">\n<Algorithm>Median</Algorithm></AggregateMonitor>",
+		  "t.xml:6: aggregate monitor 'A': invalid Algorithm 'Median' (expected WorstOf, BestOf or Percentage)" },
+		{ "Percentage without parameter",
+		  "<AggregateMonitor ID=\"A\" Target=\"T\"><Algorithm>Percentage</Algorithm></AggregateMonitor>",
+		  "t.xml:5: aggregate monitor 'A': Percentage needs an AlgorithmParameter from 0 to 100" },
+		{ "aggregate with a unit monitor's ID",
+		  "<UnitMonitor ID=\"A\" TypeID=\"T.Type\" Target=\"T\"/>\n<AggregateMonitor ID=\"A\" Target=\"T\"/>",
+		  "t.xml:6: duplicate monitor ID 'A' (first at line 5)" },
+	};
+	struct buf doc, b;
+	size_t i;
+
+	buf_init(&doc);
+	buf_init(&b);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mp_pack *p = NULL;
+		struct diag d;
+		int rc;
+
+		diag_init(&d);
+		full_pack(&doc, cases[i].xml);
+		rc = mp_load("t.xml", doc.data, doc.len, &p, &d);
+		(void)rc;
+		is_str(formatted(entry(&d, DIAG_ERROR), &b), cases[i].error, cases[i].what);
+		mp_pack_free(p);
+		diag_release(&d);
+	}
+	buf_release(&doc);
+	buf_release(&b);
+}
+
+/* Corpus packs: MECM's three aggregates and an ADInsights event alert rule. */
+static void test_corpus_rollup_rules(void)
+{
+	const struct mp_aggregate *g;
+	const struct mp_rule *r;
+	struct mp_pack *p;
+	struct diag d;
+	int rc;
+
+	diag_init(&d);
+	p = load_corpus("teamwallride-Management-Packs__MECM.xml", &d, &rc);
+	if (rc == -ENOENT) {
+		ok(true, "# SKIP corpus not found");
+		diag_release(&d);
+		return;
+	}
+	is_int((int64_t)(p ? p->naggregates : 0), 3, "MECM: three aggregate monitors");
+	g = p ? mp_pack_aggregate(p, "MECM.SiteRole.AggregateRollup.Monitor") : NULL;
+	ok(g && g->line == 11706 && g->algorithm == MP_ALGORITHM_WORST_OF && g->alert.present &&
+	   g->alert.on_state == MP_HEALTH_WARNING, "MECM: SiteRole aggregate at line 11706, WorstOf");
+	is_int((int64_t)(p ? p->nrules : 0), 221, "MECM: all 221 rules read");
+	mp_pack_free(p);
+	diag_release(&d);
+
+	diag_init(&d);
+	p = load_corpus("ADInsights__Proactive.Microsoft.Windows.Server.AD.Account.Password.Customizations.xml",
+			&d, &rc);
+	r = p ? mp_pack_rule(p, "Microsoft.Windows.Server.AD.Auth.Failed.EventID40961.Alert.Rule") : NULL;
+	ok(r != NULL, "ADInsights: the 40961 alert rule");
+	if (r) {
+		is_int(r->line, 2951, "ADInsights rule: line");
+		is_str(r->ds_type_id, "Microsoft.Windows.EventProvider", "ADInsights rule: data source");
+		is_int(r->alert.priority, MP_PRIORITY_NORMAL, "ADInsights rule: Priority 1");
+		is_int(r->alert.severity, MP_SEVERITY_WARNING, "ADInsights rule: Severity 1");
+		is_str(r->alert.message_id,
+		       "Microsoft.Windows.Server.AD.Auth.Failed.EventID40961.Alert.Rule.AlertMessage",
+		       "ADInsights rule: message id");
+		is_str(r->alert.message_text, "{0}", "ADInsights rule: message text");
+		ok(r->alert.nsuppression == 1 &&
+		   strcmp(r->alert.suppression[0], "$Data/EventDescription$") == 0,
+		   "ADInsights rule: suppressed on the description");
+	}
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	test_corpus_loads();
@@ -1392,5 +1617,8 @@ int main(void)
 	test_hostile();
 	test_big_lines();
 	test_api();
+	test_aggregates_and_rules();
+	test_aggregate_errors();
+	test_corpus_rollup_rules();
 	return tap_done();
 }

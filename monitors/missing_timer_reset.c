@@ -1,0 +1,38 @@
+/*
+ * Microsoft.Windows.MissingEventLogTimer2StateMonitorType: a schedule period without a
+ * MissingExpression event moves the monitor to MissingEventRaised; TimerWaitInSeconds
+ * later it returns to TimerEventRaised, and the next empty period raises it again. The
+ * counting is the Consolidator's (consolidator.c).
+ */
+#include "monitors/consolidator.h"
+
+#include <errno.h>
+
+static const char *const states[] = { "TimerEventRaised", "MissingEventRaised" };
+
+static int configure(struct monitor *m, const struct mp_elem *config, struct diag *d)
+{
+	const struct cons_config tmpl = {
+		.missing = true, .reset = CONS_RESET_TIMER, .good = 0, .bad = 1
+	};
+	int r = 0, rc;
+
+	if (cons_subscribe_counted(m, config, "Missing", d) < 0)
+		r = -EINVAL;
+	rc = cons_configure(m, config, &tmpl, d);
+	return rc < 0 ? rc : r;
+}
+
+const struct monitor_type monitor_type_missing_timer_reset = {
+	.id = "Microsoft.Windows.MissingEventLogTimer2StateMonitorType",
+	.states = states,
+	.nstates = 2,
+	.reset_state = 0,
+	.state_size = sizeof(struct cons_state),
+	.configure = configure,
+	.on_event = cons_on_event,
+	.on_tick = cons_on_tick,
+	.start = cons_start,
+	.on_reset = cons_on_reset,
+	.release = cons_release,
+};

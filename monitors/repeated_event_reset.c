@@ -1,0 +1,39 @@
+/*
+ * Microsoft.Windows.RepeatedEventLogSingleEventLog2StateMonitorType: the Consolidator's
+ * count of RepeatedExpression events moves the monitor to RepeatedEventRaised; an event
+ * matching Expression brings it back to EventRaised. The counting is the Consolidator's
+ * (consolidator.c).
+ */
+#include "monitors/consolidator.h"
+
+#include <errno.h>
+
+static const char *const states[] = { "EventRaised", "RepeatedEventRaised" };
+
+static int configure(struct monitor *m, const struct mp_elem *config, struct diag *d)
+{
+	const struct cons_config tmpl = {
+		.missing = false, .reset = CONS_RESET_EVENT, .good = 0, .bad = 1
+	};
+	int r = 0, rc;
+
+	if (monitor_subscribe(m, config, "LogName", "Expression", CONS_SUB_HEALTHY, d) < 0)
+		r = -EINVAL;
+	if (cons_subscribe_counted(m, config, "Repeated", d) < 0)
+		r = -EINVAL;
+	rc = cons_configure(m, config, &tmpl, d);
+	return rc < 0 ? rc : r;
+}
+
+const struct monitor_type monitor_type_repeated_event_reset = {
+	.id = "Microsoft.Windows.RepeatedEventLogSingleEventLog2StateMonitorType",
+	.states = states,
+	.nstates = 2,
+	.reset_state = 0,
+	.state_size = sizeof(struct cons_state),
+	.configure = configure,
+	.on_event = cons_on_event,
+	.on_tick = cons_on_tick,
+	.on_reset = cons_on_reset,
+	.release = cons_release,
+};
