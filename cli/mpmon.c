@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PACK_MAX_BYTES (64u << 20)
@@ -39,6 +40,7 @@ static void usage(FILE *f)
 		"usage: mpmon validate [-v] [--list] [--all] FILE...\n"
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--health] [--max-line BYTES]\n"
+		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
 		"       mpmon --help | --version\n"
 		"\n"
 		"validate  check management packs; problems go to stderr as FILE:LINE: message,\n"
@@ -48,7 +50,11 @@ static void usage(FILE *f)
 		"          on stdout; bad lines are reported as FILE:LINE: message and skipped\n"
 		"          (exit 1); --all also runs monitors the packs turn off; --health also\n"
 		"          prints roll-up changes (\"kind\":\"rollup\"); rule alerts are lines\n"
-		"          with \"kind\":\"rule\"\n"
+		"          with \"kind\":\"rule\"; --now (ISO 8601, default: the clock) dates\n"
+		"          syslog stamps without a year; --pattern gives --format regex its\n"
+		"          PCRE2 pattern (named captures become fields; lines it does not\n"
+		"          match are skipped); --log-name sets LogName on events whose line\n"
+		"          names none (syslog, applelog)\n"
 		"formats:  %s\n",
 		format_names());
 }
@@ -371,6 +377,9 @@ static int cmd_replay(int argc, char **argv)
 	struct lines lr;
 	struct diag d;
 	int status = EXIT_OK, c, fd = -1, r;
+	struct format_ctx ctx = { 0, 0 };
+	const char *now_text = NULL, *pattern = NULL, *log_name = NULL;
+	struct format *configured = NULL;
 	bool all = false, health = false;
 	long bad = 0;
 	int64_t now = 0;
@@ -380,6 +389,9 @@ static int cmd_replay(int argc, char **argv)
 		{ "input", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "max-line", required_argument, NULL, 'L' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "pattern", required_argument, NULL, 'p' },
+		{ "log-name", required_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "health", no_argument, NULL, 'H' },
@@ -392,7 +404,7 @@ static int cmd_replay(int argc, char **argv)
 	buf_init(&rp.out);
 	rp.write_failed = false;
 	rp.text = false;
-	while ((c = getopt_long(argc, argv, "m:i:f:L:o:avh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:i:f:L:N:p:l:o:avh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = true;
@@ -417,6 +429,15 @@ static int cmd_replay(int argc, char **argv)
 			break;
 		case 'L':
 			max_line = strtoul(optarg, NULL, 10);
+			break;
+		case 'N':
+			now_text = optarg;
+			break;
+		case 'p':
+			pattern = optarg;
+			break;
+		case 'l':
+			log_name = optarg;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
@@ -450,6 +471,44 @@ static int cmd_replay(int argc, char **argv)
 			format_names());
 		status = EXIT_USAGE;
 		goto out;
+	}
+	if (fmt->needs_pattern != (pattern != NULL)) {
+		if (pattern)
+			fprintf(stderr, "mpmon: --pattern is for --format regex, not '%s'\n",
+				fmt->name);
+		else
+			fprintf(stderr, "mpmon: --format %s needs --pattern\n", fmt->name);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (pattern) {
+		char err[FORMAT_ERR_LEN];
+
+		r = format_regex_new(pattern, strlen(pattern), &configured, err);
+		if (r < 0) {
+			fprintf(stderr, "mpmon: --pattern: %s\n",
+				r == -ENOMEM ? "out of memory" : err);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		fmt = configured;
+	}
+	/*
+	 * The reference time stays fixed for the whole replay: a log younger than
+	 * a year then dates every year-less stamp right, across New Year too.
+	 */
+	if (now_text) {
+		if (!iso8601_parse(now_text, strlen(now_text), &ctx.now)) {
+			fprintf(stderr, "mpmon: --now takes an ISO 8601 time, not '%s'\n",
+				now_text);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	} else {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ctx.now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	}
 	packs = calloc(nfiles, sizeof(*packs));
 	e = engine_new(emit_record, &rp);
@@ -512,11 +571,16 @@ static int cmd_replay(int argc, char **argv)
 			continue;
 		event_reset(&ev);
 		err[0] = '\0';
-		if (fmt->parse(line, len, &ev, err) < 0) {
+		r = fmt->parse(fmt, &ctx, line, len, &ev, err);
+		if (r == -ENOENT)
+			continue;	/* not a line the format looks for */
+		if (r < 0) {
 			fprintf(stderr, "%s:%ld: %s\n", input, lr.lineno, err);
 			bad++;
 			continue;
 		}
+		if (log_name && !ev.slot[EVENT_LOG].p)
+			ev.slot[EVENT_LOG] = str_of(log_name);
 		if (ev.has_time)
 			now = ev.time;
 		if (engine_feed(e, &ev, now) < 0) {
@@ -550,6 +614,7 @@ static int cmd_replay(int argc, char **argv)
 out:
 	if (fd > 0)
 		close(fd);
+	format_free(configured);
 	engine_free(e);
 	for (i = 0; i < npacks; i++)
 		mp_pack_free(packs[i]);

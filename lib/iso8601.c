@@ -147,3 +147,22 @@ char *iso8601_format(int64_t us, char out[ISO8601_LEN])
 			 (long long)y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
 	return out;
 }
+
+int64_t iso8601_days(int64_t y, unsigned m, unsigned d)
+{
+	return days_from_civil(y, m, d);
+}
+
+int64_t iso8601_year(int64_t us)
+{
+	int64_t secs = us / 1000000, days, y;
+	unsigned m, d;
+
+	if (us % 1000000 < 0)
+		secs--;
+	days = secs / 86400;
+	if (secs % 86400 < 0)
+		days--;
+	civil_from_days(days, &y, &m, &d);
+	return y;
+}

@@ -23,4 +23,14 @@ bool iso8601_parse(const char *s, size_t n, int64_t *us);
  */
 char *iso8601_format(int64_t us, char out[ISO8601_LEN]);
 
+/*
+ * Days since 1970-01-01 of the civil date y-m-d (proleptic Gregorian; m 1..12,
+ * d 1..31, not checked against the month), for formats that assemble a time
+ * from parts, such as syslog's year-less stamps.
+ */
+int64_t iso8601_days(int64_t y, unsigned m, unsigned d);
+
+/* The UTC calendar year of us. */
+int64_t iso8601_year(int64_t us);
+
 #endif

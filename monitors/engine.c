@@ -751,7 +751,9 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	size_t n = 0, j = 0, need;
 
 	if (!li->sorted) {
-		qsort(li->nums, li->nnums, sizeof(*li->nums), cmp_num_ref);
+		/* qsort(NULL, 0, ...) is undefined: a log whose monitors test no number. */
+		if (li->nnums)
+			qsort(li->nums, li->nnums, sizeof(*li->nums), cmp_num_ref);
 		li->sorted = true;
 	}
 	if (ev->has_number && li->nnums) {

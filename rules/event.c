@@ -42,6 +42,18 @@ void event_reset(struct event *ev)
 	ev->has_number = false;
 	ev->time = 0;
 	ev->number = 0;
+	ev->names_len = 0;
+}
+
+char *event_name_buf(struct event *ev, size_t n)
+{
+	char *p;
+
+	if (n > EVENT_NAMES_LEN - ev->names_len)
+		return NULL;
+	p = ev->names + ev->names_len;
+	ev->names_len += n;
+	return p;
 }
 
 static bool name_is(const char *name, size_t n, const char *lit, size_t litlen)

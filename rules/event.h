@@ -15,6 +15,7 @@
 
 #define EVENT_MAX_PARAMS 64	/* Params/Param[1..64] */
 #define EVENT_MAX_FIELDS 64	/* other named fields */
+#define EVENT_NAMES_LEN 1024	/* bytes for field names a format builds */
 
 enum event_slot {
 	EVENT_NUMBER,		/* EventDisplayNumber */
@@ -42,6 +43,12 @@ struct event {
 	bool has_time;
 	uint64_t number;	/* EventDisplayNumber as a number, when has_number */
 	bool has_number;
+	/*
+	 * Field names that occur nowhere in the record as one run of bytes (syslog's
+	 * "SD/id/param") are built here, so the event still needs no allocation.
+	 */
+	size_t names_len;
+	char names[EVENT_NAMES_LEN];
 };
 
 /* Make ev empty (all fields absent). */
@@ -56,6 +63,12 @@ void event_reset(struct event *ev);
  * out of range.
  */
 int event_set(struct event *ev, const char *name, size_t n, struct str value);
+
+/*
+ * Room for n bytes of a field name in the event itself, valid as long as the
+ * event is not reset; NULL when the event's EVENT_NAMES_LEN bytes are used up.
+ */
+char *event_name_buf(struct event *ev, size_t n);
 
 /* Append the next Params/Param[N]; -ENOSPC when full. */
 int event_add_param(struct event *ev, struct str value);

@@ -5,10 +5,17 @@
  */
 #include "rules/format.h"
 
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct format *const formats[] = {
 	&format_json,
+	&format_syslog,
+	&format_kv,
+	&format_applelog,
+	&format_regex,
 	NULL,
 };
 
@@ -20,6 +27,27 @@ const struct format *format_find(const char *name)
 		if (strcmp(formats[i]->name, name) == 0)
 			return formats[i];
 	return NULL;
+}
+
+int format_fail(char err[FORMAT_ERR_LEN], size_t at, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!err)
+		return -EINVAL;
+	va_start(ap, fmt);
+	n = vsnprintf(err, FORMAT_ERR_LEN, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && n < FORMAT_ERR_LEN)
+		snprintf(err + n, FORMAT_ERR_LEN - (size_t)n, " at column %zu", at + 1);
+	return -EINVAL;
+}
+
+void format_free(struct format *fmt)
+{
+	if (fmt && fmt->release)
+		fmt->release(fmt);
 }
 
 const char *format_names(void)

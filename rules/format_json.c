@@ -1,351 +1,140 @@
 /*
  * The "json" input format: one JSON object per line (JSON lines), as `mpmon
  * replay --format json` reads. Keys are event field names and "Params" an array
- * of Params/Param[N]. The parser follows RFC 8259's grammar strictly but never
- * allocates: strings are unescaped in place (the unescaped text is never longer
- * than the escaped one), and values become slices into the line. Nested values
- * other than the Params array have no place in an event, so they are errors.
+ * of Params/Param[N]. The grammar, the in-place unescaping and the error
+ * messages are json_scan.c's; this file decides what each member means. Nested
+ * values other than the Params array have no place in an event, so they are
+ * errors.
  *
- * Bytes of 0x80 and above pass through unchecked: logs carry invalid UTF-8 and
- * everything downstream treats values as bytes. Escapes, which we decode
- * ourselves, must form valid code points (no lone surrogates).
+ * Lines written by Windows-event shippers (NXLog, Winlogbeat-style pipelines,
+ * Fluent Bit's winlog input) name the well-known fields their own way. Their
+ * names are aliases of a slot, used only while the slot is still empty, so a
+ * line that carries the canonical key (anywhere on it) keeps its value:
+ *
+ *   EventID, EventId, event_id       EventDisplayNumber
+ *   SourceName, ProviderName, Provider  PublisherName
+ *   Channel                          LogName (in event.c, for every format)
+ *   Hostname, Computer, host         LoggingComputer
+ *   Message                          EventDescription
+ *   TimeCreated, @timestamp          TimeGenerated
+ *   Level                            EventLevel
+ *
+ * An alias whose slot is already set is kept as an ordinary field of its name.
  */
 #include "rules/format.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "rules/event.h"
+#include "rules/json_scan.h"
 
-struct json {
-	char *s;
-	size_t len;
-	size_t i;		/* read position */
-	char *err;
-};
+#define KEY_SHOWN JSON_SCAN_KEY_SHOWN
 
-/* Bytes that end the fast scan of a string: the quote, a backslash, controls. */
-static const unsigned char string_stop[256] = {
-	[0 ... 0x1f] = 1,
-	['"'] = 1,
-	['\\'] = 1,
-};
+#define fail json_scan_fail
 
-/* Longest key quoted in a message, so the column still fits in it. */
-#define KEY_SHOWN 48
-
-static int fail(struct json *js, size_t at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct json *js, size_t at, const char *fmt, ...)
+static bool key_is(struct str key, const char *lit, size_t n)
 {
-	va_list ap;
-	int n;
-
-	if (!js->err)
-		return -EINVAL;
-	va_start(ap, fmt);
-	n = vsnprintf(js->err, FORMAT_ERR_LEN, fmt, ap);
-	va_end(ap);
-	if (n >= 0 && n < FORMAT_ERR_LEN)
-		snprintf(js->err + n, FORMAT_ERR_LEN - (size_t)n, " at column %zu", at + 1);
-	return -EINVAL;
+	return key.len == n && memcmp(key.p, lit, n) == 0;
 }
 
-static inline void skip_ws(struct json *js)
-{
-	const char *s = js->s;
-	size_t i = js->i;
+#define KEY_IS(key, lit) key_is((key), (lit), sizeof(lit) - 1)
 
-	while (i < js->len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-		i++;
-	js->i = i;
+/* The slot a shipper's key stands for, or -1; a length switch keeps it cheap. */
+static int alias_slot(struct str key)
+{
+	switch (key.len) {
+	case 4:
+		if (KEY_IS(key, "host"))
+			return EVENT_COMPUTER;
+		break;
+	case 5:
+		if (KEY_IS(key, "Level"))
+			return EVENT_LEVEL;
+		break;
+	case 7:
+		if (KEY_IS(key, "EventID") || KEY_IS(key, "EventId"))
+			return EVENT_NUMBER;
+		if (KEY_IS(key, "Message"))
+			return EVENT_DESCRIPTION;
+		break;
+	case 8:
+		if (KEY_IS(key, "event_id"))
+			return EVENT_NUMBER;
+		if (KEY_IS(key, "Provider"))
+			return EVENT_PUBLISHER;
+		if (KEY_IS(key, "Hostname") || KEY_IS(key, "Computer"))
+			return EVENT_COMPUTER;
+		break;
+	case 10:
+		if (KEY_IS(key, "SourceName"))
+			return EVENT_PUBLISHER;
+		if (KEY_IS(key, "@timestamp"))
+			return EVENT_TIME;
+		break;
+	case 11:
+		if (KEY_IS(key, "TimeCreated"))
+			return EVENT_TIME;
+		break;
+	case 12:
+		if (KEY_IS(key, "ProviderName"))
+			return EVENT_PUBLISHER;
+		break;
+	}
+	return -1;
 }
 
-static inline int hex4(const char *p)
+static int add_param(struct json_scan *js, void *arg)
 {
-	int v = 0, k;
-
-	for (k = 0; k < 4; k++) {
-		unsigned char c = (unsigned char)p[k];
-
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (c - '0');
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			v = v * 16 + ((c | 0x20) - 'a' + 10);
-		else
-			return -1;
-	}
-	return v;
-}
-
-static size_t put_utf8(char *w, unsigned cp)
-{
-	if (cp < 0x80) {
-		w[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		w[0] = (char)(0xc0 | cp >> 6);
-		w[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		w[0] = (char)(0xe0 | cp >> 12);
-		w[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		w[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	w[0] = (char)(0xf0 | cp >> 18);
-	w[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	w[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	w[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/*
- * Decode the \u escape at s[r] (the backslash) into s[*w], advancing *r past
- * it (and past the low half of a surrogate pair).
- */
-static int unescape_u(struct json *js, size_t *r, size_t *w)
-{
-	char *s = js->s;
-	size_t at = *r;
-	int hi, lo;
-	unsigned cp;
-
-	if (at + 6 > js->len || (hi = hex4(s + at + 2)) < 0)
-		return fail(js, at, "invalid unicode escape");
-	cp = (unsigned)hi;
-	*r = at + 6;
-	if (cp >= 0xdc00 && cp <= 0xdfff)
-		return fail(js, at, "lone surrogate '\\u%.4s'", s + at + 2);
-	if (cp >= 0xd800 && cp <= 0xdbff) {
-		if (*r + 6 > js->len || s[*r] != '\\' || s[*r + 1] != 'u' ||
-		    (lo = hex4(s + *r + 2)) < 0xdc00 || lo > 0xdfff)
-			return fail(js, at, "lone surrogate '\\u%.4s'", s + at + 2);
-		cp = 0x10000 + ((cp - 0xd800) << 10) + ((unsigned)lo - 0xdc00);
-		*r += 6;
-	}
-	*w += put_utf8(s + *w, cp);
-	return 0;
-}
-
-/* The string whose opening quote is at js->i, unescaped in place. */
-static int parse_string(struct json *js, struct str *out)
-{
-	char *s = js->s;
-	size_t len = js->len, open = js->i, start = open + 1, r = start, w = start;
-	int rc;
-
-	for (;;) {
-		size_t run = r;
-
-		while (r < len && !string_stop[(unsigned char)s[r]])
-			r++;
-		/* Until the first escape the text is already where it belongs. */
-		if (w != run)
-			memmove(s + w, s + run, r - run);
-		w += r - run;
-		if (r >= len)
-			return fail(js, open, "unterminated string");
-		switch (s[r]) {
-		case '"':
-			*out = (struct str){ s + start, w - start };
-			js->i = r + 1;
-			return 0;
-		case '\\':
-			break;
-		default:
-			return fail(js, r, "unescaped control character in string");
-		}
-		if (r + 1 >= len)
-			return fail(js, open, "unterminated string");
-		switch (s[r + 1]) {
-		case '"':  s[w++] = '"'; break;
-		case '\\': s[w++] = '\\'; break;
-		case '/':  s[w++] = '/'; break;
-		case 'b':  s[w++] = '\b'; break;
-		case 'f':  s[w++] = '\f'; break;
-		case 'n':  s[w++] = '\n'; break;
-		case 'r':  s[w++] = '\r'; break;
-		case 't':  s[w++] = '\t'; break;
-		case 'u':
-			rc = unescape_u(js, &r, &w);
-			if (rc)
-				return rc;
-			continue;
-		default:
-			if (s[r + 1] > ' ' && s[r + 1] < 0x7f)
-				return fail(js, r, "invalid escape '\\%c'", s[r + 1]);
-			return fail(js, r, "invalid escape");
-		}
-		r += 2;
-	}
-}
-
-static inline bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* A number as RFC 8259 writes it; the value is its literal text. */
-static int parse_number(struct json *js, struct str *out)
-{
-	const char *s = js->s;
-	size_t len = js->len, start = js->i, i = start;
-
-	if (i < len && s[i] == '-')
-		i++;
-	if (i < len && s[i] == '0') {
-		i++;
-		if (i < len && is_digit(s[i]))
-			return fail(js, start, "invalid number (leading zero)");
-	} else if (i < len && is_digit(s[i])) {
-		while (i < len && is_digit(s[i]))
-			i++;
-	} else {
-		return fail(js, start, "invalid number");
-	}
-	if (i < len && s[i] == '.') {
-		i++;
-		if (i >= len || !is_digit(s[i]))
-			return fail(js, start, "invalid number");
-		while (i < len && is_digit(s[i]))
-			i++;
-	}
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < len && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i >= len || !is_digit(s[i]))
-			return fail(js, start, "invalid number");
-		while (i < len && is_digit(s[i]))
-			i++;
-	}
-	*out = (struct str){ s + start, i - start };
-	js->i = i;
-	return 0;
-}
-
-enum scalar { SCALAR_VALUE, SCALAR_NULL, SCALAR_NESTED };
-
-/*
- * A string, number, true, false or null at js->i. An array or object is left
- * unread as SCALAR_NESTED for the caller to judge; anything else is an error.
- */
-static int parse_scalar(struct json *js, struct str *out, enum scalar *kind)
-{
-	static const char *const literals[] = { "true", "false", "null" };
-	const char *lit;
-	size_t n;
-	char c;
-
-	*kind = SCALAR_VALUE;
-	if (js->i >= js->len)
-		return fail(js, js->i, "expected a value");
-	c = js->s[js->i];
-	switch (c) {
-	case '"':
-		return parse_string(js, out);
-	case '-': case '0': case '1': case '2': case '3': case '4':
-	case '5': case '6': case '7': case '8': case '9':
-		return parse_number(js, out);
-	case '[': case '{':
-		*kind = SCALAR_NESTED;
-		return 0;
-	case 't': lit = literals[0]; break;
-	case 'f': lit = literals[1]; break;
-	case 'n': lit = literals[2]; break;
-	default:
-		return fail(js, js->i, "expected a value");
-	}
-	n = strlen(lit);
-	if (js->len - js->i < n || memcmp(js->s + js->i, lit, n) != 0)
-		return fail(js, js->i, "invalid literal");
-	/* true and false become their text, which the line already holds. */
-	*out = (struct str){ js->s + js->i, n };
-	if (c == 'n')
-		*kind = SCALAR_NULL;
-	js->i += n;
-	return 0;
-}
-
-/* The Params array at js->i; it replaces any parameters set before. */
-static int parse_params(struct json *js, struct event *ev)
-{
+	struct event *ev = arg;
+	size_t at = js->i;
+	enum json_scalar kind;
 	struct str v;
-	enum scalar kind;
 	int rc;
 
-	js->i++;
-	ev->nparams = 0;
-	skip_ws(js);
-	if (js->i < js->len && js->s[js->i] == ']') {
-		js->i++;
-		return 0;
-	}
-	for (;;) {
-		size_t at = js->i;
-
-		rc = parse_scalar(js, &v, &kind);
-		if (rc)
-			return rc;
-		if (kind == SCALAR_NESTED)
-			return fail(js, at, "unsupported nested value in 'Params'");
-		/* null keeps its place, so later parameters keep their numbers. */
-		if (kind == SCALAR_NULL)
-			v = (struct str){ NULL, 0 };
-		if (event_add_param(ev, v) < 0)
-			return fail(js, at, "too many parameters (limit %d)", EVENT_MAX_PARAMS);
-		skip_ws(js);
-		if (js->i >= js->len)
-			return fail(js, js->i, "unterminated array");
-		if (js->s[js->i] == ']') {
-			js->i++;
-			return 0;
-		}
-		if (js->s[js->i] != ',')
-			return fail(js, js->i, "expected ',' or ']' after array element");
-		js->i++;
-		skip_ws(js);
-	}
+	rc = json_scan_scalar(js, &v, &kind);
+	if (rc)
+		return rc;
+	if (kind == JSON_SCALAR_NESTED)
+		return fail(js, at, "unsupported nested value in 'Params'");
+	/* null keeps its place, so later parameters keep their numbers. */
+	if (kind == JSON_SCALAR_NULL)
+		v = (struct str){ NULL, 0 };
+	if (event_add_param(ev, v) < 0)
+		return fail(js, at, "too many parameters (limit %d)", EVENT_MAX_PARAMS);
+	return 0;
 }
 
-static int parse_member(struct json *js, struct event *ev)
+static int member(struct json_scan *js, struct str key, size_t key_at, void *arg)
 {
-	size_t key_at = js->i, at;
-	struct str key, v;
-	enum scalar kind;
-	int rc;
+	struct event *ev = arg;
+	size_t at = js->i;
+	enum json_scalar kind;
+	struct str v;
+	int rc, slot;
 
-	if (js->i >= js->len)
-		return fail(js, js->i, "unterminated object");
-	if (js->s[js->i] != '"')
-		return fail(js, js->i, "expected object key");
-	rc = parse_string(js, &key);
+	rc = json_scan_scalar(js, &v, &kind);
 	if (rc)
 		return rc;
-	skip_ws(js);
-	if (js->i >= js->len || js->s[js->i] != ':')
-		return fail(js, js->i, "expected ':' after object key");
-	js->i++;
-	skip_ws(js);
-	at = js->i;
-	rc = parse_scalar(js, &v, &kind);
-	if (rc)
-		return rc;
-	if (kind == SCALAR_NULL)
+	if (kind == JSON_SCALAR_NULL)
 		return 0;
-	if (kind == SCALAR_NESTED) {
-		if (js->s[at] == '[' && key.len == 6 && memcmp(key.p, "Params", 6) == 0)
-			return parse_params(js, ev);
+	if (kind == JSON_SCALAR_NESTED) {
+		if (js->s[at] == '[' && KEY_IS(key, "Params")) {
+			/* A second Params array replaces the first. */
+			ev->nparams = 0;
+			return json_scan_array(js, add_param, ev);
+		}
 		return fail(js, at, "unsupported nested value for key '%.*s'",
 			    (int)(key.len < KEY_SHOWN ? key.len : KEY_SHOWN), key.p);
 	}
-	rc = event_set(ev, key.p, key.len, v);
+	slot = alias_slot(key);
+	if (slot >= 0 && !ev->slot[slot].p) {
+		const char *name = event_slot_name(slot);
+
+		rc = event_set(ev, name, strlen(name), v);
+	} else {
+		rc = event_set(ev, key.p, key.len, v);
+	}
 	if (rc == -ENOSPC)
 		return fail(js, key_at, "too many fields (limit %d)", EVENT_MAX_FIELDS);
 	if (rc < 0)
@@ -354,45 +143,14 @@ static int parse_member(struct json *js, struct event *ev)
 	return 0;
 }
 
-static int json_parse(char *line, size_t len, struct event *ev, char err[FORMAT_ERR_LEN])
+static int json_parse(const struct format *fmt, const struct format_ctx *ctx, char *line,
+		      size_t len, struct event *ev, char err[FORMAT_ERR_LEN])
 {
-	struct json js = { line, len, 0, err };
-	int rc;
+	struct json_scan js = { line, len, 0, err, 0 };
 
-	skip_ws(&js);
-	if (js.i >= len) {
-		if (err)
-			snprintf(err, FORMAT_ERR_LEN, "empty line");
-		return -EINVAL;
-	}
-	if (line[js.i] != '{')
-		return fail(&js, js.i, "expected an object");
-	js.i++;
-	skip_ws(&js);
-	if (js.i < len && line[js.i] == '}') {
-		js.i++;
-	} else {
-		for (;;) {
-			rc = parse_member(&js, ev);
-			if (rc)
-				return rc;
-			skip_ws(&js);
-			if (js.i >= len)
-				return fail(&js, js.i, "unterminated object");
-			if (line[js.i] == '}') {
-				js.i++;
-				break;
-			}
-			if (line[js.i] != ',')
-				return fail(&js, js.i, "expected ',' or '}' after object value");
-			js.i++;
-			skip_ws(&js);
-		}
-	}
-	skip_ws(&js);
-	if (js.i < len)
-		return fail(&js, js.i, "trailing characters after object");
-	return 0;
+	(void)fmt;
+	(void)ctx;
+	return json_scan_line(&js, member, ev);
 }
 
 const struct format format_json = {

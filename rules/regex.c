@@ -6,7 +6,8 @@
  *
  * A pattern that starts with a plain literal ("Get-OMSSysHeartbeat.*") gets a
  * memmem prefilter: most log lines lack the literal, and memmem is much cheaper
- * than entering PCRE2.
+ * than entering PCRE2. Other patterns fall back to the one byte PCRE2 says every
+ * match contains (its last or first literal code unit), looked for with memchr.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -31,6 +32,7 @@ struct regex {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;	/* NULL when the pattern is not JIT-compiled */
 	bool literal;			/* the prefix is the whole pattern */
+	int required[2];		/* a byte every match holds, in either case; -1: none */
 	size_t prefix_len;
 	char prefix[];			/* a literal every match contains */
 };
@@ -111,6 +113,43 @@ static size_t literal_prefix(const char *p, size_t n, size_t *start)
 	return i - *start;
 }
 
+/*
+ * The byte PCRE2 knows every match contains: the last literal code unit when
+ * there is one, else the first. PCRE2 does not tell whether it was compiled
+ * caseless, so a letter is looked for in both cases: the filter may pass a
+ * line it could have dropped, never the reverse.
+ */
+static void set_required(struct regex *re)
+{
+	uint32_t type = 0, unit = 0;
+
+	re->required[0] = re->required[1] = -1;
+	if (pcre2_pattern_info(re->code, PCRE2_INFO_LASTCODETYPE, &type) == 0 && type == 1)
+		pcre2_pattern_info(re->code, PCRE2_INFO_LASTCODEUNIT, &unit);
+	else if (pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1)
+		pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+	else
+		return;
+	if (unit > 0xff)
+		return;
+	re->required[0] = re->required[1] = (int)unit;
+	if (unit >= 'a' && unit <= 'z')
+		re->required[1] = (int)unit - 'a' + 'A';
+	else if (unit >= 'A' && unit <= 'Z')
+		re->required[1] = (int)unit - 'A' + 'a';
+}
+
+/* Whether s may match as far as the cheap tests can tell. */
+static inline bool prefilter(const struct regex *re, const unsigned char *s, size_t len)
+{
+	if (re->prefix_len)
+		return len >= re->prefix_len && memmem(s, len, re->prefix, re->prefix_len);
+	if (re->required[0] < 0)
+		return true;
+	return memchr(s, re->required[0], len) ||
+	       (re->required[1] != re->required[0] && memchr(s, re->required[1], len));
+}
+
 int regex_compile(const char *pattern, size_t n, struct regex **out,
 		  char err[REGEX_ERR_LEN])
 {
@@ -144,7 +183,8 @@ int regex_compile(const char *pattern, size_t n, struct regex **out,
 		regex_free(re);
 		return -EINVAL;
 	}
-	re->md = pcre2_match_data_create(1, NULL);
+	/* Sized for every capture group, for regex_match; a few bytes per group. */
+	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
 	re->mctx = pcre2_match_context_create(NULL);
 	if (!re->md || !re->mctx)
 		goto nomem;
@@ -158,6 +198,7 @@ int regex_compile(const char *pattern, size_t n, struct regex **out,
 			goto nomem;
 		pcre2_jit_stack_assign(re->mctx, NULL, re->jit_stack);
 	}
+	set_required(re);
 	*out = re;
 	return 0;
 nomem:
@@ -165,20 +206,8 @@ nomem:
 	return -ENOMEM;
 }
 
-bool regex_search(struct regex *re, struct str s)
+static void count_limit(int rc)
 {
-	PCRE2_SPTR subject = (PCRE2_SPTR)(s.p ? s.p : "");
-	int rc;
-
-	if (re->prefix_len && (s.len < re->prefix_len ||
-			       !memmem(subject, s.len, re->prefix, re->prefix_len)))
-		return false;
-	/* A pattern without metacharacters matches wherever memmem found it. */
-	if (re->literal)
-		return true;
-	rc = pcre2_match(re->code, subject, s.len, 0, 0, re->md, re->mctx);
-	if (rc >= 0)
-		return true;
 	switch (rc) {
 	case PCRE2_ERROR_MATCHLIMIT:
 	case PCRE2_ERROR_DEPTHLIMIT:
@@ -187,7 +216,79 @@ bool regex_search(struct regex *re, struct str s)
 		__atomic_add_fetch(&limit_hits, 1, __ATOMIC_RELAXED);
 		break;
 	}
+}
+
+bool regex_search(struct regex *re, struct str s)
+{
+	PCRE2_SPTR subject = (PCRE2_SPTR)(s.p ? s.p : "");
+	int rc;
+
+	if (!prefilter(re, subject, s.len))
+		return false;
+	/* A pattern without metacharacters matches wherever memmem found it. */
+	if (re->literal)
+		return true;
+	rc = pcre2_match(re->code, subject, s.len, 0, 0, re->md, re->mctx);
+	if (rc >= 0)
+		return true;
+	count_limit(rc);
 	return false;
+}
+
+bool regex_match(struct regex *re, struct str s, struct str *groups, unsigned n)
+{
+	PCRE2_SPTR subject = (PCRE2_SPTR)(s.p ? s.p : "");
+	PCRE2_SIZE *ov;
+	unsigned k;
+	int rc;
+
+	if (!prefilter(re, subject, s.len))
+		return false;
+	rc = pcre2_match(re->code, subject, s.len, 0, 0, re->md, re->mctx);
+	if (rc < 0) {
+		count_limit(rc);
+		return false;
+	}
+	/* rc is one more than the highest group set; 0 would mean too few pairs. */
+	ov = pcre2_get_ovector_pointer(re->md);
+	for (k = 0; k < n; k++) {
+		if (k < (unsigned)rc && ov[2 * k] != PCRE2_UNSET)
+			groups[k] = (struct str){ (const char *)subject + ov[2 * k],
+						  ov[2 * k + 1] - ov[2 * k] };
+		else
+			groups[k] = (struct str){ NULL, 0 };
+	}
+	return true;
+}
+
+unsigned regex_ngroups(const struct regex *re)
+{
+	uint32_t n = 0;
+
+	pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
+	return n;
+}
+
+unsigned regex_nnames(const struct regex *re)
+{
+	uint32_t n = 0;
+
+	pcre2_pattern_info(re->code, PCRE2_INFO_NAMECOUNT, &n);
+	return n;
+}
+
+const char *regex_name(const struct regex *re, unsigned i, unsigned *group)
+{
+	PCRE2_SPTR table = NULL;
+	uint32_t size = 0;
+	PCRE2_SPTR e;
+
+	pcre2_pattern_info(re->code, PCRE2_INFO_NAMETABLE, &table);
+	pcre2_pattern_info(re->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	/* Each entry: the group number in two bytes, big-endian, then the name. */
+	e = table + (size_t)i * size;
+	*group = (unsigned)e[0] << 8 | e[1];
+	return (const char *)e + 2;
 }
 
 void regex_free(struct regex *re)

@@ -35,6 +35,26 @@ int regex_compile(const char *pattern, size_t n, struct regex **out,
  */
 bool regex_search(struct regex *re, struct str s);
 
+/*
+ * Search as regex_search does and, on a match, set groups[k] for k < n to the
+ * text of capture group k, slices of s (groups[0] is the whole match; a group
+ * that took no part has .p NULL). Returns false, leaving groups alone, when
+ * there is no match. Not reentrant for one regex.
+ */
+bool regex_match(struct regex *re, struct str s, struct str *groups, unsigned n);
+
+/* Capture groups in the pattern, not counting group 0. */
+unsigned regex_ngroups(const struct regex *re);
+
+/* Named groups in the pattern. */
+unsigned regex_nnames(const struct regex *re);
+
+/*
+ * The i-th named group (0 <= i < regex_nnames): its name, borrowed from re, and
+ * its number in *group.
+ */
+const char *regex_name(const struct regex *re, unsigned i, unsigned *group);
+
 /* Free a regex; NULL does nothing. */
 void regex_free(struct regex *re);
 

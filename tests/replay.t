@@ -1,10 +1,14 @@
 #!/bin/sh
 # Replay fixtures: every tests/data/<case>/ holds the packs (pack.xml, or a file
-# "mp" naming packs relative to the repository), events.jsonl, and the exact
+# "mp" naming packs relative to the repository), the events, and the exact
 # expected.jsonl; optional "status" (exit code, default 0) and "stderr" (lines
-# that must appear on stderr, one per line) and "args" (more replay options on
-# one line, e.g. --health). In "mp", @MP_CORPUS@ stands for the shared corpus
-# folder.
+# that must appear on stderr, one per line). In "mp", @MP_CORPUS@ stands for the
+# shared corpus folder.
+#
+# The events are events.jsonl, or else the one file events.<ext> (events.log,
+# events.ndjson, ...). An optional "args" file gives more replay arguments, one
+# per line taken as is (no shell splitting or quoting), such as "--health", or
+# "--format" and "syslog" on two lines, or "--pattern" and a pattern with blanks.
 cd "$(dirname "$0")/.." || exit 1
 bin=${MPMON_BIN:-build/bin}
 tmp=$(mktemp -d) || exit 1
@@ -14,7 +18,14 @@ fail=0
 for dir in tests/data/*/; do
 	dir=${dir%/}
 	case=$(basename "$dir")
-	[ -f "$dir/events.jsonl" ] || continue
+	events=
+	for f in "$dir/events.jsonl" "$dir"/events.*; do
+		if [ -f "$f" ]; then
+			events=$f
+			break
+		fi
+	done
+	[ -n "$events" ] || continue
 	set --
 	if [ -f "$dir/mp" ]; then
 		corpus=${MP_CORPUS:-../shared/mp-corpus}
@@ -25,13 +36,13 @@ for dir in tests/data/*/; do
 		set -- --mp "$dir/pack.xml"
 	fi
 	if [ -f "$dir/args" ]; then
-		# word splitting is wanted: the file holds options
-		# shellcheck disable=SC2046
-		set -- "$@" $(cat "$dir/args")
+		while IFS= read -r a || [ -n "$a" ]; do
+			set -- "$@" "$a"
+		done < "$dir/args"
 	fi
 	want_status=0
 	[ -f "$dir/status" ] && want_status=$(cat "$dir/status")
-	"$bin/mpmon" replay "$@" --input "$dir/events.jsonl" >"$tmp/out" 2>"$tmp/err"
+	"$bin/mpmon" replay "$@" --input "$events" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	n=$((n + 1))
 	if [ "$status" = "$want_status" ] && cmp -s "$tmp/out" "$dir/expected.jsonl"; then

@@ -196,11 +196,28 @@ static void test_fields(void)
 	is_int(set("Params/Param[1]", "x"), 0, "params still work when fields are full");
 }
 
+/* Names a format builds live in the event and are forgotten on reset. */
+static void test_name_buf(void)
+{
+	static struct event e;
+	char *a, *b;
+
+	event_reset(&e);
+	a = event_name_buf(&e, 10);
+	b = event_name_buf(&e, EVENT_NAMES_LEN - 10);
+	ok(a == e.names && b == e.names + 10, "name buffer hands out consecutive room");
+	ok(event_name_buf(&e, 1) == NULL, "a full buffer gives NULL");
+	ok(event_name_buf(&e, 0) != NULL, "zero bytes always fit");
+	event_reset(&e);
+	ok(event_name_buf(&e, EVENT_NAMES_LEN) == e.names, "reset empties it");
+}
+
 int main(void)
 {
 	test_slots();
 	test_number_and_time();
 	test_params();
 	test_fields();
+	test_name_buf();
 	return tap_done();
 }

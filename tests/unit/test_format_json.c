@@ -15,6 +15,7 @@
 #include "tests/unit/tap.h"
 
 static const struct format *fmt;
+static const struct format_ctx ctx = { 0, 0 };
 static struct event ev;
 static char err[FORMAT_ERR_LEN];
 static char *line;
@@ -28,7 +29,7 @@ static int parse_n(const char *text, size_t n)
 	memcpy(line, text, n);
 	event_reset(&ev);
 	err[0] = '\0';
-	return fmt->parse(line, n, &ev, err);
+	return fmt->parse(fmt, &ctx, line, n, &ev, err);
 }
 
 static int parse(const char *text)
@@ -137,6 +138,47 @@ static void test_values(void)
 	is_int(ev.nfields, 1, "as a named field");
 	is_int(parse("{\"EventDisplayNumber\":\"0042\"}"), 0, "number as a string");
 	ok(ev.has_number && ev.number == 42, "string EventDisplayNumber sets number too");
+}
+
+/* Shippers' names for the well-known fields, used only while the slot is empty. */
+static void test_aliases(void)
+{
+	static const struct {
+		const char *key, *slot;
+	} map[] = {
+		{ "EventID", "EventDisplayNumber" }, { "EventId", "EventDisplayNumber" },
+		{ "event_id", "EventDisplayNumber" }, { "SourceName", "PublisherName" },
+		{ "ProviderName", "PublisherName" }, { "Provider", "PublisherName" },
+		{ "Channel", "LogName" }, { "Hostname", "LoggingComputer" },
+		{ "Computer", "LoggingComputer" }, { "host", "LoggingComputer" },
+		{ "Message", "EventDescription" }, { "TimeCreated", "TimeGenerated" },
+		{ "@timestamp", "TimeGenerated" }, { "Level", "EventLevel" },
+	};
+	char text[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		snprintf(text, sizeof(text), "{\"%s\":\"2024-03-01T12:00:00Z\"}", map[i].key);
+		is_int(parse(text), 0, map[i].key);
+		is_str(get(map[i].slot), "2024-03-01T12:00:00Z", "  sets its slot");
+	}
+	is_int(parse("{\"EventID\":4625,\"TimeCreated\":\"2024-03-01T12:00:00Z\"}"), 0,
+	       "NXLog-style line");
+	ok(ev.has_number && ev.number == 4625, "EventID sets number");
+	ok(ev.has_time && ev.time == 1709294400LL * 1000000, "TimeCreated sets time");
+	is_int(ev.nfields, 0, "aliases make no named fields");
+
+	is_int(parse("{\"EventDisplayNumber\":1,\"EventID\":2}"), 0, "canonical first");
+	is_str(get("EventDisplayNumber"), "1", "canonical kept");
+	is_str(get("EventID"), "2", "alias becomes a named field");
+	is_int(parse("{\"Message\":\"a\",\"EventDescription\":\"b\"}"), 0,
+	       "canonical after the alias");
+	is_str(get("EventDescription"), "b", "canonical wins");
+	is_int(parse("{\"host\":\"a\",\"Hostname\":\"b\"}"), 0, "two aliases");
+	is_str(get("LoggingComputer"), "a", "the first alias fills the slot");
+	is_str(get("Hostname"), "b", "the second is a named field");
+	is_int(parse("{\"eventid\":7}"), 0, "aliases are case-sensitive");
+	ok(get("EventDisplayNumber") == NULL, "  no slot from 'eventid'");
 }
 
 static void test_unescape(void)
@@ -289,6 +331,7 @@ int main(void)
 	if (!fmt)
 		return tap_done();
 	test_values();
+	test_aliases();
 	test_unescape();
 	test_errors();
 	test_mutations();
