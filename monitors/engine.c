@@ -96,6 +96,7 @@ struct engine {
 	uint64_t deadline_seq;
 	uint64_t seq;
 	int64_t now;
+	bool started;				/* start steps have run */
 	bool enable_all;
 	struct engine_stats stats;
 	struct arena arena;			/* params and knowledge text */
@@ -364,7 +365,33 @@ static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
 
 /* ---- records ---- */
 
-static int fill_param(struct buf *b, const struct monitor_param *p, const struct event *ev)
+static bool same_field(const struct field_ref *a, const struct field_ref *b)
+{
+	return a->kind == b->kind && a->index == b->index &&
+	       (a->kind != FIELD_NAMED || str_eq(a->name, b->name));
+}
+
+/*
+ * Without an event (a timer or a reset moved the instance), a parameter that
+ * reads the monitor's InstanceField still has a value: the instance's key, which
+ * every event of this instance carried in that field. So a missed heartbeat or
+ * correlation can name its device or host.
+ */
+static struct str param_without_event(const struct monitor *m, const struct param_part *pp,
+				      struct str key)
+{
+	static const struct field_ref computer = { FIELD_SLOT, EVENT_COMPUTER, { NULL, 0 } };
+
+	if (!m->has_instance_field)
+		return (struct str){ NULL, 0 };
+	if ((pp->is_computer && same_field(&m->instance_field, &computer)) ||
+	    (pp->is_field && same_field(&m->instance_field, &pp->field)))
+		return key;
+	return (struct str){ NULL, 0 };
+}
+
+static int fill_param(struct buf *b, const struct monitor *m, const struct monitor_param *p,
+		      const struct event *ev, struct str key)
 {
 	unsigned i;
 
@@ -372,10 +399,12 @@ static int fill_param(struct buf *b, const struct monitor_param *p, const struct
 		const struct param_part *pp = &p->parts[i];
 		struct str v = pp->literal;
 
-		if (pp->is_computer)
-			v = ev ? ev->slot[EVENT_COMPUTER] : (struct str){ NULL, 0 };
+		if (!ev && (pp->is_computer || pp->is_field))
+			v = param_without_event(m, pp, key);
+		else if (pp->is_computer)
+			v = ev->slot[EVENT_COMPUTER];
 		else if (pp->is_field)
-			v = ev ? event_get(ev, &pp->field) : (struct str){ NULL, 0 };
+			v = event_get(ev, &pp->field);
 		if (v.p && buf_append(b, v.p, v.len) < 0)
 			return -ENOMEM;
 	}
@@ -383,7 +412,8 @@ static int fill_param(struct buf *b, const struct monitor_param *p, const struct
 }
 
 /* The alert message with {0}..{9} replaced by the alert parameters. */
-static int fill_message(struct buf *b, const struct monitor *m, const struct event *ev)
+static int fill_message(struct buf *b, const struct monitor *m, const struct event *ev,
+			struct str key)
 {
 	const struct mp_alert *a = &m->def->alert;
 	const char *t = a->message_text, *p;
@@ -396,7 +426,7 @@ static int fill_message(struct buf *b, const struct monitor *m, const struct eve
 		if (p[0] == '{' && p[1] >= '0' && p[1] <= '9' && p[2] == '}') {
 			unsigned n = (unsigned)(p[1] - '0');
 
-			if (n < m->nparams && fill_param(b, &m->params[n], ev) < 0)
+			if (n < m->nparams && fill_param(b, m, &m->params[n], ev, key) < 0)
 				return -ENOMEM;
 			p += 2;
 			continue;
@@ -448,7 +478,7 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 			in->alert_open = false;
 		}
 	}
-	if (fill_message(&e->msg, m, ev) < 0)
+	if (fill_message(&e->msg, m, ev, (struct str){ in->key, in->key_len }) < 0)
 		return -ENOMEM;
 	c.seq = e->seq++;
 	c.time = now;
@@ -473,19 +503,62 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 
 /* ---- feeding ---- */
 
+/* Run in's start step, if its type has one, at now. */
+static int start_one(struct engine *e, struct inst *in, int64_t now)
+{
+	const struct monitor *m = &in->mon->m;
+	struct monitor_ctx ctx = { now, in->state, in->deadline, 0 };
+	int to;
+
+	if (!m->type->start)
+		return 0;
+	to = m->type->start(m, in->tstate, &ctx);
+	e->stats.dropped += ctx.dropped;
+	if (set_deadline(e, in, ctx.deadline) < 0 ||
+	    transition(e, in, to, now, CAUSE_TIMER, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * The clock is known for the first time: start the single instance of every
+ * running monitor that acts on silence. Instances restored from a checkpoint
+ * carry their own timers and are left alone.
+ */
+static int start_all(struct engine *e)
+{
+	size_t i;
+
+	e->started = true;
+	for (i = 0; i < e->nmons; i++) {
+		struct mon *mo = e->mons[i];
+		struct inst *in;
+
+		if (mo->off || !mo->m.type->start || mo->m.has_instance_field || mo->count)
+			continue;
+		in = inst_get(e, mo, (struct str){ "", 0 });
+		if (!in || start_one(e, in, e->now) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int engine_advance(struct engine *e, int64_t now)
 {
 	if (now > e->now)
 		e->now = now;
+	if (!e->started && start_all(e) < 0)
+		return -ENOMEM;
 	while (e->nheap && e->heap[0]->deadline <= e->now) {
 		struct inst *in = e->heap[0];
 		const struct monitor *m = &in->mon->m;
-		struct monitor_ctx ctx = { in->deadline, in->state, MONITOR_NO_DEADLINE };
+		struct monitor_ctx ctx = { in->deadline, in->state, MONITOR_NO_DEADLINE, 0 };
 		int to;
 
 		heap_remove(e, in);
 		in->deadline = MONITOR_NO_DEADLINE;
 		to = m->type->on_tick ? m->type->on_tick(m, in->tstate, &ctx) : MONITOR_NO_CHANGE;
+		e->stats.dropped += ctx.dropped;
 		if (set_deadline(e, in, ctx.deadline) < 0 ||
 		    transition(e, in, to, ctx.now, CAUSE_TIMER, NULL) < 0)
 			return -ENOMEM;
@@ -591,7 +664,9 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		ctx.now = e->now;
 		ctx.state = in->state;
 		ctx.deadline = in->deadline;
+		ctx.dropped = 0;
 		to = mo->m.type->on_event(&mo->m, in->tstate, &ctx, sub->match, ev);
+		e->stats.dropped += ctx.dropped;
 		if (set_deadline(e, in, ctx.deadline) < 0 ||
 		    transition(e, in, to, e->now, CAUSE_EVENT, ev) < 0)
 			return -ENOMEM;
@@ -611,11 +686,18 @@ static int reset_target(const struct monitor *m)
 	return 0;
 }
 
+/*
+ * A reset starts the instance over: what the type remembered (windows, pending
+ * correlations) belongs to the condition the operator just cleared.
+ */
 static int reset_one(struct engine *e, struct inst *in, int64_t now)
 {
 	if (set_deadline(e, in, MONITOR_NO_DEADLINE) < 0)
 		return -ENOMEM;
-	return transition(e, in, reset_target(&in->mon->m), now, CAUSE_RESET, NULL);
+	memset(in->tstate, 0, in->mon->m.type->state_size);
+	if (transition(e, in, reset_target(&in->mon->m), now, CAUSE_RESET, NULL) < 0)
+		return -ENOMEM;
+	return start_one(e, in, now);
 }
 
 int engine_reset(struct engine *e, const char *monitor_id, const char *instance, int64_t now)

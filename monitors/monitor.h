@@ -38,6 +38,8 @@ struct monitor_ctx {
 	int64_t now;		/* µs, event clock in replay, wall clock live */
 	int state;		/* the instance's current type state, -1 before the first */
 	int64_t deadline;	/* when on_tick is wanted; MONITOR_NO_DEADLINE for never */
+	uint64_t dropped;	/* a step adds what it had to drop at a bound of its
+				 * state; the engine sums it in engine_stats */
 };
 
 struct monitor;
@@ -56,6 +58,14 @@ struct monitor_type {
 			unsigned match, const struct event *ev);
 	/* ctx->deadline was reached (ctx->now is the deadline). Same return. NULL: never. */
 	int (*on_tick)(const struct monitor *m, void *state, struct monitor_ctx *ctx);
+	/*
+	 * An instance starts with no event to start it: the single instance of a
+	 * monitor without InstanceField when the engine first learns the clock,
+	 * and any instance an operator's reset has just moved to the reset state
+	 * (its type state zeroed). A type that must act on silence (a missing
+	 * heartbeat) arms ctx->deadline here. Same return. NULL: nothing to do.
+	 */
+	int (*start)(const struct monitor *m, void *state, struct monitor_ctx *ctx);
 	/* Free what configure set up; safe after a failed configure. NULL: nothing. */
 	void (*release)(struct monitor *m);
 };
