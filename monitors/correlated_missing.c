@@ -11,7 +11,7 @@
  * values are kept as a prefix and a hash of the whole value. When the table is
  * full, the oldest correlation already reported missing is forgotten to make
  * room, else the new request is not watched; either way the loss is counted
- * in the state and reported to the engine (ctx->dropped).
+ * in the state and in the engine's statistics (m->dropped).
  */
 #include "monitors/monitor.h"
 
@@ -101,7 +101,7 @@ static struct pending *find(struct corr_state *s, struct str v, uint64_t h)
 }
 
 /* A free entry: an unused one, else the oldest missed one (counted as lost). */
-static struct pending *make_room(struct corr_state *s, struct monitor_ctx *ctx)
+static struct pending *make_room(const struct monitor *m, struct corr_state *s)
 {
 	struct pending *oldest = NULL;
 	unsigned i;
@@ -114,7 +114,7 @@ static struct pending *make_room(struct corr_state *s, struct monitor_ctx *ctx)
 	}
 	if (s->overflows < UINT32_MAX)
 		s->overflows++;
-	ctx->dropped++;
+	(*m->dropped)++;
 	return oldest;
 }
 
@@ -153,7 +153,7 @@ static int on_event(const struct monitor *m, void *state, struct monitor_ctx *ct
 	p = find(s, v, h);
 	if (match == FIRST) {
 		/* a repeated request keeps the first one's deadline: the wait started then */
-		if (!p && (p = make_room(s, ctx)) != NULL) {
+		if (!p && (p = make_room(m, s)) != NULL) {
 			memset(p, 0, sizeof(*p));
 			p->used = 1;
 			p->deadline = ctx->now + c->window;
@@ -188,6 +188,14 @@ static int on_tick(const struct monitor *m, void *state, struct monitor_ctx *ctx
 	return newly ? MISSING : MONITOR_NO_CHANGE;
 }
 
+/* An operator's reset starts afresh: pending and missed correlations belonged to the cleared condition. */
+static void on_reset(const struct monitor *m, void *state, struct monitor_ctx *ctx)
+{
+	(void)m;
+	memset(state, 0, sizeof(struct corr_state));
+	ctx->deadline = MONITOR_NO_DEADLINE;
+}
+
 static void release(struct monitor *m)
 {
 	free(m->priv);
@@ -203,5 +211,6 @@ const struct monitor_type monitor_type_correlated_missing = {
 	.configure = configure,
 	.on_event = on_event,
 	.on_tick = on_tick,
+	.on_reset = on_reset,
 	.release = release,
 };

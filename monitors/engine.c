@@ -96,7 +96,7 @@ struct engine {
 	uint64_t deadline_seq;
 	uint64_t seq;
 	int64_t now;
-	bool started;				/* start steps have run */
+	bool started;				/* the clock is known: instances may start */
 	bool enable_all;
 	struct engine_stats stats;
 	struct arena arena;			/* params and knowledge text */
@@ -317,8 +317,11 @@ static int rehash(struct mon *mo, size_t nbuckets)
 	return 0;
 }
 
-/* The instance for key, created when missing; NULL when memory runs out. */
-static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
+/*
+ * The instance for key, created when missing (*created says so when not NULL);
+ * NULL when memory runs out.
+ */
+static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key, bool *created)
 {
 	size_t size = mo->m.type->state_size;
 	uint64_t h = str_hash(key);
@@ -332,6 +335,8 @@ static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
 					lru_unlink(mo, in);
 					lru_push(mo, in);
 				}
+				if (created)
+					*created = false;
 				return in;
 			}
 	}
@@ -360,6 +365,8 @@ static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key)
 	mo->buckets[h & (mo->nbuckets - 1)] = in;
 	lru_push(mo, in);
 	mo->count++;
+	if (created)
+		*created = true;
 	return in;
 }
 
@@ -503,62 +510,61 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 
 /* ---- feeding ---- */
 
-/* Run in's start step, if its type has one, at now. */
-static int start_one(struct engine *e, struct inst *in, int64_t now)
+/* Let a new instance's type begin (arm its first timer) at the engine's clock. */
+static int inst_start(struct engine *e, struct inst *in)
 {
 	const struct monitor *m = &in->mon->m;
-	struct monitor_ctx ctx = { now, in->state, in->deadline, 0 };
+	struct monitor_ctx ctx = { e->now, in->state, in->deadline };
 	int to;
 
 	if (!m->type->start)
 		return 0;
 	to = m->type->start(m, in->tstate, &ctx);
-	e->stats.dropped += ctx.dropped;
 	if (set_deadline(e, in, ctx.deadline) < 0 ||
-	    transition(e, in, to, now, CAUSE_TIMER, NULL) < 0)
+	    transition(e, in, to, e->now, CAUSE_TIMER, NULL) < 0)
 		return -ENOMEM;
 	return 0;
 }
 
 /*
- * The clock is known for the first time: start the single instance of every
- * running monitor that acts on silence. Instances restored from a checkpoint
- * carry their own timers and are left alone.
+ * A monitor without instances whose type starts by itself (it watches for
+ * missing events) gets its one instance as soon as the clock is known, so its
+ * timer runs before any event arrives. A restored instance is not started again.
  */
-static int start_all(struct engine *e)
+static int mon_start(struct engine *e, struct mon *mo)
 {
-	size_t i;
+	bool created;
+	struct inst *in;
 
-	e->started = true;
-	for (i = 0; i < e->nmons; i++) {
-		struct mon *mo = e->mons[i];
-		struct inst *in;
-
-		if (mo->off || !mo->m.type->start || mo->m.has_instance_field || mo->count)
-			continue;
-		in = inst_get(e, mo, (struct str){ "", 0 });
-		if (!in || start_one(e, in, e->now) < 0)
-			return -ENOMEM;
-	}
-	return 0;
+	if (mo->off || !mo->m.type->start || mo->m.has_instance_field)
+		return 0;
+	in = inst_get(e, mo, (struct str){ "", 0 }, &created);
+	if (!in)
+		return -ENOMEM;
+	return created ? inst_start(e, in) : 0;
 }
 
 int engine_advance(struct engine *e, int64_t now)
 {
 	if (now > e->now)
 		e->now = now;
-	if (!e->started && start_all(e) < 0)
-		return -ENOMEM;
+	if (!e->started && e->now != INT64_MIN) {
+		size_t i;
+
+		e->started = true;
+		for (i = 0; i < e->nmons; i++)
+			if (mon_start(e, e->mons[i]) < 0)
+				return -ENOMEM;
+	}
 	while (e->nheap && e->heap[0]->deadline <= e->now) {
 		struct inst *in = e->heap[0];
 		const struct monitor *m = &in->mon->m;
-		struct monitor_ctx ctx = { in->deadline, in->state, MONITOR_NO_DEADLINE, 0 };
+		struct monitor_ctx ctx = { in->deadline, in->state, MONITOR_NO_DEADLINE };
 		int to;
 
 		heap_remove(e, in);
 		in->deadline = MONITOR_NO_DEADLINE;
 		to = m->type->on_tick ? m->type->on_tick(m, in->tstate, &ctx) : MONITOR_NO_CHANGE;
-		e->stats.dropped += ctx.dropped;
 		if (set_deadline(e, in, ctx.deadline) < 0 ||
 		    transition(e, in, to, ctx.now, CAUSE_TIMER, NULL) < 0)
 			return -ENOMEM;
@@ -648,6 +654,7 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		struct str key = { "", 0 };
 		struct monitor_ctx ctx;
 		struct inst *in;
+		bool created;
 		int to;
 
 		e->stats.evaluations++;
@@ -658,15 +665,13 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 			if (!key.p)
 				continue;
 		}
-		in = inst_get(e, mo, key);
-		if (!in)
+		in = inst_get(e, mo, key, &created);
+		if (!in || (created && inst_start(e, in) < 0))
 			return -ENOMEM;
 		ctx.now = e->now;
 		ctx.state = in->state;
 		ctx.deadline = in->deadline;
-		ctx.dropped = 0;
 		to = mo->m.type->on_event(&mo->m, in->tstate, &ctx, sub->match, ev);
-		e->stats.dropped += ctx.dropped;
 		if (set_deadline(e, in, ctx.deadline) < 0 ||
 		    transition(e, in, to, e->now, CAUSE_EVENT, ev) < 0)
 			return -ENOMEM;
@@ -686,18 +691,18 @@ static int reset_target(const struct monitor *m)
 	return 0;
 }
 
-/*
- * A reset starts the instance over: what the type remembered (windows, pending
- * correlations) belongs to the condition the operator just cleared.
- */
 static int reset_one(struct engine *e, struct inst *in, int64_t now)
 {
-	if (set_deadline(e, in, MONITOR_NO_DEADLINE) < 0)
+	const struct monitor *m = &in->mon->m;
+	struct monitor_ctx ctx = { now, in->state, in->deadline };
+
+	if (m->type->on_reset)
+		m->type->on_reset(m, in->tstate, &ctx);
+	else
+		ctx.deadline = MONITOR_NO_DEADLINE;
+	if (set_deadline(e, in, ctx.deadline) < 0)
 		return -ENOMEM;
-	memset(in->tstate, 0, in->mon->m.type->state_size);
-	if (transition(e, in, reset_target(&in->mon->m), now, CAUSE_RESET, NULL) < 0)
-		return -ENOMEM;
-	return start_one(e, in, now);
+	return transition(e, in, reset_target(&in->mon->m), now, CAUSE_RESET, NULL);
 }
 
 int engine_reset(struct engine *e, const char *monitor_id, const char *instance, int64_t now)
@@ -716,8 +721,12 @@ int engine_reset(struct engine *e, const char *monitor_id, const char *instance,
 	if (!mo->m.has_instance_field || (instance && *instance)) {
 		struct str key = str_of(mo->m.has_instance_field ? instance : "");
 
-		in = inst_get(e, mo, key);
-		return in ? reset_one(e, in, e->now) : -ENOMEM;
+		bool created;
+
+		in = inst_get(e, mo, key, &created);
+		if (!in || (created && inst_start(e, in) < 0))
+			return -ENOMEM;
+		return reset_one(e, in, e->now);
 	}
 	for (in = mo->lru_head; in; in = next) {
 		next = in->next;
@@ -984,6 +993,7 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	mo->m.def = def;
 	mo->m.type = t;
 	mo->m.index = e->nmons;
+	mo->m.dropped = &e->stats.dropped;
 	mo->off = off;
 	r = t->configure(&mo->m, def->config, d);
 	if (r == 0)
@@ -1021,7 +1031,12 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	if (grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
 		goto nomem;
 	e->mons[e->nmons++] = mo;
-	return off ? 0 : index_monitor(e, mo);
+	if (off)
+		return 0;
+	if (index_monitor(e, mo) < 0)
+		return -ENOMEM;
+	/* a pack added once the clock runs starts at once */
+	return e->started ? mon_start(e, mo) : 0;
 nomem:
 	mon_free(mo);
 	return -ENOMEM;
@@ -1410,7 +1425,8 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 	}
 	/* all parsed: now apply */
 	for (i = 0; i < n; i++) {
-		struct inst *in = inst_get(e, v[i].mon, (struct str){ v[i].key, v[i].key_len });
+		struct str key = { v[i].key, v[i].key_len };
+		struct inst *in = inst_get(e, v[i].mon, key, NULL);
 
 		if (!in) {
 			r = -ENOMEM;

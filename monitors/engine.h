@@ -88,11 +88,7 @@ enum engine_status engine_monitor_status(const struct engine *e, const char *id)
 /*
  * Run the timers due at or before now (each at its own deadline, in order), then
  * evaluate ev against the monitors that could match it. now must not go back;
- * an earlier time is taken as the latest seen. The first time the engine sees
- * a clock (here, in engine_advance or engine_reset) it runs the start step of
- * every monitor whose type has one and that has no InstanceField and no
- * instance yet (none restored), so a heartbeat is watched before any event.
- * Returns 0 or -ENOMEM.
+ * an earlier time is taken as the latest seen. Returns 0 or -ENOMEM.
  */
 int engine_feed(struct engine *e, const struct event *ev, int64_t now);
 
@@ -101,9 +97,8 @@ int engine_advance(struct engine *e, int64_t now);
 
 /*
  * An operator's reset of monitor_id (and instance, "" or NULL for all of the
- * monitor's instances) to the type's reset state. The type state starts afresh
- * (zeroed, then the type's start step, which may arm a timer). Returns 0, or
- * -ENOENT when no running monitor has that ID.
+ * monitor's instances) to the type's reset state. Returns 0, or -ENOENT when no
+ * running monitor has that ID.
  */
 int engine_reset(struct engine *e, const char *monitor_id, const char *instance, int64_t now);
 

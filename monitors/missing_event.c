@@ -5,7 +5,8 @@
  * one. Silence from the start counts too: the type's start step arms the wait
  * when the engine first learns the clock, so a log that never writes the event
  * is caught. With an InstanceField, an instance is only known from its first
- * event, and each instance waits from its own last event.
+ * event, and each instance waits from its own last event. A reset makes it
+ * EventRaised and the wait starts again from the reset.
  */
 #include "monitors/monitor.h"
 
@@ -68,6 +69,15 @@ static int start(const struct monitor *m, void *state, struct monitor_ctx *ctx)
 	return MONITOR_NO_CHANGE;
 }
 
+/* After an operator's reset the wait starts again: silence from then on counts. */
+static void on_reset(const struct monitor *m, void *state, struct monitor_ctx *ctx)
+{
+	const struct missing_config *c = m->priv;
+
+	(void)state;
+	ctx->deadline = ctx->now + c->interval;
+}
+
 static void release(struct monitor *m)
 {
 	free(m->priv);
@@ -83,5 +93,6 @@ const struct monitor_type monitor_type_missing_event = {
 	.on_event = on_event,
 	.on_tick = on_tick,
 	.start = start,
+	.on_reset = on_reset,
 	.release = release,
 };

@@ -38,8 +38,6 @@ struct monitor_ctx {
 	int64_t now;		/* µs, event clock in replay, wall clock live */
 	int state;		/* the instance's current type state, -1 before the first */
 	int64_t deadline;	/* when on_tick is wanted; MONITOR_NO_DEADLINE for never */
-	uint64_t dropped;	/* a step adds what it had to drop at a bound of its
-				 * state; the engine sums it in engine_stats */
 };
 
 struct monitor;
@@ -59,13 +57,19 @@ struct monitor_type {
 	/* ctx->deadline was reached (ctx->now is the deadline). Same return. NULL: never. */
 	int (*on_tick)(const struct monitor *m, void *state, struct monitor_ctx *ctx);
 	/*
-	 * An instance starts with no event to start it: the single instance of a
-	 * monitor without InstanceField when the engine first learns the clock,
-	 * and any instance an operator's reset has just moved to the reset state
-	 * (its type state zeroed). A type that must act on silence (a missing
-	 * heartbeat) arms ctx->deadline here. Same return. NULL: nothing to do.
+	 * An instance begins (ctx->state is -1): for a monitor without an
+	 * InstanceField when the engine first knows the clock, else when the
+	 * instance is created, before its first event. Types whose timers must
+	 * run before any event (a missing event) arm ctx->deadline here. Same
+	 * return as on_event. NULL: nothing to do.
 	 */
 	int (*start)(const struct monitor *m, void *state, struct monitor_ctx *ctx);
+	/*
+	 * An operator's reset, before the engine moves the instance to the reset
+	 * state. ctx->deadline holds the pending timer and is kept as the type
+	 * leaves it. NULL: the pending timer is dropped.
+	 */
+	void (*on_reset)(const struct monitor *m, void *state, struct monitor_ctx *ctx);
 	/* Free what configure set up; safe after a failed configure. NULL: nothing. */
 	void (*release)(struct monitor *m);
 };
@@ -89,6 +93,8 @@ struct monitor {
 	const char *diagnosis;		/* plain text, "" when none */
 	const char *resolution;
 	size_t index;
+	uint64_t *dropped;		/* a step counts here what it drops at a bound of
+					 * its state (engine_stats.dropped); never NULL */
 };
 
 /*

@@ -99,6 +99,14 @@ static int on_tick(const struct monitor *m, void *state, struct monitor_ctx *ctx
 	return HEALTHY;
 }
 
+/* An operator's reset starts afresh: what was counted belonged to the cleared condition. */
+static void on_reset(const struct monitor *m, void *state, struct monitor_ctx *ctx)
+{
+	(void)m;
+	memset(state, 0, sizeof(struct repeat_state));
+	ctx->deadline = MONITOR_NO_DEADLINE;
+}
+
 static void release(struct monitor *m)
 {
 	free(m->priv);
@@ -114,5 +122,6 @@ const struct monitor_type monitor_type_repeated_event = {
 	.configure = configure,
 	.on_event = on_event,
 	.on_tick = on_tick,
+	.on_reset = on_reset,
 	.release = release,
 };
