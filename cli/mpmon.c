@@ -527,8 +527,9 @@ static int cmd_replay(int argc, char **argv)
 			fprintf(stderr, "mpmon: %llu instances evicted at their monitors' bound\n",
 				(unsigned long long)st.evictions);
 		if (st.dropped)
-			fprintf(stderr, "mpmon: %llu items (such as pending correlations) dropped "
-				"at their monitor types' bound\n", (unsigned long long)st.dropped);
+			fprintf(stderr, "mpmon: %llu %s (pending correlations and the like) "
+				"dropped at their monitor types' bound\n",
+				(unsigned long long)st.dropped, st.dropped == 1 ? "item" : "items");
 		if (verbose)
 			fprintf(stderr, "mpmon: %llu events, %llu evaluations, %llu changes, "
 				"%zu monitors run, %ld bad lines\n",

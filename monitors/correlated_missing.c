@@ -188,7 +188,10 @@ static int on_tick(const struct monitor *m, void *state, struct monitor_ctx *ctx
 	return newly ? MISSING : MONITOR_NO_CHANGE;
 }
 
-/* An operator's reset starts afresh: pending and missed correlations belonged to the cleared condition. */
+/*
+ * An operator's reset starts afresh: pending and missed correlations belonged
+ * to the condition the operator cleared.
+ */
 static void on_reset(const struct monitor *m, void *state, struct monitor_ctx *ctx)
 {
 	(void)m;

@@ -52,8 +52,10 @@ static const char *pack_head =
 	"<ManagementPack SchemaVersion=\"2.0\">\n"
 	"<Manifest><Identity><ID>Test.Mpmon</ID><Version>1.0.0.0</Version></Identity>\n"
 	"<References>\n"
-	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID><Version>7.5.8501.0</Version></Reference>\n"
-	"<Reference Alias=\"Health\"><ID>System.Health.Library</ID><Version>7.5.8501.0</Version></Reference>\n"
+	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID>"
+	"<Version>7.5.8501.0</Version></Reference>\n"
+	"<Reference Alias=\"Health\"><ID>System.Health.Library</ID>"
+	"<Version>7.5.8501.0</Version></Reference>\n"
 	"</References></Manifest>\n"
 	"<Monitoring><Monitors>\n";
 
@@ -66,7 +68,8 @@ static const char *pack_tail =
 	"</ManagementPack>\n";
 
 #define EXPR_NUM(n) \
-	"<SimpleExpression><ValueExpression><XPathQuery Type=\"UnsignedInteger\">EventDisplayNumber" \
+	"<SimpleExpression><ValueExpression><XPathQuery Type=\"UnsignedInteger\">" \
+	"EventDisplayNumber" \
 	"</XPathQuery></ValueExpression><Operator>Equal</Operator><ValueExpression>" \
 	"<Value Type=\"UnsignedInteger\">" n "</Value></ValueExpression></SimpleExpression>"
 
@@ -76,7 +79,8 @@ static const char *pack_tail =
 	"<AutoResolve>true</AutoResolve><AlertPriority>Normal</AlertPriority>" \
 	"<AlertSeverity>MatchMonitorHealth</AlertSeverity><AlertParameters>" \
 	"<AlertParameter1>$Data/Context/" field "$</AlertParameter1>" \
-	"<AlertParameter2>$Target/Host/Property[Type=\"Windows!Microsoft.Windows.Computer\"]/NetworkName$" \
+	"<AlertParameter2>$Target/Host/Property[Type=\"Windows!Microsoft.Windows.Computer\"]" \
+	"/NetworkName$" \
 	"</AlertParameter2></AlertParameters></AlertSettings>"
 
 #define MON(id, type, field, good, bad, config) \
@@ -499,7 +503,8 @@ static void test_repeated(void)
 	feed(e, "Rep", "50", NULL, NULL, 90);
 	is_rec(0, "", MP_HEALTH_ERROR, CAUSE_EVENT, 90, "repeat: 30, 61, 90 are within 60 s");
 	feed(e, "Rep", "50", NULL, NULL, 100);
-	is_int(engine_next_deadline(e), T0 + 160 * SEC, "repeat: each event restarts the quiet wait");
+	is_int(engine_next_deadline(e), T0 + 160 * SEC,
+	       "repeat: each event restarts the quiet wait");
 	engine_advance(e, T0 + 160 * SEC);
 	is_rec(1, "", MP_HEALTH_SUCCESS, CAUSE_TIMER, 160, "repeat: a quiet interval clears it");
 	feed(e, "Rep", "50", NULL, NULL, 170);
@@ -588,7 +593,8 @@ static void test_errors(void)
 	expect_error(MON("T.E", MISSING, "EventDescription", "EventRaised", "Missing",
 			 "<LogName>W</LogName><Expression>" EXPR_NUM("1") "</Expression>"
 			 "<IntervalSeconds>9</IntervalSeconds>"),
-		     "MonitorTypeStateID 'Missing', which type 'Mpmon.MissingEvent2StateMonitorType'",
+		     "MonitorTypeStateID 'Missing', which type "
+		     "'Mpmon.MissingEvent2StateMonitorType'",
 		     "missing: the states are EventRaised and EventMissing");
 }
 
