@@ -254,20 +254,26 @@ static void emit_record(void *arg, const struct state_change *c)
 		rp->write_failed = true;
 }
 
-/* The value of a named field of ev as a C string in out; false when absent or too long. */
-static bool field_text(const struct event *ev, const char *name, char *out, size_t size)
+/*
+ * The value of a named field of ev as a C string in out: 1, or 0 when absent
+ * (out is then ""), -ENAMETOOLONG when it does not fit.
+ */
+static int field_text(const struct event *ev, const char *name, char *out, size_t size)
 {
 	struct field_ref ref;
 	struct str v;
 
+	out[0] = '\0';
 	if (field_ref_parse(name, strlen(name), &ref) < 0)
-		return false;
+		return 0;
 	v = event_get(ev, &ref);
-	if (!v.p || v.len >= size)
-		return false;
+	if (!v.p)
+		return 0;
+	if (v.len >= size)
+		return -ENAMETOOLONG;
 	memcpy(out, v.p, v.len);
 	out[v.len] = '\0';
-	return true;
+	return 1;
 }
 
 /*
@@ -288,16 +294,20 @@ static int replay_directive(struct engine *e, const struct event *ev, int64_t no
 	field_ref_parse("mpmon", 5, &ref);
 	if (!event_get(ev, &ref).p)
 		return 0;
-	if (!field_text(ev, "mpmon", what, sizeof(what)) || strcmp(what, "reset") != 0) {
+	if (field_text(ev, "mpmon", what, sizeof(what)) < 0 || strcmp(what, "reset") != 0) {
 		snprintf(err, FORMAT_ERR_LEN, "unknown \"mpmon\" action (only \"reset\" is known)");
 		return -EINVAL;
 	}
-	if (!field_text(ev, "monitor", monitor, sizeof(monitor)) || !*monitor) {
+	if (field_text(ev, "monitor", monitor, sizeof(monitor)) < 0 ||
+	    field_text(ev, "instance", instance, sizeof(instance)) < 0) {
+		snprintf(err, FORMAT_ERR_LEN, "reset: \"monitor\" or \"instance\" longer than "
+			 "%zu bytes", sizeof(monitor) - 1);
+		return -EINVAL;
+	}
+	if (!*monitor) {
 		snprintf(err, FORMAT_ERR_LEN, "reset names no \"monitor\"");
 		return -EINVAL;
 	}
-	if (!field_text(ev, "instance", instance, sizeof(instance)))
-		instance[0] = '\0';
 	r = engine_reset(e, monitor, instance, now);
 	if (r == -ENOENT) {
 		snprintf(err, FORMAT_ERR_LEN, "reset names unknown monitor '%.80s' (not in the "
