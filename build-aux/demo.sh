@@ -8,9 +8,11 @@ samples=$packs/samples
 
 echo "== mpmon validate $packs/*.xml"
 "$bin/mpmon" validate "$packs"/*.xml
-echo
-echo "== mpmon replay --mp $packs --input $samples/mdm-enrollment.jsonl --output text"
-echo
-"$bin/mpmon" replay --mp "$packs" --input "$samples/mdm-enrollment.jsonl" --output text
+for sample in mdm-enrollment mdm-gateway-alerter; do
+	echo
+	echo "== mpmon replay --mp $packs --input $samples/$sample.jsonl --output text"
+	echo
+	"$bin/mpmon" replay --mp "$packs" --input "$samples/$sample.jsonl" --output text
+done
 echo "== the same as JSON lines (the replay contract), first record:"
 "$bin/mpmon" replay --mp "$packs" --input "$samples/mdm-enrollment.jsonl" | head -n 1

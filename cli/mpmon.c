@@ -54,7 +54,8 @@ static void usage(FILE *f)
 		"          syslog stamps without a year; --pattern gives --format regex its\n"
 		"          PCRE2 pattern (named captures become fields; lines it does not\n"
 		"          match are skipped); --log-name sets LogName on events whose line\n"
-		"          names none (syslog, applelog)\n"
+		"          names none (syslog, applelog); a line\n"
+		"          {\"mpmon\":\"reset\",\"monitor\":ID[,\"instance\":X]} resets a monitor\n"
 		"formats:  %s\n",
 		format_names());
 }
@@ -328,6 +329,69 @@ done:
 		rp->write_failed = true;
 }
 
+/*
+ * The value of a named field of ev as a C string in out: 1, or 0 when absent
+ * (out is then ""), -ENAMETOOLONG when it does not fit.
+ */
+static int field_text(const struct event *ev, const char *name, char *out, size_t size)
+{
+	struct field_ref ref;
+	struct str v;
+
+	out[0] = '\0';
+	if (field_ref_parse(name, strlen(name), &ref) < 0)
+		return 0;
+	v = event_get(ev, &ref);
+	if (!v.p)
+		return 0;
+	if (v.len >= size)
+		return -ENAMETOOLONG;
+	memcpy(out, v.p, v.len);
+	out[v.len] = '\0';
+	return 1;
+}
+
+/*
+ * A line of the replay input that is not an event but an operator's action:
+ * {"mpmon":"reset","monitor":"ID","instance":"X","TimeGenerated":"..."} resets
+ * the monitor (all its instances when "instance" is absent or "") at that time,
+ * as `mpmon reset` would on a live collector. Returns 1 when ev was such a line
+ * and was done, 0 when ev is an ordinary event, -EINVAL with err set for a bad
+ * directive, -ENOMEM.
+ */
+static int replay_directive(struct engine *e, const struct event *ev, int64_t now,
+			    char err[FORMAT_ERR_LEN])
+{
+	char what[16], monitor[512], instance[512];
+	struct field_ref ref;
+	int r;
+
+	field_ref_parse("mpmon", 5, &ref);
+	if (!event_get(ev, &ref).p)
+		return 0;
+	if (field_text(ev, "mpmon", what, sizeof(what)) < 0 || strcmp(what, "reset") != 0) {
+		snprintf(err, FORMAT_ERR_LEN, "unknown \"mpmon\" action (only \"reset\" is known)");
+		return -EINVAL;
+	}
+	if (field_text(ev, "monitor", monitor, sizeof(monitor)) < 0 ||
+	    field_text(ev, "instance", instance, sizeof(instance)) < 0) {
+		snprintf(err, FORMAT_ERR_LEN, "reset: \"monitor\" or \"instance\" longer than "
+			 "%zu bytes", sizeof(monitor) - 1);
+		return -EINVAL;
+	}
+	if (!*monitor) {
+		snprintf(err, FORMAT_ERR_LEN, "reset names no \"monitor\"");
+		return -EINVAL;
+	}
+	r = engine_reset(e, monitor, instance, now);
+	if (r == -ENOENT) {
+		snprintf(err, FORMAT_ERR_LEN, "reset names unknown monitor '%.80s' (not in the "
+			 "packs, or not running)", monitor);
+		return -EINVAL;
+	}
+	return r < 0 ? r : 1;
+}
+
 /* Add a pack file, or every *.xml in a folder, to packs[]. */
 static int collect_packs(const char *path, char ***files, size_t *n)
 {
@@ -583,7 +647,13 @@ static int cmd_replay(int argc, char **argv)
 			ev.slot[EVENT_LOG] = str_of(log_name);
 		if (ev.has_time)
 			now = ev.time;
-		if (engine_feed(e, &ev, now) < 0) {
+		r = replay_directive(e, &ev, now, err);
+		if (r == -EINVAL) {
+			fprintf(stderr, "%s:%ld: %s\n", input, lr.lineno, err);
+			bad++;
+			continue;
+		}
+		if (r < 0 || (r == 0 && engine_feed(e, &ev, now) < 0)) {
 			fprintf(stderr, "mpmon: out of memory\n");
 			status = EXIT_USAGE;
 			break;
@@ -605,6 +675,10 @@ static int cmd_replay(int argc, char **argv)
 		if (st.evictions)
 			fprintf(stderr, "mpmon: %llu instances evicted at their monitors' bound\n",
 				(unsigned long long)st.evictions);
+		if (st.dropped)
+			fprintf(stderr, "mpmon: %llu %s (pending correlations and the like) "
+				"dropped at their monitor types' bound\n",
+				(unsigned long long)st.dropped, st.dropped == 1 ? "item" : "items");
 		if (verbose)
 			fprintf(stderr, "mpmon: %llu events, %llu evaluations, %llu changes, "
 				"%zu monitors run, %ld bad lines\n",

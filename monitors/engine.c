@@ -456,7 +456,33 @@ static struct inst *inst_get(struct engine *e, struct mon *mo, struct str key, b
 
 /* ---- records ---- */
 
-static int fill_param(struct buf *b, const struct monitor_param *p, const struct event *ev)
+static bool same_field(const struct field_ref *a, const struct field_ref *b)
+{
+	return a->kind == b->kind && a->index == b->index &&
+	       (a->kind != FIELD_NAMED || str_eq(a->name, b->name));
+}
+
+/*
+ * Without an event (a timer or a reset moved the instance), a parameter that
+ * reads the monitor's InstanceField still has a value: the instance's key, which
+ * every event of this instance carried in that field. So a missed heartbeat or
+ * correlation can name its device or host.
+ */
+static struct str param_without_event(const struct monitor *m, const struct param_part *pp,
+				      struct str key)
+{
+	static const struct field_ref computer = { FIELD_SLOT, EVENT_COMPUTER, { NULL, 0 } };
+
+	if (!m || !m->has_instance_field)
+		return (struct str){ NULL, 0 };
+	if ((pp->is_computer && same_field(&m->instance_field, &computer)) ||
+	    (pp->is_field && same_field(&m->instance_field, &pp->field)))
+		return key;
+	return (struct str){ NULL, 0 };
+}
+
+static int fill_param(struct buf *b, const struct monitor *m, const struct monitor_param *p,
+		      const struct event *ev, struct str key)
 {
 	unsigned i;
 
@@ -464,19 +490,25 @@ static int fill_param(struct buf *b, const struct monitor_param *p, const struct
 		const struct param_part *pp = &p->parts[i];
 		struct str v = pp->literal;
 
-		if (pp->is_computer)
-			v = ev ? ev->slot[EVENT_COMPUTER] : (struct str){ NULL, 0 };
+		if (!ev && (pp->is_computer || pp->is_field))
+			v = param_without_event(m, pp, key);
+		else if (pp->is_computer)
+			v = ev->slot[EVENT_COMPUTER];
 		else if (pp->is_field)
-			v = ev ? event_get(ev, &pp->field) : (struct str){ NULL, 0 };
+			v = event_get(ev, &pp->field);
 		if (v.p && buf_append(b, v.p, v.len) < 0)
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-/* Text t with {0}..{9} replaced by the alert parameters. */
-static int fill_text(struct buf *b, const char *t, const struct monitor_param *params,
-		     unsigned nparams, const struct event *ev)
+/*
+ * Text t with {0}..{9} replaced by the alert parameters. m and key (the instance)
+ * stand in for a missing event, as param_without_event says; m may be NULL.
+ */
+static int fill_text(struct buf *b, const char *t, const struct monitor *m,
+		     const struct monitor_param *params, unsigned nparams, const struct event *ev,
+		     struct str key)
 {
 	const char *p;
 
@@ -485,7 +517,7 @@ static int fill_text(struct buf *b, const char *t, const struct monitor_param *p
 		if (p[0] == '{' && p[1] >= '0' && p[1] <= '9' && p[2] == '}') {
 			unsigned n = (unsigned)(p[1] - '0');
 
-			if (n < nparams && fill_param(b, &params[n], ev) < 0)
+			if (n < nparams && fill_param(b, m, &params[n], ev, key) < 0)
 				return -ENOMEM;
 			p += 2;
 			continue;
@@ -509,12 +541,13 @@ static const char *first_text(const char *a, const char *b, const char *c, const
 }
 
 /* The alert message with {0}..{9} replaced by the alert parameters. */
-static int fill_message(struct buf *b, const struct monitor *m, const struct event *ev)
+static int fill_message(struct buf *b, const struct monitor *m, const struct event *ev,
+			struct str key)
 {
 	const struct mp_alert *a = &m->def->alert;
 
 	return fill_text(b, first_text(a->message_text, a->message_name, m->def->display_name,
-				       m->def->id), m->params, m->nparams, ev);
+				       m->def->id), m, m->params, m->nparams, ev, key);
 }
 
 static enum mp_severity severity_of(const struct mp_alert *a, enum mp_health to)
@@ -558,7 +591,7 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 			in->alert_open = false;
 		}
 	}
-	if (fill_message(&e->msg, m, ev) < 0)
+	if (fill_message(&e->msg, m, ev, (struct str){ in->key, in->key_len }) < 0)
 		return -ENOMEM;
 	c.seq = e->seq++;
 	c.time = now;
@@ -604,8 +637,8 @@ static int emit_rollup(void *arg, const struct rollup_change *rc)
 		c.alert_name = g->alert.message_name ? g->alert.message_name : "";
 		/* aggregate parameters name target properties, which Linux does not have */
 		if (fill_text(&e->msg, first_text(g->alert.message_text, g->alert.message_name,
-						  g->display_name, g->id), NULL, 0,
-			      e->rollup_ev) < 0)
+						  g->display_name, g->id), NULL, NULL, 0,
+			      e->rollup_ev, (struct str){ "", 0 }) < 0)
 			return -ENOMEM;
 	} else {
 		c.severity = severity_of(&(struct mp_alert){ .present = false }, rc->to);
@@ -1174,6 +1207,7 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	mo->m.def = def;
 	mo->m.type = t;
 	mo->m.index = e->nmons;
+	mo->m.dropped = &e->stats.dropped;
 	mo->off = off;
 	mo->leaf = leaf;
 	r = t->configure(&mo->m, def->config, d);
@@ -1407,7 +1441,7 @@ static int suppression_key(struct engine *e, const struct rule *ru, const struct
 	for (i = 0; i < ru->nsupp_vals; i++) {
 		if (i && buf_putc(&e->key, '\x1f') < 0)
 			return -ENOMEM;
-		if (fill_param(&e->key, &ru->supp_vals[i], ev) < 0)
+		if (fill_param(&e->key, NULL, &ru->supp_vals[i], ev, (struct str){ "", 0 }) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -1487,7 +1521,7 @@ static int rule_fire(struct engine *e, struct rule *ru, const struct event *ev)
 	if (fill_text(&e->msg, first_text(a->message_text, a->description, a->message_name,
 					  first_text(a->name, ru->def->display_name, NULL,
 						     ru->def->id)),
-		      ru->params, ru->nparams, ev) < 0)
+		      NULL, ru->params, ru->nparams, ev, (struct str){ "", 0 }) < 0)
 		return -ENOMEM;
 	memset(&c, 0, sizeof(c));
 	c.kind = CHANGE_RULE;

@@ -85,6 +85,8 @@ struct engine_stats {
 	uint64_t rule_alerts;		/* new alerts raised by rules */
 	uint64_t rule_repeats;		/* matching events suppressed as repeats */
 	uint64_t suppression_full;	/* events that found a rule's suppression table full */
+	uint64_t dropped;		/* items monitor types dropped at a bound of their
+					 * state (pending correlations, ...) */
 };
 
 struct engine;

@@ -93,6 +93,8 @@ struct monitor {
 	const char *diagnosis;		/* plain text, "" when none */
 	const char *resolution;
 	size_t index;
+	uint64_t *dropped;		/* a step counts here what it drops at a bound of
+					 * its state (engine_stats.dropped); never NULL */
 };
 
 /*
