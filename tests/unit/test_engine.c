@@ -368,6 +368,41 @@ static int dump_one(void *arg, const struct engine_instance_info *info)
 	return 0;
 }
 
+static int count_one(void *arg, const struct engine_instance_info *info)
+{
+	(void)info;
+	++*(size_t *)arg;
+	return 0;
+}
+
+/* 100,000 distinct instances of one monitor stay within its bound. */
+static void test_instance_bound(const struct mp_pack *p)
+{
+	struct engine *e = engine_new(NULL, NULL);
+	struct engine_stats st;
+	struct diag d;
+	struct event ev;
+	char key[32];
+	size_t n = 0;
+	int i;
+
+	diag_init(&d);
+	engine_add_pack(e, p, &d);
+	for (i = 0; i < 100000; i++) {
+		mkev(&ev, "Dev", "2", NULL);
+		snprintf(key, sizeof(key), "device-%06d", i);
+		event_add_param(&ev, str_of(key));
+		engine_feed(e, &ev, 700 * SEC + i);
+	}
+	engine_foreach(e, count_one, &n);
+	engine_get_stats(e, &st);
+	is_int((int64_t)n, 2, "bound: T.PerDevice keeps MaxInstances (2) of 100,000");
+	is_int((int64_t)st.evictions, 100000 - 2, "bound: every other instance was evicted");
+	is_int((int64_t)st.changes, 100000, "bound: each new instance still reported its change");
+	engine_free(e);
+	diag_release(&d);
+}
+
 /* A checkpoint restores the same health, alerts and pending timers. */
 static void test_checkpoint(const struct mp_pack *p)
 {
@@ -729,6 +764,7 @@ int main(void)
 	test_instances(e);
 	engine_free(e);
 	test_checkpoint(p);
+	test_instance_bound(p);
 	mp_pack_free(p);
 	diag_release(&d);
 
