@@ -16,6 +16,12 @@ extern const struct monitor_type monitor_type_missing_event_reset;
 extern const struct monitor_type monitor_type_missing_manual_reset;
 extern const struct monitor_type monitor_type_missing_timer_reset;
 extern const struct monitor_type monitor_type_three_event;
+extern const struct monitor_type monitor_type_correlated_event_reset;
+extern const struct monitor_type monitor_type_correlated_manual_reset;
+extern const struct monitor_type monitor_type_correlated_timer_reset;
+extern const struct monitor_type monitor_type_missing_correlated_event_reset;
+extern const struct monitor_type monitor_type_missing_correlated_manual_reset;
+extern const struct monitor_type monitor_type_missing_correlated_timer_reset;
 
 const struct monitor_type *const monitor_types[] = {
 	&monitor_type_two_event,
@@ -28,6 +34,12 @@ const struct monitor_type *const monitor_types[] = {
 	&monitor_type_missing_manual_reset,
 	&monitor_type_missing_timer_reset,
 	&monitor_type_three_event,
+	&monitor_type_correlated_event_reset,
+	&monitor_type_correlated_manual_reset,
+	&monitor_type_correlated_timer_reset,
+	&monitor_type_missing_correlated_event_reset,
+	&monitor_type_missing_correlated_manual_reset,
+	&monitor_type_missing_correlated_timer_reset,
 	NULL,
 };
 
