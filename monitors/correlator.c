@@ -108,7 +108,8 @@ static int read_pair(const struct monitor *m, const struct mp_elem *se, struct c
 				    "the correlation Operator can only be 'Equal' "
 				    "(CorrelationCriteriaCompareType)");
 	if (c->npairs == CORR_MAX_PAIRS)
-		return config_error(m, se, d, "more than 4 equalities in the CorrelationExpression");
+		return config_error(m, se, d,
+				    "more than 4 equalities in the CorrelationExpression");
 	if (read_side(m, v1, &r1, &s1, d) < 0 || read_side(m, v2, &r2, &s2, d) < 0)
 		return -EINVAL;
 	/* unprefixed paths take their place: the first names the first event */

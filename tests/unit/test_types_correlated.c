@@ -60,6 +60,8 @@ static void collect(void *arg, const struct state_change *c)
 	"HealthState=\"Success\"/><OperationalState ID=\"Bad\" MonitorTypeStateID=\"" bad "\" " \
 	"HealthState=\"Error\"/></OperationalStates>\n"
 
+#define MCEL "MissingCorrelatedEventLog"
+
 /* the first event is number f, the second number s, both in log App */
 #define PAIR(f, s) \
 	"<FirstComputerName>.</FirstComputerName><FirstLogName>App</FirstLogName>" \
@@ -309,7 +311,8 @@ static void test_expression(void)
 				    "$Data/Item0Context/DataItem/Params/Param[2]$")
 				 "</Expression><Expression><SimpleExpression><ValueExpression>"
 				 "<XPathQuery>Params/Param[1]</XPathQuery></ValueExpression>"
-				 "<Operator CaseSensitive=\"true\">Equal</Operator><ValueExpression>"
+				 "<Operator CaseSensitive=\"true\">Equal</Operator>"
+				 "<ValueExpression>"
 				 "<XPathQuery>Params/Param[2]</XPathQuery></ValueExpression>"
 				 "</SimpleExpression></Expression></And></Expression>"
 				 "</CorrelationExpression><Count>1</Count><Interval>100</Interval>"
@@ -349,12 +352,12 @@ static void test_expression(void)
 static void test_missing_example(void)
 {
 	struct mp_pack *p;
-	struct engine *e = setup(HEAD("T.MFirst", "MissingCorrelatedEventLogSingleEventLog2StateMonitorType")
+	struct engine *e = setup(HEAD("T.MFirst", MCEL "SingleEventLog2StateMonitorType")
 				 STATES("EventRaised", "MissingCorrelatedEventRaised")
 				 "<Configuration>" HEALTHY("3") PAIR("1", "2")
 				 CORR("120", "3", "InSequence", "First")
 				 "</Configuration>\n</UnitMonitor>\n"
-				 HEAD("T.MLast", "MissingCorrelatedEventLogSingleEventLog2StateMonitorType")
+				 HEAD("T.MLast", MCEL "SingleEventLog2StateMonitorType")
 				 STATES("EventRaised", "MissingCorrelatedEventRaised")
 				 "<Configuration>" HEALTHY("3") PAIR("1", "2")
 				 CORR("120", "3", "InSequence", "Last")
@@ -393,7 +396,7 @@ static void test_missing_example(void)
 static void test_missing_timer(void)
 {
 	struct mp_pack *p;
-	struct engine *e = setup(HEAD("T.MTimer", "MissingCorrelatedEventLogTimer2StateMonitorType")
+	struct engine *e = setup(HEAD("T.MTimer", MCEL "Timer2StateMonitorType")
 				 STATES("TimerEventRaised", "MissingCorrelatedEventRaised")
 				 "<Configuration>" PAIR("1", "2")
 				 CORR("300", "1", "InSequence", "First")
@@ -426,7 +429,7 @@ static void test_missing_timer(void)
 static void test_missing_manual(void)
 {
 	struct mp_pack *p;
-	struct engine *e = setup(HEAD("T.MManual", "MissingCorrelatedEventLogManualReset2StateMonitorType")
+	struct engine *e = setup(HEAD("T.MManual", MCEL "ManualReset2StateMonitorType")
 				 STATES("ManualResetEventRaised", "MissingCorrelatedEventRaised")
 				 "<Configuration>" PAIR("1", "2")
 				 CORR("60", "1", "InSequence", "First")
@@ -527,8 +530,8 @@ static void test_errors(void)
 		     "<Expression><SimpleExpression><ValueExpression><XPathQuery>Params/Param[1]"
 		     "</XPathQuery></ValueExpression><Operator>Equal</Operator>\n<ValueExpression>"
 		     "<Value>x</Value></ValueExpression></SimpleExpression></Expression>"
-		     "</CorrelationExpression><Interval>60</Interval></Correlator></Configuration>\n"
-		     "</UnitMonitor>\n",
+		     "</CorrelationExpression><Interval>60</Interval></Correlator>"
+		     "</Configuration>\n</UnitMonitor>\n",
 		     "corr.xml:13: monitor 'T.E': a correlation ValueExpression must be an "
 		     "'XPathQuery'",
 		     "a constant in the correlation: error at its line");
@@ -537,8 +540,8 @@ static void test_errors(void)
 		     EQ("Item0Context/DataItem/Params/Param[1]", "Item0Context/Params/Param[2]")
 		     "</Expression></CorrelationExpression><Interval>60</Interval></Correlator>"
 		     "</Configuration>\n</UnitMonitor>\n",
-		     "corr.xml:12: monitor 'T.E': both sides of a correlation SimpleExpression name "
-		     "the same event",
+		     "corr.xml:12: monitor 'T.E': both sides of a correlation SimpleExpression "
+		     "name the same event",
 		     "two paths into the first event: error at the SimpleExpression");
 	expect_error(MAN "<Configuration>" PAIR("1", "2") "\n<Correlator><Count>2</Count>"
 		     "</Correlator></Configuration>\n</UnitMonitor>\n",
