@@ -306,7 +306,8 @@ static int detected(const struct corr_config *c, struct corr_state *st, int64_t 
 static void remember_second(const struct corr_config *c, struct corr_state *st, uint64_t key,
 			    int64_t now)
 {
-	struct corr_seen *s = &st->seen[st->seen_next];
+	/* the indexes come back from a checkpoint: keep them inside the ring */
+	struct corr_seen *s = &st->seen[st->seen_next % CORR_MAX_SEEN];
 
 	if (st->nseen < CORR_MAX_SEEN)
 		st->nseen++;
@@ -324,7 +325,7 @@ static uint32_t seen_before(const struct corr_config *c, const struct corr_state
 	uint32_t n = 0;
 	unsigned i;
 
-	for (i = 0; i < st->nseen; i++)
+	for (i = 0; i < st->nseen && i < CORR_MAX_SEEN; i++)
 		if (st->seen[i].key == key && st->seen[i].time >= now - c->interval_us)
 			n++;
 	return n;
