@@ -20,6 +20,12 @@ extern const struct monitor_type monitor_type_event_ratio;
 extern const struct monitor_type monitor_type_missing_event;
 extern const struct monitor_type monitor_type_correlated_missing;
 extern const struct monitor_type monitor_type_repeated_event;
+extern const struct monitor_type monitor_type_correlated_event_reset;
+extern const struct monitor_type monitor_type_correlated_manual_reset;
+extern const struct monitor_type monitor_type_correlated_timer_reset;
+extern const struct monitor_type monitor_type_missing_correlated_event_reset;
+extern const struct monitor_type monitor_type_missing_correlated_manual_reset;
+extern const struct monitor_type monitor_type_missing_correlated_timer_reset;
 
 const struct monitor_type *const monitor_types[] = {
 	&monitor_type_two_event,
@@ -36,6 +42,12 @@ const struct monitor_type *const monitor_types[] = {
 	&monitor_type_missing_event,
 	&monitor_type_correlated_missing,
 	&monitor_type_repeated_event,
+	&monitor_type_correlated_event_reset,
+	&monitor_type_correlated_manual_reset,
+	&monitor_type_correlated_timer_reset,
+	&monitor_type_missing_correlated_event_reset,
+	&monitor_type_missing_correlated_manual_reset,
+	&monitor_type_missing_correlated_timer_reset,
 	NULL,
 };
 
