@@ -16,6 +16,7 @@ extern const struct monitor_type monitor_type_missing_event_reset;
 extern const struct monitor_type monitor_type_missing_manual_reset;
 extern const struct monitor_type monitor_type_missing_timer_reset;
 extern const struct monitor_type monitor_type_three_event;
+extern const struct monitor_type monitor_type_two_event_manual_reset;
 extern const struct monitor_type monitor_type_event_ratio;
 extern const struct monitor_type monitor_type_missing_event;
 extern const struct monitor_type monitor_type_correlated_missing;
@@ -38,6 +39,7 @@ const struct monitor_type *const monitor_types[] = {
 	&monitor_type_missing_manual_reset,
 	&monitor_type_missing_timer_reset,
 	&monitor_type_three_event,
+	&monitor_type_two_event_manual_reset,
 	&monitor_type_event_ratio,
 	&monitor_type_missing_event,
 	&monitor_type_correlated_missing,
