@@ -86,7 +86,8 @@ TEST_ENV = MPMON_BIN=$(abspath $(B)/bin) MP_CORPUS=$(MP_CORPUS) \
 	MPMON_BUILD=$(abspath $(B))
 
 test: $(PROGS) $(UNIT_BIN)
-	$(TEST_ENV) prove --exec '' $(if $(V),-v) $(UNIT_BIN) $(sort $(wildcard tests/*.t))
+	$(TEST_ENV) prove --exec '' $(if $(V),-v) $(UNIT_BIN) $(sort $(wildcard tests/*.t)) \
+		$(sort $(wildcard tests/e2e/*.t))
 
 check: deps
 	$(MAKE) test
