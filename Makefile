@@ -91,7 +91,7 @@ $(B)/bin/mpmon: $(B)/cli/mpmon.o $(CORE_LIB)
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TAP_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(CORE_LIBS)
 
 # Unit tests of the collector's pure parts link their object besides the core.
 $(B)/tests/test_storm: $(B)/collector/storm.o
