@@ -13,7 +13,7 @@ cleanup() {
 		kill "$trapd_pid" 2>/dev/null
 		wait "$trapd_pid" 2>/dev/null
 	fi
-	rm -rf "$tmp"
+	[ -n "${MPMON_KEEP_TMP:-}" ] && echo "# kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
 # net-snmp reads and writes only in the scratch folder.
@@ -55,11 +55,11 @@ V3SHA="version=3,user=mpmonsha,auth=sha,auth-pass=shapass123,priv-pass=aespass12
 V3SHA256="version=3,user=mpmon256,auth=sha256,auth-pass=sha256pass1,priv-pass=aespass256"
 cat >"$tmp/snmptrapd.conf" <<CONF
 engineID $TRAPD_ENGINE_TEXT
-authCommunity log public
+authCommunity log,execute public
 createUser mpmonsha SHA "shapass123" AES "aespass123"
 createUser mpmon256 SHA-256 "sha256pass1" AES "aespass256"
-authUser log mpmonsha priv
-authUser log mpmon256 priv
+authUser log,execute mpmonsha priv
+authUser log,execute mpmon256 priv
 format2 TRAP %P %V|%v\n
 CONF
 
@@ -76,7 +76,8 @@ start_trapd() {
 	banners=0
 	for try in 1 2 3 4 5 6 7 8 9 10; do
 		port=${wanted_port:-$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))}
-		snmptrapd -f -n -C -c "$tmp/snmptrapd.conf" -M "$PWD/mibs" -m MPMON-MIB -OQ \
+		# shellcheck disable=SC2086
+		snmptrapd -f -n -C -c "$tmp/snmptrapd.conf" -M "$PWD/mibs" -m MPMON-MIB ${TRAPD_OPTS:--OQ} \
 			-Lf "$tmp/trapd.log" "udp:127.0.0.1:$port" 2>"$tmp/trapd.err" &
 		trapd_pid=$!
 		# ready when it logs its banner; gone when the port was taken
