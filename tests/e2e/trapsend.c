@@ -13,6 +13,7 @@
  *   --flap-max N --flap-window-ms N --rate-max N --rate-window-ms N --summary-delay-ms N
  *   --synthetic N [--start-seq N] [--text-len N]   synthetic changes
  *   --interval-ms N   pause between changes (changes keep flowing during an outage)
+ *   --rate N          pace synthetic changes at N per second (the benchmark)
  *   --drain-ms N      then run until nothing is pending, at most N ms (default 30000)
  *   --start           send mpmonAgentStart first
  *   --stats           print the sender's counters on stdout at the end
@@ -273,7 +274,7 @@ int main(int argc, char **argv)
 	struct trap_destination dests[TRAP_MAX_DESTINATIONS];
 	struct trap_config cfg = { .dests = dests, .spool_fsync = true };
 	const char *input = NULL;
-	long synthetic = -1, interval_ms = 0, drain_ms = 30000;
+	long synthetic = -1, interval_ms = 0, drain_ms = 30000, rate = 0;
 	uint64_t start_seq = 1;
 	size_t text_len = 0;
 	bool stats = false, start = false;
@@ -311,6 +312,8 @@ int main(int argc, char **argv)
 			text_len = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(a, "--interval-ms") == 0 && v) {
 			interval_ms = strtol(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--rate") == 0 && v) {
+			rate = strtol(argv[++i], NULL, 10);
 		} else if (strcmp(a, "--drain-ms") == 0 && v) {
 			drain_ms = strtol(argv[++i], NULL, 10);
 		} else if (strcmp(a, "--stats") == 0) {
@@ -345,7 +348,12 @@ int main(int argc, char **argv)
 		for (long k = 0; k < synthetic; k++) {
 			if (send_synthetic(s, start_seq + (uint64_t)k, text_len, &text) < 0)
 				status = 1;
-			run(s, &d, interval_ms ? now_us() + interval_ms * 1000 : 0, false);
+			int64_t until = 0;
+			if (rate > 0)
+				until = t0 + (int64_t)(k + 1) * 1000000 / rate;
+			else if (interval_ms)
+				until = now_us() + interval_ms * 1000;
+			run(s, &d, until, false);
 		}
 		buf_release(&text);
 	} else {
