@@ -136,6 +136,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mpmon/packs
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 mp-xml/packs/*.xml $(DESTDIR)$(PREFIX)/share/mpmon/packs/
+	install -d $(DESTDIR)$(PREFIX)/share/mpmon/mibs
+	install -m 644 mibs/*.txt $(DESTDIR)$(PREFIX)/share/mpmon/mibs/
 
 format:
 	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)

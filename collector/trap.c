@@ -69,6 +69,7 @@ struct trap_sender {
 	struct timespec started;	/* for sysUpTime */
 	struct buf enc, tmp;
 	bool untracked_logged, held_logged;
+	bool snmp_ready;		/* counted in snmp_users */
 };
 
 static int snmp_users;	/* senders alive: net-snmp is set up once per process */
@@ -563,9 +564,9 @@ struct trap_sender *trap_sender_new(const struct trap_config *cfg, struct diag *
 			   TRAP_MAX_DESTINATIONS);
 		return NULL;
 	}
-	if (cfg->text_max > TRAP_TEXT_MAX_LIMIT) {
-		diag_error(d, NULL, 0, "trap: text limit %zu over the maximum %d", cfg->text_max,
-			   TRAP_TEXT_MAX_LIMIT);
+	if (cfg->text_max && (cfg->text_max < TRAP_TEXT_MAX_MIN || cfg->text_max > TRAP_TEXT_MAX_LIMIT)) {
+		diag_error(d, NULL, 0, "trap: text limit %zu not within %d..%d", cfg->text_max,
+			   TRAP_TEXT_MAX_MIN, TRAP_TEXT_MAX_LIMIT);
 		return NULL;
 	}
 	struct trap_sender *s = calloc(1, sizeof(*s));
@@ -597,6 +598,7 @@ struct trap_sender *trap_sender_new(const struct trap_config *cfg, struct diag *
 		diag_error(d, cfg->spool_dir, 0, "cannot create spool directory: %s", strerror(errno));
 		goto fail;
 	}
+	s->snmp_ready = true;
 	if (snmp_users++ == 0) {
 		/*
 		 * Only what mpmon configures: no snmp.conf, no MIB loading (the
@@ -643,8 +645,9 @@ void trap_sender_free(struct trap_sender *s)
 	buf_release(&s->tmp);
 	free(s->host);
 	free(s->agent_version);
+	bool ready = s->snmp_ready;
 	free(s);
-	if (--snmp_users == 0)
+	if (ready && --snmp_users == 0)
 		snmp_shutdown("mpmon");
 }
 

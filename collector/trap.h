@@ -41,6 +41,7 @@ struct state_change;
 
 #define TRAP_TEXT_MAX_DEFAULT 4000
 #define TRAP_TEXT_MAX_LIMIT 16000
+#define TRAP_TEXT_MAX_MIN 256		/* room for the cut marker and a knowledge ID */
 #define TRAP_MAX_DESTINATIONS 16
 #define TRAP_DEFAULT_TIMEOUT_MS 1000	/* first wait for an acknowledgement */
 #define TRAP_DEFAULT_BACKOFF_MAX_MS 60000
@@ -71,7 +72,7 @@ struct trap_config {
 	size_t spool_max_entries;	/* per destination; 0: the default (spool.h) */
 	size_t spool_max_bytes;
 	bool spool_fsync;	/* fsync every entry (true in the daemon) */
-	size_t text_max;	/* per text varbind; 0: TRAP_TEXT_MAX_DEFAULT */
+	size_t text_max;	/* per text varbind, 256..16000; 0: TRAP_TEXT_MAX_DEFAULT */
 	const char *host;	/* mpmonHost; NULL: gethostname() */
 	const char *agent_version;	/* mpmonAgentVersion; NULL: mpmon's version */
 	struct storm_config storm;	/* all zero: no storm control */
@@ -95,8 +96,10 @@ struct trap_sender;
  * Set up the destinations (sockets opened, SNMPv3 keys derived, spools
  * loaded: informs a previous run left are sent again first). With an SNMPv3
  * destination and no engine_id, net-snmp discovers the receiver's engine ID
- * here, which waits up to timeout_ms when the receiver is down; a destination
- * that cannot be opened is retried with back-off from trap_sender_process().
+ * synchronously, here and before each send while it is not known: that waits
+ * up to timeout_ms each time the receiver is down, so give engine_id in
+ * production. A destination that cannot be opened is retried with back-off
+ * from trap_sender_process().
  * Problems go to d as "trap DEST: message". Returns the sender (freed with
  * trap_sender_free), or NULL when the configuration is invalid or memory runs
  * out.

@@ -16,6 +16,7 @@
  *   --rate N          pace synthetic changes at N per second (the benchmark)
  *   --drain-ms N      then run until nothing is pending, at most N ms (default 30000)
  *   --start           send mpmonAgentStart first
+ *   --heartbeat       send mpmonAgentHeartbeat last, with the last seq
  *   --stats           print the sender's counters on stdout at the end
  * Exit status: 0 when everything was delivered (sent, and acknowledged for
  * informs), 1 when notifications were still pending, 2 on a usage error.
@@ -277,7 +278,7 @@ int main(int argc, char **argv)
 	long synthetic = -1, interval_ms = 0, drain_ms = 30000, rate = 0;
 	uint64_t start_seq = 1;
 	size_t text_len = 0;
-	bool stats = false, start = false;
+	bool stats = false, start = false, heartbeat = false;
 	int status = 2;
 
 	for (int i = 1; i < argc; i++) {
@@ -318,6 +319,8 @@ int main(int argc, char **argv)
 			drain_ms = strtol(argv[++i], NULL, 10);
 		} else if (strcmp(a, "--stats") == 0) {
 			stats = true;
+		} else if (strcmp(a, "--heartbeat") == 0) {
+			heartbeat = true;
 		} else if (strcmp(a, "--start") == 0) {
 			start = true;
 		} else if (a[0] != '-' || strcmp(a, "-") == 0) {
@@ -381,6 +384,8 @@ int main(int argc, char **argv)
 				fclose(f);
 		}
 	}
+	if (heartbeat)
+		trap_send_heartbeat(s, synthetic > 0 ? start_seq + (uint64_t)synthetic - 1 : 0, now_us());
 	run(s, &d, now_us() + drain_ms * 1000, true);
 	struct trap_stats st;
 	trap_sender_get_stats(s, &st);
