@@ -19,6 +19,8 @@ XML_CFLAGS  := $(call pc,--cflags,libxml-2.0)
 XML_LIBS    := $(call pc,--libs,libxml-2.0)
 PCRE_CFLAGS := $(call pc,--cflags,libpcre2-8)
 PCRE_LIBS   := $(call pc,--libs,libpcre2-8)
+SNMP_CFLAGS := $(call pc,--cflags,netsnmp)
+SNMP_LIBS   := $(call pc,--libs,netsnmp)
 
 BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -I. -MMD -MP $(CPPFLAGS) $(CFLAGS)
 
@@ -37,14 +39,20 @@ CORE_OBJ     := $(CORE_SRC:%.c=$(B)/%.o)
 CORE_LIB     := $(B)/libmpmon.a
 CORE_LIBS    := $(XML_LIBS) $(PCRE_LIBS) -lm
 
+# The SNMP sink: trap.c alone sees net-snmp; spool and storm control are plain C.
+SNMP_SRC     := collector/trap.c collector/spool.c collector/storm.c
+SNMP_OBJ     := $(SNMP_SRC:%.c=$(B)/%.o)
+
 CLI_PROGS    := mpmon
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TAP_OBJ      := $(B)/tests/unit/tap.o
 
 PROGS := $(CLI_PROGS:%=$(B)/bin/%)
+# Test drivers of the end-to-end tests and the benchmark.
+E2E_PROGS := $(B)/tests/trapsend
 
-.PHONY: all deps check check-asan test demo clean install format
+.PHONY: all deps check check-asan test demo clean install format bench
 # keep objects of test programs between runs
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -60,6 +68,11 @@ $(B)/rules/%.o: rules/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(BASE_CFLAGS) $(PCRE_CFLAGS) -c -o $@ $<
+
+$(B)/collector/trap.o: collector/trap.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(SNMP_CFLAGS) -c -o $@ $<
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -78,15 +91,25 @@ $(B)/bin/mpmon: $(B)/cli/mpmon.o $(CORE_LIB)
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TAP_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(CORE_LIBS)
+
+# Unit tests of the collector's pure parts link their object besides the core.
+$(B)/tests/test_storm: $(B)/collector/storm.o
+$(B)/tests/test_spool: $(B)/collector/spool.o
+
+$(B)/tests/trapsend: $(B)/tests/e2e/trapsend.o $(SNMP_OBJ) $(CORE_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(SNMP_LIBS)
 
 # Tests read the corpus from the shared folder beside the checkout.
 MP_CORPUS ?= $(abspath ../shared/mp-corpus)
 TEST_ENV = MPMON_BIN=$(abspath $(B)/bin) MP_CORPUS=$(MP_CORPUS) \
 	MPMON_BUILD=$(abspath $(B))
 
-test: $(PROGS) $(UNIT_BIN)
-	$(TEST_ENV) prove --exec '' $(if $(V),-v) $(UNIT_BIN) $(sort $(wildcard tests/*.t))
+test: $(PROGS) $(UNIT_BIN) $(E2E_PROGS)
+	$(TEST_ENV) prove --exec '' $(if $(V),-v) $(UNIT_BIN) $(sort $(wildcard tests/*.t)) \
+		$(sort $(wildcard tests/e2e/*.t))
 
 check: deps
 	$(MAKE) test
@@ -101,6 +124,10 @@ check-asan: deps
 deps:
 	@sh build-aux/deps.sh
 
+# Traps per second sustained to a real snmptrapd on loopback (figures, not a test).
+bench: $(E2E_PROGS)
+	@sh bench/trap-rate.sh $(B)
+
 demo: deps
 	$(MAKE) all
 	@sh build-aux/demo.sh $(B)/bin
@@ -109,6 +136,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mpmon/packs
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 mp-xml/packs/*.xml $(DESTDIR)$(PREFIX)/share/mpmon/packs/
+	install -d $(DESTDIR)$(PREFIX)/share/mpmon/mibs
+	install -m 644 mibs/*.txt $(DESTDIR)$(PREFIX)/share/mpmon/mibs/
 
 format:
 	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)

@@ -3,7 +3,10 @@
 # present, so `make check` can always depend on it.
 set -e
 
-PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev"
+# snmptrapd, snmp (snmptranslate), smitools (smilint) and snmptt: the SNMP tests
+# check the MIB and receive the traps the sender puts on the wire.
+PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev
+	snmptrapd snmp smitools snmptt"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,56 @@
+/*
+ * The OIDs of MPMON-MIB (mibs/MPMON-MIB.txt) the trap sender puts on the wire.
+ * The enterprise root is defined here once, as in the MIB: moving mpmon under a
+ * real IANA Private Enterprise Number changes TRAP_OID_ROOT and
+ * TRAP_OID_ROOT_TEXT here and the mpmonMIB line of the MIB (README, "SNMP").
+ * 32473 is the number RFC 5612 reserves for documentation: a placeholder.
+ * Plain integers, no net-snmp type, so tests and tools can include it.
+ */
+#ifndef MPMON_COLLECTOR_TRAP_OID_H
+#define MPMON_COLLECTOR_TRAP_OID_H
+
+/* mpmonMIB: enterprises.32473 */
+#define TRAP_OID_ROOT		1, 3, 6, 1, 4, 1, 32473
+#define TRAP_OID_ROOT_LEN	7
+#define TRAP_OID_ROOT_TEXT	"1.3.6.1.4.1.32473"
+
+/* Arcs under the root: notifications under .0, objects under .1. */
+#define TRAP_ARC_NOTIFICATIONS	0
+#define TRAP_ARC_OBJECTS	1
+
+/* mpmonNotifications.N */
+enum trap_notification_id {
+	TRAP_N_HEALTH_STATE_CHANGE = 1,
+	TRAP_N_ALERT_RESOLVED = 2,
+	TRAP_N_AGENT_START = 3,
+	TRAP_N_AGENT_HEARTBEAT = 4,
+	TRAP_N_STORM_SUMMARY = 5,
+};
+
+/* mpmonObjects.N */
+enum trap_object_id {
+	TRAP_O_MONITOR_ID = 1,
+	TRAP_O_DISPLAY_NAME = 2,
+	TRAP_O_TARGET = 3,
+	TRAP_O_INSTANCE = 4,
+	TRAP_O_HOST = 5,
+	TRAP_O_PREVIOUS_STATE = 6,
+	TRAP_O_NEW_STATE = 7,
+	TRAP_O_SEVERITY = 8,
+	TRAP_O_PRIORITY = 9,
+	TRAP_O_ALERT_MESSAGE = 10,
+	TRAP_O_DIAGNOSIS = 11,
+	TRAP_O_RESOLUTION = 12,
+	TRAP_O_KNOWLEDGE_ID = 13,
+	TRAP_O_EVENT_TIME = 14,
+	TRAP_O_SEQ = 15,
+	TRAP_O_AGENT_VERSION = 16,
+	TRAP_O_HELD_COUNT = 17,
+	TRAP_O_HELD_FIRST_SEQ = 18,
+	TRAP_O_HELD_LAST_SEQ = 19,
+	TRAP_O_HELD_MONITORS = 20,
+	TRAP_O_STORM_CAUSE = 21,
+	TRAP_O_OPERATIONAL_STATE = 22,
+};
+
+#endif

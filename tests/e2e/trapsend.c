@@ -1,0 +1,407 @@
+/*
+ * trapsend: the test driver of the SNMP sink. It feeds state changes to the
+ * real trap sender (collector/trap.c) and runs a small event loop around it, as
+ * mpmond will, so the end-to-end tests and the benchmark can put notifications
+ * on the wire to a real snmptrapd without the daemon. The changes are either
+ * JSON lines as `mpmon replay` prints them, or synthetic ones (--synthetic N).
+ *
+ *   trapsend [OPTIONS] [FILE|-]
+ *   --dest name=N,peer=ADDR,version=2c|3,inform=0|1,community=C,user=U,
+ *          auth=sha|sha256,auth-pass=P,priv-pass=P,engine-id=HEX,
+ *          timeout-ms=N,backoff-max-ms=N          (repeatable)
+ *   --spool DIR  --spool-max N  --text-max N  --host NAME
+ *   --flap-max N --flap-window-ms N --rate-max N --rate-window-ms N --summary-delay-ms N
+ *   --synthetic N [--start-seq N] [--text-len N]   synthetic changes
+ *   --interval-ms N   pause between changes (changes keep flowing during an outage)
+ *   --rate N          pace synthetic changes at N per second (the benchmark)
+ *   --drain-ms N      then run until nothing is pending, at most N ms (default 30000)
+ *   --start           send mpmonAgentStart first
+ *   --heartbeat       send mpmonAgentHeartbeat last, with the last seq
+ *   --stats           print the sender's counters on stdout at the end
+ * Exit status: 0 when everything was delivered (sent, and acknowledged for
+ * informs), 1 when notifications were still pending, 2 on a usage error.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collector/trap.h"
+#include "lib/buf.h"
+#include "lib/diag.h"
+#include "lib/iso8601.h"
+#include "monitors/engine.h"
+#include "rules/event.h"
+#include "rules/format.h"
+
+#define MAX_LINE (1u << 20)
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static size_t diag_shown;
+
+static void show_diag(struct diag *d)
+{
+	struct buf b;
+	buf_init(&b);
+	for (; diag_shown < d->n; diag_shown++) {
+		buf_reset(&b);
+		fprintf(stderr, "trapsend: %s\n", diag_format(&d->v[diag_shown], &b));
+	}
+	buf_release(&b);
+}
+
+/* Run the sender's loop until deadline, or until nothing is pending when drain. */
+static void run(struct trap_sender *s, struct diag *d, int64_t deadline, bool drain)
+{
+	for (;;) {
+		int64_t now = now_us();
+		trap_sender_process(s, now);
+		show_diag(d);
+		struct trap_stats st;
+		trap_sender_get_stats(s, &st);
+		if (drain && st.pending == 0 && trap_sender_next_timeout(s, now) == INT64_MAX)
+			return;
+		if (now >= deadline)
+			return;
+		int64_t next = trap_sender_next_timeout(s, now);
+		if (next > deadline)
+			next = deadline;
+		int ms = next <= now ? 0 : (int)((next - now + 999) / 1000);
+		struct pollfd p[TRAP_MAX_DESTINATIONS];
+		int fds[TRAP_MAX_DESTINATIONS];
+		size_t n = trap_sender_fds(s, fds, TRAP_MAX_DESTINATIONS);
+		for (size_t i = 0; i < n; i++)
+			p[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		poll(p, n, ms);
+	}
+}
+
+static bool parse_health(const char *s, enum mp_health *h)
+{
+	return mp_health_parse(s, h);
+}
+
+/* Copy a field of the parsed JSON line into out (NUL-terminated, owned by out). */
+static const char *field(const struct event *ev, const char *name, struct buf *out)
+{
+	for (unsigned i = 0; i < ev->nfields; i++) {
+		const struct event_field *f = &ev->fields[i];
+		if (f->name.len == strlen(name) && memcmp(f->name.p, name, f->name.len) == 0) {
+			buf_reset(out);
+			if (buf_append(out, f->value.p, f->value.len) < 0)
+				return NULL;
+			return out->data;
+		}
+	}
+	return NULL;
+}
+
+static enum mp_severity severity_of(const char *s)
+{
+	if (s && strcmp(s, "Error") == 0)
+		return MP_SEVERITY_ERROR;
+	if (s && strcmp(s, "Warning") == 0)
+		return MP_SEVERITY_WARNING;
+	return MP_SEVERITY_INFORMATION;
+}
+
+static enum mp_priority priority_of(const char *s)
+{
+	if (s && strcmp(s, "High") == 0)
+		return MP_PRIORITY_HIGH;
+	if (s && strcmp(s, "Low") == 0)
+		return MP_PRIORITY_LOW;
+	return MP_PRIORITY_NORMAL;
+}
+
+enum { F_SEQ, F_TIME, F_MONITOR, F_INSTANCE, F_FROM, F_TO, F_STATE, F_RESOLVED, F_SEVERITY,
+       F_PRIORITY, F_MESSAGE, F_DIAGNOSIS, F_RESOLUTION, F_N };
+static const char *const field_names[F_N] = {
+	"seq", "time", "monitor", "instance", "from", "to", "state", "alert_resolved",
+	"severity", "priority", "message", "diagnosis", "resolution",
+};
+
+/* Turn one replay JSON line into a state change and send it. */
+static int send_line(struct trap_sender *s, char *line, size_t len, const char *file, long lineno)
+{
+	struct event ev;
+	char err[FORMAT_ERR_LEN];
+	event_reset(&ev);
+	if (format_json.parse(line, len, &ev, err) < 0) {
+		fprintf(stderr, "%s:%ld: %s\n", file, lineno, err);
+		return -EINVAL;
+	}
+	struct buf v[F_N];
+	const char *f[F_N];
+	for (int i = 0; i < F_N; i++) {
+		buf_init(&v[i]);
+		f[i] = field(&ev, field_names[i], &v[i]);
+	}
+	struct state_change c = { 0 };
+	int r = -EINVAL;
+	if (!f[F_SEQ] || !f[F_MONITOR] || !f[F_FROM] || !f[F_TO] ||
+	    !parse_health(f[F_FROM], &c.from) || !parse_health(f[F_TO], &c.to) ||
+	    (f[F_TIME] && !iso8601_parse(f[F_TIME], strlen(f[F_TIME]), &c.time))) {
+		fprintf(stderr, "%s:%ld: not a state change (seq, monitor, from, to, time)\n", file,
+			lineno);
+		goto out;
+	}
+	c.seq = strtoull(f[F_SEQ], NULL, 10);
+	c.monitor_id = f[F_MONITOR];
+	c.instance = f[F_INSTANCE] ? f[F_INSTANCE] : "";
+	c.instance_len = strlen(c.instance);
+	c.state = f[F_STATE] ? f[F_STATE] : "";
+	c.alert_resolved = f[F_RESOLVED] && strcmp(f[F_RESOLVED], "true") == 0;
+	c.severity = severity_of(f[F_SEVERITY]);
+	c.priority = priority_of(f[F_PRIORITY]);
+	c.alert_name = "";
+	c.message = f[F_MESSAGE] ? f[F_MESSAGE] : "";
+	c.diagnosis = f[F_DIAGNOSIS] ? f[F_DIAGNOSIS] : "";
+	c.resolution = f[F_RESOLUTION] ? f[F_RESOLUTION] : "";
+	r = trap_send_change(s, &c, now_us());
+out:
+	for (int i = 0; i < F_N; i++)
+		buf_release(&v[i]);
+	return r;
+}
+
+static int send_synthetic(struct trap_sender *s, uint64_t seq, size_t text_len, struct buf *text)
+{
+	char inst[32], msg[96];
+	snprintf(inst, sizeof(inst), "dev%" PRIu64, seq % 7);
+	snprintf(msg, sizeof(msg), "synthetic change %" PRIu64, seq);
+	buf_reset(text);
+	for (size_t i = 0; i < text_len; i++)
+		buf_putc(text, (char)('a' + i % 26));
+	bool bad = seq % 2;
+	struct state_change c = {
+		.seq = seq,
+		.time = now_us(),
+		.monitor_id = "Mpmon.Test.Synthetic.Monitor",
+		.instance = inst,
+		.instance_len = strlen(inst),
+		.from = bad ? MP_HEALTH_SUCCESS : MP_HEALTH_ERROR,
+		.to = bad ? MP_HEALTH_ERROR : MP_HEALTH_SUCCESS,
+		.state = bad ? "EventRaised" : "EventCleared",
+		.alert = bad,
+		.severity = MP_SEVERITY_ERROR,
+		.priority = MP_PRIORITY_HIGH,
+		.alert_name = "",
+		.message = msg,
+		.diagnosis = text_len ? text->data : "synthetic diagnosis",
+		.resolution = "synthetic resolution",
+	};
+	return trap_send_change(s, &c, c.time);
+}
+
+static char *opt_value(char *spec, const char *key)
+{
+	size_t k = strlen(key);
+	for (char *p = spec; p && *p;) {
+		char *comma = strchr(p, ',');
+		if (strncmp(p, key, k) == 0 && p[k] == '=') {
+			char *v = p + k + 1;
+			size_t n = comma ? (size_t)(comma - v) : strlen(v);
+			char *out = strndup(v, n);
+			if (!out)
+				exit(2);
+			return out;
+		}
+		p = comma ? comma + 1 : NULL;
+	}
+	return NULL;
+}
+
+static unsigned opt_uint(char *spec, const char *key, unsigned def)
+{
+	char *v = opt_value(spec, key);
+	unsigned r = v ? (unsigned)strtoul(v, NULL, 10) : def;
+	free(v);
+	return r;
+}
+
+static int parse_dest(char *spec, struct trap_destination *d)
+{
+	char *v;
+	memset(d, 0, sizeof(*d));
+	d->name = opt_value(spec, "name");
+	d->peer = opt_value(spec, "peer");
+	v = opt_value(spec, "version");
+	d->version = v && strcmp(v, "3") == 0 ? TRAP_V3 : TRAP_V2C;
+	free(v);
+	d->inform = opt_uint(spec, "inform", d->version == TRAP_V3) != 0;
+	d->community = opt_value(spec, "community");
+	d->user = opt_value(spec, "user");
+	v = opt_value(spec, "auth");
+	d->auth = v && strcmp(v, "sha256") == 0 ? TRAP_AUTH_SHA256 : TRAP_AUTH_SHA;
+	free(v);
+	d->auth_pass = opt_value(spec, "auth-pass");
+	d->priv_pass = opt_value(spec, "priv-pass");
+	d->engine_id = opt_value(spec, "engine-id");
+	d->timeout_ms = opt_uint(spec, "timeout-ms", 0);
+	d->backoff_max_ms = opt_uint(spec, "backoff-max-ms", 0);
+	return d->name && d->peer ? 0 : -EINVAL;
+}
+
+static void free_dest(struct trap_destination *d)
+{
+	free((char *)d->name);
+	free((char *)d->peer);
+	free((char *)d->community);
+	free((char *)d->user);
+	free((char *)d->auth_pass);
+	free((char *)d->priv_pass);
+	free((char *)d->engine_id);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: trapsend --dest SPEC [--dest SPEC]... [OPTIONS] [FILE|-]\n"
+			"       (see tests/e2e/trapsend.c for the options)\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct trap_destination dests[TRAP_MAX_DESTINATIONS];
+	struct trap_config cfg = { .dests = dests, .spool_fsync = true };
+	const char *input = NULL;
+	long synthetic = -1, interval_ms = 0, drain_ms = 30000, rate = 0;
+	uint64_t start_seq = 1;
+	size_t text_len = 0;
+	bool stats = false, start = false, heartbeat = false;
+	int status = 2;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--dest") == 0 && v && cfg.ndests < TRAP_MAX_DESTINATIONS) {
+			if (parse_dest(argv[++i], &dests[cfg.ndests++]) < 0)
+				goto out;
+		} else if (strcmp(a, "--spool") == 0 && v) {
+			cfg.spool_dir = argv[++i];
+		} else if (strcmp(a, "--spool-max") == 0 && v) {
+			cfg.spool_max_entries = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--text-max") == 0 && v) {
+			cfg.text_max = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--host") == 0 && v) {
+			cfg.host = argv[++i];
+		} else if (strcmp(a, "--flap-max") == 0 && v) {
+			cfg.storm.flap_max = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--flap-window-ms") == 0 && v) {
+			cfg.storm.flap_window_us = strtoll(argv[++i], NULL, 10) * 1000;
+		} else if (strcmp(a, "--rate-max") == 0 && v) {
+			cfg.storm.rate_max = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--rate-window-ms") == 0 && v) {
+			cfg.storm.rate_window_us = strtoll(argv[++i], NULL, 10) * 1000;
+		} else if (strcmp(a, "--summary-delay-ms") == 0 && v) {
+			cfg.storm.summary_delay_us = strtoll(argv[++i], NULL, 10) * 1000;
+		} else if (strcmp(a, "--synthetic") == 0 && v) {
+			synthetic = strtol(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--start-seq") == 0 && v) {
+			start_seq = strtoull(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--text-len") == 0 && v) {
+			text_len = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--interval-ms") == 0 && v) {
+			interval_ms = strtol(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--rate") == 0 && v) {
+			rate = strtol(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--drain-ms") == 0 && v) {
+			drain_ms = strtol(argv[++i], NULL, 10);
+		} else if (strcmp(a, "--stats") == 0) {
+			stats = true;
+		} else if (strcmp(a, "--heartbeat") == 0) {
+			heartbeat = true;
+		} else if (strcmp(a, "--start") == 0) {
+			start = true;
+		} else if (a[0] != '-' || strcmp(a, "-") == 0) {
+			input = a;
+		} else {
+			goto out;
+		}
+	}
+	if (cfg.ndests == 0 || (synthetic < 0 && !input))
+		goto out;
+
+	struct diag d;
+	diag_init(&d);
+	struct trap_sender *s = trap_sender_new(&cfg, &d);
+	show_diag(&d);
+	if (!s) {
+		status = 1;
+		diag_release(&d);
+		goto out;
+	}
+	int64_t t0 = now_us();
+	if (start)
+		trap_send_start(s, t0);
+	status = 0;
+	if (synthetic >= 0) {
+		struct buf text;
+		buf_init(&text);
+		for (long k = 0; k < synthetic; k++) {
+			if (send_synthetic(s, start_seq + (uint64_t)k, text_len, &text) < 0)
+				status = 1;
+			int64_t until = 0;
+			if (rate > 0)
+				until = t0 + (int64_t)(k + 1) * 1000000 / rate;
+			else if (interval_ms)
+				until = now_us() + interval_ms * 1000;
+			run(s, &d, until, false);
+		}
+		buf_release(&text);
+	} else {
+		FILE *f = strcmp(input, "-") == 0 ? stdin : fopen(input, "r");
+		if (!f) {
+			fprintf(stderr, "trapsend: %s: %s\n", input, strerror(errno));
+			status = 1;
+		} else {
+			char *line = NULL;
+			size_t cap = 0;
+			ssize_t n;
+			long lineno = 0;
+			while ((n = getline(&line, &cap, f)) > 0) {
+				lineno++;
+				if (line[n - 1] == '\n')
+					line[--n] = '\0';
+				if (n == 0 || (size_t)n > MAX_LINE)
+					continue;
+				if (send_line(s, line, (size_t)n, input, lineno) < 0)
+					status = 1;
+				run(s, &d, interval_ms ? now_us() + interval_ms * 1000 : 0, false);
+			}
+			free(line);
+			if (f != stdin)
+				fclose(f);
+		}
+	}
+	if (heartbeat)
+		trap_send_heartbeat(s, synthetic > 0 ? start_seq + (uint64_t)synthetic - 1 : 0, now_us());
+	run(s, &d, now_us() + drain_ms * 1000, true);
+	struct trap_stats st;
+	trap_sender_get_stats(s, &st);
+	if (stats)
+		printf("queued=%" PRIu64 " sent=%" PRIu64 " acked=%" PRIu64 " retries=%" PRIu64
+		       " dropped=%" PRIu64 " held=%" PRIu64 " errors=%" PRIu64 " pending=%zu"
+		       " seconds=%.3f\n",
+		       st.queued, st.sent, st.acked, st.retries, st.dropped, st.held, st.errors,
+		       st.pending, (double)(now_us() - t0) / 1e6);
+	if (st.pending)
+		status = 1;
+	trap_sender_free(s);
+	show_diag(&d);
+	diag_release(&d);
+out:
+	for (size_t i = 0; i < cfg.ndests; i++)
+		free_dest(&dests[i]);
+	return status == 2 ? usage() : status;
+}
