@@ -133,10 +133,11 @@ static const char *const field_names[F_N] = {
 /* Turn one replay JSON line into a state change and send it. */
 static int send_line(struct trap_sender *s, char *line, size_t len, const char *file, long lineno)
 {
+	static const struct format_ctx ctx = { 0, 0 };
 	struct event ev;
 	char err[FORMAT_ERR_LEN];
 	event_reset(&ev);
-	if (format_json.parse(line, len, &ev, err) < 0) {
+	if (format_json.parse(&format_json, &ctx, line, len, &ev, err) < 0) {
 		fprintf(stderr, "%s:%ld: %s\n", file, lineno, err);
 		return -EINVAL;
 	}
