@@ -1,0 +1,190 @@
+/*
+ * The engine's insides, shared by its files: engine.c (setting up, dispatch,
+ * instances, timers, records), engine_rule.c (event rules that raise alerts) and
+ * engine_state.c (iteration and checkpoints). Nothing outside monitors/engine*.c
+ * includes this; the interface is engine.h.
+ */
+#ifndef MPMON_MONITORS_ENGINE_INT_H
+#define MPMON_MONITORS_ENGINE_INT_H
+
+#include <stdalign.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/arena.h"
+#include "lib/buf.h"
+#include "lib/str.h"
+#include "monitors/engine.h"
+#include "monitors/monitor.h"
+#include "rules/event.h"
+
+struct diag;
+struct expr;
+struct rollup;
+
+#define MAX_NUMBERS 64		/* event numbers one subscription may index under */
+#define RULE_BIT 0x80000000u	/* in a dispatch reference: a rule, not a monitor */
+#define RULE_MAX_SUPPRESSED 10000	/* suppression keys one rule remembers */
+
+/* A piece of an alert parameter: literal text or a field of the event. */
+struct param_part {
+	struct str literal;
+	struct field_ref field;
+	bool is_field;
+	bool is_computer;	/* $Target/.../NetworkName$ and kin: the logging computer */
+};
+
+struct monitor_param {
+	struct param_part *parts;
+	unsigned nparts;
+};
+
+struct inst {
+	struct inst *hnext;			/* hash chain */
+	struct inst *prev, *next;		/* least recently used first */
+	uint64_t hash;
+	struct mon *mon;
+	int state;				/* type state, -1 before the first */
+	enum mp_health health;
+	bool alert_open;
+	int64_t since;				/* last change of health */
+	int64_t deadline;
+	uint64_t deadline_seq;			/* orders equal deadlines */
+	size_t heap_pos;			/* SIZE_MAX when not in the heap */
+	size_t key_len;
+	char *key;
+	alignas(max_align_t) unsigned char tstate[];
+};
+
+struct mon {
+	struct monitor m;
+	bool off;				/* configured, but turned off by the pack */
+	int leaf;				/* roll-up leaf, or ROLLUP_NO_LEAF */
+	struct inst **buckets;			/* power-of-two sized */
+	size_t nbuckets, count;
+	struct inst *lru_head, *lru_tail;	/* head: least recently used */
+};
+
+/* An open rule alert: the events with the same suppression values repeat it. */
+struct supp {
+	struct supp *hnext;
+	uint64_t hash;
+	uint64_t repeats;
+	size_t len;
+	char key[];
+};
+
+/* An event rule that raises alerts (System.Health.GenerateAlert). */
+struct rule {
+	const struct mp_rule *def;
+	struct expr *expr;
+	const char *log_name;			/* borrowed from the pack */
+	bool off;
+	struct monitor_param *params;		/* AlertParameter1..n */
+	unsigned nparams;
+	struct monitor_param *supp_vals;	/* SuppressionValue1..n */
+	unsigned nsupp_vals;
+	struct supp **buckets;			/* power-of-two sized */
+	size_t nbuckets, nkeys;
+	const char *diagnosis, *resolution;
+};
+
+/* One subscription under one event number; sorted by (number, mon, sub). */
+struct num_ref {
+	uint64_t number;
+	uint32_t mon, sub;
+};
+
+struct sub_ref {
+	uint32_t mon, sub;
+};
+
+struct log_index {
+	char *name;
+	size_t len;
+	struct num_ref *nums;
+	size_t nnums, capnums;
+	bool sorted;
+	struct sub_ref *any;			/* subscriptions with no number constraint */
+	size_t nany, capany;
+};
+
+struct engine {
+	engine_emit_fn *emit;
+	void *arg;
+	struct mon **mons;
+	size_t nmons, capmons;
+	struct log_index *logs;
+	size_t nlogs, caplogs;
+	struct inst **heap;
+	size_t nheap, capheap;
+	uint64_t deadline_seq;
+	uint64_t seq;
+	int64_t now;
+	bool started;				/* the clock is known: instances may start */
+	bool enable_all;
+	struct engine_stats stats;
+	struct arena arena;			/* params and knowledge text */
+	struct buf msg;
+	struct buf key;				/* a rule's suppression key */
+	struct rollup *rollup;
+	bool rollup_on;
+	const struct event *rollup_ev;		/* what the roll-up records being made read */
+	enum state_cause rollup_cause;
+	int64_t rollup_now;
+	bool quiet;				/* restoring: bring the roll-up up to date silently */
+	struct rule **rules;
+	size_t nrules, caprules;
+	struct sub_ref *cand;			/* scratch for dispatch */
+	size_t capcand;
+};
+
+/* A growable array of *cap elements of size bytes: room for need. 0 or -ENOMEM. */
+int engine_grow(void **v, size_t *cap, size_t need, size_t size);
+
+/* Compile an AlertParameter's text ($Data/...$ references and literal text). */
+int engine_compile_param(struct arena *a, const char *text, struct monitor_param *p);
+
+/* Append parameter p's value for ev (or, without an event, for instance key). */
+int engine_fill_param(struct buf *b, const struct monitor *m, const struct monitor_param *p,
+		      const struct event *ev, struct str key);
+
+/* Text t with {0}..{9} replaced by params; m and key stand in for a missing event. */
+int engine_fill_text(struct buf *b, const char *t, const struct monitor *m,
+		     const struct monitor_param *params, unsigned nparams, const struct event *ev,
+		     struct str key);
+
+/* The first of a, b, c that is set and not empty; last otherwise. */
+const char *engine_first_text(const char *a, const char *b, const char *c, const char *last);
+
+/* Index subscription (mon, sub) of log log_name under x's event numbers. */
+int engine_index_sub(struct engine *e, const char *log_name, const struct expr *x,
+		     uint32_t mon, uint32_t sub);
+
+/* The diagnosis and resolution text of element id from its knowledge article. */
+int engine_knowledge_text(struct engine *e, const struct mp_pack *pack, const char *id,
+			  const struct mp_article *ka, const char **diagnosis,
+			  const char **resolution);
+
+/* The instance for key, created when missing (*created says so); NULL on -ENOMEM. */
+struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, bool *created);
+
+/* Put in at deadline; MONITOR_NO_DEADLINE takes it out of the heap. */
+int engine_set_deadline(struct engine *e, struct inst *in, int64_t deadline);
+
+/* Tell the roll-up that a leaf's health changed. */
+int engine_rollup_leaf_set(struct engine *e, const struct mon *mo, const struct inst *in,
+			   enum mp_health h, int64_t now, enum state_cause cause,
+			   const struct event *ev);
+
+/* engine_rule.c: run rule ru on ev (it passed the rule's expression). */
+int engine_rule_fire(struct engine *e, struct rule *ru, const struct event *ev);
+
+/* engine_rule.c: set up the event rules of pack. */
+int engine_add_rules(struct engine *e, const struct mp_pack *pack, struct diag *d);
+
+/* engine_rule.c: free a rule; NULL does nothing. */
+void engine_rule_free(struct rule *ru);
+
+#endif
