@@ -5,6 +5,7 @@
  * alerts and, on request (--health), roll-up changes as lines of their own kind,
  * so a pack can be tried before it is deployed and tests can compare exact output.
  */
+#include "cli/doc.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/file.h"
@@ -41,6 +42,7 @@ static void usage(FILE *f)
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--health] [--max-line BYTES]\n"
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
+		"       mpmon doc PACK [--monitor ID] [--format md|html] [--output FILE]\n"
 		"       mpmon --help | --version\n"
 		"\n"
 		"validate  check management packs; problems go to stderr as FILE:LINE: message,\n"
@@ -56,6 +58,8 @@ static void usage(FILE *f)
 		"          match are skipped); --log-name sets LogName on events whose line\n"
 		"          names none (syslog, applelog); a line\n"
 		"          {\"mpmon\":\"reset\",\"monitor\":ID[,\"instance\":X]} resets a monitor\n"
+		"doc       a pack's documentation: a page per monitor (knowledge, properties,\n"
+		"          diagnostics, recoveries, XML source), Markdown or one HTML file\n"
 		"formats:  %s\n",
 		format_names());
 }
@@ -720,6 +724,8 @@ int main(int argc, char **argv)
 		return cmd_validate(argc - 1, argv + 1);
 	if (strcmp(argv[1], "replay") == 0)
 		return cmd_replay(argc - 1, argv + 1);
+	if (strcmp(argv[1], "doc") == 0)
+		return doc_main(argc - 1, argv + 1);
 	fprintf(stderr, "mpmon: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
