@@ -551,7 +551,7 @@ static void prop_id(struct doc *d, const char *name, const char *id)
 
 /*
  * A display string's text as written in the pack keeps the pack's indentation:
- * each line is trimmed, blank lines at either end dropped.
+ * each line is trimmed and blank lines are dropped.
  */
 static void message_text(struct doc *d, const char *s)
 {
@@ -564,7 +564,7 @@ static void message_text(struct doc *d, const char *s)
 			;
 		for (z = e; z > a && (z[-1] == ' ' || z[-1] == '\t' || z[-1] == '\r'); z--)
 			;
-		if (a == z && !any)
+		if (a == z)
 			continue;
 		if (any)
 			put(d, d->fmt == DOC_HTML ? "<br/>" : " ");
@@ -572,7 +572,7 @@ static void message_text(struct doc *d, const char *s)
 			text_n(d, a, (size_t)(z - a), false);
 		else
 			md_text(d, a, (size_t)(z - a), false, true);
-		any = a != z;
+		any = true;
 	}
 }
 
@@ -613,9 +613,32 @@ static void section_heading(struct doc *d, const char *title)
 	heading(d, d->level + 1, NULL, title);
 }
 
+/*
+ * The loader keeps the element's text as it stands in the pack: its first line
+ * starts at the tag, the others carry the pack's indentation. The common
+ * indentation of the later lines is taken off so the source reads as a block.
+ */
+static size_t source_indent(const char *xml)
+{
+	const char *p = xml, *e;
+	size_t min = (size_t)-1, k;
+
+	for (p = next_line(line_end(p)); *p; p = next_line(e)) {
+		e = line_end(p);
+		if (is_blank(p, e))
+			continue;
+		for (k = 0; p + k < e && (p[k] == ' ' || p[k] == '\t'); k++)
+			;
+		if (k < min)
+			min = k;
+	}
+	return min == (size_t)-1 ? 0 : min;
+}
+
 static void source_block(struct doc *d, const char *xml)
 {
-	size_t fence, i;
+	size_t fence = 0, i, indent, k;
+	const char *p, *e;
 
 	section_heading(d, "Source Code");
 	if (!xml || !*xml) {
@@ -624,20 +647,32 @@ static void source_block(struct doc *d, const char *xml)
 	}
 	if (d->fmt == DOC_HTML) {
 		put(d, "<pre class=\"source\"><code>");
-		text(d, xml);
+	} else {
+		/* a fence longer than any backtick run inside, so the source cannot close it */
+		fence = backtick_run(xml) + 1;
+		if (fence < 3)
+			fence = 3;
+		for (i = 0; i < fence; i++)
+			put(d, "`");
+		put(d, "xml\n");
+	}
+	indent = source_indent(xml);
+	for (p = xml; *p; p = next_line(e)) {
+		e = line_end(p);
+		for (k = 0; p != xml && k < indent && p < e && (*p == ' ' || *p == '\t'); k++)
+			p++;
+		if (d->fmt == DOC_HTML)
+			text_n(d, p, (size_t)(e - p), false);
+		else
+			putn(d, p, (size_t)(e - p));
+		if (*e)
+			put(d, "\n");
+	}
+	if (d->fmt == DOC_HTML) {
 		put(d, "</code></pre>\n");
 		return;
 	}
-	/* a fence longer than any backtick run inside, so the source cannot close it */
-	fence = backtick_run(xml) + 1;
-	if (fence < 3)
-		fence = 3;
-	for (i = 0; i < fence; i++)
-		put(d, "`");
-	put(d, "xml\n");
-	put(d, xml);
-	if (xml[strlen(xml) - 1] != '\n')
-		put(d, "\n");
+	put(d, "\n");
 	for (i = 0; i < fence; i++)
 		put(d, "`");
 	put(d, "\n\n");
