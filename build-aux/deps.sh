@@ -3,7 +3,10 @@
 # present, so `make check` can always depend on it.
 set -e
 
-PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev"
+# libxml2-utils: xmllint checks that the HTML pages are well-formed;
+# chromium: tests/browser.t renders them headless
+PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev \
+	libxml2-utils chromium"
 
 missing=""
 for p in $PKGS; do
