@@ -114,11 +114,12 @@ static uint32_t hash_str(uint32_t h, const char *s, size_t n)
 	return (h ^ 0xff) * 16777619u;	/* a separator, so "ab"+"c" differs from "a"+"bc" */
 }
 
-static bool row_is(const struct tl_row *r, const struct state_change *c, const char *target)
+static bool row_is(const struct tl_row *r, const struct state_change *c, const char *id,
+		   const char *target)
 {
-	return r->kind == c->kind && strcmp(r->monitor_id, c->monitor_id) == 0 &&
+	return r->kind == c->kind && strcmp(r->monitor_id, id) == 0 &&
 	       strcmp(r->target, target) == 0 && strlen(r->instance) == c->instance_len &&
-	       memcmp(r->instance, c->instance, c->instance_len) == 0;
+	       (c->instance_len == 0 || memcmp(r->instance, c->instance, c->instance_len) == 0);
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -163,7 +164,7 @@ static int find_row(struct timeline *t, const struct state_change *c, struct tl_
 	h = hash_str(h, target, strlen(target));
 	h = hash_str(h, c->instance ? c->instance : "", c->instance_len);
 	for (i = h % TL_HASH_SIZE; t->hash[i]; i = (i + 1) % TL_HASH_SIZE)
-		if (row_is(t->hash[i], c, target)) {
+		if (row_is(t->hash[i], c, id, target)) {
 			*out = t->hash[i];
 			return 0;
 		}
