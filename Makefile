@@ -83,7 +83,9 @@ $(CORE_LIB): $(CORE_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/bin/mpmon: $(B)/cli/mpmon.o $(CORE_LIB)
+MPMON_OBJ    := $(B)/cli/mpmon.o $(B)/cli/doc.o $(B)/cli/timeline.o
+
+$(B)/bin/mpmon: $(MPMON_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)

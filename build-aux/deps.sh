@@ -5,8 +5,10 @@ set -e
 
 # snmptrapd, snmp (snmptranslate), smitools (smilint) and snmptt: the SNMP tests
 # check the MIB and receive the traps the sender puts on the wire.
+# libxml2-utils: xmllint checks that the HTML pages are well-formed;
+# chromium: tests/browser.t renders them headless.
 PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev
-	snmptrapd snmp smitools snmptt"
+	snmptrapd snmp smitools snmptt libxml2-utils chromium"
 
 missing=""
 for p in $PKGS; do

@@ -5,6 +5,8 @@
  * alerts and, on request (--health), roll-up changes as lines of their own kind,
  * so a pack can be tried before it is deployed and tests can compare exact output.
  */
+#include "cli/doc.h"
+#include "cli/timeline.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/file.h"
@@ -41,6 +43,8 @@ static void usage(FILE *f)
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--health] [--max-line BYTES]\n"
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
+		"                    [--timeline FILE.html]\n"
+		"       mpmon doc PACK [--monitor ID] [--format md|html] [--output FILE]\n"
 		"       mpmon --help | --version\n"
 		"\n"
 		"validate  check management packs; problems go to stderr as FILE:LINE: message,\n"
@@ -55,7 +59,10 @@ static void usage(FILE *f)
 		"          PCRE2 pattern (named captures become fields; lines it does not\n"
 		"          match are skipped); --log-name sets LogName on events whose line\n"
 		"          names none (syslog, applelog); a line\n"
-		"          {\"mpmon\":\"reset\",\"monitor\":ID[,\"instance\":X]} resets a monitor\n"
+		"          {\"mpmon\":\"reset\",\"monitor\":ID[,\"instance\":X]} resets a monitor;\n"
+		"          --timeline also writes the health over time as an HTML/SVG page\n"
+		"doc       a pack's documentation: a page per monitor (knowledge, properties,\n"
+		"          diagnostics, recoveries, XML source), Markdown or one HTML file\n"
 		"formats:  %s\n",
 		format_names());
 }
@@ -183,6 +190,8 @@ struct replay {
 	struct buf out;
 	bool text;		/* --output text: for people, not for programs */
 	bool write_failed;
+	struct timeline *timeline;	/* --timeline: records kept for the page */
+	bool timeline_failed;
 };
 
 /* Indent every line of text by four spaces. */
@@ -272,6 +281,8 @@ static void emit_record(void *arg, const struct state_change *c)
 	bool first = true;
 
 	buf_reset(b);
+	if (rp->timeline && timeline_add(rp->timeline, c) < 0)
+		rp->timeline_failed = true;
 	if (rp->text) {
 		format_text(b, c);
 		if (fwrite(b->data, 1, b->len, stdout) != b->len)
@@ -429,6 +440,36 @@ static int collect_packs(const char *path, char ***files, size_t *n)
 	return 0;
 }
 
+/* Write the --timeline page; a failure is reported here. Returns 0 or -errno. */
+static int write_timeline(struct replay *rp, const char *path)
+{
+	struct buf page;
+	FILE *f = NULL;
+	int r;
+
+	buf_init(&page);
+	r = rp->timeline_failed ? -ENOMEM : timeline_render(rp->timeline, &page);
+	if (r < 0) {
+		fprintf(stderr, "mpmon: %s: out of memory for the timeline\n", path);
+		goto out;
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		r = -errno;
+		fprintf(stderr, "mpmon: %s: cannot write the timeline: %s\n", path, strerror(errno));
+		goto out;
+	}
+	if (fwrite(page.data, 1, page.len, f) != page.len)
+		r = -EIO;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r < 0)
+		fprintf(stderr, "mpmon: %s: writing the timeline failed: %s\n", path, strerror(-r));
+out:
+	buf_release(&page);
+	return r;
+}
+
 static int cmd_replay(int argc, char **argv)
 {
 	const char *input = NULL, *fmt_name = "json";
@@ -442,7 +483,7 @@ static int cmd_replay(int argc, char **argv)
 	struct diag d;
 	int status = EXIT_OK, c, fd = -1, r;
 	struct format_ctx ctx = { 0, 0 };
-	const char *now_text = NULL, *pattern = NULL, *log_name = NULL;
+	const char *now_text = NULL, *pattern = NULL, *log_name = NULL, *timeline_path = NULL;
 	struct format *configured = NULL;
 	bool all = false, health = false;
 	long bad = 0;
@@ -459,6 +500,7 @@ static int cmd_replay(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "health", no_argument, NULL, 'H' },
+		{ "timeline", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -468,6 +510,8 @@ static int cmd_replay(int argc, char **argv)
 	buf_init(&rp.out);
 	rp.write_failed = false;
 	rp.text = false;
+	rp.timeline = NULL;
+	rp.timeline_failed = false;
 	while ((c = getopt_long(argc, argv, "m:i:f:L:N:p:l:o:avh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -475,6 +519,9 @@ static int cmd_replay(int argc, char **argv)
 			break;
 		case 'H':
 			health = true;
+			break;
+		case 'T':
+			timeline_path = optarg;
 			break;
 		case 'm':
 			r = collect_packs(optarg, &files, &nfiles);
@@ -576,7 +623,9 @@ static int cmd_replay(int argc, char **argv)
 	}
 	packs = calloc(nfiles, sizeof(*packs));
 	e = engine_new(emit_record, &rp);
-	if (!packs || !e) {
+	if (timeline_path)
+		rp.timeline = timeline_new();
+	if (!packs || !e || (timeline_path && !rp.timeline)) {
 		fprintf(stderr, "mpmon: out of memory\n");
 		status = EXIT_USAGE;
 		goto out;
@@ -647,6 +696,9 @@ static int cmd_replay(int argc, char **argv)
 			ev.slot[EVENT_LOG] = str_of(log_name);
 		if (ev.has_time)
 			now = ev.time;
+		/* the page spans the whole log, not just from the first change to the last */
+		if (rp.timeline && ev.has_time)
+			timeline_note_time(rp.timeline, now);
 		r = replay_directive(e, &ev, now, err);
 		if (r == -EINVAL) {
 			fprintf(stderr, "%s:%ld: %s\n", input, lr.lineno, err);
@@ -666,6 +718,8 @@ static int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "mpmon: writing the output failed: %s\n", strerror(errno));
 		status = EXIT_USAGE;
 	}
+	if (timeline_path && write_timeline(&rp, timeline_path) < 0)
+		status = EXIT_USAGE;
 	if (status == EXIT_OK && bad)
 		status = EXIT_BAD_INPUT;
 	{
@@ -697,6 +751,7 @@ out:
 		free(files[i]);
 	free(files);
 	buf_release(&rp.out);
+	timeline_free(rp.timeline);
 	diag_release(&d);
 	return status;
 }
@@ -720,6 +775,8 @@ int main(int argc, char **argv)
 		return cmd_validate(argc - 1, argv + 1);
 	if (strcmp(argv[1], "replay") == 0)
 		return cmd_replay(argc - 1, argv + 1);
+	if (strcmp(argv[1], "doc") == 0)
+		return doc_main(argc - 1, argv + 1);
 	fprintf(stderr, "mpmon: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -945,6 +945,7 @@ static void load_monitor(struct loader *l, const xmlNode *n)
 	m->remotable = attr_bool(l, n, "Remotable", true, "monitor", m->id);
 	m->confirm_delivery = attr_bool(l, n, "ConfirmDelivery", false, "monitor", m->id);
 	m->priority = attr(l, n, "Priority");
+	m->run_as = attr(l, n, "RunAs");
 	m->type_id_raw = attr(l, n, "TypeID");
 	m->category = child_token(l, n, "Category");
 

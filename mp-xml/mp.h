@@ -177,6 +177,7 @@ struct mp_monitor {
 	bool remotable;
 	bool confirm_delivery;
 	const char *priority;		/* the Priority attribute as written */
+	const char *run_as;		/* RunAs profile as written, NULL for the default account */
 	const char *category;
 	struct mp_alert alert;
 	struct mp_opstate *states;
