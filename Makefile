@@ -19,6 +19,10 @@ XML_CFLAGS  := $(call pc,--cflags,libxml-2.0)
 XML_LIBS    := $(call pc,--libs,libxml-2.0)
 PCRE_CFLAGS := $(call pc,--cflags,libpcre2-8)
 PCRE_LIBS   := $(call pc,--libs,libpcre2-8)
+SD_CFLAGS   := $(call pc,--cflags,libsystemd)
+SD_LIBS     := $(call pc,--libs,libsystemd)
+INIH_CFLAGS := $(call pc,--cflags,inih)
+INIH_LIBS   := $(or $(call pc,--libs,inih),-linih)
 
 BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -I. -MMD -MP $(CPPFLAGS) $(CFLAGS)
 
@@ -38,11 +42,13 @@ CORE_LIB     := $(B)/libmpmon.a
 CORE_LIBS    := $(XML_LIBS) $(PCRE_LIBS) -lm
 
 CLI_PROGS    := mpmon
+COLLECTOR_SRC := $(wildcard collector/*.c)
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(B)/%.o)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TAP_OBJ      := $(B)/tests/unit/tap.o
 
-PROGS := $(CLI_PROGS:%=$(B)/bin/%)
+PROGS := $(CLI_PROGS:%=$(B)/bin/%) $(B)/bin/mpmond
 
 .PHONY: all deps check check-asan test demo clean install format
 .DEFAULT_GOAL := all
@@ -59,6 +65,12 @@ $(B)/rules/%.o: rules/%.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(BASE_CFLAGS) $(PCRE_CFLAGS) -c -o $@ $<
 
+# libsystemd and inih reach collector/ only.
+$(B)/collector/%.o: collector/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(SD_CFLAGS) $(INIH_CFLAGS) -c -o $@ $<
+
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
@@ -73,6 +85,11 @@ $(B)/bin/mpmon: $(B)/cli/mpmon.o $(CORE_LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
+$(B)/bin/mpmond: $(COLLECTOR_OBJ) $(CORE_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SD_LIBS) $(INIH_LIBS) $(CORE_LIBS)
+
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TAP_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
@@ -84,7 +101,8 @@ TEST_ENV = MPMON_BIN=$(abspath $(B)/bin) MP_CORPUS=$(MP_CORPUS) \
 	MPMON_BUILD=$(abspath $(B))
 
 test: $(PROGS) $(UNIT_BIN)
-	$(TEST_ENV) prove --exec '' $(if $(V),-v) $(UNIT_BIN) $(sort $(wildcard tests/*.t))
+	$(TEST_ENV) prove --exec '' $(if $(V),-v) $(UNIT_BIN) $(sort $(wildcard tests/*.t)) \
+		$(sort $(wildcard tests/e2e/*.t))
 
 check: deps
 	$(MAKE) test

@@ -3,7 +3,8 @@
 # present, so `make check` can always depend on it.
 set -e
 
-PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev"
+PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev
+	libinih-dev systemd-journal-remote strace"
 
 missing=""
 for p in $PKGS; do
