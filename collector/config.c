@@ -21,6 +21,7 @@ struct parse {
 	struct diag *d;
 	FILE *f;
 	long line;
+	long section_line;		/* where the last [section] header was */
 	struct config_source *cur;	/* the [source NAME] being read */
 	bool in_source;
 };
@@ -30,8 +31,11 @@ static char *counting_reader(char *str, int num, void *stream)
 	struct parse *p = stream;
 	char *r = fgets(str, num, p->f);
 
-	if (r)
+	if (r) {
 		p->line++;
+		if (r[strspn(r, " \t")] == '[')
+			p->section_line = p->line;
+	}
 	return r;
 }
 
@@ -102,8 +106,10 @@ static int source_key(struct parse *p, const char *name, const char *value)
 			diag_error(p->d, file, p->line, "source type takes file or journal, not '%s'", value);
 		return set_str(&s->type, value);
 	}
-	if (strcmp(name, "path") == 0)
+	if (strcmp(name, "path") == 0) {
+		s->path_line = p->line;
 		return set_str(&s->path, value);
+	}
 	if (strcmp(name, "format") == 0) {
 		if (!format_find(value))
 			diag_error(p->d, file, p->line, "unknown format '%s' (formats: %s)", value,
@@ -170,7 +176,7 @@ static int begin_source(struct parse *p, const char *name)
 	s->name = strdup(name);
 	s->max_line = CONFIG_DEFAULT_MAX_LINE;
 	s->rotate_wait_us = 5000000;
-	s->line = p->line;
+	s->line = p->section_line;
 	p->cur = s;
 	return s->name ? 0 : -ENOMEM;
 }
@@ -230,9 +236,9 @@ static void check_sources(struct config *c, struct diag *d)
 			if (!s->path || !*s->path)
 				diag_error(d, c->file, s->line, "file source '%s' has no path", s->name);
 			else if (s->path[0] != '/')
-				diag_error(d, c->file, s->line, "path of source '%s' must be absolute", s->name);
+				diag_error(d, c->file, s->path_line, "path of source '%s' must be absolute", s->name);
 			else if (strpbrk(s->path, "*?[") && strpbrk(s->path, "*?[") < strrchr(s->path, '/'))
-				diag_error(d, c->file, s->line,
+				diag_error(d, c->file, s->path_line,
 					   "source '%s': wildcards only in the file name, not in folders", s->name);
 			if (!s->format && !(s->format = strdup("json")))
 				diag_error(d, c->file, s->line, "out of memory");

@@ -32,6 +32,7 @@ struct config_source {
 	size_t max_line;		/* bytes; longer lines are cut */
 	int64_t rotate_wait_us;		/* how long a rotated file is kept open at its end */
 	long line;			/* where the section starts, for messages */
+	long path_line;
 };
 
 struct config {
