@@ -62,6 +62,11 @@ struct tfile {
 	bool seen;
 	int64_t idle_since;	/* rotated and at its end since (monotonic µs), 0 = not */
 	off_t last_size;
+	/* copytruncate: the copy read last, and when we last started over. */
+	dev_t copy_dev;
+	ino_t copy_ino;
+	struct timespec restart_mtime;
+	bool restarted;
 };
 
 /* A position from the checkpoint, waiting for its file. */
@@ -259,23 +264,43 @@ static void close_file(struct fsrc *fs, struct tfile *f)
 	free(f);
 }
 
+/* Whether file b starts with the first bytes of a (a copy of b's present content). */
+static bool same_start(int a, int b)
+{
+	struct ident id;
+
+	return ident_of(a, &id) == 0 && head_matches(b, &id);
+}
+
+static bool newer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
 /*
  * A file was truncated under us. Its copy (a file in the same folder whose name
  * starts with ours, with our head and the bytes before our position) holds the
  * rest we had not read: read it from our position before starting over.
+ *
+ * missed: we were at the start of a file we had started over, and a new copy
+ * appeared, written after we started over: the writer filled the file and it
+ * was copied and truncated again before we read any of it (we were busy, e.g.
+ * in fsync). That copy is all unread.
  */
-static void read_copy(struct source *s, struct fsrc *fs, struct tfile *f)
+static bool read_copy(struct source *s, struct fsrc *fs, struct tfile *f, bool missed)
 {
 	const char *name = strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path;
 	size_t nlen = strlen(name), budget = SIZE_MAX;
 	struct dirent *de;
 	DIR *d = opendir(fs->dir);
+	bool found = false;
 
 	if (!d)
-		return;
+		return false;
 	while ((de = readdir(d))) {
 		struct tfile c = *f;
 		char path[PATH_MAX];
+		struct stat st;
 
 		if (strncmp(de->d_name, name, nlen) != 0 || de->d_name[nlen] == '\0')
 			continue;
@@ -283,15 +308,28 @@ static void read_copy(struct source *s, struct fsrc *fs, struct tfile *f)
 		c.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (c.fd < 0)
 			continue;
-		if (head_matches(c.fd, &f->id) && tail_matches(c.fd, f->pos, f->tail_len, f->tail_hash)) {
+		if (fstat(c.fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_ino != f->id.ino &&
+		    (missed ? (st.st_ino != f->copy_ino || st.st_dev != f->copy_dev) &&
+				      newer(&st.st_mtim, &f->restart_mtime) && st.st_size > 0 &&
+				      !same_start(c.fd, f->fd)
+			    : head_matches(c.fd, &f->id) &&
+				      tail_matches(c.fd, f->pos, f->tail_len, f->tail_hash))) {
+			if (missed)
+				source_log(s, LOG_INFO, "'%s' was filled, copied to '%s' and truncated "
+					   "between two reads: reading the copy", f->path, path);
 			c.path = path;
+			c.pos = missed ? 0 : f->pos;
 			read_lines(s, fs, &c, &budget);
 			close(c.fd);
+			f->copy_dev = st.st_dev;
+			f->copy_ino = st.st_ino;
+			found = true;
 			break;
 		}
 		close(c.fd);
 	}
 	closedir(d);
+	return found;
 }
 
 static void watch_file(struct fsrc *fs, struct tfile *f)
@@ -307,15 +345,20 @@ static void watch_file(struct fsrc *fs, struct tfile *f)
 }
 
 /* Start f over from its beginning (truncated, or a new file took the inode). */
-static void restart_file(struct source *s, struct fsrc *fs, struct tfile *f)
+static void restart_file(struct source *s, struct fsrc *fs, struct tfile *f,
+			 const struct stat *st)
 {
-	read_copy(s, fs, f);
+	if (!read_copy(s, fs, f, false) && f->pos)
+		source_log(s, LOG_WARNING, "'%s' was truncated and no copy of it has the %" PRIu64
+			   " bytes we had read: lines after them may be lost", f->path, f->pos);
 	s->st.rotations++;
 	f->pos = 0;
 	f->lineno = 0;
 	f->skipping = false;
 	f->tail_len = 0;
 	f->tail_hash = hash_bytes("", 0);
+	f->restarted = true;
+	f->restart_mtime = st->st_mtim;
 	ident_of(f->fd, &f->id);
 }
 
@@ -330,7 +373,9 @@ static int follow(struct source *s, struct fsrc *fs, struct tfile *f, size_t *bu
 	if ((uint64_t)st.st_size < f->pos ||
 	    (f->pos && !tail_matches(f->fd, f->pos, f->tail_len, f->tail_hash))) {
 		source_log(s, LOG_INFO, "'%s' was truncated: reading it from the start", f->path);
-		restart_file(s, fs, f);
+		restart_file(s, fs, f, &st);
+	} else if (f->pos == 0 && f->restarted && read_copy(s, fs, f, true)) {
+		f->restart_mtime = st.st_mtim;
 	} else if (f->id.head_len < HEAD_BYTES && (uint64_t)st.st_size > f->id.head_len) {
 		ident_of(f->fd, &f->id);	/* the head grew: identity covers more */
 	}
@@ -396,7 +441,7 @@ static struct tfile *open_file(struct source *s, struct fsrc *fs, const char *pa
 			/* Truncated or a new file on a reused inode while we were down. */
 			source_log(s, LOG_INFO, "'%s' changed while mpmond was down: reading it from the start",
 				   path);
-			read_copy(s, fs, &old);
+			read_copy(s, fs, &old, false);
 			f->lineno = 0;
 		}
 	} else if (at_start && (s->conf->start == START_END || s->force_end)) {

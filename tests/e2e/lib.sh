@@ -9,6 +9,7 @@ n=0
 fail=0
 
 cleanup() {
+	[ -n "$KEEP" ] && cp "$T/log" "$KEEP" 2>/dev/null
 	[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
 	[ -n "$PID" ] && wait "$PID" 2>/dev/null
 	rm -rf "$T"
