@@ -43,6 +43,7 @@ struct daemon {
 	struct engine *engine;
 	struct source **sources;
 	const struct format **formats;	/* per source; NULL for sources that give events */
+	int *watched;			/* per source: the descriptor in epoll, or -1 */
 	size_t nsources;
 	struct notes notes;
 	uint64_t last_seq;		/* seq of the last state change */

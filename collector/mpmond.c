@@ -245,8 +245,11 @@ static int build_sources(struct daemon *d, struct daemon *owner)
 
 	d->sources = calloc(d->cfg.nsources ? d->cfg.nsources : 1, sizeof(*d->sources));
 	d->formats = calloc(d->cfg.nsources ? d->cfg.nsources : 1, sizeof(*d->formats));
-	if (!d->sources || !d->formats)
+	d->watched = malloc((d->cfg.nsources ? d->cfg.nsources : 1) * sizeof(*d->watched));
+	if (!d->sources || !d->formats || !d->watched)
 		return -ENOMEM;
+	for (i = 0; i < d->cfg.nsources; i++)
+		d->watched[i] = -1;
 	for (i = 0; i < d->cfg.nsources; i++) {
 		const struct config_source *c = &d->cfg.sources[i];
 
@@ -264,15 +267,39 @@ static void free_sources(struct daemon *d, int ep)
 	size_t i;
 
 	for (i = 0; i < d->nsources; i++) {
-		if (ep >= 0 && d->sources[i]->fd >= 0)
-			epoll_ctl(ep, EPOLL_CTL_DEL, d->sources[i]->fd, NULL);
+		if (ep >= 0 && d->watched[i] >= 0)
+			epoll_ctl(ep, EPOLL_CTL_DEL, d->watched[i], NULL);
 		source_free(d->sources[i]);
 	}
 	free(d->sources);
 	free(d->formats);
+	free(d->watched);
 	d->sources = NULL;
 	d->formats = NULL;
+	d->watched = NULL;
 	d->nsources = 0;
+}
+
+/*
+ * Keep epoll on the source's current descriptor: a journal source gets a new
+ * one when it reopens the journal (the old one was closed, which took it out).
+ */
+static void watch_source(struct daemon *d, int ep, size_t i)
+{
+	struct source *s = d->sources[i];
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = i };
+
+	if (s->fd == d->watched[i])
+		return;
+	if (d->watched[i] >= 0)
+		epoll_ctl(ep, EPOLL_CTL_DEL, d->watched[i], NULL);
+	d->watched[i] = -1;
+	if (s->fd < 0)
+		return;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, s->fd, &ev) < 0)
+		source_log(s, LOG_ERR, "cannot watch: %s", strerror(errno));
+	else
+		d->watched[i] = s->fd;
 }
 
 /* Start every source and watch its descriptor. */
@@ -282,15 +309,13 @@ static void start_sources(struct daemon *d, int ep)
 
 	for (i = 0; i < d->nsources; i++) {
 		struct source *s = d->sources[i];
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = i };
 		int r;
 
 		s->force_end = d->force_end;
 		r = s->ops->start(s);
 		if (r < 0)
 			source_log(s, LOG_ERR, "cannot start: %s", strerror(-r));
-		if (s->fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, s->fd, &ev) < 0)
-			source_log(s, LOG_ERR, "cannot watch: %s", strerror(errno));
+		watch_source(d, ep, i);
 	}
 	d->force_end = false;
 	d->dirty = true;
@@ -436,6 +461,7 @@ static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool al
 		if (all || ready[i] || s->ops->next_wakeup(s) <= now) {
 			s->ops->process(s, &more);
 			pending |= more;
+			watch_source(d, l->ep, i);
 		}
 	}
 	if (!d->cfg.clock_event && engine_next_deadline(d->engine) <= daemon_realtime()) {

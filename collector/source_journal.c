@@ -31,13 +31,18 @@ struct jsrc {
 static int jopen(struct source *s, struct jsrc *js)
 {
 	const struct config_source *c = s->conf;
+	struct journal *old = js->j;
 	int r;
 
-	journal_free(js->j);
-	js->j = NULL;
-	s->fd = -1;
+	/*
+	 * Open the new one before closing the old, so its descriptor has another
+	 * number and the loop sees that it must watch it instead.
+	 */
 	r = journal_open(c->path, c->matches, c->nmatches, &js->j);
+	journal_free(old);
+	s->fd = -1;
 	if (r < 0) {
+		js->j = NULL;
 		source_log(s, LOG_ERR, "cannot open the journal '%s': %s", c->path ? c->path : "",
 			   strerror(-r));
 		return r;

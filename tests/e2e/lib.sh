@@ -56,7 +56,7 @@ EOC
 }
 
 start() {
-	"$bin/mpmond" --config "$T/c.conf" --foreground 2>>"$T/log" &
+	"$bin/mpmond" --config "$T/c.conf" --foreground $MPMOND_OPTS 2>>"$T/log" &
 	PID=$!
 	wait_for 10 test -f "$T/state/state.json"
 }

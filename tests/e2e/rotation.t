@@ -4,10 +4,11 @@
 # the state file equal the writer's). MPMON_ROTATIONS rotations per method
 # (default 200, to stay well under a minute on CI; the issue's 1000 is
 # MPMON_ROTATIONS=1000), MPMON_ROTATION_LINES lines between rotations, and
-# MPMON_ROTATION_PAUSE seconds before each rotation (default 0.02: about
-# the worst fsync of a checkpoint measured here, 42 ms, during which mpmond
-# does not read; with copytruncate and one .1 generation, a file filled,
-# copied and truncated twice within one such stall cannot be recovered).
+# MPMON_ROTATION_PAUSE seconds before each rotation (default 0.02). mpmond does
+# not read while a checkpoint's fsync runs (up to 42 ms measured here); with
+# copytruncate and a single .1 copy, a file filled, copied and truncated twice
+# within one such stall cannot be recovered, so rotations must be further apart
+# than that (logrotate's are a day apart).
 . "$(dirname "$0")/lib.sh"
 
 rotations=${MPMON_ROTATIONS:-200}
