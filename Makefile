@@ -69,7 +69,7 @@ $(B)/rules/%.o: rules/%.c
 $(B)/collector/%.o: collector/%.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(BASE_CFLAGS) $(SD_CFLAGS) $(INIH_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) -pthread $(SD_CFLAGS) $(INIH_CFLAGS) -c -o $@ $<
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -88,7 +88,7 @@ $(B)/bin/mpmon: $(B)/cli/mpmon.o $(CORE_LIB)
 $(B)/bin/mpmond: $(COLLECTOR_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SD_LIBS) $(INIH_LIBS) $(CORE_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ $(SD_LIBS) $(INIH_LIBS) $(CORE_LIBS)
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TAP_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)

@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -285,4 +287,128 @@ int checkpoint_write(struct daemon *d)
 	}
 	d->dirty = false;
 	return 0;
+}
+
+struct ckpt_writer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct buf ckpt, state;		/* the job; owned by the thread while busy */
+	char *dir;
+	int efd;
+	bool busy, quit;
+};
+
+static void *writer_main(void *arg)
+{
+	struct ckpt_writer *w = arg;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		int r;
+
+		while (!w->busy && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->busy)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		/* The checkpoint first: the state file never runs ahead of it. */
+		r = atomic_write(w->dir, "checkpoint", w->ckpt.data, w->ckpt.len);
+		if (r < 0)
+			daemon_log(LOG_ERR, "%s/checkpoint: cannot write: %s", w->dir, strerror(-r));
+		else if ((r = atomic_write(w->dir, "state.json", w->state.data, w->state.len)) < 0)
+			daemon_log(LOG_ERR, "%s/state.json: cannot write: %s", w->dir, strerror(-r));
+		pthread_mutex_lock(&w->mu);
+		w->busy = false;
+		if (write(w->efd, &one, sizeof(one)) < 0)
+			(void)0;	/* the counter is full: a wake-up is pending anyway */
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+int checkpoint_writer_start(struct daemon *d)
+{
+	struct ckpt_writer *w = calloc(1, sizeof(*w));
+	int r;
+
+	if (!w)
+		return -ENOMEM;
+	buf_init(&w->ckpt);
+	buf_init(&w->state);
+	w->dir = strdup(d->cfg.state_dir);
+	w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (!w->dir || w->efd < 0) {
+		r = w->dir ? -errno : -ENOMEM;
+		goto fail;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	r = -pthread_create(&w->thread, NULL, writer_main, w);
+	if (r < 0) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		goto fail;
+	}
+	d->writer = w;
+	return w->efd;
+fail:
+	if (w->efd >= 0)
+		close(w->efd);
+	free(w->dir);
+	free(w);
+	return r;
+}
+
+int checkpoint_post(struct daemon *d)
+{
+	struct ckpt_writer *w = d->writer;
+	bool busy;
+	int r;
+
+	if (!w)
+		return checkpoint_write(d);
+	pthread_mutex_lock(&w->mu);
+	busy = w->busy;
+	pthread_mutex_unlock(&w->mu);
+	if (busy)
+		return -EBUSY;
+	/* Not busy: the thread does not touch the buffers until we set busy. */
+	buf_reset(&w->ckpt);
+	buf_reset(&w->state);
+	r = checkpoint_build(d, &w->ckpt);
+	if (r == 0)
+		r = state_build(d, &w->state);
+	if (r < 0) {
+		daemon_log(LOG_ERR, "checkpoint: out of memory");
+		return r;
+	}
+	pthread_mutex_lock(&w->mu);
+	w->busy = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	d->dirty = false;
+	return 0;
+}
+
+void checkpoint_writer_stop(struct daemon *d)
+{
+	struct ckpt_writer *w = d->writer;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->quit = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);	/* after the write under way, if any */
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	close(w->efd);
+	buf_release(&w->ckpt);
+	buf_release(&w->state);
+	free(w->dir);
+	free(w);
+	d->writer = NULL;
 }

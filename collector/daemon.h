@@ -36,6 +36,8 @@ struct notes {
 	size_t cap, n;
 };
 
+struct ckpt_writer;
+
 struct daemon {
 	struct config cfg;
 	struct mp_pack **packs;
@@ -52,6 +54,7 @@ struct daemon {
 	bool dirty;			/* progress not yet checkpointed */
 	bool force_end;			/* the checkpoint was unreadable: start at the end */
 	struct buf scratch;
+	struct ckpt_writer *writer;	/* NULL: checkpoints are written in the loop */
 };
 
 /* Atomically replace dir/name with data: temp file, fsync, rename, fsync dir. 0 or -errno. */
@@ -67,8 +70,22 @@ int checkpoint_build(const struct daemon *d, struct buf *out);
  */
 int checkpoint_apply(struct daemon *d, const char *text, size_t len);
 
-/* Write the checkpoint and the state file. 0 or -errno (logged). */
+/* Write the checkpoint and the state file now, in this thread. 0 or -errno (logged). */
 int checkpoint_write(struct daemon *d);
+
+/*
+ * Checkpoints written by a thread, so that the loop keeps reading while fsync
+ * waits for the disk (tens of ms): a file rotated twice in that time would
+ * otherwise be missed. checkpoint_writer_start returns an eventfd, readable
+ * when a write finished, or -errno. checkpoint_post builds the texts here (one
+ * consistent instant) and hands them over; -EBUSY while the previous write is
+ * still under way (the daemon stays dirty and posts again when the eventfd
+ * fires). checkpoint_writer_stop waits for the write under way and ends the
+ * thread; safe when never started.
+ */
+int checkpoint_writer_start(struct daemon *d);
+int checkpoint_post(struct daemon *d);
+void checkpoint_writer_stop(struct daemon *d);
 
 /* Read state_dir/checkpoint, if any, and apply it. */
 int checkpoint_load(struct daemon *d);

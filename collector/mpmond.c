@@ -39,7 +39,7 @@
 #define PACK_MAX_BYTES (64u << 20)
 #define BAD_LOG_MAX 100		/* bad records logged; the rest are counted */
 
-enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3 };
+enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4 };
 
 static bool log_to_journal;
 static int log_level = LOG_INFO;
@@ -366,6 +366,7 @@ static void reload(struct daemon *d, int ep)
 	d->engine = nd.engine;
 	d->sources = nd.sources;
 	d->formats = nd.formats;
+	d->watched = nd.watched;
 	d->nsources = nd.nsources;
 	checkpoint_apply(d, ck.data, ck.len);
 	start_sources(d, ep);
@@ -380,9 +381,10 @@ out:
 /* ---- the loop ---- */
 
 struct loop {
-	int ep, sfd, tfd, cfd;
+	int ep, sfd, tfd, cfd, wfd;
 	int64_t armed;		/* monotonic µs the timer is set for, INT64_MAX off */
 	int64_t last_checkpoint;
+	bool writer_busy;	/* a checkpoint is being written; the eventfd says when done */
 	uint64_t watchdog_us;	/* 0: no watchdog */
 	int64_t last_watchdog;
 };
@@ -405,7 +407,7 @@ static int64_t next_due(struct daemon *d, struct loop *l)
 		if (x != INT64_MAX)
 			t = mono_of(x);
 	}
-	if (d->dirty && l->last_checkpoint + d->cfg.checkpoint_us < t)
+	if (d->dirty && !l->writer_busy && l->last_checkpoint + d->cfg.checkpoint_us < t)
 		t = l->last_checkpoint + d->cfg.checkpoint_us;
 	for (i = 0; i < d->nsources; i++) {
 		x = d->sources[i]->ops->next_wakeup(d->sources[i]);
@@ -438,7 +440,10 @@ static void do_checkpoint(struct daemon *d, struct loop *l)
 	uint64_t records = 0;
 	size_t i;
 
-	checkpoint_write(d);
+	if (checkpoint_post(d) == -EBUSY) {
+		l->writer_busy = true;
+		return;
+	}
 	l->last_checkpoint = source_now();
 	for (i = 0; i < d->nsources; i++)
 		records += d->sources[i]->st.records;
@@ -468,7 +473,7 @@ static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool al
 		engine_advance(d->engine, daemon_realtime());
 		d->dirty = true;
 	}
-	if (d->dirty && now >= l->last_checkpoint + d->cfg.checkpoint_us)
+	if (d->dirty && !l->writer_busy && now >= l->last_checkpoint + d->cfg.checkpoint_us)
 		do_checkpoint(d, l);
 	if (l->watchdog_us && now >= l->last_watchdog + (int64_t)l->watchdog_us / 2) {
 		sd_notify(0, "WATCHDOG=1");
@@ -520,6 +525,7 @@ static int run(struct daemon *d, struct loop *l)
 					daemon_log(LOG_NOTICE, "signal %u: checkpoint and exit",
 						   si.ssi_signo);
 					free(ready);
+					checkpoint_writer_stop(d);
 					return checkpoint_write(d) < 0 ? -EIO : 0;
 				}
 			} else if (tag == TAG_TIMER) {
@@ -530,6 +536,12 @@ static int run(struct daemon *d, struct loop *l)
 				l->armed = INT64_MAX;
 			} else if (tag == TAG_CONTROL) {
 				control_serve(d, l->cfd);
+			} else if (tag == TAG_WRITER) {
+				uint64_t x;
+
+				if (read(l->wfd, &x, sizeof(x)) < 0)
+					(void)0;	/* already read */
+				l->writer_busy = false;	/* dirty since? next_due schedules it */
 			} else if ((size_t)tag < nready) {
 				ready[tag] = true;
 			}
@@ -556,7 +568,7 @@ int main(int argc, char **argv)
 	const char *config_path = NULL;
 	bool check = false, foreground = false;
 	struct daemon d = { 0 };
-	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .cfd = -1, .armed = -1 };
+	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .cfd = -1, .wfd = -1, .armed = -1 };
 	struct epoll_event ev;
 	struct diag dg;
 	sigset_t mask;
@@ -638,6 +650,14 @@ int main(int argc, char **argv)
 	ev.data.u64 = (uint64_t)(int64_t)TAG_CONTROL;
 	if (l.cfd >= 0)
 		epoll_ctl(l.ep, EPOLL_CTL_ADD, l.cfd, &ev);
+	l.wfd = checkpoint_writer_start(&d);
+	if (l.wfd < 0) {
+		daemon_log(LOG_WARNING, "no checkpoint thread (%s): checkpoints are written in the loop",
+			   strerror(-l.wfd));
+	} else {
+		ev.data.u64 = (uint64_t)(int64_t)TAG_WRITER;
+		epoll_ctl(l.ep, EPOLL_CTL_ADD, l.wfd, &ev);
+	}
 	if (sd_watchdog_enabled(0, &l.watchdog_us) <= 0)
 		l.watchdog_us = 0;
 	l.last_watchdog = source_now();
@@ -648,6 +668,7 @@ int main(int argc, char **argv)
 	sd_notify(0, "READY=1");
 	status = run(&d, &l) < 0 ? 1 : 0;
 out:
+	checkpoint_writer_stop(&d);
 	if (l.cfd >= 0)
 		close(l.cfd);
 	free_sources(&d, -1);

@@ -35,10 +35,17 @@ static int jopen(struct source *s, struct jsrc *js)
 	int r;
 
 	/*
-	 * Open the new one before closing the old, so its descriptor has another
-	 * number and the loop sees that it must watch it instead.
+	 * The new journal and its descriptor (sd-journal's inotify watches) come
+	 * before anything is read, so entries written between the open and the
+	 * first read still wake us; and before the old journal is closed, so the
+	 * new descriptor has another number and the loop sees it must watch it.
 	 */
 	r = journal_open(c->path, c->matches, c->nmatches, &js->j);
+	if (r == 0) {
+		r = journal_fd(js->j);
+		if (r < 0)
+			journal_free(js->j);
+	}
 	journal_free(old);
 	s->fd = -1;
 	if (r < 0) {
@@ -47,6 +54,7 @@ static int jopen(struct source *s, struct jsrc *js)
 			   strerror(-r));
 		return r;
 	}
+	s->fd = r;
 	r = journal_seek(js->j, js->cursor, c->start == START_END || s->force_end);
 	if (r < 0 && js->cursor) {
 		source_log(s, LOG_WARNING, "saved cursor not usable (%s): reading from the start",
@@ -57,10 +65,6 @@ static int jopen(struct source *s, struct jsrc *js)
 		return r;
 	if (!js->cursor && (c->start == START_END || s->force_end))
 		js->cursor = journal_cursor(js->j);	/* the last entry at start counts as read */
-	r = journal_fd(js->j);
-	if (r < 0)
-		return r;
-	s->fd = r;
 	return 0;
 }
 
