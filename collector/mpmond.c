@@ -329,6 +329,7 @@ static void reload(struct daemon *d, int ep)
 {
 	struct daemon nd = { .now = d->now, .last_seq = d->last_seq };
 	struct buf ck;
+	size_t i;
 	struct diag dg;
 
 	sd_notify(0, "RELOADING=1");
@@ -368,6 +369,9 @@ static void reload(struct daemon *d, int ep)
 	d->formats = nd.formats;
 	d->watched = nd.watched;
 	d->nsources = nd.nsources;
+	/* The config was copied into d: the sources borrow their sections from it. */
+	for (i = 0; i < d->nsources; i++)
+		d->sources[i]->conf = &d->cfg.sources[i];
 	checkpoint_apply(d, ck.data, ck.len);
 	start_sources(d, ep);
 	daemon_log(LOG_NOTICE, "reloaded %s: %zu packs, %zu sources", d->cfg.file, d->npacks,

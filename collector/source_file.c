@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -39,6 +40,7 @@
 #define POLL_US 1000000		/* stat polling, only without inotify */
 #define RETRY_US 5000000	/* folder missing: look again */
 #define MAX_SAVED 1024
+#define MAX_MOVED 32		/* renames away from the glob between two scans */
 
 struct ident {
 	dev_t dev;
@@ -95,6 +97,13 @@ struct fsrc {
 	size_t nsaved;
 	char *buf;
 	size_t cap;
+	/*
+	 * Names that files under the glob were renamed to, outside it: a file
+	 * created and rotated away before we opened it is found there.
+	 */
+	char moved[MAX_MOVED][NAME_MAX + 1];
+	size_t nmoved;
+	uint32_t from_cookie;	/* of the last IN_MOVED_FROM of a name under the glob */
 };
 
 static uint64_t hash_bytes(const char *p, size_t n)
@@ -564,6 +573,26 @@ static void scan(struct source *s, struct fsrc *fs)
 			f->rotated = true;
 			s->st.rotations++;
 		}
+	for (i = 0; i < fs->nmoved; i++) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", fs->dir, fs->moved[i]);
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		for (f = fs->files; f; f = f->next)
+			if (f->id.dev == st.st_dev && f->id.ino == st.st_ino)
+				break;
+		if (f)
+			continue;	/* ours already: marked rotated above */
+		f = open_file(s, fs, path, false);
+		if (f) {
+			source_log(s, LOG_INFO, "'%s' was rotated before it was read: reading it", path);
+			f->rotated = true;
+			s->st.rotations++;
+		}
+	}
+	fs->nmoved = 0;
 	if (fs->first_scan)
 		read_saved_rotated(s, fs);
 	fs->first_scan = false;
@@ -587,6 +616,14 @@ static void drain(struct fsrc *fs)
 				fs->need_scan = true;
 			if (ev->wd == fs->dir_wd && (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)))
 				fs->dir_wd = -1;
+			if (ev->wd == fs->dir_wd && ev->len && (ev->mask & IN_MOVED_FROM) &&
+			    fnmatch(fs->base, ev->name, FNM_PERIOD) == 0)
+				fs->from_cookie = ev->cookie ? ev->cookie : 1;
+			else if (ev->wd == fs->dir_wd && ev->len && (ev->mask & IN_MOVED_TO) &&
+				 ev->cookie == fs->from_cookie &&
+				 fnmatch(fs->base, ev->name, FNM_PERIOD) != 0 && fs->nmoved < MAX_MOVED &&
+				 strlen(ev->name) <= NAME_MAX)
+				strcpy(fs->moved[fs->nmoved++], ev->name);
 			p += sizeof(*ev) + ev->len;
 		}
 	}
