@@ -181,7 +181,11 @@ static int begin_source(struct parse *p, const char *name)
 	return s->name ? 0 : -ENOMEM;
 }
 
-/* inih calls this once per key, and with name == NULL at each new section (INI_CALL_HANDLER_ON_NEW_SECTION is off in Debian, so sections are recognised by change). */
+/*
+ * inih calls this once per key with its section; Debian's build does not call
+ * it for a section header alone, so a new [source NAME] is recognised by the
+ * section name changing.
+ */
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;

@@ -18,11 +18,13 @@ sleep "$secs"
 b=$(switches)
 ok $([ $((b - a)) -eq 0 ] && echo 0 || echo 1) "idle for $secs s: $((b - a)) context switches"
 if command -v strace >/dev/null 2>&1; then
-	timeout -s INT "$secs" strace -f -c -p "$PID" -o "$T/strace" 2>/dev/null
+	timeout -s INT "$secs" strace -f -c -p "$PID" -o "$T/strace" 2>"$T/strace.err"
 	calls=$(awk '$NF == "epoll_wait" { print $4 }' "$T/strace")
 	calls=${calls:-0}
+	total=$(awk '$NF == "total" { print $3 }' "$T/strace")
 	# Attaching interrupts the epoll_wait in progress once; no more may follow.
-	ok $([ "$calls" -le 1 ] && echo 0 || echo 1) "idle for $secs s under strace: $calls epoll_wait calls"
+	grep -q attached "$T/strace.err" && [ "$calls" -le 1 ]
+	ok $? "idle for $secs s under strace -f: $calls epoll_wait calls, ${total:-0} syscalls in all"
 	sed 's/^/#   /' "$T/strace"
 fi
 printf '{"EventDisplayNumber":2,"LoggingComputer":"h"}\n' >>"$T/logs/a.log"
