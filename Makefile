@@ -21,6 +21,10 @@ PCRE_CFLAGS := $(call pc,--cflags,libpcre2-8)
 PCRE_LIBS   := $(call pc,--libs,libpcre2-8)
 SNMP_CFLAGS := $(call pc,--cflags,netsnmp)
 SNMP_LIBS   := $(call pc,--libs,netsnmp)
+SD_CFLAGS   := $(call pc,--cflags,libsystemd)
+SD_LIBS     := $(call pc,--libs,libsystemd)
+INIH_CFLAGS := $(call pc,--cflags,inih)
+INIH_LIBS   := $(or $(call pc,--libs,inih),-linih)
 
 BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -I. -MMD -MP $(CPPFLAGS) $(CFLAGS)
 
@@ -44,11 +48,13 @@ SNMP_SRC     := collector/trap.c collector/spool.c collector/storm.c
 SNMP_OBJ     := $(SNMP_SRC:%.c=$(B)/%.o)
 
 CLI_PROGS    := mpmon
+COLLECTOR_SRC := $(wildcard collector/*.c)
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(B)/%.o)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TAP_OBJ      := $(B)/tests/unit/tap.o
 
-PROGS := $(CLI_PROGS:%=$(B)/bin/%)
+PROGS := $(CLI_PROGS:%=$(B)/bin/%) $(B)/bin/mpmond
 # Test drivers of the end-to-end tests and the benchmark.
 E2E_PROGS := $(B)/tests/trapsend
 
@@ -73,6 +79,11 @@ $(B)/collector/trap.o: collector/trap.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(BASE_CFLAGS) $(SNMP_CFLAGS) -c -o $@ $<
+# libsystemd and inih reach collector/ only.
+$(B)/collector/%.o: collector/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) -pthread $(SD_CFLAGS) $(INIH_CFLAGS) -c -o $@ $<
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -89,6 +100,11 @@ $(B)/bin/mpmon: $(MPMON_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+$(B)/bin/mpmond: $(COLLECTOR_OBJ) $(CORE_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ $(SD_LIBS) $(INIH_LIBS) $(SNMP_LIBS) $(CORE_LIBS)
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TAP_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)

@@ -7,8 +7,11 @@ set -e
 # check the MIB and receive the traps the sender puts on the wire.
 # libxml2-utils: xmllint checks that the HTML pages are well-formed;
 # chromium: tests/browser.t renders them headless.
+# libinih-dev: mpmond's config; systemd-journal-remote writes the journal files
+# the journal tests read; strace counts an idle daemon's system calls.
 PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev
-	snmptrapd snmp smitools snmptt libxml2-utils chromium"
+	libinih-dev snmptrapd snmp smitools snmptt libxml2-utils chromium
+	systemd-journal-remote strace"
 
 missing=""
 for p in $PKGS; do

@@ -25,12 +25,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #define PACK_MAX_BYTES (64u << 20)
 #define DEFAULT_MAX_LINE (1u << 20)
+#define DEFAULT_STATE_DIR "/var/lib/mpmon"
+#define STATE_MAX_BYTES (256u << 20)
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -45,6 +49,8 @@ static void usage(FILE *f)
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
 		"                    [--timeline FILE.html]\n"
 		"       mpmon doc PACK [--monitor ID] [--format md|html] [--output FILE]\n"
+		"       mpmon state [--state-dir DIR]\n"
+		"       mpmon reset MONITOR [INSTANCE] [--state-dir DIR]\n"
 		"       mpmon --help | --version\n"
 		"\n"
 		"validate  check management packs; problems go to stderr as FILE:LINE: message,\n"
@@ -63,8 +69,12 @@ static void usage(FILE *f)
 		"          --timeline also writes the health over time as an HTML/SVG page\n"
 		"doc       a pack's documentation: a page per monitor (knowledge, properties,\n"
 		"          diagnostics, recoveries, XML source), Markdown or one HTML file\n"
+		"state     the health of every monitor instance as JSON, from the running\n"
+		"          mpmond (its control socket in DIR, default %s), or from its\n"
+		"          state file when it is not running\n"
+		"reset     reset a monitor (all its instances, or one) in the running mpmond\n"
 		"formats:  %s\n",
-		format_names());
+		DEFAULT_STATE_DIR, format_names());
 }
 
 static void print_diags(const struct diag *d, bool notes)
@@ -756,6 +766,142 @@ out:
 	return status;
 }
 
+/*
+ * Send one command line to mpmond's control socket in dir and copy the answer
+ * to out. Returns 0, or -errno when the daemon cannot be reached.
+ */
+static int control_call(const char *dir, const char *cmd, struct buf *out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 5 };
+	char chunk[4096];
+	size_t off = 0, len = strlen(cmd);
+	ssize_t n;
+	int fd, r = 0;
+
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/control", dir) >=
+	    sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A daemon that hangs must not hang the operator's shell. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		goto out;
+	}
+	while (off < len) {
+		n = send(fd, cmd + off, len - off, MSG_NOSIGNAL);
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			goto out;
+		}
+		off += n;
+	}
+	while ((n = recv(fd, chunk, sizeof(chunk), 0)) > 0)
+		if (buf_append(out, chunk, n) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+	if (n < 0)
+		r = -errno;
+out:
+	close(fd);
+	return r;
+}
+
+static const char *state_dir_opt(int argc, char **argv, int *first_arg, int *status)
+{
+	static const struct option opts[] = {
+		{ "state-dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = DEFAULT_STATE_DIR;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		if (c == 'd') {
+			dir = optarg;
+		} else {
+			usage(c == 'h' ? stdout : stderr);
+			*status = c == 'h' ? EXIT_OK : EXIT_USAGE;
+			return NULL;
+		}
+	}
+	*first_arg = optind;
+	return dir;
+}
+
+static int cmd_state(int argc, char **argv)
+{
+	int first, status = EXIT_OK, r;
+	const char *dir = state_dir_opt(argc, argv, &first, &status);
+	struct buf b;
+
+	if (!dir)
+		return status;
+	if (first != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	buf_init(&b);
+	r = control_call(dir, "state\n", &b);
+	if (r < 0 || b.len == 0) {
+		/* mpmond is not running: its last state file is the best answer. */
+		char path[4096], *data;
+		size_t len;
+
+		snprintf(path, sizeof(path), "%s/state.json", dir);
+		r = file_read_all(path, STATE_MAX_BYTES, &data, &len);
+		if (r < 0) {
+			fprintf(stderr, "mpmon: %s: mpmond not reachable and no state file: %s\n", dir,
+				strerror(-r));
+			buf_release(&b);
+			return EXIT_BAD_INPUT;
+		}
+		buf_reset(&b);
+		buf_append(&b, data, len);
+		free(data);
+	}
+	if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0)
+		status = EXIT_USAGE;
+	buf_release(&b);
+	return status;
+}
+
+static int cmd_reset(int argc, char **argv)
+{
+	int first, status = EXIT_OK, r;
+	const char *dir = state_dir_opt(argc, argv, &first, &status);
+	struct buf cmd, reply;
+
+	if (!dir)
+		return status;
+	if (argc - first < 1 || argc - first > 2 || strpbrk(argv[first], " \t\n") ||
+	    (argc - first == 2 && strpbrk(argv[first + 1], " \t\n"))) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	buf_init(&cmd);
+	buf_init(&reply);
+	buf_printf(&cmd, "reset %s%s%s\n", argv[first], argc - first == 2 ? " " : "",
+		   argc - first == 2 ? argv[first + 1] : "");
+	r = control_call(dir, cmd.data, &reply);
+	if (r < 0) {
+		fprintf(stderr, "mpmon: %s/control: cannot reach mpmond: %s\n", dir, strerror(-r));
+		status = EXIT_BAD_INPUT;
+	} else if (strncmp(reply.data, "ok", 2) != 0) {
+		fprintf(stderr, "mpmon: %s", reply.len ? reply.data : "no answer from mpmond\n");
+		status = EXIT_BAD_INPUT;
+	}
+	buf_release(&cmd);
+	buf_release(&reply);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -777,6 +923,10 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(argv[1], "doc") == 0)
 		return doc_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "state") == 0)
+		return cmd_state(argc - 1, argv + 1);
+	if (strcmp(argv[1], "reset") == 0)
+		return cmd_reset(argc - 1, argv + 1);
 	fprintf(stderr, "mpmon: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

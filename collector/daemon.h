@@ -1,0 +1,113 @@
+/*
+ * What mpmond's parts share: the running configuration, packs, engine and
+ * sources, and the last message of every monitor instance. mpmond.c owns the
+ * event loop; checkpoint.c, state_file.c and control.c read and write through
+ * this struct. Not an interface for other folders.
+ */
+#ifndef MPMON_COLLECTOR_DAEMON_H
+#define MPMON_COLLECTOR_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collector/config.h"
+#include "lib/buf.h"
+
+struct engine;
+struct format;
+struct mp_pack;
+struct source;
+struct state_change;
+
+#define NOTES_MAX 100000	/* instances whose last message is kept */
+
+/* The last state change's texts of one monitor instance, for the state file. */
+struct note {
+	struct note *next;
+	uint64_t hash;
+	char *key;		/* monitor ID, '\0', instance; owned with the texts */
+	size_t key_len;
+	char *message, *diagnosis, *resolution;
+};
+
+struct notes {
+	struct note **tab;
+	size_t cap, n;
+};
+
+struct ckpt_writer;
+
+struct daemon {
+	struct config cfg;
+	struct mp_pack **packs;
+	size_t npacks;
+	struct engine *engine;
+	struct source **sources;
+	struct format **formats;	/* per source, freed with format_free; NULL for
+					 * sources that give events */
+	int *watched;			/* per source: the descriptor in epoll, or -1 */
+	size_t nsources;
+	struct notes notes;
+	uint64_t last_seq;		/* seq of the last state change */
+	uint64_t bad_logged;		/* bad records logged; more are only counted */
+	int64_t now;			/* clock = event: the latest event time */
+	bool dirty;			/* progress not yet checkpointed */
+	bool force_end;			/* the checkpoint was unreadable: start at the end */
+	struct buf scratch;
+	struct ckpt_writer *writer;	/* NULL: checkpoints are written in the loop */
+};
+
+/* Atomically replace dir/name with data: temp file, fsync, rename, fsync dir. 0 or -errno. */
+int atomic_write(const char *dir, const char *name, const char *data, size_t len);
+
+/* The checkpoint text: source positions and counters, notes, engine state. */
+int checkpoint_build(const struct daemon *d, struct buf *out);
+
+/*
+ * Apply checkpoint text to a daemon whose sources are made but not started and
+ * whose engine has its packs. Damage is logged and handled as docs/state-file.md
+ * says. Returns 0 or -ENOMEM.
+ */
+int checkpoint_apply(struct daemon *d, const char *text, size_t len);
+
+/* Write the checkpoint and the state file now, in this thread. 0 or -errno (logged). */
+int checkpoint_write(struct daemon *d);
+
+/*
+ * Checkpoints written by a thread, so that the loop keeps reading while fsync
+ * waits for the disk (tens of ms): a file rotated twice in that time would
+ * otherwise be missed. checkpoint_writer_start returns an eventfd, readable
+ * when a write finished, or -errno. checkpoint_post builds the texts here (one
+ * consistent instant) and hands them over; -EBUSY while the previous write is
+ * still under way (the daemon stays dirty and posts again when the eventfd
+ * fires). checkpoint_writer_stop waits for the write under way and ends the
+ * thread; safe when never started.
+ */
+int checkpoint_writer_start(struct daemon *d);
+int checkpoint_post(struct daemon *d);
+void checkpoint_writer_stop(struct daemon *d);
+
+/* Read state_dir/checkpoint, if any, and apply it. */
+int checkpoint_load(struct daemon *d);
+
+/* Remember c's texts for the state file. */
+void notes_record(struct notes *n, const struct state_change *c);
+void notes_release(struct notes *n);
+int notes_save(const struct notes *n, struct buf *out);
+int notes_restore(struct notes *n, const char *line);
+
+/* The state file's JSON (docs/state-file.md) into out. 0 or -ENOMEM. */
+int state_build(const struct daemon *d, struct buf *out);
+
+/* The control socket: listen at state_dir/control; serve one client. */
+int control_listen(const char *state_dir);
+void control_serve(struct daemon *d, int lfd);
+
+/* mpmond's logger: stderr or the journal. */
+void daemon_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Realtime clock, µs. */
+int64_t daemon_realtime(void);
+
+#endif

@@ -1,0 +1,706 @@
+/*
+ * mpmond, the collector: reads the configured sources, runs every record through
+ * the packs' monitors, and keeps the checkpoint and the state file in the state
+ * directory. One thread, one epoll loop: the sources' descriptors (inotify, the
+ * journal), a signalfd for SIGTERM/SIGINT/SIGHUP, a timerfd armed only for the
+ * next thing that is due (an engine timer, a rate-limited checkpoint, a rotated
+ * file to let go, the watchdog), and the control socket. When logs are idle
+ * nothing is due and the daemon sleeps in epoll_wait.
+ */
+#include "collector/config.h"
+#include "collector/daemon.h"
+#include "collector/source.h"
+#include "lib/diag.h"
+#include "lib/file.h"
+#include "lib/version.h"
+#include "monitors/engine.h"
+#include "mp-xml/mp.h"
+#include "rules/event.h"
+#include "rules/format.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <syslog.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PACK_MAX_BYTES (64u << 20)
+#define BAD_LOG_MAX 100		/* bad records logged; the rest are counted */
+
+enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4 };
+
+static bool log_to_journal;
+static int log_level = LOG_INFO;
+
+static void logger(int priority, const char *msg)
+{
+	if (priority > log_level)
+		return;
+	if (log_to_journal)
+		sd_journal_print(priority, "%s", msg);
+	else
+		fprintf(stderr, "mpmond: %s\n", msg);
+}
+
+void daemon_log(int priority, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	logger(priority, msg);
+}
+
+int64_t daemon_realtime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void print_diags(const struct diag *dg)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < dg->n; i++)
+		if (dg->v[i].severity != DIAG_NOTE && diag_format(&dg->v[i], &b))
+			fprintf(stderr, "%s\n", b.data);
+	buf_release(&b);
+}
+
+/* ---- state changes and records ---- */
+
+static void on_change(void *arg, const struct state_change *c)
+{
+	struct daemon *d = arg;
+
+	d->last_seq = c->seq;
+	d->dirty = true;
+	notes_record(&d->notes, c);
+	daemon_log(LOG_NOTICE, "#%" PRIu64 " %s%s%.*s%s: %s -> %s%s%s", c->seq, c->monitor_id,
+		   c->instance_len ? " [" : "", (int)c->instance_len, c->instance,
+		   c->instance_len ? "]" : "", mp_health_name(c->from), mp_health_name(c->to),
+		   *c->message ? ": " : "", c->message);
+}
+
+static void feed(struct daemon *d, struct source *s, struct event *ev)
+{
+	int64_t now;
+
+	if (!ev->slot[EVENT_LOG].p && s->conf->log_name)
+		ev->slot[EVENT_LOG] = str_of(s->conf->log_name);
+	if (d->cfg.clock_event) {
+		if (ev->has_time && ev->time > d->now)
+			d->now = ev->time;
+		now = d->now;
+	} else {
+		now = daemon_realtime();
+	}
+	if (engine_feed(d->engine, ev, now) < 0)
+		daemon_log(LOG_ERR, "out of memory feeding an event");
+	d->dirty = true;
+}
+
+static size_t source_index(const struct daemon *d, const struct source *s)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsources; i++)
+		if (d->sources[i] == s)
+			return i;
+	return 0;
+}
+
+/* The one place a line becomes an event. */
+static void on_line(void *arg, struct source *s, const char *file, long lineno, char *line, size_t len)
+{
+	struct daemon *d = arg;
+	const struct format *fmt = d->formats[source_index(d, s)];
+	/* formats date stamps without a year or zone by the wall clock, in UTC */
+	struct format_ctx ctx = { daemon_realtime(), 0 };
+	char err[FORMAT_ERR_LEN];
+	struct event ev;
+	int r;
+
+	if (len == 0 || strspn(line, " \t") == len)
+		return;
+	event_reset(&ev);
+	err[0] = '\0';
+	r = fmt->parse(fmt, &ctx, line, len, &ev, err);
+	if (r == -ENOENT)
+		return;		/* not a line of this format (a regex that does not match) */
+	if (r < 0) {
+		s->st.bad++;
+		if (d->bad_logged++ < BAD_LOG_MAX)
+			daemon_log(LOG_WARNING, "%s:%ld: %s%s", file, lineno, err,
+				   d->bad_logged == BAD_LOG_MAX ? " (more bad lines are only counted)" : "");
+		return;
+	}
+	feed(d, s, &ev);
+}
+
+static void on_event(void *arg, struct source *s, struct event *ev)
+{
+	feed(arg, s, ev);
+}
+
+/* ---- building and tearing down what the config describes ---- */
+
+static struct mp_pack *load_pack(const char *path, struct diag *dg)
+{
+	struct mp_pack *pack = NULL;
+	size_t len;
+	char *data;
+	int r;
+
+	r = file_read_all(path, PACK_MAX_BYTES, &data, &len);
+	if (r < 0) {
+		diag_error(dg, path, 0, "cannot read pack: %s", strerror(-r));
+		return NULL;
+	}
+	r = mp_load(path, data, len, &pack, dg);
+	free(data);
+	if (r == -ENOMEM)
+		diag_error(dg, path, 0, "out of memory");
+	return pack;
+}
+
+static int add_pack(struct daemon *d, const char *path, struct diag *dg)
+{
+	struct mp_pack **v = realloc(d->packs, (d->npacks + 1) * sizeof(*v));
+	struct mp_pack *p;
+
+	if (!v)
+		return -ENOMEM;
+	d->packs = v;
+	p = load_pack(path, dg);
+	if (!p)
+		return 0;
+	d->packs[d->npacks++] = p;
+	return engine_add_pack(d->engine, p, dg);
+}
+
+/* Packs and engine from d->cfg, reporting changes to owner. Problems go to dg. */
+static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
+{
+	size_t i;
+	int r = 0;
+
+	d->engine = engine_new(on_change, owner);
+	if (!d->engine)
+		return -ENOMEM;
+	if (d->cfg.run_all)
+		engine_enable_all(d->engine);
+	for (i = 0; r == 0 && i < d->cfg.npacks; i++) {
+		const char *path = d->cfg.packs[i];
+		struct stat st;
+
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			char **list;
+			int k = file_list(path, ".xml", &list), j;
+
+			if (k <= 0)
+				diag_error(dg, d->cfg.file, 0, "pack folder '%s': %s", path,
+					   k == 0 ? "no packs (*.xml)" : strerror(-k));
+			for (j = 0; r == 0 && j < k; j++)
+				r = add_pack(d, list[j], dg);
+			if (k > 0)
+				file_list_free(list);
+		} else {
+			r = add_pack(d, path, dg);
+		}
+	}
+	return r;
+}
+
+static void free_engine(struct daemon *d)
+{
+	size_t i;
+
+	engine_free(d->engine);
+	d->engine = NULL;
+	for (i = 0; i < d->npacks; i++)
+		mp_pack_free(d->packs[i]);
+	free(d->packs);
+	d->packs = NULL;
+	d->npacks = 0;
+}
+
+static int build_sources(struct daemon *d, struct daemon *owner)
+{
+	struct source_handler h = { .line = on_line, .event = on_event, .arg = owner };
+	size_t i;
+	int r;
+
+	d->sources = calloc(d->cfg.nsources ? d->cfg.nsources : 1, sizeof(*d->sources));
+	d->formats = calloc(d->cfg.nsources ? d->cfg.nsources : 1, sizeof(*d->formats));
+	d->watched = malloc((d->cfg.nsources ? d->cfg.nsources : 1) * sizeof(*d->watched));
+	if (!d->sources || !d->formats || !d->watched)
+		return -ENOMEM;
+	for (i = 0; i < d->cfg.nsources; i++)
+		d->watched[i] = -1;
+	for (i = 0; i < d->cfg.nsources; i++) {
+		const struct config_source *c = &d->cfg.sources[i];
+
+		r = source_new(c, &h, &d->sources[i]);
+		if (r < 0)
+			return r;
+		d->nsources++;
+		if (c->pattern) {
+			char err[FORMAT_ERR_LEN];
+
+			r = format_regex_new(c->pattern, strlen(c->pattern), &d->formats[i], err);
+			if (r < 0)
+				return r;
+		} else if (c->format) {
+			d->formats[i] = (struct format *)format_find(c->format);
+		}
+	}
+	return 0;
+}
+
+static void free_sources(struct daemon *d, int ep)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsources; i++) {
+		if (ep >= 0 && d->watched[i] >= 0)
+			epoll_ctl(ep, EPOLL_CTL_DEL, d->watched[i], NULL);
+		source_free(d->sources[i]);
+		format_free(d->formats[i]);
+	}
+	free(d->sources);
+	free(d->formats);
+	free(d->watched);
+	d->sources = NULL;
+	d->formats = NULL;
+	d->watched = NULL;
+	d->nsources = 0;
+}
+
+/*
+ * Keep epoll on the source's current descriptor: a journal source gets a new
+ * one when it reopens the journal (the old one was closed, which took it out).
+ */
+static void watch_source(struct daemon *d, int ep, size_t i)
+{
+	struct source *s = d->sources[i];
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = i };
+
+	if (s->fd == d->watched[i])
+		return;
+	if (d->watched[i] >= 0)
+		epoll_ctl(ep, EPOLL_CTL_DEL, d->watched[i], NULL);
+	d->watched[i] = -1;
+	if (s->fd < 0)
+		return;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, s->fd, &ev) < 0)
+		source_log(s, LOG_ERR, "cannot watch: %s", strerror(errno));
+	else
+		d->watched[i] = s->fd;
+}
+
+/* Start every source and watch its descriptor. */
+static void start_sources(struct daemon *d, int ep)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsources; i++) {
+		struct source *s = d->sources[i];
+		int r;
+
+		s->force_end = d->force_end;
+		r = s->ops->start(s);
+		if (r < 0)
+			source_log(s, LOG_ERR, "cannot start: %s", strerror(-r));
+		watch_source(d, ep, i);
+	}
+	d->force_end = false;
+	d->dirty = true;
+}
+
+/*
+ * SIGHUP: a new config and packs; the running state goes across as checkpoint
+ * text, so unchanged monitors keep their state and sources their positions.
+ */
+static void reload(struct daemon *d, int ep)
+{
+	struct daemon nd = { .now = d->now, .last_seq = d->last_seq };
+	struct buf ck;
+	size_t i;
+	struct diag dg;
+
+	sd_notify(0, "RELOADING=1");
+	diag_init(&dg);
+	buf_init(&ck);
+	if (config_load(d->cfg.file, &nd.cfg, &dg) < 0 || build_engine(&nd, d, &dg) < 0 ||
+	    dg.errors || build_sources(&nd, d) < 0) {
+		print_diags(&dg);
+		daemon_log(LOG_ERR, "reload: %s has errors: keeping the running configuration",
+			   d->cfg.file);
+		free_sources(&nd, -1);
+		free_engine(&nd);
+		config_release(&nd.cfg);
+		goto out;
+	}
+	print_diags(&dg);
+	if (strcmp(nd.cfg.state_dir, d->cfg.state_dir) != 0)
+		daemon_log(LOG_WARNING, "reload: state_dir changes only at restart");
+	if (checkpoint_build(d, &ck) < 0) {
+		daemon_log(LOG_ERR, "reload: out of memory");
+		free_sources(&nd, -1);
+		free_engine(&nd);
+		config_release(&nd.cfg);
+		goto out;
+	}
+	free_sources(d, ep);
+	free_engine(d);
+	free(nd.cfg.state_dir);
+	nd.cfg.state_dir = d->cfg.state_dir;
+	d->cfg.state_dir = NULL;
+	config_release(&d->cfg);
+	d->cfg = nd.cfg;
+	d->packs = nd.packs;
+	d->npacks = nd.npacks;
+	d->engine = nd.engine;
+	d->sources = nd.sources;
+	d->formats = nd.formats;
+	d->watched = nd.watched;
+	d->nsources = nd.nsources;
+	/* The config was copied into d: the sources borrow their sections from it. */
+	for (i = 0; i < d->nsources; i++)
+		d->sources[i]->conf = &d->cfg.sources[i];
+	checkpoint_apply(d, ck.data, ck.len);
+	start_sources(d, ep);
+	daemon_log(LOG_NOTICE, "reloaded %s: %zu packs, %zu sources", d->cfg.file, d->npacks,
+		   d->nsources);
+out:
+	sd_notify(0, "READY=1");
+	buf_release(&ck);
+	diag_release(&dg);
+}
+
+/* ---- the loop ---- */
+
+struct loop {
+	int ep, sfd, tfd, cfd, wfd;
+	int64_t armed;		/* monotonic µs the timer is set for, INT64_MAX off */
+	int64_t last_checkpoint;
+	bool writer_busy;	/* a checkpoint is being written; the eventfd says when done */
+	uint64_t watchdog_us;	/* 0: no watchdog */
+	int64_t last_watchdog;
+};
+
+/* Realtime deadline to monotonic. */
+static int64_t mono_of(int64_t realtime_us)
+{
+	int64_t delta = realtime_us - daemon_realtime();
+
+	return source_now() + (delta > 0 ? delta : 0);
+}
+
+static int64_t next_due(struct daemon *d, struct loop *l)
+{
+	int64_t t = INT64_MAX, x;
+	size_t i;
+
+	if (!d->cfg.clock_event) {
+		x = engine_next_deadline(d->engine);
+		if (x != INT64_MAX)
+			t = mono_of(x);
+	}
+	if (d->dirty && !l->writer_busy && l->last_checkpoint + d->cfg.checkpoint_us < t)
+		t = l->last_checkpoint + d->cfg.checkpoint_us;
+	for (i = 0; i < d->nsources; i++) {
+		x = d->sources[i]->ops->next_wakeup(d->sources[i]);
+		if (x < t)
+			t = x;
+	}
+	if (l->watchdog_us && l->last_watchdog + (int64_t)l->watchdog_us / 2 < t)
+		t = l->last_watchdog + (int64_t)l->watchdog_us / 2;
+	return t;
+}
+
+static void arm(struct loop *l, int64_t t)
+{
+	struct itimerspec its = { 0 };
+
+	if (t == l->armed)
+		return;
+	if (t != INT64_MAX) {
+		if (t <= 0)
+			t = 1;
+		its.it_value.tv_sec = t / 1000000;
+		its.it_value.tv_nsec = (t % 1000000) * 1000;
+	}
+	timerfd_settime(l->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+	l->armed = t;
+}
+
+static void do_checkpoint(struct daemon *d, struct loop *l)
+{
+	uint64_t records = 0;
+	size_t i;
+
+	if (checkpoint_post(d) == -EBUSY) {
+		l->writer_busy = true;
+		return;
+	}
+	l->last_checkpoint = source_now();
+	for (i = 0; i < d->nsources; i++)
+		records += d->sources[i]->st.records;
+	if (l->watchdog_us || getenv("NOTIFY_SOCKET"))
+		sd_notifyf(0, "STATUS=%" PRIu64 " records, %" PRIu64 " state changes", records,
+			   d->last_seq);
+}
+
+/* Run what is due; process sources with pending work. Returns true when more is pending. */
+static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool all)
+{
+	int64_t now = source_now();
+	bool pending = false;
+	size_t i;
+
+	for (i = 0; i < d->nsources; i++) {
+		struct source *s = d->sources[i];
+		bool more = false;
+
+		if (all || ready[i] || s->ops->next_wakeup(s) <= now) {
+			s->ops->process(s, &more);
+			pending |= more;
+			watch_source(d, l->ep, i);
+		}
+	}
+	if (!d->cfg.clock_event && engine_next_deadline(d->engine) <= daemon_realtime()) {
+		engine_advance(d->engine, daemon_realtime());
+		d->dirty = true;
+	}
+	if (d->dirty && !l->writer_busy && now >= l->last_checkpoint + d->cfg.checkpoint_us)
+		do_checkpoint(d, l);
+	if (l->watchdog_us && now >= l->last_watchdog + (int64_t)l->watchdog_us / 2) {
+		sd_notify(0, "WATCHDOG=1");
+		l->last_watchdog = now;
+	}
+	return pending;
+}
+
+static int run(struct daemon *d, struct loop *l)
+{
+	bool pending = true, *ready = NULL;
+	size_t nready = 0;
+
+	for (;;) {
+		struct epoll_event evs[32];
+		int n, i;
+
+		if (nready < d->nsources) {
+			bool *v = realloc(ready, d->nsources * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			ready = v;
+			nready = d->nsources;
+		}
+		memset(ready, 0, nready * sizeof(*ready));
+		arm(l, next_due(d, l));
+		n = epoll_wait(l->ep, evs, 32, pending ? 0 : -1);
+		if (n < 0 && errno != EINTR) {
+			free(ready);
+			return -errno;
+		}
+		for (i = 0; i < n; i++) {
+			int64_t tag = (int64_t)evs[i].data.u64;
+
+			if (tag == TAG_SIGNAL) {
+				struct signalfd_siginfo si;
+
+				while (read(l->sfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo == SIGHUP) {
+						reload(d, l->ep);
+						free(ready);
+						ready = NULL;
+						nready = 0;
+						pending = true;
+						goto next;
+					}
+					sd_notify(0, "STOPPING=1");
+					daemon_log(LOG_NOTICE, "signal %u: checkpoint and exit",
+						   si.ssi_signo);
+					free(ready);
+					checkpoint_writer_stop(d);
+					return checkpoint_write(d) < 0 ? -EIO : 0;
+				}
+			} else if (tag == TAG_TIMER) {
+				uint64_t x;
+
+				if (read(l->tfd, &x, sizeof(x)) < 0)
+					(void)0;	/* a timer re-armed before it fired */
+				l->armed = INT64_MAX;
+			} else if (tag == TAG_CONTROL) {
+				control_serve(d, l->cfd);
+			} else if (tag == TAG_WRITER) {
+				uint64_t x;
+
+				if (read(l->wfd, &x, sizeof(x)) < 0)
+					(void)0;	/* already read */
+				l->writer_busy = false;	/* dirty since? next_due schedules it */
+			} else if ((size_t)tag < nready) {
+				ready[tag] = true;
+			}
+		}
+		pending = run_due(d, l, ready, pending);
+next:;
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mpmond --config FILE [--check-config] [--foreground] [-v]\n"
+		"\n"
+		"--check-config  check the config and its packs; problems as FILE:LINE: message;\n"
+		"                exit 0 when there are none, 1 otherwise\n"
+		"--foreground    log to stderr even under systemd (otherwise the journal is\n"
+		"                used when $JOURNAL_STREAM says stderr goes there)\n"
+		"signals: SIGHUP reloads config and packs, SIGTERM checkpoints and exits\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *config_path = NULL;
+	bool check = false, foreground = false;
+	struct daemon d = { 0 };
+	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .cfd = -1, .wfd = -1, .armed = -1 };
+	struct epoll_event ev;
+	struct diag dg;
+	sigset_t mask;
+	int c, status = 1;
+
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	while ((c = getopt_long(argc, argv, "c:Cfvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config_path = optarg; break;
+		case 'C': check = true; break;
+		case 'f': foreground = true; break;
+		case 'v': log_level = LOG_DEBUG; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("mpmond %s\n", MPMON_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!config_path || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	log_to_journal = !foreground && !check && getenv("JOURNAL_STREAM");
+	source_logger = logger;
+	buf_init(&d.scratch);
+	diag_init(&dg);
+	if (config_load(config_path, &d.cfg, &dg) < 0 || build_engine(&d, &d, &dg) < 0 || dg.errors) {
+		print_diags(&dg);
+		fprintf(stderr, "mpmond: %s: %zu errors\n", config_path, dg.errors ? dg.errors : 1);
+		goto out;
+	}
+	print_diags(&dg);
+	if (check) {
+		struct engine_stats st;
+
+		engine_get_stats(d.engine, &st);
+		printf("%s: %zu packs, %zu monitors run, %zu sources\n", config_path, d.npacks,
+		       st.monitors_run, d.cfg.nsources);
+		status = 0;
+		goto out;
+	}
+	if (mkdir(d.cfg.state_dir, 0750) < 0 && errno != EEXIST) {
+		daemon_log(LOG_ERR, "%s: cannot create state_dir: %s", d.cfg.state_dir, strerror(errno));
+		goto out;
+	}
+	if (build_sources(&d, &d) < 0 || checkpoint_load(&d) < 0) {
+		daemon_log(LOG_ERR, "out of memory");
+		goto out;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	l.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	l.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	l.ep = epoll_create1(EPOLL_CLOEXEC);
+	l.cfd = control_listen(d.cfg.state_dir);
+	if (l.sfd < 0 || l.tfd < 0 || l.ep < 0) {
+		daemon_log(LOG_ERR, "cannot set up the event loop: %s", strerror(errno));
+		goto out;
+	}
+	if (l.cfd < 0)
+		daemon_log(LOG_WARNING, "%s/control: no control socket: %s", d.cfg.state_dir,
+			   strerror(-l.cfd));
+	ev.events = EPOLLIN;
+	ev.data.u64 = (uint64_t)(int64_t)TAG_SIGNAL;
+	epoll_ctl(l.ep, EPOLL_CTL_ADD, l.sfd, &ev);
+	ev.data.u64 = (uint64_t)(int64_t)TAG_TIMER;
+	epoll_ctl(l.ep, EPOLL_CTL_ADD, l.tfd, &ev);
+	ev.data.u64 = (uint64_t)(int64_t)TAG_CONTROL;
+	if (l.cfd >= 0)
+		epoll_ctl(l.ep, EPOLL_CTL_ADD, l.cfd, &ev);
+	l.wfd = checkpoint_writer_start(&d);
+	if (l.wfd < 0) {
+		daemon_log(LOG_WARNING, "no checkpoint thread (%s): checkpoints are written in the loop",
+			   strerror(-l.wfd));
+	} else {
+		ev.data.u64 = (uint64_t)(int64_t)TAG_WRITER;
+		epoll_ctl(l.ep, EPOLL_CTL_ADD, l.wfd, &ev);
+	}
+	if (sd_watchdog_enabled(0, &l.watchdog_us) <= 0)
+		l.watchdog_us = 0;
+	l.last_watchdog = source_now();
+	start_sources(&d, l.ep);
+	do_checkpoint(&d, &l);
+	daemon_log(LOG_NOTICE, "started: %zu packs, %zu sources, state in %s", d.npacks, d.nsources,
+		   d.cfg.state_dir);
+	sd_notify(0, "READY=1");
+	status = run(&d, &l) < 0 ? 1 : 0;
+out:
+	checkpoint_writer_stop(&d);
+	if (l.cfd >= 0)
+		close(l.cfd);
+	free_sources(&d, -1);
+	free_engine(&d);
+	notes_release(&d.notes);
+	config_release(&d.cfg);
+	buf_release(&d.scratch);
+	diag_release(&dg);
+	if (l.ep >= 0)
+		close(l.ep);
+	if (l.sfd >= 0)
+		close(l.sfd);
+	if (l.tfd >= 0)
+		close(l.tfd);
+	return status;
+}

@@ -1,0 +1,799 @@
+/*
+ * Text log files: a glob of files in one folder, followed with inotify (or, only
+ * when inotify is unavailable, by stat polling once a second). Each file is
+ * known by its identity: device, inode and a hash of its first bytes. A file
+ * renamed or deleted away is read to its end before it is let go; a truncated
+ * file (copytruncate) is detected by its size or by a hash of the bytes just
+ * before our position, and its copy, when one is next to it, is read to its end
+ * first, so no line is lost when the writer outran us. Positions are the start
+ * of the next complete line (a partial last line is not consumed: it is read
+ * again when its newline has come), and carry the hash of the bytes before
+ * them, so copytruncate and inode reuse are also noticed across a restart.
+ * Reads are batched (one pread per buffer, not per line).
+ */
+#include "collector/source.h"
+
+#include "collector/config.h"
+#include "lib/buf.h"
+#include "lib/str.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#define HEAD_BYTES 256		/* identity: hash of up to this many first bytes */
+#define TAIL_BYTES 64		/* position check: hash of up to this many bytes before it */
+#define READ_CHUNK (256u << 10)
+#define WORK_PER_CALL (8u << 20)	/* bytes per process() before yielding to the loop */
+#define MAX_FILES 1024		/* open files per source, live and rotated */
+#define POLL_US 1000000		/* stat polling, only without inotify */
+#define RETRY_US 5000000	/* folder missing: look again */
+#define MAX_SAVED 1024
+#define MAX_MOVED 32		/* renames away from the glob between two scans */
+
+struct ident {
+	dev_t dev;
+	ino_t ino;
+	uint32_t head_len;
+	uint64_t head_hash;
+};
+
+struct tfile {
+	struct tfile *next;
+	char *path;		/* name it was last seen under */
+	int fd, wd;
+	struct ident id;
+	uint64_t pos;		/* start of the next line to deliver (or inside a cut line) */
+	uint32_t tail_len;
+	uint64_t tail_hash;	/* of the tail_len bytes before pos */
+	long lineno;		/* lines delivered so far */
+	bool skipping;		/* pos is inside a cut line */
+	bool rotated;		/* no longer under its name: read to the end, then close */
+	bool cut_logged;
+	bool seen;
+	int64_t idle_since;	/* rotated and at its end since (monotonic µs), 0 = not */
+	off_t last_size;
+	/* copytruncate: the copy read last, and when we last started over. */
+	dev_t copy_dev;
+	ino_t copy_ino;
+	struct timespec restart_mtime;
+	bool restarted;
+};
+
+/* A position from the checkpoint, waiting for its file. */
+struct saved {
+	struct ident id;
+	uint64_t pos;
+	uint32_t tail_len;
+	uint64_t tail_hash;
+	long lineno;
+	bool skipping;
+	char *path;
+	bool used;
+};
+
+struct fsrc {
+	char *dir;		/* folder of the glob */
+	char *base;		/* file-name part of the glob */
+	int ino_fd;		/* inotify, or -1 */
+	int dir_wd;		/* -1 while the folder is not watched */
+	bool need_scan;		/* the folder changed: glob again */
+	bool first_scan;
+	int64_t next_poll;	/* polling or retry, INT64_MAX when not needed */
+	struct tfile *files;
+	size_t nfiles;
+	struct saved *saved;
+	size_t nsaved;
+	char *buf;
+	size_t cap;
+	/*
+	 * Names that files under the glob were renamed to, outside it: a file
+	 * created and rotated away before we opened it is found there.
+	 */
+	char moved[MAX_MOVED][NAME_MAX + 1];
+	size_t nmoved;
+	uint32_t from_cookie;	/* of the last IN_MOVED_FROM of a name under the glob */
+};
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	struct str s = { p, n };
+
+	return str_hash(s);
+}
+
+/* Hash n bytes at off; -EIO when the file is shorter. */
+static int hash_at(int fd, uint64_t off, uint32_t n, uint64_t *h)
+{
+	char b[HEAD_BYTES];
+	ssize_t r;
+
+	if (n == 0) {
+		*h = hash_bytes("", 0);
+		return 0;
+	}
+	r = pread(fd, b, n, (off_t)off);
+	if (r < 0)
+		return -errno;
+	if ((uint32_t)r != n)
+		return -EIO;
+	*h = hash_bytes(b, n);
+	return 0;
+}
+
+/* The identity of an open file; its head covers up to HEAD_BYTES of what is there. */
+static int ident_of(int fd, struct ident *id)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	id->head_len = st.st_size < HEAD_BYTES ? (uint32_t)st.st_size : HEAD_BYTES;
+	return hash_at(fd, 0, id->head_len, &id->head_hash);
+}
+
+/* Whether the open file starts with the bytes the identity was taken from. */
+static bool head_matches(int fd, const struct ident *id)
+{
+	uint64_t h;
+
+	return hash_at(fd, 0, id->head_len, &h) == 0 && h == id->head_hash;
+}
+
+/* Whether the bytes before pos are the ones we read there. */
+static bool tail_matches(int fd, uint64_t pos, uint32_t tail_len, uint64_t tail_hash)
+{
+	uint64_t h;
+
+	if (tail_len > pos)
+		return false;
+	return hash_at(fd, pos - tail_len, tail_len, &h) == 0 && h == tail_hash;
+}
+
+static void update_tail(struct tfile *f)
+{
+	f->tail_len = f->pos < TAIL_BYTES ? (uint32_t)f->pos : TAIL_BYTES;
+	if (hash_at(f->fd, f->pos - f->tail_len, f->tail_len, &f->tail_hash) < 0)
+		f->tail_len = 0, f->tail_hash = hash_bytes("", 0);
+}
+
+/* Once per file: "FILE:LINE: line longer than N bytes, cut". */
+static void log_cut(const char *file, long line, size_t max)
+{
+	char msg[PATH_MAX + 128];
+
+	snprintf(msg, sizeof(msg), "%s:%ld: line longer than %zu bytes, cut", file, line, max);
+	source_logger(LOG_WARNING, msg);
+}
+
+/*
+ * Deliver the complete lines of f from its position, at most *budget bytes.
+ * Returns 0 at the end of what is there, 1 when the budget ran out, -errno.
+ */
+static int read_lines(struct source *s, struct fsrc *fs, struct tfile *f, size_t *budget)
+{
+	size_t max = s->conf->max_line;
+	bool moved = false;
+	int ret = 0;
+
+	for (;;) {
+		ssize_t n = pread(f->fd, fs->buf, fs->cap, (off_t)f->pos);
+		char *p, *end;
+
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		p = fs->buf;
+		end = p + n;
+		while (p < end) {
+			char *nl;
+
+			if (f->skipping) {
+				nl = memchr(p, '\n', end - p);
+				if (!nl) {
+					f->pos += end - p;
+					p = end;
+					break;
+				}
+				f->pos += nl + 1 - p;
+				p = nl + 1;
+				f->skipping = false;
+				continue;
+			}
+			nl = memchr(p, '\n', (size_t)(end - p) < max + 1 ? (size_t)(end - p) : max + 1);
+			if (nl) {
+				size_t len = nl - p;
+
+				if (len && p[len - 1] == '\r')
+					len--;
+				f->lineno++;
+				f->pos += nl + 1 - p;
+				s->st.records++;
+				s->st.bytes += len;
+				s->st.checksum += hash_bytes(p, len);
+				s->h.line(s->h.arg, s, f->path, f->lineno, p, len);
+				p = nl + 1;
+			} else if ((size_t)(end - p) > max) {
+				f->lineno++;
+				s->st.cut++;
+				if (!f->cut_logged)
+					log_cut(f->path, f->lineno, max);
+				f->cut_logged = true;
+				s->st.records++;
+				s->st.bytes += max;
+				s->st.checksum += hash_bytes(p, max);
+				s->h.line(s->h.arg, s, f->path, f->lineno, p, max);
+				f->pos += max;
+				p += max;
+				f->skipping = true;
+			} else {
+				break;	/* a partial line: read again from its start next time */
+			}
+		}
+		moved = true;
+		if ((size_t)n < fs->cap && p < end)
+			break;	/* only a partial line is left */
+		if ((size_t)n < fs->cap && p == end)
+			continue;	/* maybe more came meanwhile; the next pread says */
+		if ((size_t)n > *budget) {
+			*budget = 0;
+			ret = 1;
+			break;
+		}
+		*budget -= n;
+	}
+	if (moved)
+		update_tail(f);
+	return ret;
+}
+
+static void close_file(struct fsrc *fs, struct tfile *f)
+{
+	if (f->wd >= 0 && fs->ino_fd >= 0)
+		inotify_rm_watch(fs->ino_fd, f->wd);
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->path);
+	free(f);
+}
+
+/* Whether file b starts with the first bytes of a (a copy of b's present content). */
+static bool same_start(int a, int b)
+{
+	struct ident id;
+
+	return ident_of(a, &id) == 0 && head_matches(b, &id);
+}
+
+static bool newer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/*
+ * A file was truncated under us. Its copy (a file in the same folder whose name
+ * starts with ours, with our head and the bytes before our position) holds the
+ * rest we had not read: read it from our position before starting over.
+ *
+ * missed: we were at the start of a file we had started over, and a new copy
+ * appeared, written after we started over: the writer filled the file and it
+ * was copied and truncated again before we read any of it (we were busy, e.g.
+ * in fsync). That copy is all unread.
+ */
+static bool read_copy(struct source *s, struct fsrc *fs, struct tfile *f, bool missed)
+{
+	const char *name = strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path;
+	size_t nlen = strlen(name), budget = SIZE_MAX;
+	struct dirent *de;
+	DIR *d = opendir(fs->dir);
+	bool found = false;
+
+	if (!d)
+		return false;
+	while ((de = readdir(d))) {
+		struct tfile c = *f;
+		char path[PATH_MAX];
+		struct stat st;
+
+		if (strncmp(de->d_name, name, nlen) != 0 || de->d_name[nlen] == '\0')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", fs->dir, de->d_name);
+		c.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (c.fd < 0)
+			continue;
+		if (fstat(c.fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_ino != f->id.ino &&
+		    (missed ? (st.st_ino != f->copy_ino || st.st_dev != f->copy_dev) &&
+				      newer(&st.st_mtim, &f->restart_mtime) && st.st_size > 0 &&
+				      !same_start(c.fd, f->fd)
+			    : head_matches(c.fd, &f->id) &&
+				      tail_matches(c.fd, f->pos, f->tail_len, f->tail_hash))) {
+			if (missed)
+				source_log(s, LOG_INFO, "'%s' was filled, copied to '%s' and truncated "
+					   "between two reads: reading the copy", f->path, path);
+			c.path = path;
+			c.pos = missed ? 0 : f->pos;
+			read_lines(s, fs, &c, &budget);
+			close(c.fd);
+			f->copy_dev = st.st_dev;
+			f->copy_ino = st.st_ino;
+			found = true;
+			break;
+		}
+		close(c.fd);
+	}
+	closedir(d);
+	return found;
+}
+
+static void watch_file(struct fsrc *fs, struct tfile *f)
+{
+	char proc[64];
+
+	f->wd = -1;
+	if (fs->ino_fd < 0)
+		return;
+	/* By descriptor, so the watch is on the inode we opened, whatever the name is now. */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
+	f->wd = inotify_add_watch(fs->ino_fd, proc, IN_MODIFY);
+}
+
+/* Start f over from its beginning (truncated, or a new file took the inode). */
+static void restart_file(struct source *s, struct fsrc *fs, struct tfile *f,
+			 const struct stat *st)
+{
+	if (!read_copy(s, fs, f, false) && f->pos)
+		source_log(s, LOG_WARNING, "'%s' was truncated and no copy of it has the %" PRIu64
+			   " bytes we had read: lines after them may be lost", f->path, f->pos);
+	s->st.rotations++;
+	f->pos = 0;
+	f->lineno = 0;
+	f->skipping = false;
+	f->tail_len = 0;
+	f->tail_hash = hash_bytes("", 0);
+	f->restarted = true;
+	f->restart_mtime = st->st_mtim;
+	ident_of(f->fd, &f->id);
+}
+
+/* Read f from its position; notice truncation first. */
+static int follow(struct source *s, struct fsrc *fs, struct tfile *f, size_t *budget)
+{
+	struct stat st;
+	int r;
+
+	if (fstat(f->fd, &st) < 0)
+		return -errno;
+	if ((uint64_t)st.st_size < f->pos ||
+	    (f->pos && !tail_matches(f->fd, f->pos, f->tail_len, f->tail_hash))) {
+		source_log(s, LOG_INFO, "'%s' was truncated: reading it from the start", f->path);
+		restart_file(s, fs, f, &st);
+	} else if (f->pos == 0 && f->restarted && read_copy(s, fs, f, true)) {
+		f->restart_mtime = st.st_mtim;
+	} else if (f->id.head_len < HEAD_BYTES && (uint64_t)st.st_size > f->id.head_len) {
+		ident_of(f->fd, &f->id);	/* the head grew: identity covers more */
+	}
+	r = read_lines(s, fs, f, budget);
+	if (r < 0)
+		source_log(s, LOG_ERR, "'%s': read error: %s", f->path, strerror(-r));
+	return r;
+}
+
+/* The saved position for this identity, if the checkpoint had one. */
+static struct saved *find_saved(struct fsrc *fs, const struct ident *id)
+{
+	size_t i;
+
+	for (i = 0; i < fs->nsaved; i++)
+		if (!fs->saved[i].used && fs->saved[i].id.dev == id->dev && fs->saved[i].id.ino == id->ino)
+			return &fs->saved[i];
+	return NULL;
+}
+
+static struct tfile *open_file(struct source *s, struct fsrc *fs, const char *path, bool at_start)
+{
+	struct tfile *f;
+	struct saved *sv;
+	struct stat st;
+
+	if (fs->nfiles >= MAX_FILES) {
+		source_log(s, LOG_WARNING, "more than %d files: '%s' not followed", MAX_FILES, path);
+		return NULL;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->wd = -1;
+	f->path = strdup(path);
+	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (!f->path || f->fd < 0 || fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    ident_of(f->fd, &f->id) < 0) {
+		close_file(fs, f);
+		return NULL;
+	}
+	f->tail_hash = hash_bytes("", 0);
+	sv = find_saved(fs, &f->id);
+	if (sv) {
+		struct tfile old = *f;
+
+		sv->used = true;
+		old.pos = sv->pos;
+		old.tail_len = sv->tail_len;
+		old.tail_hash = sv->tail_hash;
+		old.lineno = sv->lineno;
+		old.skipping = sv->skipping;
+		old.id = sv->id;
+		if (head_matches(f->fd, &sv->id) && (uint64_t)st.st_size >= sv->pos &&
+		    tail_matches(f->fd, sv->pos, sv->tail_len, sv->tail_hash)) {
+			f->pos = sv->pos;
+			f->tail_len = sv->tail_len;
+			f->tail_hash = sv->tail_hash;
+			f->lineno = sv->lineno;
+			f->skipping = sv->skipping;
+			f->id = sv->id;
+		} else {
+			/* Truncated or a new file on a reused inode while we were down. */
+			source_log(s, LOG_INFO, "'%s' changed while mpmond was down: reading it from the start",
+				   path);
+			read_copy(s, fs, &old, false);
+			f->lineno = 0;
+		}
+	} else if (at_start && (s->conf->start == START_END || s->force_end)) {
+		/* Seen for the first time at startup: start at its last complete line. */
+		f->pos = (uint64_t)st.st_size;
+		if (f->pos) {
+			char c;
+
+			while (f->pos > 0 && pread(f->fd, &c, 1, (off_t)(f->pos - 1)) == 1 && c != '\n')
+				f->pos--;
+		}
+		update_tail(f);
+	}
+	watch_file(fs, f);
+	f->next = fs->files;
+	fs->files = f;
+	fs->nfiles++;
+	return f;
+}
+
+/*
+ * Files the checkpoint named but that are no longer under a watched name: renamed
+ * away while we were down. Read the rest of each one found in the folder.
+ */
+static void read_saved_rotated(struct source *s, struct fsrc *fs)
+{
+	size_t i, budget = SIZE_MAX;
+
+	for (i = 0; i < fs->nsaved; i++) {
+		struct saved *sv = &fs->saved[i];
+		struct dirent *de;
+		DIR *d;
+
+		if (sv->used)
+			continue;
+		sv->used = true;
+		d = opendir(fs->dir);
+		if (!d)
+			return;
+		while ((de = readdir(d))) {
+			struct tfile c = { .wd = -1 };
+			char path[PATH_MAX];
+			struct stat st;
+
+			snprintf(path, sizeof(path), "%s/%s", fs->dir, de->d_name);
+			if (de->d_ino != sv->id.ino || stat(path, &st) < 0 || st.st_dev != sv->id.dev)
+				continue;
+			c.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (c.fd < 0)
+				continue;
+			if (head_matches(c.fd, &sv->id) &&
+			    tail_matches(c.fd, sv->pos, sv->tail_len, sv->tail_hash)) {
+				c.path = path;
+				c.pos = sv->pos;
+				c.lineno = sv->lineno;
+				c.skipping = sv->skipping;
+				source_log(s, LOG_INFO, "reading the rest of rotated '%s'", path);
+				read_lines(s, fs, &c, &budget);
+			}
+			close(c.fd);
+			break;
+		}
+		closedir(d);
+	}
+}
+
+static void watch_dir(struct source *s, struct fsrc *fs)
+{
+	if (fs->ino_fd < 0 || fs->dir_wd >= 0)
+		return;
+	fs->dir_wd = inotify_add_watch(fs->ino_fd, fs->dir,
+				       IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+				       IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+	if (fs->dir_wd < 0)
+		source_log(s, LOG_WARNING, "cannot watch '%s': %s; looking again every %d s", fs->dir,
+			   strerror(errno), RETRY_US / 1000000);
+}
+
+/* Glob again: new files are opened, files gone from their name become rotated. */
+static void scan(struct source *s, struct fsrc *fs)
+{
+	struct tfile *f;
+	glob_t g;
+	size_t i;
+	int r;
+
+	watch_dir(s, fs);
+	for (f = fs->files; f; f = f->next)
+		f->seen = false;
+	r = glob(s->conf->path, GLOB_NOSORT, NULL, &g);
+	for (i = 0; r == 0 && i < g.gl_pathc; i++) {
+		struct stat st;
+
+		if (stat(g.gl_pathv[i], &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		for (f = fs->files; f; f = f->next)
+			if (f->id.dev == st.st_dev && f->id.ino == st.st_ino)
+				break;
+		if (f) {
+			if (strcmp(f->path, g.gl_pathv[i]) != 0) {
+				char *p = strdup(g.gl_pathv[i]);
+
+				if (p) {
+					free(f->path);
+					f->path = p;
+				}
+			}
+			f->rotated = false;
+			f->idle_since = 0;
+		} else {
+			f = open_file(s, fs, g.gl_pathv[i], fs->first_scan);
+		}
+		if (f)
+			f->seen = true;
+	}
+	if (r == 0)
+		globfree(&g);
+	for (f = fs->files; f; f = f->next)
+		if (!f->seen && !f->rotated) {
+			f->rotated = true;
+			s->st.rotations++;
+		}
+	for (i = 0; i < fs->nmoved; i++) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", fs->dir, fs->moved[i]);
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		for (f = fs->files; f; f = f->next)
+			if (f->id.dev == st.st_dev && f->id.ino == st.st_ino)
+				break;
+		if (f)
+			continue;	/* ours already: marked rotated above */
+		f = open_file(s, fs, path, false);
+		if (f) {
+			source_log(s, LOG_INFO, "'%s' was rotated before it was read: reading it", path);
+			f->rotated = true;
+			s->st.rotations++;
+		}
+	}
+	fs->nmoved = 0;
+	if (fs->first_scan)
+		read_saved_rotated(s, fs);
+	fs->first_scan = false;
+	fs->need_scan = false;
+}
+
+/* Drain inotify; a change of the folder's entries asks for a new glob. */
+static void drain(struct fsrc *fs)
+{
+	char b[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while ((n = read(fs->ino_fd, b, sizeof(b))) > 0) {
+		char *p = b;
+
+		while (p < b + n) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+
+			if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+					IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
+				fs->need_scan = true;
+			if (ev->wd == fs->dir_wd && (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)))
+				fs->dir_wd = -1;
+			if (ev->wd == fs->dir_wd && ev->len && (ev->mask & IN_MOVED_FROM) &&
+			    fnmatch(fs->base, ev->name, FNM_PERIOD) == 0)
+				fs->from_cookie = ev->cookie ? ev->cookie : 1;
+			else if (ev->wd == fs->dir_wd && ev->len && (ev->mask & IN_MOVED_TO) &&
+				 ev->cookie == fs->from_cookie &&
+				 fnmatch(fs->base, ev->name, FNM_PERIOD) != 0 && fs->nmoved < MAX_MOVED &&
+				 strlen(ev->name) <= NAME_MAX)
+				strcpy(fs->moved[fs->nmoved++], ev->name);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+static int file_process(struct source *s, bool *more)
+{
+	struct fsrc *fs = s->impl;
+	size_t budget = WORK_PER_CALL;
+	struct tfile *f, **pp;
+	int64_t now = source_now();
+	int pass;
+
+	*more = false;
+	if (fs->ino_fd >= 0)
+		drain(fs);
+	if (fs->ino_fd < 0 || fs->dir_wd < 0) {
+		fs->need_scan = true;
+		fs->next_poll = now + (fs->ino_fd < 0 ? POLL_US : RETRY_US);
+	} else {
+		fs->next_poll = INT64_MAX;
+	}
+	if (fs->need_scan)
+		scan(s, fs);
+	/* Rotated files first: the rest of an old file comes before the new one. */
+	for (pass = 0; pass < 2; pass++)
+		for (f = fs->files; f; f = f->next)
+			if (f->rotated == (pass == 0) && budget && follow(s, fs, f, &budget) == 1)
+				*more = true;
+	/* Let go of rotated files that stayed at their end for rotate_wait. */
+	for (pp = &fs->files; (f = *pp);) {
+		if (f->rotated && !*more) {
+			struct stat st;
+
+			/* Still written to (a writer that has not reopened yet): wait longer. */
+			if (fstat(f->fd, &st) == 0 && st.st_size != f->last_size) {
+				f->last_size = st.st_size;
+				f->idle_since = now;
+			} else if (!f->idle_since) {
+				f->idle_since = now;
+			}
+			if (f->idle_since && now - f->idle_since >= s->conf->rotate_wait_us) {
+				*pp = f->next;
+				fs->nfiles--;
+				close_file(fs, f);
+				continue;
+			}
+		}
+		pp = &f->next;
+	}
+	return 0;
+}
+
+static int64_t file_next_wakeup(const struct source *s)
+{
+	const struct fsrc *fs = s->impl;
+	int64_t t = fs->next_poll;
+	const struct tfile *f;
+
+	for (f = fs->files; f; f = f->next)
+		if (f->rotated && f->idle_since && f->idle_since + s->conf->rotate_wait_us < t)
+			t = f->idle_since + s->conf->rotate_wait_us;
+	return t;
+}
+
+static int file_start(struct source *s)
+{
+	struct fsrc *fs = s->impl;
+	bool more;
+
+	fs->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (fs->ino_fd < 0)
+		source_log(s, LOG_WARNING, "inotify unavailable (%s): polling every %d s",
+			   strerror(errno), POLL_US / 1000000);
+	s->fd = fs->ino_fd;
+	fs->need_scan = true;
+	fs->first_scan = true;
+	return file_process(s, &more);
+}
+
+/* "file DEV INO HEADLEN HEADHASH POS TAILLEN TAILHASH LINENO SKIPPING PATH" */
+static int file_save(const struct source *s, struct buf *out)
+{
+	const struct fsrc *fs = s->impl;
+	const struct tfile *f;
+	int r = 0;
+
+	for (f = fs->files; f && r == 0; f = f->next)
+		r = buf_printf(out, "file %ju %ju %" PRIu32 " %016" PRIx64 " %" PRIu64 " %" PRIu32
+			       " %016" PRIx64 " %ld %d %s\n",
+			       (uintmax_t)f->id.dev, (uintmax_t)f->id.ino, f->id.head_len,
+			       f->id.head_hash, f->pos, f->tail_len, f->tail_hash, f->lineno,
+			       f->skipping, f->path);
+	return r;
+}
+
+static int file_restore(struct source *s, const char *line)
+{
+	struct fsrc *fs = s->impl;
+	struct saved sv = { 0 };
+	uintmax_t dev, ino;
+	int skipping, off = 0;
+
+	if (fs->nsaved == MAX_SAVED)
+		return 0;
+	if (sscanf(line, "file %ju %ju %" SCNu32 " %" SCNx64 " %" SCNu64 " %" SCNu32 " %" SCNx64
+		   " %ld %d %n", &dev, &ino, &sv.id.head_len, &sv.id.head_hash, &sv.pos,
+		   &sv.tail_len, &sv.tail_hash, &sv.lineno, &skipping, &off) != 9 || !off ||
+	    sv.id.head_len > HEAD_BYTES || sv.tail_len > TAIL_BYTES || !line[off])
+		return -EINVAL;
+	sv.id.dev = dev;
+	sv.id.ino = ino;
+	sv.skipping = skipping != 0;
+	sv.path = strdup(line + off);
+	if (!sv.path)
+		return -ENOMEM;
+	fs->saved[fs->nsaved++] = sv;
+	return 0;
+}
+
+static void file_free(struct source *s)
+{
+	struct fsrc *fs = s->impl;
+	struct tfile *f, *next;
+	size_t i;
+
+	for (f = fs->files; f; f = next) {
+		next = f->next;
+		close_file(fs, f);
+	}
+	if (fs->ino_fd >= 0)
+		close(fs->ino_fd);
+	for (i = 0; i < fs->nsaved; i++)
+		free(fs->saved[i].path);
+	free(fs->saved);
+	free(fs->buf);
+	free(fs->dir);
+	free(fs->base);
+	free(fs);
+}
+
+static const struct source_ops file_ops = {
+	.type = "file",
+	.start = file_start,
+	.process = file_process,
+	.next_wakeup = file_next_wakeup,
+	.save = file_save,
+	.restore = file_restore,
+	.free = file_free,
+};
+
+int source_file_new(struct source *s)
+{
+	struct fsrc *fs = calloc(1, sizeof(*fs));
+	const char *slash;
+
+	if (!fs)
+		return -ENOMEM;
+	s->ops = &file_ops;
+	s->impl = fs;
+	fs->ino_fd = -1;
+	fs->dir_wd = -1;
+	fs->next_poll = INT64_MAX;
+	slash = strrchr(s->conf->path, '/');
+	fs->dir = strndup(s->conf->path, slash > s->conf->path ? (size_t)(slash - s->conf->path) : 1);
+	fs->base = strdup(slash + 1);
+	fs->cap = s->conf->max_line + 1 + READ_CHUNK;
+	fs->buf = malloc(fs->cap);
+	fs->saved = calloc(MAX_SAVED, sizeof(*fs->saved));
+	if (!fs->dir || !fs->base || !fs->buf || !fs->saved)
+		return -ENOMEM;
+	return 0;
+}

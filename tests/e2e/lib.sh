@@ -1,0 +1,112 @@
+# Shared by the end-to-end tests (sourced): a temporary folder, a config, the
+# real mpmond started and stopped by its PID, bounded waits and TAP output.
+cd "$(dirname "$0")/../.." || exit 1
+top=$(pwd)
+bin=${MPMON_BIN:-$top/build/bin}
+T=$(mktemp -d) || exit 1
+PID=
+n=0
+fail=0
+
+cleanup() {
+	[ -n "$KEEP" ] && cp "$T/log" "$KEEP" 2>/dev/null
+	[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
+	[ -n "$PID" ] && wait "$PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() {	# ok CONDITION-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fail=$((fail + 1))
+		[ -f "$T/log" ] && tail -n 15 "$T/log" | sed 's/^/#   log: /'
+	fi
+}
+
+done_testing() {
+	echo "1..$n"
+	[ "$fail" = 0 ]
+}
+
+# conf [EXTRA-LINES]: the config with the test pack and one file source over
+# $T/logs/*.log; extra lines follow (more sections).
+conf() {
+	mkdir -p "$T/logs"
+	cat >"$T/c.conf" <<EOC
+[mpmond]
+state_dir = $T/state
+clock = event
+checkpoint_interval_ms = 100
+
+[packs]
+path = $top/tests/e2e/data/pack.xml
+
+[source app]
+type = file
+path = $T/logs/*.log
+start = beginning
+log_name = System
+rotate_wait_ms = 300
+$1
+EOC
+}
+
+start() {
+	"$bin/mpmond" --config "$T/c.conf" --foreground $MPMOND_OPTS 2>>"$T/log" &
+	PID=$!
+	wait_for 10 test -f "$T/state/state.json"
+}
+
+stop() {	# SIGTERM; returns the exit status
+	kill -TERM "$PID"
+	wait "$PID"
+	st=$?
+	PID=
+	return $st
+}
+
+wait_for() {	# wait_for SECONDS COMMAND...: poll until COMMAND succeeds
+	limit=$(($1 * 20))
+	shift
+	i=0
+	while ! "$@" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# jq-like reads of the state file with perl's core JSON::PP.
+state_get() {	# state_get PERL-EXPR (with $s the decoded state file)
+	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 1; my $s = decode_json(<$f>); print eval($ARGV[1]), "\n"' "$T/state/state.json" "$1"
+}
+
+health() {	# health MONITOR INSTANCE
+	state_get 'join "", map { $_->{health} } grep { $_->{monitor} eq "'"$1"'" && $_->{instance} eq "'"$2"'" } @{$s->{monitors}}'
+}
+
+wait_health() {	# wait_health MONITOR INSTANCE WANT: up to 5 s
+	i=0
+	while [ "$(health "$1" "$2")" != "$3" ]; do
+		i=$((i + 1))
+		[ $i -ge 100 ] && return 1
+		sleep 0.05
+	done
+}
+
+records() {
+	state_get '$s->{sources}[0]{records} . " " . $s->{sources}[0]{checksum}'
+}
+
+# expected records and checksum of a file, as mpmond counts them (FNV-1a sum).
+fnv_sum() {
+	perl -e 'use integer; my ($s, $n) = (0, 0);
+		while (my $l = <STDIN>) { chomp $l; $l =~ s/\r$//; $l = substr($l, 0, 65536); my $h = 1469598103934665603;
+			for my $c (unpack "C*", $l) { $h ^= $c; $h *= 1099511628211 } $s += $h; $n++ }
+		printf "%d %016x\n", $n, $s'
+}
