@@ -263,8 +263,12 @@ static void check_sources(struct config *c, struct diag *d)
 					   "source '%s': pattern is for format regex only", s->name);
 			if (s->nmatches)
 				diag_error(d, c->file, s->line, "match is for journal sources only");
-		} else if (strcmp(s->type, "journal") == 0 && s->format) {
-			diag_error(d, c->file, s->line, "format is for file sources only");
+		} else if (strcmp(s->type, "journal") == 0) {
+			if (s->format)
+				diag_error(d, c->file, s->line, "format is for file sources only");
+			/* the shipped journal packs (Linux essentials, MDM server) read this log */
+			if (!s->log_name && !(s->log_name = strdup("journal")))
+				diag_error(d, c->file, s->line, "out of memory");
 		}
 	}
 }
