@@ -25,6 +25,8 @@ SD_CFLAGS   := $(call pc,--cflags,libsystemd)
 SD_LIBS     := $(call pc,--libs,libsystemd)
 INIH_CFLAGS := $(call pc,--cflags,inih)
 INIH_LIBS   := $(or $(call pc,--libs,inih),-linih)
+JSONC_CFLAGS := $(call pc,--cflags,json-c)
+JSONC_LIBS  := $(or $(call pc,--libs,json-c),-ljson-c)
 
 BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -I. -MMD -MP $(CPPFLAGS) $(CFLAGS)
 
@@ -54,7 +56,7 @@ UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TAP_OBJ      := $(B)/tests/unit/tap.o
 
-PROGS := $(CLI_PROGS:%=$(B)/bin/%) $(B)/bin/mpmond
+PROGS := $(CLI_PROGS:%=$(B)/bin/%) $(B)/bin/mpmond $(B)/bin/check_mpmon
 # Test drivers of the end-to-end tests and the benchmark.
 E2E_PROGS := $(B)/tests/trapsend
 
@@ -85,6 +87,12 @@ $(B)/collector/%.o: collector/%.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(BASE_CFLAGS) -pthread $(SD_CFLAGS) $(INIH_CFLAGS) -c -o $@ $<
 
+# json-c reaches check_mpmon.c only: the state file is nested JSON.
+$(B)/cli/check_mpmon.o: cli/check_mpmon.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(JSONC_CFLAGS) -c -o $@ $<
+
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
@@ -100,6 +108,16 @@ $(B)/bin/mpmon: $(MPMON_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+# Standalone mode reads logs with the collector's file source; source.c's table
+# of source types also names the journal source, hence libsystemd.
+CHECK_OBJ    := $(B)/cli/check_mpmon.o $(B)/cli/check_standalone.o \
+	$(addprefix $(B)/collector/,source.o source_file.o source_journal.o journal.o)
+
+$(B)/bin/check_mpmon: $(CHECK_OBJ) $(CORE_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JSONC_LIBS) $(SD_LIBS) $(CORE_LIBS)
 
 $(B)/bin/mpmond: $(COLLECTOR_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
