@@ -63,4 +63,13 @@ struct standalone {
 int standalone_run(struct standalone *o, struct check_set *out, const char *monitor,
 		   bool *known, struct buf *notes, struct buf *err);
 
+/*
+ * Daemon mode with --mp: whether monitor is a running monitor of the packs in
+ * o->packs, so that one without an event yet (absent from the state file) is
+ * told from one that does not exist. 0 with *known set; -EINVAL with the
+ * reason in err (packs with errors), -ENOMEM.
+ */
+int packs_monitor_known(struct standalone *o, const char *monitor, bool *known,
+			struct buf *err);
+
 #endif

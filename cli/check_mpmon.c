@@ -57,6 +57,7 @@ static void usage(FILE *f)
 		"usage: check_mpmon [--state-dir DIR | --state FILE] [--max-age SECONDS]\n"
 		"                   [-m MONITOR [-i INSTANCE]] [-w RANGE] [-c RANGE]\n"
 		"                   [--uninitialized STATUS] [-t SECONDS] [-v]...\n"
+		"                   [--mp PACK]...\n"
 		"       check_mpmon --mp PACK [--mp PACK]... --log FILE --seek-file FILE\n"
 		"                   [--format FMT] [--pattern PCRE] [--log-name NAME]\n"
 		"                   [--start end|beginning] [--clock wall|event]\n"
@@ -79,6 +80,9 @@ static void usage(FILE *f)
 		"                       resolution, -vv every instance, -vvv how it was read\n"
 		" -m, --monitor=ID      only this monitor (default: all monitors)\n"
 		" -i, --instance=NAME   only this instance of the monitor (\"\" for none)\n"
+		"     --mp=PACK         daemon mode: the packs mpmond runs, so that -m of a\n"
+		"                       monitor without an event yet is OK, no data yet\n"
+		"                       (without --mp it is UNKNOWN: not in the state)\n"
 		" -w, --warning=RANGE   WARNING when the number of instances in Warning or\n"
 		" -c, --critical=RANGE  Error (perfdata 'problems') is outside RANGE\n"
 		"                       (Nagios ranges: 10, 10:, ~:10, 10:20, @10:20); with\n"
@@ -642,7 +646,7 @@ int main(int argc, char **argv)
 	buf_init(&text);
 	buf_init(&how);
 	buf_init(&extra);
-	if (sa.npacks || sa.log || sa.seek_file) {
+	if (sa.log || sa.seek_file) {
 		bool known = true;
 		int r;
 
@@ -700,6 +704,27 @@ int main(int argc, char **argv)
 			buf_printf(&how, "read %zu bytes of %s\n", text.len, state_file);
 		}
 		why = parse_state(&text, &set, &written);
+		if (!why && o.monitor && sa.npacks) {
+			/* With the packs, a monitor without an event yet is told from an unknown one. */
+			bool known = false, any = false;
+			struct buf err;
+			size_t i;
+
+			buf_init(&err);
+			r = packs_monitor_known(&sa, o.monitor, &known, &err);
+			if (r < 0)
+				unknown("%s", err.len ? err.data : strerror(-r));
+			buf_release(&err);
+			if (!known)
+				unknown("monitor '%s' is not in the packs (or does not run)", o.monitor);
+			for (i = 0; i < set.n && !any; i++)
+				any = strcmp(set.v[i].monitor, o.monitor) == 0 &&
+				      (!o.instance || strcmp(set.v[i].instance, o.instance) == 0);
+			if (!any && check_set_add(&set, o.monitor, o.instance ? o.instance : "",
+						  o.instance ? strlen(o.instance) : 0,
+						  MP_HEALTH_UNINITIALIZED, "", "", "") < 0)
+				unknown("out of memory");
+		}
 		if (why)
 			unknown("%s: %s", state_file ? state_file : state_dir, why);
 		age = (now_us() - written) / 1000000;

@@ -592,3 +592,23 @@ out:
 	log_notes = NULL;
 	return x;
 }
+
+int packs_monitor_known(struct standalone *o, const char *monitor, bool *known,
+			struct buf *err)
+{
+	struct engine *e = engine_new(NULL, NULL);
+	struct mp_pack **packs = NULL;
+	size_t npacks = 0, i;
+	int x;
+
+	if (!e)
+		return -ENOMEM;
+	x = load_packs(o, e, &packs, &npacks, err);
+	if (x == 0)
+		*known = engine_monitor_status(e, monitor) == ENGINE_RUN;
+	engine_free(e);
+	for (i = 0; i < npacks; i++)
+		mp_pack_free(packs[i]);
+	free(packs);
+	return x;
+}

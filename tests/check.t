@@ -122,6 +122,12 @@ grep -q "^MPMON UNKNOWN - monitor 'No.Such.Monitor' not in the state" "$T/out"
 ok $? "an unknown monitor: UNKNOWN ($line)"
 run 3 --state "$S" -m Test.Job -i web9
 ok $? "an unknown instance: UNKNOWN ($line)"
+run 0 --state "$S" -m Test.Backup --mp tests/e2e/data/pack.xml
+grep -q "Test.Backup is Uninitialized: no data yet" "$T/out"
+ok $? "--mp: a monitor of the packs without an event yet is OK, no data yet ($line)"
+run 3 --state "$S" -m No.Such.Monitor --mp tests/e2e/data/pack.xml
+grep -q "not in the packs" "$T/out"
+ok $? "--mp: a monitor not in the packs is UNKNOWN ($line)"
 
 # Ranges apply to the number of instances in Warning or Error (here 2).
 run 1 --state "$S" -w 1 -c 3
