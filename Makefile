@@ -1,7 +1,9 @@
-# mpmon: one GNU Makefile. Honours CC CFLAGS CPPFLAGS LDFLAGS PREFIX DESTDIR V=1.
+# mpmon: one GNU Makefile. Honours CC CFLAGS CPPFLAGS LDFLAGS PREFIX DESTDIR V=1
+# (and PLUGINDIR, where check_mpmon goes for Nagios/Icinga).
 # Each external library's compile flags reach only the folder that owns it.
 
 PREFIX     ?= /usr/local
+PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
 DESTDIR    ?=
 CC         ?= cc
 CFLAGS     ?= -O2 -g
@@ -60,7 +62,7 @@ PROGS := $(CLI_PROGS:%=$(B)/bin/%) $(B)/bin/mpmond $(B)/bin/check_mpmon
 # Test drivers of the end-to-end tests and the benchmark.
 E2E_PROGS := $(B)/tests/trapsend
 
-.PHONY: all deps check check-asan test demo clean install format bench
+.PHONY: all deps check check-asan test demo clean install format bench contrib-services
 # keep objects of test programs between runs
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -171,9 +173,16 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mpmon/packs
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PLUGINDIR)
+	install -m 755 $(B)/bin/check_mpmon $(DESTDIR)$(PLUGINDIR)/
 	install -m 644 mp-xml/packs/*.xml $(DESTDIR)$(PREFIX)/share/mpmon/packs/
 	install -d $(DESTDIR)$(PREFIX)/share/mpmon/mibs
 	install -m 644 mibs/*.txt $(DESTDIR)$(PREFIX)/share/mpmon/mibs/
+
+# The example services per shipped monitor in contrib/ (committed; regenerate
+# after changing the packs).
+contrib-services: $(B)/bin/mpmon
+	sh build-aux/gen-check-services.sh $(abspath $(B)/bin/mpmon) contrib
 
 format:
 	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)
