@@ -52,7 +52,8 @@ struct standalone {
 };
 
 /*
- * Restore the seek file (source positions, monitor state, last messages),
+ * Lock SEEK_FILE.lock (a concurrent run of the same service waits), restore
+ * the seek file (source positions, monitor state, last messages),
  * read the log's new lines through the packs, run the timers that are due,
  * save the seek file atomically and put every instance's health into out.
  * monitor: when not NULL, *known is set to whether a monitor of that ID is

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -496,7 +497,7 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 	size_t npacks = 0, i, len;
 	char *data = NULL;
 	bool more;
-	int x;
+	int x, lock_fd = -1;
 
 	buf_init(&seek);
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -536,6 +537,24 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 	conf.type = (char *)"file";
 	conf.path = (char *)o->log;
 	conf.max_line = o->max_line;
+	/*
+	 * Two runs of one service at once (a check slower than its interval) would
+	 * both read the same lines: the second waits for the first (within -t).
+	 */
+	{
+		char lock[4096];
+
+		if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", o->seek_file) >= sizeof(lock)) {
+			x = -ENAMETOOLONG;
+			goto out;
+		}
+		lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (lock_fd < 0 || flock(lock_fd, LOCK_EX) < 0) {
+			x = -errno;
+			buf_printf(err, "%s: cannot lock: %s", lock, strerror(errno));
+			goto out;
+		}
+	}
 	x = file_read_all(o->seek_file, SEEK_MAX_BYTES, &data, &len);
 	o->first_run = x == -ENOENT;
 	if (x < 0 && x != -ENOENT) {
@@ -590,6 +609,8 @@ out:
 	buf_release(&seek);
 	source_logger = logger;
 	log_notes = NULL;
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return x;
 }
 

@@ -306,6 +306,18 @@ ok $? "standalone -m: an unknown monitor is UNKNOWN ($line)"
 run 0 --mp "$P" --log "$L" --seek-file "$T/seek2" --log-name System --start beginning
 [ "$(lines)" = 1 ] && grep -q "1 ok" "$T/out"
 ok $? "--start beginning: the first run reads what is there ($line)"
+# A run holding the lock makes a second run of the same service wait (-t ends it).
+ev 2 web4 8 >>"$L"
+flock "$T/seek.lock" sleep 3 &
+lp=$!
+sleep 0.3
+run 3 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System -t 1
+grep -qx "MPMON UNKNOWN - timeout after 1 s" "$T/out"
+ok $? "a concurrent run waits for the seek file's lock, within --timeout ($line)"
+wait $lp
+sa 2
+[ "$(lines)" = 1 ]
+ok $? "after the lock is released the line is read once"
 printf 'check_mpmon-seek 1\nfile 1 2 3\n' >"$T/seek3"
 run 3 --mp "$P" --log "$L" --seek-file "$T/seek3" --log-name System
 grep -q "seek file damaged" "$T/out"
