@@ -1,7 +1,9 @@
-# mpmon: one GNU Makefile. Honours CC CFLAGS CPPFLAGS LDFLAGS PREFIX DESTDIR V=1.
+# mpmon: one GNU Makefile. Honours CC CFLAGS CPPFLAGS LDFLAGS PREFIX DESTDIR V=1
+# (and PLUGINDIR, where check_mpmon goes for Nagios/Icinga).
 # Each external library's compile flags reach only the folder that owns it.
 
 PREFIX     ?= /usr/local
+PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
 DESTDIR    ?=
 CC         ?= cc
 CFLAGS     ?= -O2 -g
@@ -25,6 +27,8 @@ SD_CFLAGS   := $(call pc,--cflags,libsystemd)
 SD_LIBS     := $(call pc,--libs,libsystemd)
 INIH_CFLAGS := $(call pc,--cflags,inih)
 INIH_LIBS   := $(or $(call pc,--libs,inih),-linih)
+JSONC_CFLAGS := $(call pc,--cflags,json-c)
+JSONC_LIBS  := $(or $(call pc,--libs,json-c),-ljson-c)
 
 BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -I. -MMD -MP $(CPPFLAGS) $(CFLAGS)
 
@@ -54,11 +58,11 @@ UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TAP_OBJ      := $(B)/tests/unit/tap.o
 
-PROGS := $(CLI_PROGS:%=$(B)/bin/%) $(B)/bin/mpmond
+PROGS := $(CLI_PROGS:%=$(B)/bin/%) $(B)/bin/mpmond $(B)/bin/check_mpmon
 # Test drivers of the end-to-end tests and the benchmark.
 E2E_PROGS := $(B)/tests/trapsend
 
-.PHONY: all deps check check-asan test demo clean install format bench
+.PHONY: all deps check check-asan test demo clean install format bench contrib-services
 # keep objects of test programs between runs
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -85,6 +89,12 @@ $(B)/collector/%.o: collector/%.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(BASE_CFLAGS) -pthread $(SD_CFLAGS) $(INIH_CFLAGS) -c -o $@ $<
 
+# json-c reaches check_mpmon.c only: the state file is nested JSON.
+$(B)/cli/check_mpmon.o: cli/check_mpmon.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(JSONC_CFLAGS) -c -o $@ $<
+
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
@@ -100,6 +110,16 @@ $(B)/bin/mpmon: $(MPMON_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+# Standalone mode reads logs with the collector's file source; source.c's table
+# of source types also names the journal source, hence libsystemd.
+CHECK_OBJ    := $(B)/cli/check_mpmon.o $(B)/cli/check_standalone.o \
+	$(addprefix $(B)/collector/,source.o source_file.o source_journal.o journal.o)
+
+$(B)/bin/check_mpmon: $(CHECK_OBJ) $(CORE_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(JSONC_LIBS) $(SD_LIBS) $(CORE_LIBS)
 
 $(B)/bin/mpmond: $(COLLECTOR_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
@@ -153,9 +173,16 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mpmon/packs
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PLUGINDIR)
+	install -m 755 $(B)/bin/check_mpmon $(DESTDIR)$(PLUGINDIR)/
 	install -m 644 mp-xml/packs/*.xml $(DESTDIR)$(PREFIX)/share/mpmon/packs/
 	install -d $(DESTDIR)$(PREFIX)/share/mpmon/mibs
 	install -m 644 mibs/*.txt $(DESTDIR)$(PREFIX)/share/mpmon/mibs/
+
+# The example services per shipped monitor in contrib/ (committed; regenerate
+# after changing the packs).
+contrib-services: $(B)/bin/mpmon
+	sh build-aux/gen-check-services.sh $(abspath $(B)/bin/mpmon) contrib
 
 format:
 	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)

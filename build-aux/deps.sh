@@ -9,9 +9,11 @@ set -e
 # chromium: tests/browser.t renders them headless.
 # libinih-dev: mpmond's config; systemd-journal-remote writes the journal files
 # the journal tests read; strace counts an idle daemon's system calls.
+# libjson-c-dev: check_mpmon parses the state file; icinga2: tests/icinga.t
+# validates the CheckCommands and runs the plugin in a real Icinga 2.
 PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev
 	libinih-dev snmptrapd snmp smitools snmptt libxml2-utils chromium
-	systemd-journal-remote strace"
+	systemd-journal-remote strace libjson-c-dev icinga2"
 
 missing=""
 for p in $PKGS; do

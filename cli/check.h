@@ -1,0 +1,76 @@
+/*
+ * What check_mpmon's two modes share: the health of monitor instances as read
+ * from mpmond's state file (daemon mode) or computed by a one-shot run over a
+ * log (standalone mode, check_standalone.c), for the one place that turns
+ * health into a plugin status line.
+ */
+#ifndef MPMON_CLI_CHECK_H
+#define MPMON_CLI_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mp-xml/mp.h"
+
+struct buf;
+
+/* One monitor instance; every string is owned by the set. */
+struct check_inst {
+	char *monitor, *instance, *message, *diagnosis, *resolution;
+	enum mp_health health;
+	bool has_ratio;			/* the state file gave the monitor's ratio */
+	double ratio;
+};
+
+struct check_set {
+	struct check_inst *v;
+	size_t n, cap;
+};
+
+/* Append a copy of the strings (NULL is taken as ""). 0 or -ENOMEM. */
+int check_set_add(struct check_set *s, const char *monitor, const char *instance,
+		  size_t instance_len, enum mp_health health, const char *message,
+		  const char *diagnosis, const char *resolution);
+void check_set_release(struct check_set *s);
+
+/* Standalone mode's options (check_mpmon --mp ... --log ... --seek-file ...). */
+struct standalone {
+	const char **packs;		/* pack files or folders */
+	size_t npacks;
+	const char *log;		/* a file, or a glob of files in one folder */
+	const char *format;		/* default "json" */
+	const char *pattern;		/* --format regex */
+	const char *log_name;
+	const char *seek_file;
+	bool start_beginning;		/* first run: read what is there (default: start at the end) */
+	bool clock_event;		/* the events' own time instead of the wall clock */
+	size_t max_line;
+	/* Results. */
+	unsigned long lines;		/* lines read in this run */
+	unsigned long bad;		/* lines the format rejected in this run */
+	bool first_run;			/* there was no seek file */
+};
+
+/*
+ * Lock SEEK_FILE.lock (a concurrent run of the same service waits), restore
+ * the seek file (source positions, monitor state, last messages),
+ * read the log's new lines through the packs, run the timers that are due,
+ * save the seek file atomically and put every instance's health into out.
+ * monitor: when not NULL, *known is set to whether a monitor of that ID is
+ * loaded. Log messages of the file source go to notes. Returns 0; -EINVAL with
+ * the reason in err (packs with errors, a damaged seek file, a bad pattern),
+ * -errno when the seek file cannot be written, -ENOMEM.
+ */
+int standalone_run(struct standalone *o, struct check_set *out, const char *monitor,
+		   bool *known, struct buf *notes, struct buf *err);
+
+/*
+ * Daemon mode with --mp: whether monitor is a running monitor of the packs in
+ * o->packs, so that one without an event yet (absent from the state file) is
+ * told from one that does not exist. 0 with *known set; -EINVAL with the
+ * reason in err (packs with errors), -ENOMEM.
+ */
+int packs_monitor_known(struct standalone *o, const char *monitor, bool *known,
+			struct buf *err);
+
+#endif

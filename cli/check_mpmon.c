@@ -1,0 +1,750 @@
+/*
+ * check_mpmon: a Nagios/Icinga plugin that follows the Monitoring Plugins
+ * development guidelines (one status line with performance data, exit 0 OK,
+ * 1 WARNING, 2 CRITICAL, 3 UNKNOWN, --help, --version, --timeout, -v, ranges
+ * for -w and -c). In daemon mode it reads mpmond's health (its control socket
+ * for a fresh copy, else state.json, docs/state-file.md); in standalone mode
+ * (check_standalone.c) it reads a log itself since its last run. Health maps to
+ * status as Success OK, Warning WARNING, Error CRITICAL, Uninitialized OK ("no
+ * data yet", --uninitialized changes it); state that cannot be read is UNKNOWN.
+ *
+ * The state file is parsed with json-c, here only: it is nested JSON (objects
+ * in arrays, escaped strings), which is a full parser's job; the project's own
+ * scanner in rules/ is built for flat event lines.
+ */
+#include "cli/check.h"
+#include "lib/buf.h"
+#include "lib/iso8601.h"
+#include "lib/range.h"
+#include "lib/version.h"
+#include "mp-xml/mp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_STATE_DIR "/var/lib/mpmon"
+#define DEFAULT_TIMEOUT 10
+#define DEFAULT_MAX_AGE 300
+#define DEFAULT_MAX_LINE (64u << 10)
+#define STATE_MAX_BYTES (256u << 20)
+#define MAX_PACKS 64
+
+enum status { ST_OK, ST_WARNING, ST_CRITICAL, ST_UNKNOWN };
+
+static const char *const status_name[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+
+static int timeout_s = DEFAULT_TIMEOUT;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"check_mpmon %s: mpmon's health for Nagios and Icinga\n"
+		"\n"
+		"usage: check_mpmon [--state-dir DIR | --state FILE] [--max-age SECONDS]\n"
+		"                   [-m MONITOR [-i INSTANCE]] [-w RANGE] [-c RANGE]\n"
+		"                   [--uninitialized STATUS] [-t SECONDS] [-v]...\n"
+		"                   [--mp PACK]...\n"
+		"       check_mpmon --mp PACK [--mp PACK]... --log FILE --seek-file FILE\n"
+		"                   [--format FMT] [--pattern PCRE] [--log-name NAME]\n"
+		"                   [--start end|beginning] [--clock wall|event]\n"
+		"                   [-m MONITOR [-i INSTANCE]] [-w RANGE] [-c RANGE] ...\n"
+		"       check_mpmon -h | -V\n"
+		"\n"
+		"Daemon mode reads the health that mpmond keeps: it asks mpmond's control\n"
+		"socket in DIR for a fresh copy and falls back to DIR/state.json when mpmond\n"
+		"does not answer; --state FILE reads that file only. A state file whose\n"
+		"'written' time is older than --max-age is UNKNOWN.\n"
+		"Standalone mode reads the lines FILE got since the last run (rotation by\n"
+		"rename or copytruncate between runs included) through the packs; the seek\n"
+		"file keeps positions and monitor state between runs.\n"
+		"\n"
+		"Options:\n"
+		" -h, --help            this help\n"
+		" -V, --version         the version\n"
+		" -t, --timeout=SECONDS UNKNOWN after SECONDS (default %d)\n"
+		" -v, --verbose         more: -v adds the worst instance's diagnosis and\n"
+		"                       resolution, -vv every instance, -vvv how it was read\n"
+		" -m, --monitor=ID      only this monitor (default: all monitors)\n"
+		" -i, --instance=NAME   only this instance of the monitor (\"\" for none)\n"
+		"     --mp=PACK         daemon mode: the packs mpmond runs, so that -m of a\n"
+		"                       monitor without an event yet is OK, no data yet\n"
+		"                       (without --mp it is UNKNOWN: not in the state)\n"
+		" -w, --warning=RANGE   WARNING when the number of instances in Warning or\n"
+		" -c, --critical=RANGE  Error (perfdata 'problems') is outside RANGE\n"
+		"                       (Nagios ranges: 10, 10:, ~:10, 10:20, @10:20); with\n"
+		"                       -w or -c the count decides, else the worst health\n"
+		"     --uninitialized=STATUS  status of monitors without data yet: ok\n"
+		"                       (default), warning, critical or unknown\n"
+		"     --state-dir=DIR   mpmond's state_dir (default %s)\n"
+		"     --state=FILE      a state.json to read (no control socket)\n"
+		"     --max-age=SECONDS UNKNOWN when the state is older (default %d;\n"
+		"                       0: no limit)\n"
+		"     --mp=PACK         standalone: a pack file or a folder of packs\n"
+		"     --log=FILE        standalone: the log file (or a glob in one folder)\n"
+		"     --seek-file=FILE  standalone: position and monitor state between runs\n"
+		"     --format=FMT      standalone: input format (default json)\n"
+		"     --pattern=PCRE    standalone: the pattern of --format regex\n"
+		"     --log-name=NAME   standalone: LogName of events whose line names none\n"
+		"     --start=WHERE     standalone, first run: end (default) or beginning\n"
+		"     --clock=CLOCK     standalone: wall (default) or event (TimeGenerated)\n"
+		"     --max-line=BYTES  standalone: longer lines are cut (default %u)\n"
+		"\n"
+		"Status: Success OK, Warning WARNING, Error CRITICAL, Uninitialized OK (\"no\n"
+		"data yet\"), state missing, unparsable or stale UNKNOWN. Perfdata: instances\n"
+		"per health (ok, warning, critical, uninitialized), problems (warning +\n"
+		"critical, with -w/-c), the state's age (daemon) or lines read (standalone).\n",
+		MPMON_VERSION, DEFAULT_TIMEOUT, DEFAULT_STATE_DIR, DEFAULT_MAX_AGE,
+		DEFAULT_MAX_LINE);
+}
+
+/* Exit now with an UNKNOWN line (usage errors, unreadable state). */
+static void __attribute__((noreturn)) unknown(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void unknown(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("MPMON UNKNOWN - ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	exit(ST_UNKNOWN);
+}
+
+static void on_alarm(int sig)
+{
+	char msg[64];
+	int n;
+
+	(void)sig;
+	n = snprintf(msg, sizeof(msg), "MPMON UNKNOWN - timeout after %d s\n", timeout_s);
+	if (write(STDOUT_FILENO, msg, n) < 0)
+		(void)0;
+	_exit(ST_UNKNOWN);
+}
+
+/*
+ * Ask mpmond's control socket for the state (the same request `mpmon state`
+ * makes). 0 with the answer in out, or -errno when mpmond does not answer.
+ */
+static int control_state(const char *dir, struct buf *out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 2 };
+	static const char cmd[] = "state\n";
+	char chunk[4096];
+	ssize_t n;
+	int fd, r = 0;
+
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/control", dir) >=
+	    sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    send(fd, cmd, sizeof(cmd) - 1, MSG_NOSIGNAL) != sizeof(cmd) - 1) {
+		r = -errno;
+		goto out;
+	}
+	while ((n = recv(fd, chunk, sizeof(chunk), 0)) > 0)
+		if (out->len + n > STATE_MAX_BYTES || buf_append(out, chunk, n) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+	if (n < 0)
+		r = -errno;
+	else if (out->len == 0 || out->data[0] != '{')
+		r = -EIO;	/* an error line, or nothing */
+out:
+	close(fd);
+	return r;
+}
+
+/*
+ * Read the state file whole. open() blocks on a FIFO or a hung mount: the
+ * alarm covers that. 0, or -errno (-EINVAL: not a regular file, -EFBIG).
+ */
+static int read_state(const char *path, struct buf *out)
+{
+	char chunk[65536];
+	struct stat st;
+	ssize_t n;
+	int fd, r = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (out->len + n > STATE_MAX_BYTES || buf_append(out, chunk, n) < 0) {
+			r = out->len + n > STATE_MAX_BYTES ? -EFBIG : -ENOMEM;
+			break;
+		}
+	if (n < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static const char *member_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/*
+ * Parse the state file's JSON into set; *written gets its time. NULL, or why
+ * it cannot be used (a static or json-c string, valid until the next call).
+ */
+static const char *parse_state(const struct buf *text, struct check_set *set, int64_t *written)
+{
+	static char why[256];
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root = NULL, *v, *mons;
+	const char *w;
+	size_t i, n;
+
+	if (!tok)
+		return "out of memory";
+	root = json_tokener_parse_ex(tok, text->data, (int)text->len);
+	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
+		enum json_tokener_error e = json_tokener_get_error(tok);
+
+		snprintf(why, sizeof(why), "not valid JSON (%s at byte %zu)",
+			 e == json_tokener_continue ? "unexpected end"
+						   : json_tokener_error_desc(e),
+			 json_tokener_get_parse_end(tok));
+		json_tokener_free(tok);
+		json_object_put(root);
+		return why;
+	}
+	json_tokener_free(tok);
+	if (!json_object_is_type(root, json_type_object) ||
+	    !json_object_object_get_ex(root, "version", &v) ||
+	    !json_object_is_type(v, json_type_int)) {
+		json_object_put(root);
+		return "not an mpmond state file (no \"version\")";
+	}
+	if (json_object_get_int64(v) != 1) {
+		snprintf(why, sizeof(why), "state file version %lld is not supported (1 is)",
+			 (long long)json_object_get_int64(v));
+		json_object_put(root);
+		return why;
+	}
+	w = member_str(root, "written");
+	if (!w || !iso8601_parse(w, strlen(w), written)) {
+		json_object_put(root);
+		return "state file has no valid \"written\" time";
+	}
+	if (!json_object_object_get_ex(root, "monitors", &mons) ||
+	    !json_object_is_type(mons, json_type_array)) {
+		json_object_put(root);
+		return "state file has no \"monitors\" array";
+	}
+	n = json_object_array_length(mons);
+	for (i = 0; i < n; i++) {
+		struct json_object *m = json_object_array_get_idx(mons, i);
+		const char *mon = member_str(m, "monitor"), *inst = member_str(m, "instance");
+		const char *h = member_str(m, "health");
+		enum mp_health health;
+
+		if (!mon || !inst || !h || !mp_health_parse(h, &health)) {
+			snprintf(why, sizeof(why), "state file: monitors[%zu] lacks \"monitor\", "
+				 "\"instance\" or a valid \"health\"", i);
+			json_object_put(root);
+			return why;
+		}
+		if (check_set_add(set, mon, inst, strlen(inst), health, member_str(m, "message"),
+				  member_str(m, "diagnosis"), member_str(m, "resolution")) < 0) {
+			json_object_put(root);
+			return "out of memory";
+		}
+		/* A later state file may carry a ratio monitor's ratio: pass it on. */
+		if (json_object_object_get_ex(m, "ratio", &v) &&
+		    (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int))) {
+			set->v[set->n - 1].has_ratio = true;
+			set->v[set->n - 1].ratio = json_object_get_double(v);
+		}
+	}
+	json_object_put(root);
+	return NULL;
+}
+
+static enum status status_of(enum mp_health h, enum status uninit)
+{
+	switch (h) {
+	case MP_HEALTH_SUCCESS:
+		return ST_OK;
+	case MP_HEALTH_WARNING:
+		return ST_WARNING;
+	case MP_HEALTH_ERROR:
+		return ST_CRITICAL;
+	default:
+		return uninit;
+	}
+}
+
+/* Health rank for "worst": Error > Warning > Uninitialized > Success. */
+static int rank(enum mp_health h)
+{
+	return h == MP_HEALTH_ERROR ? 3 : h == MP_HEALTH_WARNING ? 2
+		: h == MP_HEALTH_UNINITIALIZED ? 1 : 0;
+}
+
+/* A perfdata label may hold anything but "'" and "="; replace those. */
+static void put_label(struct buf *b, const char *s)
+{
+	buf_putc(b, '\'');
+	for (; *s; s++)
+		buf_putc(b, *s == '\'' || *s == '=' ? '_' : *s);
+	buf_putc(b, '\'');
+}
+
+/* Text for the status line: one line, no "|" (it would start the perfdata). */
+static void put_text(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		buf_putc(b, *s == '|' ? '/' : *s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
+}
+
+static void put_inst_name(struct buf *b, const struct check_inst *in)
+{
+	put_text(b, in->monitor);
+	if (*in->instance) {
+		buf_puts(b, " [");
+		put_text(b, in->instance);
+		buf_putc(b, ']');
+	}
+}
+
+/* Long output lines: "|" would end the plugin output's text part there. */
+static void put_long(struct buf *b, const char *label, const char *text)
+{
+	const char *p;
+
+	if (!*text)
+		return;
+	buf_printf(b, "%s:\n", label);
+	for (p = text; *p; p++)
+		buf_putc(b, *p == '|' ? '/' : *p);
+	if (p[-1] != '\n')
+		buf_putc(b, '\n');
+}
+
+struct opts {
+	const char *monitor, *instance;
+	const char *warn_text, *crit_text;
+	struct range warn, crit;
+	enum status uninit;
+	int verbose;
+};
+
+/*
+ * Judge the instances in set (filtered by -m/-i) and print the status line,
+ * its perfdata (extra: more perfdata, already formatted) and the long output.
+ * Returns the exit status.
+ */
+static enum status report(const struct opts *o, const struct check_set *set, const char *extra,
+			  const char *how)
+{
+	unsigned long count[4] = { 0 };
+	const struct check_inst *worst = NULL;
+	struct buf line, perf, lng;
+	enum status st = ST_OK;
+	unsigned long problems, total = 0;
+	size_t i;
+
+	buf_init(&line);
+	buf_init(&perf);
+	buf_init(&lng);
+	for (i = 0; i < set->n; i++) {
+		const struct check_inst *in = &set->v[i];
+
+		if (o->monitor && strcmp(in->monitor, o->monitor) != 0)
+			continue;
+		if (o->instance && strcmp(in->instance, o->instance) != 0)
+			continue;
+		total++;
+		count[in->health]++;
+		if (!worst || rank(in->health) > rank(worst->health))
+			worst = in;
+		if (o->verbose >= 2) {
+			buf_printf(&lng, "%s: ", mp_health_name(in->health));
+			put_inst_name(&lng, in);
+			if (*in->message && in->health != MP_HEALTH_SUCCESS) {
+				buf_puts(&lng, ": ");
+				put_text(&lng, in->message);
+			}
+			buf_putc(&lng, '\n');
+		}
+	}
+	problems = count[MP_HEALTH_WARNING] + count[MP_HEALTH_ERROR];
+	if (o->monitor && total == 0) {
+		buf_release(&line);
+		buf_release(&perf);
+		buf_release(&lng);
+		if (o->instance)
+			unknown("no instance '%s' of monitor '%s' in the state (unknown, or no "
+				"event yet)", o->instance, o->monitor);
+		unknown("monitor '%s' not in the state (unknown, or no event yet)", o->monitor);
+	}
+	if (o->warn_text || o->crit_text) {
+		if (o->crit_text && range_alert(&o->crit, (double)problems))
+			st = ST_CRITICAL;
+		else if (o->warn_text && range_alert(&o->warn, (double)problems))
+			st = ST_WARNING;
+	} else if (worst) {
+		st = status_of(worst->health, o->uninit);
+	}
+	buf_printf(&line, "MPMON %s - ", status_name[st]);
+	if (total == 0) {
+		buf_puts(&line, "no monitor has data yet");
+	} else if (total == 1 && o->monitor) {
+		put_inst_name(&line, worst);
+		buf_printf(&line, " is %s", mp_health_name(worst->health));
+	} else {
+		buf_printf(&line, "%lu instance%s: %lu critical, %lu warning, %lu ok, "
+			   "%lu uninitialized", total, total == 1 ? "" : "s", count[MP_HEALTH_ERROR],
+			   count[MP_HEALTH_WARNING], count[MP_HEALTH_SUCCESS],
+			   count[MP_HEALTH_UNINITIALIZED]);
+		if (worst->health != MP_HEALTH_SUCCESS) {
+			buf_puts(&line, "; worst ");
+			put_inst_name(&line, worst);
+			buf_printf(&line, " is %s", mp_health_name(worst->health));
+		}
+	}
+	if (worst && worst->health == MP_HEALTH_UNINITIALIZED)
+		buf_puts(&line, ": no data yet");
+	else if (worst && worst->health != MP_HEALTH_SUCCESS && *worst->message) {
+		buf_puts(&line, ": ");
+		put_text(&line, worst->message);
+	}
+	put_label(&perf, "ok");
+	buf_printf(&perf, "=%lu;;;0; ", count[MP_HEALTH_SUCCESS]);
+	put_label(&perf, "warning");
+	buf_printf(&perf, "=%lu;;;0; ", count[MP_HEALTH_WARNING]);
+	put_label(&perf, "critical");
+	buf_printf(&perf, "=%lu;;;0; ", count[MP_HEALTH_ERROR]);
+	put_label(&perf, "uninitialized");
+	buf_printf(&perf, "=%lu;;;0; ", count[MP_HEALTH_UNINITIALIZED]);
+	put_label(&perf, "problems");
+	buf_printf(&perf, "=%lu;%s;%s;0;", problems, o->warn_text ? o->warn_text : "",
+		   o->crit_text ? o->crit_text : "");
+	if (o->monitor && worst && total == 1 && worst->has_ratio) {
+		buf_puts(&perf, " ");
+		put_label(&perf, "ratio");
+		buf_printf(&perf, "=%g;;;0;1", worst->ratio);
+	}
+	if (extra && *extra)
+		buf_printf(&perf, " %s", extra);
+	printf("%s | %s\n", line.data, perf.data);
+	if (o->verbose >= 1 && worst && worst->health != MP_HEALTH_SUCCESS) {
+		buf_reset(&line);
+		put_long(&line, "Diagnosis", worst->diagnosis);
+		put_long(&line, "Resolution", worst->resolution);
+		fputs(line.data, stdout);
+	}
+	fputs(lng.data, stdout);
+	if (o->verbose >= 3 && how)
+		fputs(how, stdout);
+	buf_release(&line);
+	buf_release(&perf);
+	buf_release(&lng);
+	return st;
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A whole non-negative number of at most INT_MAX, or -1. */
+static long parse_count(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > INT_MAX)
+		return -1;
+	return v;
+}
+
+enum {
+	OPT_STATE_DIR = 256, OPT_STATE, OPT_MAX_AGE, OPT_MP, OPT_LOG, OPT_SEEK, OPT_FORMAT,
+	OPT_PATTERN, OPT_LOG_NAME, OPT_START, OPT_CLOCK, OPT_MAX_LINE, OPT_UNINIT,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "monitor", required_argument, NULL, 'm' },
+		{ "instance", required_argument, NULL, 'i' },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "critical", required_argument, NULL, 'c' },
+		{ "uninitialized", required_argument, NULL, OPT_UNINIT },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ "max-age", required_argument, NULL, OPT_MAX_AGE },
+		{ "mp", required_argument, NULL, OPT_MP },
+		{ "log", required_argument, NULL, OPT_LOG },
+		{ "seek-file", required_argument, NULL, OPT_SEEK },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "pattern", required_argument, NULL, OPT_PATTERN },
+		{ "log-name", required_argument, NULL, OPT_LOG_NAME },
+		{ "start", required_argument, NULL, OPT_START },
+		{ "clock", required_argument, NULL, OPT_CLOCK },
+		{ "max-line", required_argument, NULL, OPT_MAX_LINE },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *packs[MAX_PACKS];
+	struct opts o = { .uninit = ST_OK };
+	struct standalone sa = { .packs = packs, .max_line = DEFAULT_MAX_LINE };
+	const char *state_dir = DEFAULT_STATE_DIR, *state_file = NULL;
+	struct check_set set = { 0 };
+	struct buf text, how, extra;
+	long max_age = DEFAULT_MAX_AGE, v;
+	enum status st;
+	int c;
+
+	/* The guidelines: usage errors are UNKNOWN too, on stdout, one line. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hVt:vm:i:w:c:", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return ST_OK;
+		case 'V':
+			printf("check_mpmon %s\n", MPMON_VERSION);
+			return ST_OK;
+		case 't':
+			v = parse_count(optarg);
+			if (v <= 0)
+				unknown("--timeout takes a number of seconds above 0, not '%s'", optarg);
+			timeout_s = (int)v;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		case 'm':
+			o.monitor = optarg;
+			break;
+		case 'i':
+			o.instance = optarg;
+			break;
+		case 'w':
+			if (range_parse(optarg, &o.warn) < 0)
+				unknown("-w takes a range (10, 10:, ~:10, 10:20, @10:20), not '%s'", optarg);
+			o.warn_text = optarg;
+			break;
+		case 'c':
+			if (range_parse(optarg, &o.crit) < 0)
+				unknown("-c takes a range (10, 10:, ~:10, 10:20, @10:20), not '%s'", optarg);
+			o.crit_text = optarg;
+			break;
+		case OPT_UNINIT:
+			for (v = 0; v < 4 && strcasecmp(optarg, status_name[v]) != 0; v++)
+				;
+			if (v == 4)
+				unknown("--uninitialized takes ok, warning, critical or unknown, not '%s'",
+					optarg);
+			o.uninit = (enum status)v;
+			break;
+		case OPT_STATE_DIR:
+			state_dir = optarg;
+			break;
+		case OPT_STATE:
+			state_file = optarg;
+			break;
+		case OPT_MAX_AGE:
+			max_age = parse_count(optarg);
+			if (max_age < 0)
+				unknown("--max-age takes a number of seconds, not '%s'", optarg);
+			break;
+		case OPT_MP:
+			if (sa.npacks == MAX_PACKS)
+				unknown("more than %d --mp", MAX_PACKS);
+			packs[sa.npacks++] = optarg;
+			break;
+		case OPT_LOG:
+			sa.log = optarg;
+			break;
+		case OPT_SEEK:
+			sa.seek_file = optarg;
+			break;
+		case OPT_FORMAT:
+			sa.format = optarg;
+			break;
+		case OPT_PATTERN:
+			sa.pattern = optarg;
+			break;
+		case OPT_LOG_NAME:
+			sa.log_name = optarg;
+			break;
+		case OPT_START:
+			if (strcmp(optarg, "end") && strcmp(optarg, "beginning"))
+				unknown("--start takes end or beginning, not '%s'", optarg);
+			sa.start_beginning = strcmp(optarg, "beginning") == 0;
+			break;
+		case OPT_CLOCK:
+			if (strcmp(optarg, "wall") && strcmp(optarg, "event"))
+				unknown("--clock takes wall or event, not '%s'", optarg);
+			sa.clock_event = strcmp(optarg, "event") == 0;
+			break;
+		case OPT_MAX_LINE:
+			v = parse_count(optarg);
+			if (v < 16)
+				unknown("--max-line takes a number of bytes (16 or more), not '%s'", optarg);
+			sa.max_line = (size_t)v;
+			break;
+		default:
+			unknown("unknown option or missing argument '%s' (see --help)",
+				argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		unknown("unexpected argument '%s' (see --help)", argv[optind]);
+	if (o.instance && !o.monitor)
+		unknown("-i needs -m");
+	signal(SIGALRM, on_alarm);
+	alarm(timeout_s);
+
+	buf_init(&text);
+	buf_init(&how);
+	buf_init(&extra);
+	if (sa.log || sa.seek_file) {
+		bool known = true;
+		int r;
+
+		if (!sa.npacks || !sa.log || !sa.seek_file)
+			unknown("standalone mode needs --mp, --log and --seek-file");
+		if (state_file)
+			unknown("--state is for daemon mode, not with --mp");
+		if (sa.log[0] != '/')
+			unknown("--log takes an absolute path, not '%s'", sa.log);
+		r = standalone_run(&sa, &set, o.monitor, &known, &how, &text);
+		if (r < 0)
+			unknown("%s", text.len ? text.data : strerror(-r));
+		if (o.monitor && !known)
+			unknown("monitor '%s' is not in the packs (or does not run)", o.monitor);
+		if (o.monitor) {
+			size_t i;
+			bool any = false;
+
+			for (i = 0; i < set.n && !any; i++)
+				any = strcmp(set.v[i].monitor, o.monitor) == 0 &&
+				      (!o.instance || strcmp(set.v[i].instance, o.instance) == 0);
+			/* A loaded monitor that has seen no event yet has no data yet. */
+			if (!any && check_set_add(&set, o.monitor, o.instance ? o.instance : "",
+						  o.instance ? strlen(o.instance) : 0,
+						  MP_HEALTH_UNINITIALIZED, "", "", "") < 0)
+				unknown("out of memory");
+		}
+		buf_printf(&extra, "'lines'=%lu;;;0; 'bad'=%lu;;;0;", sa.lines, sa.bad);
+		if (sa.first_run)
+			buf_printf(&how, "first run: %s starts at its %s\n", sa.log,
+				   sa.start_beginning ? "beginning" : "end");
+		buf_printf(&how, "read %lu lines (%lu bad) of %s; seek file %s\n", sa.lines, sa.bad,
+			   sa.log, sa.seek_file);
+	} else {
+		char path[4096];
+		const char *why;
+		int64_t written, age;
+		int r = -ENOENT;
+
+		if (!state_file && (r = control_state(state_dir, &text)) == 0) {
+			buf_printf(&how, "state from mpmond's control socket %s/control\n", state_dir);
+		} else {
+			if (!state_file) {
+				snprintf(path, sizeof(path), "%s/state.json", state_dir);
+				state_file = path;
+				buf_printf(&how, "mpmond's control socket did not answer (%s): "
+					   "reading %s\n", strerror(-r), path);
+			}
+			buf_reset(&text);
+			r = read_state(state_file, &text);
+			if (r < 0)
+				unknown("cannot read state file %s: %s%s", state_file,
+					r == -EINVAL ? "not a regular file" : strerror(-r),
+					r == -ENOENT ? " (is mpmond running? see --state-dir)" : "");
+			buf_printf(&how, "read %zu bytes of %s\n", text.len, state_file);
+		}
+		why = parse_state(&text, &set, &written);
+		if (!why && o.monitor && sa.npacks) {
+			/* With the packs, a monitor without an event yet is told from an unknown one. */
+			bool known = false, any = false;
+			struct buf err;
+			size_t i;
+
+			buf_init(&err);
+			r = packs_monitor_known(&sa, o.monitor, &known, &err);
+			if (r < 0)
+				unknown("%s", err.len ? err.data : strerror(-r));
+			buf_release(&err);
+			if (!known)
+				unknown("monitor '%s' is not in the packs (or does not run)", o.monitor);
+			for (i = 0; i < set.n && !any; i++)
+				any = strcmp(set.v[i].monitor, o.monitor) == 0 &&
+				      (!o.instance || strcmp(set.v[i].instance, o.instance) == 0);
+			if (!any && check_set_add(&set, o.monitor, o.instance ? o.instance : "",
+						  o.instance ? strlen(o.instance) : 0,
+						  MP_HEALTH_UNINITIALIZED, "", "", "") < 0)
+				unknown("out of memory");
+		}
+		if (why)
+			unknown("%s: %s", state_file ? state_file : state_dir, why);
+		age = (now_us() - written) / 1000000;
+		if (age < 0)
+			age = 0;
+		if (max_age && age > max_age) {
+			char when[ISO8601_LEN];
+
+			unknown("state is %lld s old (written %s; --max-age %ld): is mpmond running?",
+				(long long)age, iso8601_format(written, when), max_age);
+		}
+		buf_printf(&extra, "'age'=%llds;;", (long long)age);
+		if (max_age)
+			buf_printf(&extra, "%ld", max_age);
+		buf_puts(&extra, ";0;");
+	}
+	st = report(&o, &set, extra.data, how.data);
+	check_set_release(&set);
+	buf_release(&text);
+	buf_release(&how);
+	buf_release(&extra);
+	return st;
+}

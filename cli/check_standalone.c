@@ -1,0 +1,635 @@
+/*
+ * check_mpmon's standalone mode, for hosts without mpmond (as check_logfiles
+ * works): each run restores the seek file, reads the lines written since the
+ * last run through the packs, and saves the seek file again. The reading is
+ * the collector's file source (collector/source_file.c), so identity, rotation
+ * by rename and copytruncate are handled exactly as mpmond handles them across
+ * a restart, and its position lines are saved with its own save/restore; the
+ * monitors' state is engine_save()'s text. The seek file:
+ *
+ *	check_mpmon-seek 1
+ *	file ...			(the file source's lines, as in mpmond's checkpoint)
+ *	note MONITOR\tINSTANCE\tMESSAGE\tDIAGNOSIS\tRESOLUTION	(escaped \\ \t \n)
+ *	engine BYTES
+ *	<engine_save text>
+ *	end HASH			(str_hash of everything before this line)
+ */
+#include "cli/check.h"
+
+#include "collector/config.h"
+#include "collector/source.h"
+#include "lib/buf.h"
+#include "lib/diag.h"
+#include "lib/file.h"
+#include "lib/str.h"
+#include "monitors/engine.h"
+#include "mp-xml/mp.h"
+#include "rules/event.h"
+#include "rules/format.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PACK_MAX_BYTES (64u << 20)
+#define SEEK_MAX_BYTES (256u << 20)
+#define NOTES_MAX 20000		/* instances whose last texts are kept */
+
+struct note {
+	char *monitor, *instance, *message, *diagnosis, *resolution;
+};
+
+struct run {
+	struct standalone *o;
+	struct engine *engine;
+	const struct format *fmt;
+	struct note *notes;
+	size_t nnotes;
+	int64_t now;
+	bool oom;
+};
+
+int check_set_add(struct check_set *s, const char *monitor, const char *instance,
+		  size_t instance_len, enum mp_health health, const char *message,
+		  const char *diagnosis, const char *resolution)
+{
+	struct check_inst *in;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct check_inst *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	in = &s->v[s->n];
+	memset(in, 0, sizeof(*in));
+	in->health = health;
+	in->monitor = strdup(monitor ? monitor : "");
+	in->instance = strndup(instance ? instance : "", instance ? instance_len : 0);
+	in->message = strdup(message ? message : "");
+	in->diagnosis = strdup(diagnosis ? diagnosis : "");
+	in->resolution = strdup(resolution ? resolution : "");
+	s->n++;
+	if (!in->monitor || !in->instance || !in->message || !in->diagnosis || !in->resolution)
+		return -ENOMEM;
+	return 0;
+}
+
+void check_set_release(struct check_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->v[i].monitor);
+		free(s->v[i].instance);
+		free(s->v[i].message);
+		free(s->v[i].diagnosis);
+		free(s->v[i].resolution);
+	}
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static struct note *note_find(struct run *r, const char *mon, const char *inst, size_t ilen)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnotes; i++)
+		if (strcmp(r->notes[i].monitor, mon) == 0 && strlen(r->notes[i].instance) == ilen &&
+		    memcmp(r->notes[i].instance, inst, ilen) == 0)
+			return &r->notes[i];
+	return NULL;
+}
+
+/* Keep the texts of (monitor, instance); all strings are copied. */
+static int note_set(struct run *r, const char *mon, const char *inst, size_t ilen,
+		    const char *msg, const char *diag, const char *res)
+{
+	struct note *n = note_find(r, mon, inst, ilen), x;
+
+	if (!n) {
+		struct note *v;
+
+		if (r->nnotes >= NOTES_MAX)
+			return 0;	/* health is still right; only its texts are not kept */
+		v = realloc(r->notes, (r->nnotes + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		r->notes = v;
+		n = &v[r->nnotes++];
+		memset(n, 0, sizeof(*n));
+		n->monitor = strdup(mon);
+		n->instance = strndup(inst, ilen);
+		if (!n->monitor || !n->instance)
+			return -ENOMEM;
+	}
+	x.message = strdup(msg);
+	x.diagnosis = strdup(diag);
+	x.resolution = strdup(res);
+	free(n->message);
+	free(n->diagnosis);
+	free(n->resolution);
+	n->message = x.message;
+	n->diagnosis = x.diagnosis;
+	n->resolution = x.resolution;
+	return n->message && n->diagnosis && n->resolution ? 0 : -ENOMEM;
+}
+
+static void notes_free(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnotes; i++) {
+		free(r->notes[i].monitor);
+		free(r->notes[i].instance);
+		free(r->notes[i].message);
+		free(r->notes[i].diagnosis);
+		free(r->notes[i].resolution);
+	}
+	free(r->notes);
+}
+
+static void on_change(void *arg, const struct state_change *c)
+{
+	struct run *r = arg;
+
+	if (c->kind == CHANGE_MONITOR &&
+	    note_set(r, c->monitor_id, c->instance, c->instance_len, c->message, c->diagnosis,
+		     c->resolution) < 0)
+		r->oom = true;
+}
+
+/* A line of the log becomes an event, as mpmond's on_line does it. */
+static void on_line(void *arg, struct source *s, const char *file, long lineno, char *line,
+		    size_t len)
+{
+	struct run *r = arg;
+	struct format_ctx ctx = { r->now, 0 };
+	char err[FORMAT_ERR_LEN];
+	struct event ev;
+	int64_t now = r->now;
+	int x;
+
+	(void)file;
+	(void)lineno;
+	r->o->lines++;
+	if (len == 0 || strspn(line, " \t") == len)
+		return;
+	event_reset(&ev);
+	err[0] = '\0';
+	x = r->fmt->parse(r->fmt, &ctx, line, len, &ev, err);
+	if (x == -ENOENT)
+		return;
+	if (x < 0) {
+		s->st.bad++;
+		r->o->bad++;
+		return;
+	}
+	if (!ev.slot[EVENT_LOG].p && r->o->log_name)
+		ev.slot[EVENT_LOG] = str_of(r->o->log_name);
+	if (r->o->clock_event && ev.has_time)
+		now = ev.time;
+	if (engine_feed(r->engine, &ev, now) < 0)
+		r->oom = true;
+}
+
+/* Escape \, tab and newline so a field stays on its line. */
+static int put_escaped(struct buf *b, const char *s)
+{
+	int x = 0;
+
+	for (; *s && x == 0; s++)
+		x = *s == '\\' ? buf_puts(b, "\\\\") : *s == '\t' ? buf_puts(b, "\\t")
+			: *s == '\n' ? buf_puts(b, "\\n") : buf_putc(b, *s);
+	return x;
+}
+
+/* Split an escaped note line (after "note ") into its five fields, in place. */
+static int note_parse(struct run *r, char *line)
+{
+	char *f[5], *w = line, *p;
+	size_t k = 0, len1 = 0;
+
+	f[0] = line;
+	for (p = line; *p; p++) {
+		if (*p == '\t') {
+			if (k == 4)
+				return -EINVAL;
+			if (k == 1)
+				len1 = w - f[1];
+			*w++ = '\0';
+			f[++k] = w;
+		} else if (*p == '\\' && (p[1] == '\\' || p[1] == 't' || p[1] == 'n')) {
+			p++;
+			*w++ = *p == 't' ? '\t' : *p == 'n' ? '\n' : '\\';
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	if (k != 4)
+		return -EINVAL;
+	return note_set(r, f[0], f[1], len1, f[2], f[3], f[4]);
+}
+
+/*
+ * Apply a seek file: positions to the source, notes, engine state. Nothing is
+ * applied unless the whole file checks out. 0, -EINVAL with err set, -ENOMEM.
+ */
+static int seek_restore(struct run *r, struct source *s, char *text, size_t len, struct buf *err)
+{
+	char *p = text, *end, *endl;
+	uint64_t want;
+	size_t mark;
+	int pass, x;
+
+	if (len == 0 || text[len - 1] != '\n')
+		goto bad;
+	text[len - 1] = '\0';
+	endl = strrchr(text, '\n');
+	text[len - 1] = '\n';
+	if (!endl || sscanf(endl + 1, "end %" SCNx64, &want) != 1)
+		goto bad;
+	mark = endl + 1 - text;
+	if (str_hash((struct str){ text, mark }) != want ||
+	    strncmp(text, "check_mpmon-seek 1\n", 19) != 0)
+		goto bad;
+	/* Two passes: check every line, then apply them. */
+	for (pass = 0; pass < 2; pass++) {
+		for (p = text + 19, end = text + mark; p < end;) {
+			char *nl = memchr(p, '\n', end - p);
+			size_t n;
+
+			*nl = '\0';
+			if (strncmp(p, "engine ", 7) == 0) {
+				if (sscanf(p, "engine %zu", &n) != 1 || n > (size_t)(end - nl - 1))
+					goto bad;
+				*nl = '\n';
+				if (pass == 0)
+					break;
+				x = engine_restore(r->engine, nl + 1, n, NULL);
+				if (x == -ENOMEM)
+					return x;
+				if (x < 0)
+					goto bad;
+				break;
+			}
+			if (strncmp(p, "file ", 5) == 0) {
+				if (pass == 1 && (x = s->ops->restore(s, p)) < 0) {
+					*nl = '\n';
+					if (x == -ENOMEM)
+						return x;
+					goto bad;
+				}
+			} else if (strncmp(p, "note ", 5) == 0) {
+				if (pass == 1) {
+					char *copy = strdup(p + 5);
+
+					x = copy ? note_parse(r, copy) : -ENOMEM;
+					free(copy);
+					if (x < 0) {
+						*nl = '\n';
+						if (x == -ENOMEM)
+							return x;
+						goto bad;
+					}
+				}
+			} else {
+				*nl = '\n';
+				goto bad;
+			}
+			*nl = '\n';
+			p = nl + 1;
+		}
+		if (p >= end)
+			goto bad;	/* no engine line */
+	}
+	return 0;
+bad:
+	buf_printf(err, "%s: seek file damaged (delete it to start over)", r->o->seek_file);
+	return -EINVAL;
+}
+
+static int seek_build(struct run *r, const struct source *s, struct buf *out)
+{
+	struct buf eng;
+	size_t i;
+	int x;
+
+	buf_init(&eng);
+	x = buf_puts(out, "check_mpmon-seek 1\n");
+	x = x ? x : s->ops->save(s, out);
+	for (i = 0; x == 0 && i < r->nnotes; i++) {
+		const struct note *n = &r->notes[i];
+
+		x = buf_puts(out, "note ");
+		x = x ? x : put_escaped(out, n->monitor);
+		x = x ? x : buf_putc(out, '\t');
+		x = x ? x : put_escaped(out, n->instance);
+		x = x ? x : buf_putc(out, '\t');
+		x = x ? x : put_escaped(out, n->message);
+		x = x ? x : buf_putc(out, '\t');
+		x = x ? x : put_escaped(out, n->diagnosis);
+		x = x ? x : buf_putc(out, '\t');
+		x = x ? x : put_escaped(out, n->resolution);
+		x = x ? x : buf_putc(out, '\n');
+	}
+	x = x ? x : engine_save(r->engine, &eng);
+	x = x ? x : buf_printf(out, "engine %zu\n", eng.len);
+	x = x ? x : buf_append(out, eng.data, eng.len);
+	if (x == 0)
+		x = buf_printf(out, "end %016" PRIx64 "\n", str_hash((struct str){ out->data, out->len }));
+	buf_release(&eng);
+	return x;
+}
+
+/* Replace path with data: a temporary file beside it, fsync, rename. 0 or -errno. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+	char tmp[4096];
+	size_t off = 0;
+	int fd, x = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			x = -errno;
+			break;
+		}
+		off += n;
+	}
+	if (x == 0 && fsync(fd) < 0)
+		x = -errno;
+	if (close(fd) < 0 && x == 0)
+		x = -errno;
+	if (x == 0 && rename(tmp, path) < 0)
+		x = -errno;
+	if (x < 0)
+		unlink(tmp);
+	return x;
+}
+
+static int add_pack(const char *path, struct engine *e, struct mp_pack ***packs, size_t *n,
+		    struct diag *d)
+{
+	struct mp_pack **v = realloc(*packs, (*n + 1) * sizeof(*v)), *p = NULL;
+	size_t len;
+	char *data;
+	int x;
+
+	if (!v)
+		return -ENOMEM;
+	*packs = v;
+	x = file_read_all(path, PACK_MAX_BYTES, &data, &len);
+	if (x < 0) {
+		diag_error(d, path, 0, "cannot read pack: %s", strerror(-x));
+		return 0;
+	}
+	x = mp_load(path, data, len, &p, d);
+	free(data);
+	if (x == -ENOMEM)
+		return x;
+	if (!p)
+		return 0;
+	v[(*n)++] = p;
+	return engine_add_pack(e, p, d);
+}
+
+static int load_packs(struct standalone *o, struct engine *e, struct mp_pack ***packs,
+		      size_t *n, struct buf *err)
+{
+	struct diag d;
+	size_t i;
+	int x = 0;
+
+	diag_init(&d);
+	for (i = 0; x == 0 && i < o->npacks; i++) {
+		struct stat st;
+
+		if (stat(o->packs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			char **list;
+			int k = file_list(o->packs[i], ".xml", &list), j;
+
+			if (k <= 0)
+				diag_error(&d, o->packs[i], 0, "%s",
+					   k == 0 ? "no packs (*.xml) in folder" : strerror(-k));
+			for (j = 0; x == 0 && j < k; j++)
+				x = add_pack(list[j], e, packs, n, &d);
+			if (k > 0)
+				file_list_free(list);
+		} else {
+			x = add_pack(o->packs[i], e, packs, n, &d);
+		}
+	}
+	if (x == 0 && d.errors) {
+		for (i = 0; i < d.n; i++)
+			if (d.v[i].severity == DIAG_ERROR) {
+				struct buf line;
+
+				buf_init(&line);
+				if (diag_format(&d.v[i], &line))
+					buf_printf(err, "pack error: %s", line.data);
+				buf_release(&line);
+				break;
+			}
+		if (!err->len)
+			buf_puts(err, "the packs have errors");
+		x = -EINVAL;
+	}
+	diag_release(&d);
+	return x;
+}
+
+struct collect {
+	struct run *r;
+	struct check_set *out;
+	const char *monitor;
+	bool *known;
+};
+
+static int collect(void *arg, const struct engine_instance_info *in)
+{
+	struct collect *c = arg;
+	struct note *n = note_find(c->r, in->monitor_id, in->instance, in->instance_len);
+
+	return check_set_add(c->out, in->monitor_id, in->instance, in->instance_len, in->health,
+			     n ? n->message : "", n ? n->diagnosis : "", n ? n->resolution : "");
+}
+
+static struct buf *log_notes;
+
+static void logger(int priority, const char *msg)
+{
+	(void)priority;
+	if (log_notes)
+		buf_printf(log_notes, "%s\n", msg);
+}
+
+int standalone_run(struct standalone *o, struct check_set *out, const char *monitor,
+		   bool *known, struct buf *notes, struct buf *err)
+{
+	struct config_source conf = { 0 };
+	struct run r = { .o = o };
+	struct source_handler h = { .line = on_line, .arg = &r };
+	struct mp_pack **packs = NULL;
+	struct format *configured = NULL;
+	struct source *s = NULL;
+	struct timespec ts;
+	struct buf seek;
+	size_t npacks = 0, i, len;
+	char *data = NULL;
+	bool more;
+	int x, lock_fd = -1;
+
+	buf_init(&seek);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	r.now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	log_notes = notes;
+	source_logger = logger;
+	r.engine = engine_new(on_change, &r);
+	if (!r.engine) {
+		x = -ENOMEM;
+		goto out;
+	}
+	x = load_packs(o, r.engine, &packs, &npacks, err);
+	if (x < 0)
+		goto out;
+	if (monitor && known)
+		*known = engine_monitor_status(r.engine, monitor) == ENGINE_RUN;
+	if (o->pattern) {
+		char e[FORMAT_ERR_LEN];
+
+		x = format_regex_new(o->pattern, strlen(o->pattern), &configured, e);
+		if (x < 0) {
+			if (x == -EINVAL)
+				buf_printf(err, "--pattern: %s", e);
+			goto out;
+		}
+		r.fmt = configured;
+	} else {
+		r.fmt = format_find(o->format ? o->format : "json");
+		if (!r.fmt || r.fmt->needs_pattern) {
+			buf_printf(err, r.fmt ? "--format %s needs --pattern" : "unknown format '%s'",
+				   o->format);
+			x = -EINVAL;
+			goto out;
+		}
+	}
+	conf.name = (char *)"log";
+	conf.type = (char *)"file";
+	conf.path = (char *)o->log;
+	conf.max_line = o->max_line;
+	/*
+	 * Two runs of one service at once (a check slower than its interval) would
+	 * both read the same lines: the second waits for the first (within -t).
+	 */
+	{
+		char lock[4096];
+
+		if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", o->seek_file) >= sizeof(lock)) {
+			x = -ENAMETOOLONG;
+			goto out;
+		}
+		lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (lock_fd < 0 || flock(lock_fd, LOCK_EX) < 0) {
+			x = -errno;
+			buf_printf(err, "%s: cannot lock: %s", lock, strerror(errno));
+			goto out;
+		}
+	}
+	x = file_read_all(o->seek_file, SEEK_MAX_BYTES, &data, &len);
+	o->first_run = x == -ENOENT;
+	if (x < 0 && x != -ENOENT) {
+		buf_printf(err, "%s: cannot read seek file: %s", o->seek_file, strerror(-x));
+		goto out;
+	}
+	/*
+	 * A file the seek file does not know appeared since the last run: read it
+	 * whole. On the first run, start at the end unless told otherwise, so an
+	 * old log does not raise old alerts.
+	 */
+	conf.start = o->first_run && !o->start_beginning ? START_END : START_BEGINNING;
+	x = source_new(&conf, &h, &s);
+	if (x < 0)
+		goto out;
+	if (data && (x = seek_restore(&r, s, data, len, err)) < 0)
+		goto out;
+	x = s->ops->start(s);
+	if (x < 0) {
+		buf_printf(err, "%s: cannot read: %s", o->log, strerror(-x));
+		goto out;
+	}
+	do {
+		x = s->ops->process(s, &more);
+	} while (x == 0 && more && !r.oom);
+	/* The timers that came due since the last run (missing events, timer resets). */
+	if (!r.oom && engine_advance(r.engine, r.now) < 0)
+		r.oom = true;
+	if (r.oom) {
+		x = -ENOMEM;
+		goto out;
+	}
+	x = seek_build(&r, s, &seek);
+	if (x == 0 && (x = write_atomic(o->seek_file, seek.data, seek.len)) < 0)
+		buf_printf(err, "%s: cannot write seek file: %s", o->seek_file, strerror(-x));
+	if (x == 0) {
+		struct collect c = { &r, out, monitor, known };
+
+		x = engine_foreach(r.engine, collect, &c);
+	}
+out:
+	if (x == -ENOMEM && !err->len)
+		buf_puts(err, "out of memory");
+	source_free(s);
+	format_free(configured);
+	engine_free(r.engine);
+	for (i = 0; i < npacks; i++)
+		mp_pack_free(packs[i]);
+	free(packs);
+	notes_free(&r);
+	free(data);
+	buf_release(&seek);
+	source_logger = logger;
+	log_notes = NULL;
+	if (lock_fd >= 0)
+		close(lock_fd);
+	return x;
+}
+
+int packs_monitor_known(struct standalone *o, const char *monitor, bool *known,
+			struct buf *err)
+{
+	struct engine *e = engine_new(NULL, NULL);
+	struct mp_pack **packs = NULL;
+	size_t npacks = 0, i;
+	int x;
+
+	if (!e)
+		return -ENOMEM;
+	x = load_packs(o, e, &packs, &npacks, err);
+	if (x == 0)
+		*known = engine_monitor_status(e, monitor) == ENGINE_RUN;
+	engine_free(e);
+	for (i = 0; i < npacks; i++)
+		mp_pack_free(packs[i]);
+	free(packs);
+	return x;
+}

@@ -1,0 +1,331 @@
+#!/bin/sh
+# check_mpmon, the Nagios/Icinga plugin, in both modes. Daemon mode against
+# hand-written state files (every health, stale, missing, corrupt, an unknown
+# monitor, -w/-c ranges, --timeout on a state file that blocks) and against a
+# real mpmond (its control socket, then its state file); standalone mode over
+# a log across runs, with rotation by rename and by copytruncate between them.
+# Every output must be one status line whose perfdata follows the guidelines'
+# syntax exactly ('label'=value[UOM];[warn];[crit];[min];[max]).
+cd "$(dirname "$0")/.." || exit 1
+top=$(pwd)
+bin=${MPMON_BIN:-$top/build/bin}
+chk=$bin/check_mpmon
+T=$(mktemp -d) || exit 1
+PID=
+n=0
+fail=0
+cleanup() {
+	[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() {	# ok STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fail=$((fail + 1))
+		sed 's/^/#   out: /' "$T/out" 2>/dev/null | head -8
+	fi
+}
+
+# syntax: the first line is "MPMON STATE - text" with perfdata after " | "
+# (UNKNOWN may have none); each perfdata item strictly in the standard form.
+syntax() {
+	perl -e '
+		my $first = <STDIN>; chomp $first;
+		my $num = qr/-?[0-9]+(?:\.[0-9]+)?/;
+		my $range = qr/\@?(?:(?:~|$num)?:)?(?:$num)?/;
+		my $item = qr/\x27[^\x27=]+\x27=$num(?:s|ms|us|%|B|KB|MB|TB|c)?;$range;$range;(?:$num)?;(?:$num)?/;
+		$first =~ /^MPMON (OK|WARNING|CRITICAL|UNKNOWN) - ([^|]+?)(?: \| (.*))?$/ or exit 1;
+		my ($st, $perf) = ($1, $3);
+		exit 2 if !defined $perf && $st ne "UNKNOWN";
+		exit 0 if !defined $perf;
+		for my $p (split / /, $perf) { exit 3 unless $p =~ /^$item$/ }
+		exit 0' <"$T/out"
+}
+
+run() {	# run WANT-EXIT ARGS...: run the plugin, check exit status and syntax
+	want=$1
+	shift
+	"$chk" "$@" >"$T/out" 2>"$T/err"
+	got=$?
+	line=$(head -n 1 "$T/out")
+	[ "$got" = "$want" ] && syntax
+}
+
+now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# state FILE WRITTEN ENTRY...: a state file; an ENTRY is "MONITOR INSTANCE HEALTH MESSAGE"
+state() {
+	f=$1 w=$2
+	shift 2
+	{
+		printf '{"version":1,"written":"%s","pid":1,"seq":7,"monitors":[' "$w"
+		sep=
+		for e in "$@"; do
+			set -- $e
+			m=$1 i=$2 h=$3
+			shift 3
+			[ "$i" = - ] && i=
+			printf '%s\n {"monitor":"%s","instance":"%s","health":"%s","state":"S",' "$sep" "$m" "$i" "$h"
+			printf '"since":"2026-11-20T10:31:00Z","alert_open":false,"message":"%s",' "$*"
+			printf '"diagnosis":"Check the %s log.","resolution":"Restart %s."}' "$m" "$m"
+			sep=,
+		done
+		printf '\n ],"sources":[]}\n'
+	} >"$f"
+}
+
+S=$T/state.json
+
+# ---- daemon mode: hand-written state files ----
+state "$S" "$(now)" "Test.Job web1 Success ok" "Test.Job web2 Success ok" "Test.Disk - Success"
+run 0 --state "$S"
+ok $? "all Success: OK, exit 0 ($line)"
+grep -q "^MPMON OK - 3 instances: 0 critical, 0 warning, 3 ok, 0 uninitialized | 'ok'=3;;;0; 'warning'=0;;;0; 'critical'=0;;;0; 'uninitialized'=0;;;0; 'problems'=0;;;0; 'age'=[0-9]*s;;300;0;$" "$T/out"
+ok $? "the OK line and its perfdata, exactly"
+
+state "$S" "$(now)" "Test.Job web1 Success ok" "Test.Job web2 Warning job slow on web2" "Test.Disk - Success"
+run 1 --state "$S"
+ok $? "a Warning instance: WARNING, exit 1 ($line)"
+grep -q "worst Test.Job \[web2\] is Warning: job slow on web2 |" "$T/out"
+ok $? "the status line carries the worst instance's alert message"
+
+state "$S" "$(now)" "Test.Job web1 Error job failed on web1" "Test.Job web2 Warning job slow on web2" "Test.Disk - Success"
+run 2 --state "$S"
+ok $? "an Error instance: CRITICAL, exit 2, worst wins ($line)"
+grep -q "1 critical, 1 warning, 1 ok, 0 uninitialized; worst Test.Job \[web1\] is Error: job failed on web1 |" "$T/out" &&
+	grep -q "'critical'=1;;;0; 'uninitialized'=0;;;0; 'problems'=2;;;0;" "$T/out"
+ok $? "counts per state in the text and the perfdata"
+[ "$(wc -l <"$T/out")" = 1 ]
+ok $? "without -v: exactly one line"
+run 2 --state "$S" -v
+sed -n 2,5p "$T/out" | tr '\n' '#' | grep -q "^Diagnosis:#Check the Test.Job log.#Resolution:#Restart Test.Job.#$"
+ok $? "-v adds the worst instance's diagnosis and resolution"
+run 2 --state "$S" -vv
+grep -q "^Warning: Test.Job \[web2\]: job slow on web2$" "$T/out" && grep -q "^Success: Test.Disk$" "$T/out"
+ok $? "-vv lists every instance"
+
+run 1 --state "$S" -m Test.Job -i web2
+ok $? "-m -i: one instance's health ($line)"
+grep -q "^MPMON WARNING - Test.Job \[web2\] is Warning: job slow on web2 | " "$T/out"
+ok $? "-m -i: its status line"
+run 0 --state "$S" -m Test.Disk
+ok $? "-m: a monitor without instances"
+run 2 --state "$S" -m Test.Job
+ok $? "-m: the worst of the monitor's instances"
+run 3 --state "$S" -m No.Such.Monitor
+grep -q "^MPMON UNKNOWN - monitor 'No.Such.Monitor' not in the state" "$T/out"
+ok $? "an unknown monitor: UNKNOWN ($line)"
+run 3 --state "$S" -m Test.Job -i web9
+ok $? "an unknown instance: UNKNOWN ($line)"
+run 0 --state "$S" -m Test.Backup --mp tests/e2e/data/pack.xml
+grep -q "Test.Backup is Uninitialized: no data yet" "$T/out"
+ok $? "--mp: a monitor of the packs without an event yet is OK, no data yet ($line)"
+run 3 --state "$S" -m No.Such.Monitor --mp tests/e2e/data/pack.xml
+grep -q "not in the packs" "$T/out"
+ok $? "--mp: a monitor not in the packs is UNKNOWN ($line)"
+
+# Ranges apply to the number of instances in Warning or Error (here 2).
+run 1 --state "$S" -w 1 -c 3
+grep -q "'problems'=2;1;3;0;" "$T/out"
+ok $? "-w 1 -c 3 with 2 problems: WARNING, thresholds in the perfdata ($line)"
+run 0 --state "$S" -w 5 -c 10
+ok $? "-w 5 -c 10 with 2 problems: OK (the count decides, not the worst)"
+run 2 --state "$S" -w 0 -c 1
+ok $? "-w 0 -c 1 with 2 problems: CRITICAL"
+run 2 --state "$S" -c @2:3
+ok $? "-c @2:3 (inside alerts) with 2 problems: CRITICAL"
+run 0 --state "$S" -c ~:5
+ok $? "-c ~:5 with 2 problems: OK"
+run 1 --state "$S" -w 3: -c 1:
+ok $? "-w 3: (below 3 warns) with 2 problems: WARNING"
+run 3 --state "$S" -w 5:1
+ok $? "a range whose start is above its end: UNKNOWN ($line)"
+run 3 --state "$S" -c abc
+ok $? "-c abc: UNKNOWN"
+
+state "$S" "$(now)" "Test.Job web1 Uninitialized" "Test.Disk - Success"
+run 0 --state "$S"
+grep -q "worst Test.Job \[web1\] is Uninitialized: no data yet |" "$T/out"
+ok $? "Uninitialized: OK with 'no data yet' ($line)"
+run 3 --state "$S" --uninitialized unknown
+ok $? "--uninitialized unknown makes it UNKNOWN"
+state "$S" "$(now)"
+run 0 --state "$S"
+grep -q "^MPMON OK - no monitor has data yet | 'ok'=0;" "$T/out"
+ok $? "no instance at all: OK, no data yet"
+
+# Stale, missing, corrupt.
+state "$S" "2026-01-01T00:00:00Z" "Test.Job web1 Error failed"
+run 3 --state "$S"
+grep -q "^MPMON UNKNOWN - state is [0-9]* s old (written 2026-01-01T00:00:00Z; --max-age 300): is mpmond running?$" "$T/out"
+ok $? "stale state (older than --max-age): UNKNOWN with the reason ($line)"
+run 2 --state "$S" --max-age 0
+ok $? "--max-age 0: no age limit"
+state "$S" "$(date -u -d '-100 seconds' +%Y-%m-%dT%H:%M:%SZ)" "Test.Job web1 Success"
+run 3 --state "$S" --max-age 60
+ok $? "100 s old with --max-age 60: UNKNOWN"
+run 0 --state "$S" --max-age 200
+ok $? "100 s old with --max-age 200: OK"
+run 3 --state "$T/nothing.json"
+grep -q "^MPMON UNKNOWN - cannot read state file $T/nothing.json: No such file or directory" "$T/out"
+ok $? "missing state file: UNKNOWN with the reason ($line)"
+mkdir "$T/sd"
+run 3 --state-dir "$T/sd"
+ok $? "--state-dir without mpmond or state file: UNKNOWN"
+state "$T/sd/state.json" "$(now)" "Test.Job web1 Error failed"
+run 2 --state-dir "$T/sd" -vvv
+grep -q "control socket did not answer" "$T/out"
+ok $? "--state-dir without mpmond falls back to its state.json"
+state "$S" "$(now)" "Test.Job web1 Error failed"
+head -c 150 "$S" >"$T/cut.json"
+run 3 --state "$T/cut.json"
+grep -q "^MPMON UNKNOWN - $T/cut.json: not valid JSON" "$T/out"
+ok $? "a truncated state file: UNKNOWN, not valid JSON ($line)"
+printf 'garbage{' >"$T/g.json"
+run 3 --state "$T/g.json"
+ok $? "garbage: UNKNOWN"
+printf '{"monitors":[]}' >"$T/nv.json"
+run 3 --state "$T/nv.json"
+grep -q 'no "version"' "$T/out"
+ok $? "JSON that is not a state file: UNKNOWN ($line)"
+printf '{"version":1,"written":"%s","monitors":[{"monitor":"M","instance":"","health":"Bad"}]}' "$(now)" >"$T/bh.json"
+run 3 --state "$T/bh.json"
+ok $? "an unknown health name: UNKNOWN ($line)"
+printf '{"version":2,"written":"%s","monitors":[]}' "$(now)" >"$T/v2.json"
+run 3 --state "$T/v2.json"
+ok $? "another version: UNKNOWN ($line)"
+
+# --timeout: opening a FIFO blocks (as a hung mount would).
+mkfifo "$T/fifo"
+t0=$(date +%s)
+run 3 --state "$T/fifo" -t 1
+t1=$(date +%s)
+grep -qx "MPMON UNKNOWN - timeout after 1 s" "$T/out" && [ $((t1 - t0)) -le 3 ]
+ok $? "--timeout 1 on a blocking read: UNKNOWN 'timeout after 1 s' in $((t1 - t0)) s"
+
+# The plugin's own options.
+"$chk" --help >"$T/out" 2>&1
+[ $? = 0 ] && grep -q "^usage: check_mpmon" "$T/out" && grep -q -- "--timeout" "$T/out"
+ok $? "--help: usage, exit 0"
+"$chk" -V >"$T/out" 2>&1
+[ $? = 0 ] && grep -qx "check_mpmon [0-9.]*" "$T/out"
+ok $? "-V: the version, exit 0"
+run 3 --bogus
+ok $? "an unknown option: UNKNOWN, exit 3"
+run 3 -t 0 --state "$S"
+ok $? "-t 0: UNKNOWN"
+
+# ---- daemon mode: a real mpmond ----
+mkdir -p "$T/logs"
+cat >"$T/c.conf" <<EOC
+[mpmond]
+state_dir = $T/mstate
+clock = event
+checkpoint_interval_ms = 100
+
+[packs]
+path = $top/tests/e2e/data/pack.xml
+
+[source app]
+type = file
+path = $T/logs/*.log
+start = beginning
+log_name = System
+EOC
+ev() {	# ev NUMBER HOST MINUTE
+	printf '{"TimeGenerated":"2026-11-20T10:%02d:00Z","EventDisplayNumber":%s,"LoggingComputer":"%s","EventDescription":"job %s"}\n' "$3" "$1" "$2" "$1"
+}
+ev 1 web1 1 >"$T/logs/a.log"
+ev 2 web2 2 >>"$T/logs/a.log"
+"$bin/mpmond" --config "$T/c.conf" --foreground 2>"$T/mlog" &
+PID=$!
+i=0
+while ! grep -q '"instance":"web2"' "$T/mstate/state.json" 2>/dev/null && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+run 2 --state-dir "$T/mstate" -vvv
+grep -q "worst Test.Job \[web2\] is Error: Job failed on web2: job 2 |" "$T/out" &&
+	grep -q "state from mpmond's control socket" "$T/out"
+ok $? "a live mpmond through its control socket: CRITICAL with its message ($line)"
+run 0 --state-dir "$T/mstate" -m Test.Job -i web1
+ok $? "a live mpmond: one healthy instance is OK ($line)"
+kill -TERM "$PID"
+wait "$PID"
+PID=
+run 2 --state "$T/mstate/state.json"
+grep -q "worst Test.Job \[web2\] is Error: Job failed on web2: job 2 |" "$T/out"
+ok $? "the state file mpmond left: CRITICAL with its message ($line)"
+
+# ---- standalone mode ----
+P=$top/tests/e2e/data/pack.xml
+L=$T/slog/app.log
+mkdir -p "$T/slog"
+sa() { run "$1" --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System; }
+lines() { sed -n "s/.*'lines'=\([0-9]*\);.*/\1/p" "$T/out"; }
+ev 2 old 1 >"$L"
+sa 0
+grep -q "no monitor has data yet" "$T/out" && [ "$(lines)" = 0 ] && [ -f "$T/seek" ]
+ok $? "standalone, first run: starts at the end, OK, seek file written ($line)"
+ev 2 web1 2 >>"$L"
+sa 2
+grep -q "worst Test.Job \[web1\] is Error: Job failed on web1: job 2 |" "$T/out" && [ "$(lines)" = 1 ]
+ok $? "a new line: CRITICAL with its message, 1 line read ($line)"
+sa 2
+[ "$(lines)" = 0 ] && grep -q "Job failed on web1: job 2" "$T/out"
+ok $? "no new line: the state and its message persist, 0 lines read"
+# rename: the rest of the old file, then the new one
+ev 2 web2 3 >>"$L"
+mv "$L" "$L.1"
+ev 1 web1 4 >"$L"
+ev 2 web3 5 >>"$L"
+sa 2
+grep -q "3 instances: 2 critical, 0 warning, 1 ok" "$T/out" && [ "$(lines)" = 3 ]
+ok $? "rotation by rename between runs: every new line once ($line)"
+# copytruncate: the copy's rest, then the truncated file from its start
+ev 1 web2 6 >>"$L"
+cp "$L" "$L.1"
+: >"$L"
+ev 1 web3 7 >>"$L"
+sa 0
+grep -q "3 instances: 0 critical, 0 warning, 3 ok" "$T/out" && [ "$(lines)" = 2 ]
+ok $? "copytruncate between runs: every new line once ($line)"
+sa 0
+[ "$(lines)" = 0 ]
+ok $? "and nothing twice afterwards"
+run 0 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System -m Test.Backup
+grep -q "Test.Backup is Uninitialized: no data yet" "$T/out"
+ok $? "standalone -m: a loaded monitor without data is OK, no data yet ($line)"
+run 3 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System -m No.Such
+ok $? "standalone -m: an unknown monitor is UNKNOWN ($line)"
+run 0 --mp "$P" --log "$L" --seek-file "$T/seek2" --log-name System --start beginning
+[ "$(lines)" = 1 ] && grep -q "1 ok" "$T/out"
+ok $? "--start beginning: the first run reads what is there ($line)"
+# A run holding the lock makes a second run of the same service wait (-t ends it).
+ev 2 web4 8 >>"$L"
+flock "$T/seek.lock" sleep 3 &
+lp=$!
+sleep 0.3
+run 3 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System -t 1
+grep -qx "MPMON UNKNOWN - timeout after 1 s" "$T/out"
+ok $? "a concurrent run waits for the seek file's lock, within --timeout ($line)"
+wait $lp
+sa 2
+[ "$(lines)" = 1 ]
+ok $? "after the lock is released the line is read once"
+printf 'check_mpmon-seek 1\nfile 1 2 3\n' >"$T/seek3"
+run 3 --mp "$P" --log "$L" --seek-file "$T/seek3" --log-name System
+grep -q "seek file damaged" "$T/out"
+ok $? "a damaged seek file: UNKNOWN ($line)"
+run 3 --mp "$T/nopack.xml" --log "$L" --seek-file "$T/seek"
+ok $? "a pack that cannot be read: UNKNOWN ($line)"
+run 3 --mp "$P" --log "$L"
+ok $? "standalone without --seek-file: UNKNOWN"
+
+echo "1..$n"
+[ "$fail" = 0 ]
