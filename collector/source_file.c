@@ -34,7 +34,7 @@
 
 #define HEAD_BYTES 256		/* identity: hash of up to this many first bytes */
 #define TAIL_BYTES 64		/* position check: hash of up to this many bytes before it */
-#define READ_CHUNK (256u << 10)
+#define READ_CHUNK (64u << 10)
 #define WORK_PER_CALL (8u << 20)	/* bytes per process() before yielding to the loop */
 #define MAX_FILES 1024		/* open files per source, live and rotated */
 #define POLL_US 1000000		/* stat polling, only without inotify */
@@ -183,6 +183,8 @@ static void log_cut(const char *file, long line, size_t max)
  * Deliver the complete lines of f from its position, at most *budget bytes.
  * Returns 0 at the end of what is there, 1 when the budget ran out, -errno.
  */
+static void drain(struct fsrc *fs);
+
 static int read_lines(struct source *s, struct fsrc *fs, struct tfile *f, size_t *budget)
 {
 	size_t max = s->conf->max_line;
@@ -257,6 +259,14 @@ static int read_lines(struct source *s, struct fsrc *fs, struct tfile *f, size_t
 			break;
 		}
 		*budget -= n;
+		/* A file created now may be deleted again before a long backlog is
+		 * read: go and open it first, or its lines are gone for good. */
+		if (fs->ino_fd >= 0 && !fs->need_scan)
+			drain(fs);
+		if (fs->need_scan) {
+			ret = 1;
+			break;
+		}
 	}
 	if (moved)
 		update_tail(f);

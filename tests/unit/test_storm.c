@@ -108,7 +108,7 @@ static void test_spool_drops_and_bounds(void)
 	is_int(sum.cause, STORM_SPOOL_FULL, "spool: cause");
 	is_int(sum.count, 2, "spool: count");
 	/* more instances than max_keys: the extra ones go unchecked, counted */
-	char inst[8];
+	char inst[16];
 	for (int i = 0; i < 6; i++) {
 		snprintf(inst, sizeof(inst), "i%d", i);
 		storm_check(st, "M.B", inst, strlen(inst), 3, 10 + (uint64_t)i, 2 * SEC);
