@@ -4,7 +4,8 @@
 #   varbinds, decoded with MPMON-MIB, carry the monitor, both states, the
 #   message and the knowledge article (diagnosis, resolution); the 1000 line
 #   after it is the mpmonAlertResolved with the same monitor and instance and a
-#   higher seq; mpmonAgentStart and mpmonAgentHeartbeat go out too;
+#   higher seq; mpmonAgentStart and mpmonAgentHeartbeat go out too; SIGHUP
+#   sets the sender up anew only when the sinks changed;
 # - SNMPv3 authPriv informs arrive and are acknowledged (state.json counts);
 # - snmptrapd stopped for MPMON_OUTAGE_SECONDS (10 s; the issue's 60 s with
 #   MPMON_OUTAGE_SECONDS=60) while changes happen: every one arrives after it
@@ -172,6 +173,19 @@ log_all | grep -q 'mpmonAgentHeartbeat|.*mpmonSeq.0 = 2$'
 check "mpmonAgentHeartbeat every heartbeat_s, with the latest seq" $?
 wait_state '$s->{snmp}{sent} >= 4 ? "yes" : "no"' yes
 check "state.json counts the sink's sends ($(counters))" $?
+kill -HUP "$mpid"
+for i in $(seq 1 50); do grep -q 'reloaded' "$tmp/mpmond.log" && break; sleep 0.1; done
+grep 'reloaded' "$tmp/mpmond.log" | grep -vq 'sinks set up anew'
+check "SIGHUP with the same sinks keeps the sender" $?
+sed -i 's/^inform = false$/inform = false\ntimeout_ms = 700/' "$tmp/c.conf"
+kill -HUP "$mpid"
+for i in $(seq 1 50); do grep -q 'sinks set up anew' "$tmp/mpmond.log" && break; sleep 0.1; done
+grep -q 'reloaded.*1 sinks (sinks set up anew)' "$tmp/mpmond.log"
+check "SIGHUP with a changed sink sets it up anew" $?
+ev 1003 web9 "stopped after the reload" >>"$log"
+for i in $(seq 1 100); do log_all | grep -q 'mpmonInstance.0 = web9|' && break; sleep 0.1; done
+log_all | grep 'mpmonInstance.0 = web9|' | grep -q 'mpmonSeq.0 = 3$'
+check "changes after the reload arrive, seq 3" $?
 stop_mpmond
 check "mpmond exits 0 on SIGTERM" $?
 
