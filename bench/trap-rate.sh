@@ -7,7 +7,7 @@
 # hold, so they are also paced at fixed rates to find what arrives whole. Informs are one in flight per
 # destination, so their rate is one round trip plus the receiver's logging.
 # BENCH_COUNT sets the number of notifications per run (default 5000).
-# Latency from a log line's append to its trap needs the daemon: not here yet.
+# Latency from a log line's append to its trap: bench/daemon-latency.sh.
 B=${1:-build}
 MPMON_BUILD=$(cd "$B" && pwd)
 export MPMON_BUILD
