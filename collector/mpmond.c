@@ -161,18 +161,35 @@ out:
 	return r;
 }
 
-/* Free the sender (spooled informs stay on disk), keeping its counters. */
-static void sender_stop(struct daemon *d)
+/*
+ * Replace the sender after a reload changed the sinks. The new one is made
+ * while the old one still exists: it reads the same spools, which the old one
+ * no longer touches, and net-snmp stays initialised in between (initialising
+ * it again leaks). When the new one cannot be made the old one keeps running.
+ * The old one's counters are kept.
+ */
+static void sender_replace(struct daemon *d)
 {
+	struct trap_sender *old = d->sender;
 	struct trap_stats st;
 
-	if (!d->sender)
-		return;
-	daemon_sink_stats(d, &st);
-	st.pending = 0;
-	d->sender_base = st;
-	trap_sender_free(d->sender);
 	d->sender = NULL;
+	if (sender_start(d) < 0) {
+		daemon_log(LOG_ERR, "reload: the new sinks cannot be set up: keeping those that run");
+		d->sender = old;
+		return;
+	}
+	if (!old)
+		return;
+	trap_sender_get_stats(old, &st);
+	d->sender_base.queued += st.queued;
+	d->sender_base.sent += st.sent;
+	d->sender_base.acked += st.acked;
+	d->sender_base.retries += st.retries;
+	d->sender_base.dropped += st.dropped;
+	d->sender_base.held += st.held;
+	d->sender_base.errors += st.errors;
+	trap_sender_free(old);
 	sender_drain(d);
 }
 
@@ -508,8 +525,6 @@ static void reload(struct daemon *d, struct loop *l)
 		goto out;
 	}
 	new_sender = !config_sinks_equal(&d->cfg, &nd.cfg);
-	if (new_sender)
-		sender_stop(d);
 	free_sources(d, ep);
 	free_engine(d);
 	free(nd.cfg.state_dir);
@@ -530,8 +545,7 @@ static void reload(struct daemon *d, struct loop *l)
 	checkpoint_apply(d, ck.data, ck.len);
 	/* The spool stays: the new sender sends what the old one left first. */
 	if (new_sender) {
-		if (sender_start(d) < 0)
-			daemon_log(LOG_ERR, "reload: the sinks cannot be set up: no SNMP until the next reload");
+		sender_replace(d);
 		watch_sender(d, l);
 		schedule_heartbeat(d, l);
 	}
