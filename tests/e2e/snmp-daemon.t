@@ -130,6 +130,40 @@ chmod 600 "$tmp/c.conf"
 "$mpmond" --config "$tmp/c.conf" --check-config >/dev/null 2>"$tmp/err"
 check "mode 600 is accepted" $?
 
+# Bad values are reported as FILE:LINE.
+conf bad "[snmp]
+heartbeat_s = soon
+storm.flap_max = 5
+text_max = 100
+
+[sink noc]
+type = snmp
+peer = udp:127.0.0.1:$port
+version = 4
+community = public
+timeout_ms = 0
+
+[sink v3]
+type = snmp
+peer = udp:127.0.0.1:$port
+version = 3
+user = mpmon
+auth = md5
+auth_pass = short
+priv_pass = aespass123"
+"$mpmond" --config "$tmp/c.conf" --check-config >/dev/null 2>"$tmp/err"
+st=$?
+f=$tmp/c.conf
+grep -q "^$f:15: heartbeat_s takes 0 to 86400 seconds, not 'soon'" "$tmp/err" &&
+	grep -q "^$f:17: text_max takes 256 to 16000 bytes, not '100'" "$tmp/err" &&
+	grep -q "^$f:22: version takes 2c or 3, not '4'" "$tmp/err" &&
+	grep -q "^$f:24: timeout_ms takes 10 to 600000 ms, not '0'" "$tmp/err" &&
+	grep -q "^$f:31: auth takes sha or sha256, not 'md5'" "$tmp/err" &&
+	grep -q "^$f:32: auth_pass must have at least 8 characters" "$tmp/err" && [ $st = 1 ]
+s=$?
+check "bad [snmp] and [sink] values are reported as FILE:LINE (exit $st)" $s
+[ $s = 0 ] || sed 's/^/#   /' "$tmp/err"
+
 # --- a 1003 line becomes a trap with the knowledge ------------------------
 conf v2c "[snmp]
 heartbeat_s = 1
