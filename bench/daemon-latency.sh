@@ -5,7 +5,9 @@
 # lines (10000 by default) to a watched log, each one a state change, and
 # follows the log of a real snmptrapd on loopback: the latency of line i is
 # from its append to snmptrapd logging the record with mpmonSeq i, so it
-# includes snmptrapd's decoding and logging. Runs:
+# includes snmptrapd's decoding and logging. mpmonEventTime says when mpmond
+# processed the line, which splits the p99 into append->mpmond (reading, the
+# engine) and mpmond->snmptrapd (sender, loopback, snmptrapd). Runs:
 #   latency, paced at BENCH_RATE lines/s (1000): SNMPv2c traps; SNMPv2c
 #     informs (spool without fsync); SNMPv3 authPriv informs (spool without
 #     fsync)

@@ -12,6 +12,7 @@ use strict;
 use warnings;
 use Time::HiRes qw(time sleep);
 use POSIX qw(strftime);
+use Time::Local qw(timegm);
 
 my ($log, $traplog, $count, $rate, $timeout) = @ARGV;
 $timeout //= 60;
@@ -19,7 +20,7 @@ open(my $out, '>>', $log) or die "$log: $!";
 my $tf;
 my $pos = 0;
 my $buf = '';
-my (@sent, @recv);
+my (@sent, @recv, @proc);
 my ($got, $dup) = (0, 0);
 
 sub poll_traps {
@@ -36,8 +37,12 @@ sub poll_traps {
 		my $l = $1;
 		next unless $l =~ /mpmonMonitorId\.0/ && $l =~ /mpmonSeq\.0 = (\d+)/;
 		if (defined $recv[$1]) { $dup++; next; }
-		$recv[$1] = $now;
+		my $seq = $1;
+		$recv[$seq] = $now;
 		$got++;
+		# mpmonEventTime: when mpmond processed the line (clock = wall)
+		$proc[$seq] = timegm($6, $5, $4, $3, $2 - 1, $1) + "0$7"
+			if $l =~ /mpmonEventTime\.0 = (\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)(\.\d+)?Z/;
 	}
 }
 
@@ -63,16 +68,24 @@ while ($got < $count && time < $end) {
 	poll_traps();
 	sleep(0.0005);
 }
-my @lat;
+my (@lat, @read, @deliver);
 my $last = 0;
 for my $i (1 .. $count) {
 	next unless defined $recv[$i];
 	push @lat, ($recv[$i] - $sent[$i]) * 1000;
+	if (defined $proc[$i]) {
+		push @read, ($proc[$i] - $sent[$i]) * 1000;
+		push @deliver, ($recv[$i] - $proc[$i]) * 1000;
+	}
 	$last = $recv[$i] if $recv[$i] > $last;
 }
 @lat = sort { $a <=> $b } @lat;
+@read = sort { $a <=> $b } @read;
+@deliver = sort { $a <=> $b } @deliver;
 sub pct { my $p = shift; return @lat ? $lat[int($p / 100 * (@lat - 1) + 0.5)] : -1 }
+sub pct_of { my ($v, $p) = @_; return @$v ? $v->[int($p / 100 * (@$v - 1) + 0.5)] : -1 }
 my $secs = $last ? $last - $t0 : 0;
-printf "got=%d missing=%d dup=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f secs=%.2f rate=%.0f\n",
+printf "got=%d missing=%d dup=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f secs=%.2f rate=%.0f" .
+	" (p99 append->mpmond %.2f, mpmond->snmptrapd %.2f)\n",
 	$got, $count - $got, $dup, pct(50), pct(90), pct(99), @lat ? $lat[-1] : -1, $secs,
-	$secs > 0 ? $got / $secs : 0;
+	$secs > 0 ? $got / $secs : 0, pct_of(\@read, 99), pct_of(\@deliver, 99);
