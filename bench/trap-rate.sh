@@ -12,8 +12,12 @@ B=${1:-build}
 MPMON_BUILD=$(cd "$B" && pwd)
 export MPMON_BUILD
 count=${BENCH_COUNT:-5000}
+top=$(cd "$(dirname "$0")/.." && pwd)
 set -- # snmp-lib.sh takes no arguments
-. "$(dirname "$0")/../tests/e2e/snmp-lib.sh"
+. "$top/tests/e2e/snmp-lib.sh"
+# snmp-lib.sh moves to the checkout of a test two folders down: come back
+cd "$top" || exit 1
+export MIBDIRS="$top/mibs"
 start_trapd || exit 1
 echo "mpmon trap sender -> snmptrapd on 127.0.0.1:$port, $count notifications per run"
 for case in "v2c traps, unpaced:$V2C" "v2c traps, 5000/s:$V2C:rate=5000" \
