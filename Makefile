@@ -162,9 +162,11 @@ check-asan: deps
 deps:
 	@sh build-aux/deps.sh
 
-# Traps per second sustained to a real snmptrapd on loopback (figures, not a test).
-bench: $(E2E_PROGS)
+# Traps per second the sender sustains to a real snmptrapd on loopback, and
+# mpmond's append->trap latency and rate (figures, not a test; a few minutes).
+bench: $(PROGS) $(E2E_PROGS)
 	@sh bench/trap-rate.sh $(B)
+	@sh bench/daemon-latency.sh $(B)
 
 demo: deps
 	$(MAKE) all

@@ -7,13 +7,17 @@
 # hold, so they are also paced at fixed rates to find what arrives whole. Informs are one in flight per
 # destination, so their rate is one round trip plus the receiver's logging.
 # BENCH_COUNT sets the number of notifications per run (default 5000).
-# Latency from a log line's append to its trap needs the daemon: not here yet.
+# Latency from a log line's append to its trap: bench/daemon-latency.sh.
 B=${1:-build}
 MPMON_BUILD=$(cd "$B" && pwd)
 export MPMON_BUILD
 count=${BENCH_COUNT:-5000}
+top=$(cd "$(dirname "$0")/.." && pwd)
 set -- # snmp-lib.sh takes no arguments
-. "$(dirname "$0")/../tests/e2e/snmp-lib.sh"
+. "$top/tests/e2e/snmp-lib.sh"
+# snmp-lib.sh moves to the checkout of a test two folders down: come back
+cd "$top" || exit 1
+export MIBDIRS="$top/mibs"
 start_trapd || exit 1
 echo "mpmon trap sender -> snmptrapd on 127.0.0.1:$port, $count notifications per run"
 for case in "v2c traps, unpaced:$V2C" "v2c traps, 5000/s:$V2C:rate=5000" \

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct parse {
 	struct config *c;
@@ -24,6 +25,8 @@ struct parse {
 	long section_line;		/* where the last [section] header was */
 	struct config_source *cur;	/* the [source NAME] being read */
 	bool in_source;
+	struct config_sink *sink;	/* the [sink NAME] being read; NULL: a bad one */
+	long sink_line;			/* the header line of that section */
 };
 
 static char *counting_reader(char *str, int num, void *stream)
@@ -190,6 +193,173 @@ static int begin_source(struct parse *p, const char *name)
 	return s->name ? 0 : -ENOMEM;
 }
 
+static int parse_bool(struct parse *p, const char *key, const char *value, bool *out)
+{
+	if (strcmp(value, "true") && strcmp(value, "false")) {
+		diag_error(p->d, p->c->file, p->line, "%s takes true or false, not '%s'", key, value);
+		return 0;
+	}
+	*out = strcmp(value, "true") == 0;
+	return 0;
+}
+
+/* A key taking lo..hi: 0 when parsed or reported (the value stays). */
+static bool parse_range(struct parse *p, const char *key, const char *value, uint64_t lo,
+			uint64_t hi, const char *unit, uint64_t *out)
+{
+	uint64_t n;
+
+	if (!parse_uint(value, hi, &n) || n < lo) {
+		diag_error(p->d, p->c->file, p->line, "%s takes %llu to %llu%s, not '%s'", key,
+			   (unsigned long long)lo, (unsigned long long)hi, unit, value);
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
+static int snmp_key(struct parse *p, const char *name, const char *value)
+{
+	struct config_snmp *g = &p->c->snmp;
+	uint64_t n;
+
+	if (strcmp(name, "text_max") == 0) {
+		if (parse_range(p, name, value, TRAP_TEXT_MAX_MIN, TRAP_TEXT_MAX_LIMIT, " bytes", &n))
+			g->text_max = n;
+	} else if (strcmp(name, "heartbeat_s") == 0) {
+		if (parse_range(p, name, value, 0, 86400, " seconds", &n))
+			g->heartbeat_s = (unsigned)n;
+	} else if (strcmp(name, "storm.flap_max") == 0) {
+		if (parse_range(p, name, value, 0, 1000000, "", &n))
+			g->storm.flap_max = (unsigned)n;
+	} else if (strcmp(name, "storm.flap_window_s") == 0) {
+		if (parse_range(p, name, value, 1, 86400, " seconds", &n))
+			g->storm.flap_window_us = (int64_t)n * 1000000;
+	} else if (strcmp(name, "storm.rate_max") == 0) {
+		if (parse_range(p, name, value, 0, 10000000, "", &n))
+			g->storm.rate_max = (unsigned)n;
+	} else if (strcmp(name, "storm.rate_window_s") == 0) {
+		if (parse_range(p, name, value, 1, 86400, " seconds", &n))
+			g->storm.rate_window_us = (int64_t)n * 1000000;
+	} else if (strcmp(name, "storm.summary_delay_s") == 0) {
+		if (parse_range(p, name, value, 1, 86400, " seconds", &n))
+			g->storm.summary_delay_us = (int64_t)n * 1000000;
+	} else if (strcmp(name, "storm.max_keys") == 0) {
+		if (parse_range(p, name, value, 1, 10000000, "", &n))
+			g->storm.max_keys = n;
+	} else if (strcmp(name, "spool_max_entries") == 0) {
+		if (parse_range(p, name, value, 1, 100000000, "", &n))
+			g->spool_max_entries = n;
+	} else if (strcmp(name, "spool_max_bytes") == 0) {
+		if (parse_range(p, name, value, 65536, (uint64_t)1 << 40, " bytes", &n))
+			g->spool_max_bytes = n;
+	} else if (strcmp(name, "spool_fsync") == 0) {
+		return parse_bool(p, name, value, &g->spool_fsync);
+	} else {
+		diag_error(p->d, p->c->file, p->line, "unknown key '%s' in [snmp]", name);
+	}
+	return 0;
+}
+
+static bool is_hex(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n >= 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+		v += 2, n -= 2;
+	return n >= 10 && n <= 64 && n % 2 == 0 && strspn(v, "0123456789abcdefABCDEF") == n;
+}
+
+static int sink_key(struct parse *p, const char *name, const char *value)
+{
+	struct config_sink *k = p->sink;
+	const char *file = p->c->file;
+	uint64_t n;
+
+	if (strcmp(name, "type") == 0) {
+		if (strcmp(value, "snmp"))
+			diag_error(p->d, file, p->line, "sink type takes snmp, not '%s'", value);
+		return set_str(&k->type, value);
+	}
+	if (strcmp(name, "peer") == 0) {
+		if (!*value || strpbrk(value, " \t"))
+			diag_error(p->d, file, p->line, "peer takes an address such as udp:192.0.2.7:162, not '%s'", value);
+		return set_str(&k->peer, value);
+	}
+	if (strcmp(name, "version") == 0) {
+		if (strcmp(value, "2c") && strcmp(value, "3"))
+			diag_error(p->d, file, p->line, "version takes 2c or 3, not '%s'", value);
+		k->version = strcmp(value, "3") == 0 ? TRAP_V3 : TRAP_V2C;
+		return 0;
+	}
+	if (strcmp(name, "inform") == 0) {
+		k->inform_set = true;
+		return parse_bool(p, name, value, &k->inform);
+	}
+	if (strcmp(name, "community") == 0)
+		return set_str(&k->community, value);
+	if (strcmp(name, "user") == 0)
+		return set_str(&k->user, value);
+	if (strcmp(name, "auth") == 0) {
+		if (strcmp(value, "sha") && strcmp(value, "sha256"))
+			diag_error(p->d, file, p->line, "auth takes sha or sha256, not '%s'", value);
+		k->auth = strcmp(value, "sha256") == 0 ? TRAP_AUTH_SHA256 : TRAP_AUTH_SHA;
+		return 0;
+	}
+	if (strcmp(name, "auth_pass") == 0 || strcmp(name, "priv_pass") == 0) {
+		if (strlen(value) < 8)
+			diag_error(p->d, file, p->line, "%s must have at least 8 characters", name);
+		return set_str(name[0] == 'a' ? &k->auth_pass : &k->priv_pass, value);
+	}
+	if (strcmp(name, "engine_id") == 0) {
+		if (!is_hex(value))
+			diag_error(p->d, file, p->line, "engine_id takes 5 to 32 bytes in hex, not '%s'", value);
+		return set_str(&k->engine_id, value);
+	}
+	if (strcmp(name, "timeout_ms") == 0) {
+		if (parse_range(p, name, value, 10, 600000, " ms", &n))
+			k->timeout_ms = (unsigned)n;
+		return 0;
+	}
+	if (strcmp(name, "backoff_max_ms") == 0) {
+		if (parse_range(p, name, value, 10, 3600000, " ms", &n))
+			k->backoff_max_ms = (unsigned)n;
+		return 0;
+	}
+	diag_error(p->d, file, p->line, "unknown key '%s' in [sink %s]", name, k->name);
+	return 0;
+}
+
+static int begin_sink(struct parse *p, const char *name)
+{
+	struct config *c = p->c;
+	struct config_sink *k;
+	size_t i;
+
+	p->sink = NULL;
+	if (!*name || strlen(name) > 64 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+			      strlen(name)) {
+		diag_error(p->d, c->file, p->line, "sink name '%s' takes 1 to 64 letters, digits, '.', '_' and '-'", name);
+		return 0;
+	}
+	for (i = 0; i < c->nsinks; i++)
+		if (strcmp(c->sinks[i].name, name) == 0) {
+			diag_error(p->d, c->file, p->line, "sink '%s' defined twice (first at line %ld)",
+				   name, c->sinks[i].line);
+			break;
+		}
+	if (c->nsinks == CONFIG_MAX_SINKS) {
+		diag_error(p->d, c->file, p->line, "more than %d sinks", CONFIG_MAX_SINKS);
+		return 0;
+	}
+	k = &c->sinks[c->nsinks++];
+	memset(k, 0, sizeof(*k));
+	k->name = strdup(name);
+	k->line = p->section_line;
+	p->sink = k;
+	return k->name ? 0 : -ENOMEM;
+}
+
 /*
  * inih calls this once per key with its section; Debian's build does not call
  * it for a section header alone, so a new [source NAME] is recognised by the
@@ -218,9 +388,20 @@ static int handler(void *user, const char *section, const char *name, const char
 		return r == 0;
 	}
 	p->in_source = false;
+	if (strncmp(section, "sink ", 5) == 0) {
+		if (p->sink_line != p->section_line) {
+			p->sink_line = p->section_line;
+			r = begin_sink(p, section + 5);
+		}
+		if (p->sink && name)
+			r = r ? r : sink_key(p, name, value);
+		return r == 0;
+	}
 	if (!name)
 		return 1;
-	if (strcmp(section, "mpmond") == 0)
+	if (strcmp(section, "snmp") == 0)
+		r = snmp_key(p, name, value);
+	else if (strcmp(section, "mpmond") == 0)
 		r = main_key(p, name, value);
 	else if (strcmp(section, "packs") == 0 && strcmp(name, "path") == 0) {
 		if (p->c->npacks == CONFIG_MAX_PACKS)
@@ -273,6 +454,47 @@ static void check_sources(struct config *c, struct diag *d)
 	}
 }
 
+static void check_sinks(struct config *c, struct diag *d, FILE *f)
+{
+	bool keys = false;
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < c->nsinks; i++) {
+		struct config_sink *k = &c->sinks[i];
+
+		if (!k->type) {
+			diag_error(d, c->file, k->line, "sink '%s' has no type (snmp)", k->name);
+			continue;
+		}
+		if (!k->peer)
+			diag_error(d, c->file, k->line, "sink '%s' has no peer (e.g. udp:192.0.2.7:162)", k->name);
+		if (k->version == TRAP_V3) {
+			if (k->inform_set && !k->inform)
+				diag_error(d, c->file, k->line, "sink '%s': SNMPv3 is sent as informs only (inform = true)", k->name);
+			k->inform = true;
+			if (!k->user || !k->auth_pass || !k->priv_pass)
+				diag_error(d, c->file, k->line,
+					   "sink '%s': version 3 needs user, auth_pass and priv_pass (authPriv)", k->name);
+			if (k->community)
+				diag_error(d, c->file, k->line, "sink '%s': community is for version 2c", k->name);
+			if (!k->engine_id)
+				diag_warn(d, c->file, k->line,
+					  "sink '%s': no engine_id: mpmond waits up to timeout_ms to discover it each time the receiver is down", k->name);
+		} else {
+			if (!k->community)
+				diag_error(d, c->file, k->line, "sink '%s': version 2c needs a community", k->name);
+			if (k->user || k->auth_pass || k->priv_pass || k->engine_id)
+				diag_error(d, c->file, k->line,
+					   "sink '%s': user, auth_pass, priv_pass and engine_id are for version 3", k->name);
+		}
+		keys |= k->auth_pass || k->priv_pass;
+	}
+	/* Passphrases derive the keys that sign and encrypt: only mpmond may read them. */
+	if (keys && fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
+		diag_error(d, c->file, 0, "holds SNMPv3 keys and is readable by others; chmod 600");
+}
+
 int config_load(const char *path, struct config *c, struct diag *d)
 {
 	struct parse p = { .c = c, .d = d };
@@ -281,6 +503,8 @@ int config_load(const char *path, struct config *c, struct diag *d)
 
 	memset(c, 0, sizeof(*c));
 	c->checkpoint_us = 200000;
+	c->snmp.heartbeat_s = CONFIG_DEFAULT_HEARTBEAT_S;
+	c->snmp.spool_fsync = true;
 	c->file = strdup(path);
 	if (!c->file)
 		return -ENOMEM;
@@ -291,6 +515,7 @@ int config_load(const char *path, struct config *c, struct diag *d)
 		return r;
 	}
 	r = ini_parse_stream(counting_reader, &p, handler, &p);
+	check_sinks(c, d, p.f);
 	fclose(p.f);
 	if (r > 0)
 		diag_error(d, path, r, "syntax error (expected [section] or key = value)");
@@ -324,5 +549,72 @@ void config_release(struct config *c)
 		for (j = 0; j < s->nmatches; j++)
 			free(s->matches[j]);
 	}
+	for (i = 0; i < c->nsinks; i++) {
+		struct config_sink *k = &c->sinks[i];
+
+		free(k->name);
+		free(k->type);
+		free(k->peer);
+		free(k->community);
+		free(k->user);
+		free(k->auth_pass);
+		free(k->priv_pass);
+		free(k->engine_id);
+	}
 	memset(c, 0, sizeof(*c));
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool config_sinks_equal(const struct config *a, const struct config *b)
+{
+	size_t i;
+
+	if (a->nsinks != b->nsinks || memcmp(&a->snmp, &b->snmp, sizeof(a->snmp)) != 0)
+		return false;
+	for (i = 0; i < a->nsinks; i++) {
+		const struct config_sink *x = &a->sinks[i], *y = &b->sinks[i];
+
+		if (!str_eq(x->name, y->name) || !str_eq(x->type, y->type) || !str_eq(x->peer, y->peer) ||
+		    x->version != y->version || x->inform != y->inform ||
+		    !str_eq(x->community, y->community) || !str_eq(x->user, y->user) ||
+		    x->auth != y->auth || !str_eq(x->auth_pass, y->auth_pass) ||
+		    !str_eq(x->priv_pass, y->priv_pass) || !str_eq(x->engine_id, y->engine_id) ||
+		    x->timeout_ms != y->timeout_ms || x->backoff_max_ms != y->backoff_max_ms)
+			return false;
+	}
+	return true;
+}
+
+bool config_trap(const struct config *c, const char *spool_dir, struct trap_destination *dests,
+		 struct trap_config *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!c->nsinks)
+		return false;
+	for (i = 0; i < c->nsinks; i++) {
+		const struct config_sink *k = &c->sinks[i];
+
+		dests[i] = (struct trap_destination){
+			.name = k->name, .peer = k->peer, .version = k->version,
+			.inform = k->inform, .community = k->community, .user = k->user,
+			.auth = k->auth, .auth_pass = k->auth_pass, .priv_pass = k->priv_pass,
+			.engine_id = k->engine_id, .timeout_ms = k->timeout_ms,
+			.backoff_max_ms = k->backoff_max_ms,
+		};
+	}
+	out->dests = dests;
+	out->ndests = c->nsinks;
+	out->spool_dir = spool_dir;
+	out->spool_max_entries = c->snmp.spool_max_entries;
+	out->spool_max_bytes = c->snmp.spool_max_bytes;
+	out->spool_fsync = c->snmp.spool_fsync;
+	out->text_max = c->snmp.text_max;
+	out->storm = c->snmp.storm;
+	return true;
 }

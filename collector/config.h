@@ -11,12 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector/trap.h"
+
 struct diag;
 
 #define CONFIG_MAX_SOURCES 256
 #define CONFIG_MAX_PACKS 256
 #define CONFIG_MAX_MATCHES 64
 #define CONFIG_DEFAULT_MAX_LINE (64u << 10)
+#define CONFIG_MAX_SINKS TRAP_MAX_DESTINATIONS
+#define CONFIG_DEFAULT_HEARTBEAT_S 300
 
 enum config_start { START_END, START_BEGINNING };
 
@@ -36,6 +40,32 @@ struct config_source {
 	long path_line;
 };
 
+/* A [sink NAME] section: today one type, snmp, a destination of the trap sender. */
+struct config_sink {
+	char *name;		/* owned, from [sink NAME] */
+	char *type;		/* "snmp" */
+	char *peer;		/* net-snmp address, "udp:192.0.2.7:162" */
+	enum trap_version version;
+	bool inform;		/* v2c: informs (spooled, acknowledged) or traps; v3: always */
+	bool inform_set;	/* inform given explicitly */
+	char *community;	/* v2c */
+	char *user;		/* v3 */
+	enum trap_auth auth;
+	char *auth_pass, *priv_pass;	/* v3 passphrases: the file must be 0600 */
+	char *engine_id;	/* v3: receiver's engine ID in hex; NULL: discovered */
+	unsigned timeout_ms, backoff_max_ms;	/* 0: the sender's defaults */
+	long line;
+};
+
+/* [snmp]: what all sinks share. */
+struct config_snmp {
+	size_t text_max;		/* per text varbind; 0: TRAP_TEXT_MAX_DEFAULT */
+	unsigned heartbeat_s;		/* mpmonAgentHeartbeat period; 0: none */
+	struct storm_config storm;	/* all zero: no storm control */
+	size_t spool_max_entries, spool_max_bytes;	/* per sink; 0: spool.h's defaults */
+	bool spool_fsync;		/* fsync every spooled inform (default true) */
+};
+
 struct config {
 	char *file;			/* owned copy of the path */
 	char *state_dir;
@@ -46,6 +76,9 @@ struct config {
 	int64_t checkpoint_us;		/* at most one checkpoint per interval */
 	bool clock_event;		/* clock = event: events' own TimeGenerated, as replay */
 	bool run_all;			/* run monitors the packs turn off */
+	struct config_sink sinks[CONFIG_MAX_SINKS];
+	size_t nsinks;
+	struct config_snmp snmp;
 };
 
 /*
@@ -56,5 +89,19 @@ struct config {
 int config_load(const char *path, struct config *c, struct diag *d);
 
 void config_release(struct config *c);
+
+/*
+ * Whether a and b describe the same sinks and [snmp] settings: a reload
+ * recreates the trap sender only when they differ.
+ */
+bool config_sinks_equal(const struct config *a, const struct config *b);
+
+/*
+ * The trap sender's configuration from c's sinks, borrowing c's strings (valid
+ * while c is): dests must hold CONFIG_MAX_SINKS entries. spool_dir is borrowed
+ * too. Returns false when there are no sinks.
+ */
+bool config_trap(const struct config *c, const char *spool_dir, struct trap_destination *dests,
+		 struct trap_config *out);
 
 #endif

@@ -37,6 +37,7 @@ struct notes {
 };
 
 struct ckpt_writer;
+struct trap_sender;
 
 struct daemon {
 	struct config cfg;
@@ -56,7 +57,13 @@ struct daemon {
 	bool force_end;			/* the checkpoint was unreadable: start at the end */
 	struct buf scratch;
 	struct ckpt_writer *writer;	/* NULL: checkpoints are written in the loop */
+	struct trap_sender *sender;	/* the [sink]s; NULL when none is configured */
+	struct diag *sender_diag;	/* where the sender reports; drained into the log */
+	struct trap_stats sender_base;	/* counters of senders a reload replaced */
 };
+
+/* The sinks' counters: the running sender's plus those a reload replaced. */
+void daemon_sink_stats(const struct daemon *d, struct trap_stats *st);
 
 /* Atomically replace dir/name with data: temp file, fsync, rename, fsync dir. 0 or -errno. */
 int atomic_write(const char *dir, const char *name, const char *data, size_t len);

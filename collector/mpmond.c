@@ -4,12 +4,17 @@
  * directory. One thread, one epoll loop: the sources' descriptors (inotify, the
  * journal), a signalfd for SIGTERM/SIGINT/SIGHUP, a timerfd armed only for the
  * next thing that is due (an engine timer, a rate-limited checkpoint, a rotated
- * file to let go, the watchdog), and the control socket. When logs are idle
- * nothing is due and the daemon sleeps in epoll_wait.
+ * file to let go, the watchdog, the SNMP sender's retries and heartbeat), the
+ * control socket and the SNMP sender's sockets. When logs are idle nothing is
+ * due and the daemon sleeps in epoll_wait. State changes go to the sender,
+ * which only queues (and spools informs): the network is touched only when its
+ * sockets are readable or its timeout passes, so a slow receiver never holds
+ * up reading the logs.
  */
 #include "collector/config.h"
 #include "collector/daemon.h"
 #include "collector/source.h"
+#include "collector/trap.h"
 #include "lib/diag.h"
 #include "lib/file.h"
 #include "lib/version.h"
@@ -39,7 +44,7 @@
 #define PACK_MAX_BYTES (64u << 20)
 #define BAD_LOG_MAX 100		/* bad records logged; the rest are counted */
 
-enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4 };
+enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4, TAG_SENDER = -5 };
 
 static bool log_to_journal;
 static int log_level = LOG_INFO;
@@ -85,6 +90,109 @@ static void print_diags(const struct diag *dg)
 	buf_release(&b);
 }
 
+/* ---- the SNMP sender ---- */
+
+/* Log what the sender reported, then forget it: the sender keeps the diag. */
+static void sender_drain(struct daemon *d)
+{
+	struct diag *dg = d->sender_diag;
+	size_t i;
+
+	if (!dg || (!dg->n && !dg->dropped))
+		return;
+	for (i = 0; i < dg->n; i++) {
+		const struct diag_entry *e = &dg->v[i];
+
+		daemon_log(e->severity == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s", e->message);
+	}
+	diag_release(dg);
+	diag_init(dg);
+}
+
+void daemon_sink_stats(const struct daemon *d, struct trap_stats *st)
+{
+	struct trap_stats cur = { 0 };
+
+	if (d->sender)
+		trap_sender_get_stats(d->sender, &cur);
+	st->queued = d->sender_base.queued + cur.queued;
+	st->sent = d->sender_base.sent + cur.sent;
+	st->acked = d->sender_base.acked + cur.acked;
+	st->retries = d->sender_base.retries + cur.retries;
+	st->dropped = d->sender_base.dropped + cur.dropped;
+	st->held = d->sender_base.held + cur.held;
+	st->errors = d->sender_base.errors + cur.errors;
+	st->pending = cur.pending;
+}
+
+/*
+ * The sender for d->cfg's sinks, spooling in STATE_DIR/spool. Informs a
+ * previous run (or sender) left there are loaded and go out first. Returns 0
+ * (also when no sink is configured) or -EINVAL, logged.
+ */
+static int sender_start(struct daemon *d)
+{
+	struct trap_destination dests[CONFIG_MAX_SINKS];
+	struct trap_config tc;
+	struct buf dir;
+	int r = 0;
+
+	if (!d->sender_diag) {
+		d->sender_diag = malloc(sizeof(*d->sender_diag));
+		if (!d->sender_diag)
+			return -ENOMEM;
+		diag_init(d->sender_diag);
+	}
+	buf_init(&dir);
+	if (buf_printf(&dir, "%s/spool", d->cfg.state_dir) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (!config_trap(&d->cfg, dir.data, dests, &tc))
+		goto out;
+	d->sender = trap_sender_new(&tc, d->sender_diag);
+	if (!d->sender)
+		r = -EINVAL;
+out:
+	sender_drain(d);
+	buf_release(&dir);
+	if (r == 0 && d->sender)
+		daemon_log(LOG_NOTICE, "snmp: %zu sinks, spool in %s/spool", d->cfg.nsinks, d->cfg.state_dir);
+	return r;
+}
+
+/*
+ * Replace the sender after a reload changed the sinks. The new one is made
+ * while the old one still exists: it reads the same spools, which the old one
+ * no longer touches, and net-snmp stays initialised in between (initialising
+ * it again leaks). When the new one cannot be made the old one keeps running.
+ * The old one's counters are kept.
+ */
+static void sender_replace(struct daemon *d)
+{
+	struct trap_sender *old = d->sender;
+	struct trap_stats st;
+
+	d->sender = NULL;
+	if (sender_start(d) < 0) {
+		daemon_log(LOG_ERR, "reload: the new sinks cannot be set up: keeping those that run");
+		d->sender = old;
+		return;
+	}
+	if (!old)
+		return;
+	trap_sender_get_stats(old, &st);
+	d->sender_base.queued += st.queued;
+	d->sender_base.sent += st.sent;
+	d->sender_base.acked += st.acked;
+	d->sender_base.retries += st.retries;
+	d->sender_base.dropped += st.dropped;
+	d->sender_base.held += st.held;
+	d->sender_base.errors += st.errors;
+	trap_sender_free(old);
+	sender_drain(d);
+}
+
 /* ---- state changes and records ---- */
 
 static void on_change(void *arg, const struct state_change *c)
@@ -92,6 +200,16 @@ static void on_change(void *arg, const struct state_change *c)
 	struct daemon *d = arg;
 
 	d->last_seq = c->seq;
+	/*
+	 * Unit monitors only: MPMON-MIB's notifications describe a monitor
+	 * instance's health, and a rule's alert (from and to Uninitialized)
+	 * would read as a change that is none. mpmond does not enable roll-ups.
+	 */
+	if (d->sender && c->kind == CHANGE_MONITOR) {
+		if (trap_send_change(d->sender, c, daemon_realtime()) < 0)
+			daemon_log(LOG_ERR, "snmp: change #%" PRIu64 " could not be queued", c->seq);
+		sender_drain(d);
+	}
 	d->dirty = true;
 	notes_record(&d->notes, c);
 	daemon_log(LOG_NOTICE, "#%" PRIu64 " %s%s%.*s%s: %s -> %s%s%s", c->seq, c->monitor_id,
@@ -336,12 +454,48 @@ static void start_sources(struct daemon *d, int ep)
 	d->dirty = true;
 }
 
+struct loop {
+	int ep, sfd, tfd, cfd, wfd;
+	int64_t armed;		/* monotonic µs the timer is set for, INT64_MAX off */
+	int64_t last_checkpoint;
+	bool writer_busy;	/* a checkpoint is being written; the eventfd says when done */
+	uint64_t watchdog_us;	/* 0: no watchdog */
+	int64_t last_watchdog;
+	int sender_fds[TRAP_MAX_DESTINATIONS];	/* the sender's sockets in epoll */
+	size_t nsender_fds;
+	bool sender_ready;	/* a sender socket is readable */
+	int64_t next_heartbeat;	/* monotonic µs; INT64_MAX: none */
+	struct trap_stats last_stats;	/* as the state file last saw them */
+};
+
+/* Watch exactly the sender's current sockets. */
+static void watch_sender(struct daemon *d, struct loop *l)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)(int64_t)TAG_SENDER };
+	size_t i;
+
+	for (i = 0; i < l->nsender_fds; i++)
+		epoll_ctl(l->ep, EPOLL_CTL_DEL, l->sender_fds[i], NULL);
+	l->nsender_fds = d->sender ? trap_sender_fds(d->sender, l->sender_fds, TRAP_MAX_DESTINATIONS) : 0;
+	for (i = 0; i < l->nsender_fds; i++)
+		if (epoll_ctl(l->ep, EPOLL_CTL_ADD, l->sender_fds[i], &ev) < 0)
+			daemon_log(LOG_ERR, "snmp: cannot watch a socket: %s", strerror(errno));
+}
+
+static void schedule_heartbeat(struct daemon *d, struct loop *l)
+{
+	l->next_heartbeat = d->sender && d->cfg.snmp.heartbeat_s ?
+				    source_now() + (int64_t)d->cfg.snmp.heartbeat_s * 1000000 : INT64_MAX;
+}
+
 /*
  * SIGHUP: a new config and packs; the running state goes across as checkpoint
  * text, so unchanged monitors keep their state and sources their positions.
  */
-static void reload(struct daemon *d, int ep)
+static void reload(struct daemon *d, struct loop *l)
 {
+	int ep = l->ep;
+	bool new_sender;
 	struct daemon nd = { .now = d->now, .last_seq = d->last_seq };
 	struct buf ck;
 	size_t i;
@@ -370,6 +524,7 @@ static void reload(struct daemon *d, int ep)
 		config_release(&nd.cfg);
 		goto out;
 	}
+	new_sender = !config_sinks_equal(&d->cfg, &nd.cfg);
 	free_sources(d, ep);
 	free_engine(d);
 	free(nd.cfg.state_dir);
@@ -388,9 +543,15 @@ static void reload(struct daemon *d, int ep)
 	for (i = 0; i < d->nsources; i++)
 		d->sources[i]->conf = &d->cfg.sources[i];
 	checkpoint_apply(d, ck.data, ck.len);
+	/* The spool stays: the new sender sends what the old one left first. */
+	if (new_sender) {
+		sender_replace(d);
+		watch_sender(d, l);
+		schedule_heartbeat(d, l);
+	}
 	start_sources(d, ep);
-	daemon_log(LOG_NOTICE, "reloaded %s: %zu packs, %zu sources", d->cfg.file, d->npacks,
-		   d->nsources);
+	daemon_log(LOG_NOTICE, "reloaded %s: %zu packs, %zu sources, %zu sinks%s", d->cfg.file,
+		   d->npacks, d->nsources, d->cfg.nsinks, new_sender ? " (sinks set up anew)" : "");
 out:
 	sd_notify(0, "READY=1");
 	buf_release(&ck);
@@ -398,15 +559,6 @@ out:
 }
 
 /* ---- the loop ---- */
-
-struct loop {
-	int ep, sfd, tfd, cfd, wfd;
-	int64_t armed;		/* monotonic µs the timer is set for, INT64_MAX off */
-	int64_t last_checkpoint;
-	bool writer_busy;	/* a checkpoint is being written; the eventfd says when done */
-	uint64_t watchdog_us;	/* 0: no watchdog */
-	int64_t last_watchdog;
-};
 
 /* Realtime deadline to monotonic. */
 static int64_t mono_of(int64_t realtime_us)
@@ -435,6 +587,13 @@ static int64_t next_due(struct daemon *d, struct loop *l)
 	}
 	if (l->watchdog_us && l->last_watchdog + (int64_t)l->watchdog_us / 2 < t)
 		t = l->last_watchdog + (int64_t)l->watchdog_us / 2;
+	if (d->sender) {
+		x = trap_sender_next_timeout(d->sender, daemon_realtime());
+		if (x != INT64_MAX && mono_of(x) < t)
+			t = mono_of(x);
+		if (l->next_heartbeat < t)
+			t = l->next_heartbeat;
+	}
 	return t;
 }
 
@@ -471,6 +630,36 @@ static void do_checkpoint(struct daemon *d, struct loop *l)
 			   d->last_seq);
 }
 
+/*
+ * Heartbeat when due; then let the sender read acknowledgements, retry and
+ * send what the sources' changes queued, when its socket is readable or its
+ * timeout passed (queued work makes the timeout now).
+ */
+static void run_sender(struct daemon *d, struct loop *l, int64_t now)
+{
+	int64_t rt = daemon_realtime();
+	struct trap_stats st;
+
+	if (now >= l->next_heartbeat) {
+		if (trap_send_heartbeat(d->sender, d->last_seq, rt) < 0)
+			daemon_log(LOG_ERR, "snmp: heartbeat could not be queued");
+		schedule_heartbeat(d, l);
+	}
+	if (l->sender_ready || trap_sender_next_timeout(d->sender, rt) <= rt) {
+		l->sender_ready = false;
+		if (trap_sender_process(d->sender, rt) == 1)
+			watch_sender(d, l);
+	}
+	sender_drain(d);
+	/* the state file shows the counters: acknowledgements make it stale */
+	daemon_sink_stats(d, &st);
+	if (st.sent != l->last_stats.sent || st.acked != l->last_stats.acked || st.pending != l->last_stats.pending ||
+	    st.held != l->last_stats.held || st.dropped != l->last_stats.dropped) {
+		l->last_stats = st;
+		d->dirty = true;
+	}
+}
+
 /* Run what is due; process sources with pending work. Returns true when more is pending. */
 static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool all)
 {
@@ -492,6 +681,8 @@ static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool al
 		engine_advance(d->engine, daemon_realtime());
 		d->dirty = true;
 	}
+	if (d->sender)
+		run_sender(d, l, now);
 	if (d->dirty && !l->writer_busy && now >= l->last_checkpoint + d->cfg.checkpoint_us)
 		do_checkpoint(d, l);
 	if (l->watchdog_us && now >= l->last_watchdog + (int64_t)l->watchdog_us / 2) {
@@ -533,7 +724,7 @@ static int run(struct daemon *d, struct loop *l)
 
 				while (read(l->sfd, &si, sizeof(si)) == sizeof(si)) {
 					if (si.ssi_signo == SIGHUP) {
-						reload(d, l->ep);
+						reload(d, l);
 						free(ready);
 						ready = NULL;
 						nready = 0;
@@ -561,6 +752,8 @@ static int run(struct daemon *d, struct loop *l)
 				if (read(l->wfd, &x, sizeof(x)) < 0)
 					(void)0;	/* already read */
 				l->writer_busy = false;	/* dirty since? next_due schedules it */
+			} else if (tag == TAG_SENDER) {
+				l->sender_ready = true;
 			} else if ((size_t)tag < nready) {
 				ready[tag] = true;
 			}
@@ -587,7 +780,8 @@ int main(int argc, char **argv)
 	const char *config_path = NULL;
 	bool check = false, foreground = false;
 	struct daemon d = { 0 };
-	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .cfd = -1, .wfd = -1, .armed = -1 };
+	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .cfd = -1, .wfd = -1, .armed = -1,
+			  .next_heartbeat = INT64_MAX };
 	struct epoll_event ev;
 	struct diag dg;
 	sigset_t mask;
@@ -680,6 +874,14 @@ int main(int argc, char **argv)
 	if (sd_watchdog_enabled(0, &l.watchdog_us) <= 0)
 		l.watchdog_us = 0;
 	l.last_watchdog = source_now();
+	if (sender_start(&d) < 0) {
+		daemon_log(LOG_ERR, "%s: the sinks cannot be set up", d.cfg.file);
+		goto out;
+	}
+	if (d.sender && trap_send_start(d.sender, daemon_realtime()) < 0)
+		daemon_log(LOG_ERR, "snmp: the start notification could not be queued");
+	watch_sender(&d, &l);
+	schedule_heartbeat(&d, &l);
 	start_sources(&d, l.ep);
 	do_checkpoint(&d, &l);
 	daemon_log(LOG_NOTICE, "started: %zu packs, %zu sources, state in %s", d.npacks, d.nsources,
@@ -692,6 +894,12 @@ out:
 		close(l.cfd);
 	free_sources(&d, -1);
 	free_engine(&d);
+	trap_sender_free(d.sender);
+	d.sender = NULL;
+	sender_drain(&d);
+	if (d.sender_diag)
+		diag_release(d.sender_diag);
+	free(d.sender_diag);
 	notes_release(&d.notes);
 	config_release(&d.cfg);
 	buf_release(&d.scratch);

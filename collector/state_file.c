@@ -285,6 +285,31 @@ int state_build(const struct daemon *d, struct buf *b)
 		r = r ? r : json_member_u64(b, &f, "rotations", s->st.rotations);
 		r = r ? r : buf_putc(b, '}');
 	}
-	r = r ? r : buf_puts(b, "\n ]}\n");
+	r = r ? r : buf_puts(b, "\n ]");
+	if (d->cfg.nsinks) {
+		struct trap_stats st;
+		bool f = true;
+
+		daemon_sink_stats(d, &st);
+		r = r ? r : json_key(b, &first, "snmp");
+		r = r ? r : buf_puts(b, "{");
+		r = r ? r : json_key(b, &f, "sinks");
+		r = r ? r : buf_putc(b, '[');
+		for (i = 0; r == 0 && i < d->cfg.nsinks; i++) {
+			r = i ? buf_putc(b, ',') : 0;
+			r = r ? r : json_cstring(b, d->cfg.sinks[i].name);
+		}
+		r = r ? r : buf_putc(b, ']');
+		r = r ? r : json_member_u64(b, &f, "queued", st.queued);
+		r = r ? r : json_member_u64(b, &f, "sent", st.sent);
+		r = r ? r : json_member_u64(b, &f, "acknowledged", st.acked);
+		r = r ? r : json_member_u64(b, &f, "spooled", st.pending);
+		r = r ? r : json_member_u64(b, &f, "held", st.held);
+		r = r ? r : json_member_u64(b, &f, "retries", st.retries);
+		r = r ? r : json_member_u64(b, &f, "dropped", st.dropped);
+		r = r ? r : json_member_u64(b, &f, "errors", st.errors);
+		r = r ? r : buf_putc(b, '}');
+	}
+	r = r ? r : buf_puts(b, "}\n");
 	return r;
 }
