@@ -105,6 +105,7 @@ void engine_free(struct engine *e)
 	for (i = 0; i < e->nlogs; i++) {
 		free(e->logs[i].name);
 		free(e->logs[i].nums);
+		free(e->logs[i].pubs);
 		free(e->logs[i].any);
 	}
 	free(e->logs);
@@ -638,16 +639,50 @@ static int cmp_num_ref(const void *pa, const void *pb)
 	return a->sub < b->sub ? -1 : a->sub > b->sub;
 }
 
-/* The subscriptions in li an event with this number could pass, in monitor order. */
+static int cmp_pub_ref(const void *pa, const void *pb)
+{
+	const struct pub_ref *a = pa, *b = pb;
+
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	if (a->mon != b->mon)
+		return a->mon < b->mon ? -1 : 1;
+	return a->sub < b->sub ? -1 : a->sub > b->sub;
+}
+
+/* Subscriptions in dispatch order: monitors by index, then rules (RULE_BIT). */
+static inline uint64_t order_of(uint32_t mon, uint32_t sub)
+{
+	return (uint64_t)mon << 32 | sub;
+}
+
+/* The next entry of the publisher run at *p that names pub (hashes may collide). */
+static const struct pub_ref *next_pub(const struct pub_ref *p, const struct pub_ref *end,
+				      struct str pub)
+{
+	while (p < end && !str_eq(p->name, pub))
+		p++;
+	return p;
+}
+
+/*
+ * The subscriptions in li an event could pass, in monitor order: those under
+ * its number, those under its publisher, and those constrained by neither.
+ */
 static size_t candidates(struct engine *e, struct log_index *li, const struct event *ev)
 {
 	const struct num_ref *lo = NULL, *hi = NULL;
-	size_t n = 0, j = 0, need;
+	const struct pub_ref *plo = NULL, *phi = NULL;
+	const struct sub_ref *any = li->any, *any_end = li->any + li->nany;
+	struct str pub = ev->slot[EVENT_PUBLISHER];
+	size_t n = 0, need;
 
 	if (!li->sorted) {
 		/* qsort(NULL, 0, ...) is undefined: a log whose monitors test no number. */
 		if (li->nnums)
 			qsort(li->nums, li->nnums, sizeof(*li->nums), cmp_num_ref);
+		if (li->npubs)
+			qsort(li->pubs, li->npubs, sizeof(*li->pubs), cmp_pub_ref);
 		li->sorted = true;
 	}
 	if (ev->has_number && li->nnums) {
@@ -665,20 +700,48 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 		while (hi < li->nums + li->nnums && hi->number == ev->number)
 			hi++;
 	}
-	need = li->nany + (size_t)(hi - lo);
+	if (pub.p && li->npubs) {
+		uint64_t h = str_hash(pub);
+		size_t l = 0, r = li->npubs;
+
+		while (l < r) {
+			size_t mid = l + (r - l) / 2;
+
+			if (li->pubs[mid].hash < h)
+				l = mid + 1;
+			else
+				r = mid;
+		}
+		plo = phi = li->pubs + l;
+		while (phi < li->pubs + li->npubs && phi->hash == h)
+			phi++;
+		plo = next_pub(plo, phi, pub);
+	}
+	need = li->nany + (size_t)(hi - lo) + (size_t)(phi - plo);
+	if (!need)
+		return 0;
 	if (engine_grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
 		return 0;
-	/* merge the two sorted runs so records come out in monitor order */
-	while (lo < hi || j < li->nany) {
-		bool take_num = lo < hi && (j == li->nany || lo->mon < li->any[j].mon ||
-					    (lo->mon == li->any[j].mon && lo->sub < li->any[j].sub));
+	/* merge the three sorted runs so records come out in monitor order */
+	while (lo < hi || plo < phi || any < any_end) {
+		uint64_t k = UINT64_MAX, kn = UINT64_MAX, kp = UINT64_MAX;
 
-		if (take_num) {
+		if (lo < hi)
+			kn = order_of(lo->mon, lo->sub);
+		if (plo < phi)
+			kp = order_of(plo->mon, plo->sub);
+		if (any < any_end)
+			k = order_of(any->mon, any->sub);
+		if (kn <= kp && kn <= k) {
 			e->cand[n].mon = lo->mon;
 			e->cand[n++].sub = lo->sub;
 			lo++;
+		} else if (kp <= k) {
+			e->cand[n].mon = plo->mon;
+			e->cand[n++].sub = plo->sub;
+			plo = next_pub(plo + 1, phi, pub);
 		} else {
-			e->cand[n++] = li->any[j++];
+			e->cand[n++] = *any++;
 		}
 	}
 	return n;
@@ -977,6 +1040,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 {
 	struct log_index *li = log_for(e, log_name);
 	uint64_t nums[MAX_NUMBERS];
+	struct str pubs[MAX_NUMBERS];
 	size_t n, k;
 
 	if (!li)
@@ -988,6 +1052,25 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 			struct num_ref *r = &li->nums[li->nnums++];
 
 			r->number = nums[k];
+			r->mon = mon;
+			r->sub = sub;
+		}
+		li->sorted = false;
+	} else if (expr_publishers(x, pubs, MAX_NUMBERS, &n)) {
+		if (engine_grow((void **)&li->pubs, &li->cappubs, li->npubs + n, sizeof(*li->pubs)) < 0)
+			return -ENOMEM;
+		for (k = 0; k < n; k++) {
+			struct pub_ref *r;
+			size_t j;
+
+			/* Or of the same name twice: index it once, or it runs twice. */
+			for (j = 0; j < k && !str_eq(pubs[j], pubs[k]); j++)
+				;
+			if (j < k)
+				continue;
+			r = &li->pubs[li->npubs++];
+			r->hash = str_hash(pubs[k]);
+			r->name = pubs[k];
 			r->mon = mon;
 			r->sub = sub;
 		}

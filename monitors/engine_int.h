@@ -100,13 +100,23 @@ struct sub_ref {
 	uint32_t mon, sub;
 };
 
+/* One subscription under one PublisherName; sorted by (hash, mon, sub). */
+struct pub_ref {
+	uint64_t hash;
+	struct str name;			/* borrowed from the pack */
+	uint32_t mon, sub;
+};
+
 struct log_index {
 	char *name;
 	size_t len;
 	struct num_ref *nums;
 	size_t nnums, capnums;
 	bool sorted;
-	struct sub_ref *any;			/* subscriptions with no number constraint */
+	struct pub_ref *pubs;			/* no number, but PublisherName constraint */
+	size_t npubs, cappubs;
+	bool pubs_sorted;
+	struct sub_ref *any;			/* subscriptions constrained by neither */
 	size_t nany, capany;
 };
 

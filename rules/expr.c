@@ -948,3 +948,48 @@ dedupe:
 	*n = k;
 	return true;
 }
+
+bool expr_publishers(const struct expr *x, struct str *out, size_t max, size_t *n)
+{
+	size_t i, k, total, best;
+
+	*n = 0;
+	if (!x)
+		return false;
+	switch (x->kind) {
+	case EXPR_STR_EQ:
+		/* Equal compares the bytes: the event's publisher is this text. */
+		if (x->negate || x->u.eq.ref.kind != FIELD_SLOT ||
+		    x->u.eq.ref.index != EVENT_PUBLISHER || max < 1)
+			return false;
+		out[0] = x->u.eq.value;
+		*n = 1;
+		return true;
+	case EXPR_OR:
+		for (i = 0, total = 0; i < x->u.list.n; i++) {
+			if (!expr_publishers(x->u.list.v[i], out + total, max - total, &k)) {
+				*n = 0;
+				return false;
+			}
+			total += k;
+		}
+		*n = total;
+		return true;
+	case EXPR_AND:
+		best = x->u.list.n;
+		total = 0;
+		for (i = 0; i < x->u.list.n; i++)
+			if (expr_publishers(x->u.list.v[i], out, max, &k) &&
+			    (best == x->u.list.n || k < total)) {
+				best = i;
+				total = k;
+			}
+		if (best == x->u.list.n) {
+			*n = 0;
+			return false;
+		}
+		return expr_publishers(x->u.list.v[best], out, max, n);
+	default:
+		return false;
+	}
+}

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/str.h"
+
 struct diag;
 struct event;
 struct mp_elem;
@@ -43,6 +45,15 @@ void expr_free(struct expr *x);
  * than max. Used to build the engine's dispatch index.
  */
 bool expr_numbers(const struct expr *x, uint64_t *out, size_t max, size_t *n);
+
+/*
+ * The PublisherName values an event must have to pass, when the expression says
+ * so (PublisherName Equal "X", Or of such, And with one of them), as
+ * expr_numbers does for event numbers: up to max values in out (slices of the
+ * pack's text, valid as long as the expression) and their count in *n, and
+ * true; false when any publisher may pass or there are more than max.
+ */
+bool expr_publishers(const struct expr *x, struct str *out, size_t max, size_t *n);
 
 /* Regex match-limit hits since start (a ReDoS pattern counts, it never hangs). */
 uint64_t expr_match_limit_hits(void);

@@ -732,6 +732,85 @@ static void test_rollup_cycle(void)
 	diag_release(&d);
 }
 
+
+#define EXPR_PUB(v) \
+	"<SimpleExpression><ValueExpression><XPathQuery>PublisherName</XPathQuery>" \
+	"</ValueExpression><Operator>Equal</Operator><ValueExpression><Value>" v \
+	"</Value></ValueExpression></SimpleExpression>"
+
+#define MANUAL(id, expr) \
+	"<UnitMonitor ID=\"" id "\" Accessibility=\"Public\" Enabled=\"true\" Target=\"Windows!Microsoft.Windows.Computer\" " \
+	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" " \
+	"TypeID=\"Windows!Microsoft.Windows.SingleEventLogManualReset2StateMonitorType\" ConfirmDelivery=\"false\">\n" \
+	"<Category>AvailabilityHealth</Category>\n" \
+	"<OperationalStates><OperationalState ID=\"Raised\" MonitorTypeStateID=\"EventRaised\" HealthState=\"Warning\"/>" \
+	"<OperationalState ID=\"Reset\" MonitorTypeStateID=\"ManualResetEventRaised\" HealthState=\"Success\"/></OperationalStates>\n" \
+	"<Configuration><ComputerName>x</ComputerName><LogName>Pub</LogName>" \
+	"<Expression>" expr "</Expression></Configuration>\n" \
+	"</UnitMonitor>\n"
+
+/*
+ * Subscriptions indexed by PublisherName: an event reaches only those of its
+ * publisher and the unconstrained ones, each once, in monitor order.
+ */
+static void test_publisher_index(void)
+{
+	static const char *xml =
+		MANUAL("P.Free", "<RegExExpression><ValueExpression><XPathQuery>EventDescription"
+		       "</XPathQuery></ValueExpression><Operator>ContainsSubstring</Operator>"
+		       "<Pattern>x</Pattern></RegExExpression>")
+		MANUAL("P.A", EXPR_PUB("a"))
+		MANUAL("P.Twice", "<Or><Expression>" EXPR_PUB("a") "</Expression><Expression>"
+		       EXPR_PUB("a") "</Expression><Expression>" EXPR_PUB("c") "</Expression></Or>")
+		MANUAL("P.B", EXPR_PUB("b"))
+		MANUAL("P.Case", EXPR_PUB("A"));
+	struct engine_stats st, st2;
+	struct mp_pack *p;
+	struct engine *e;
+	struct event ev;
+	struct diag d;
+
+	diag_init(&d);
+	p = load(xml, &d);
+	e = engine_new(collect, NULL);
+	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
+		ok(false, "publisher pack loads");
+		goto out;
+	}
+	nrecs = 0;
+	event_reset(&ev);
+	event_set(&ev, "LogName", 7, str_of("Pub"));
+	event_set(&ev, "PublisherName", 13, str_of("a"));
+	event_set(&ev, "EventDescription", 16, str_of("x"));
+	engine_get_stats(e, &st);
+	engine_feed(e, &ev, 10 * SEC);
+	engine_get_stats(e, &st2);
+	is_int(nrecs, 3, "publisher a: three monitors change");
+	is_str(recs[0].monitor, "P.Free", "publisher a: unconstrained first (monitor order)");
+	is_str(recs[1].monitor, "P.A", "publisher a: then its own");
+	is_str(recs[2].monitor, "P.Twice", "publisher a: an Or naming it twice, once");
+	is_int((int64_t)(st2.evaluations - st.evaluations), 3,
+	       "publisher a: b's and A's monitors are not evaluated");
+	nrecs = 0;
+	event_set(&ev, "PublisherName", 13, str_of("c"));
+	engine_feed(e, &ev, 11 * SEC);
+	engine_get_stats(e, &st);
+	is_int((int64_t)(st.evaluations - st2.evaluations), 2, "publisher c: two evaluations");
+	nrecs = 0;
+	event_reset(&ev);
+	event_set(&ev, "LogName", 7, str_of("Pub"));
+	event_set(&ev, "EventDescription", 16, str_of("y"));
+	engine_feed(e, &ev, 12 * SEC);
+	engine_get_stats(e, &st2);
+	is_int((int64_t)(st2.evaluations - st.evaluations), 1,
+	       "no publisher: only the unconstrained monitor");
+	is_int(nrecs, 0, "no publisher: no record");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	struct engine_stats st;
@@ -762,6 +841,7 @@ int main(void)
 	test_manual_reset(e);
 	test_timer(e);
 	test_instances(e);
+	test_publisher_index();
 	engine_free(e);
 	test_checkpoint(p);
 	test_instance_bound(p);

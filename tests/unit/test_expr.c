@@ -1349,6 +1349,60 @@ static void test_corpus(void)
 		 cc.passed_empty);
 }
 
+
+/* ---- dispatch publishers ---- */
+
+/* expr_publishers of inner as "a,b", or "-" when unconstrained. */
+static const char *publishers(const char *inner, size_t max)
+{
+	static char out[512];
+	struct str v[64];
+	size_t n = 99, i, len = 0;
+	struct expr *x = cx(inner);
+
+	if (!x)
+		return "no compile";
+	if (!expr_publishers(x, v, max, &n)) {
+		expr_free(x);
+		return "-";
+	}
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%.*s", i ? "," : "",
+					(int)v[i].len, v[i].p);
+	expr_free(x);
+	return out;
+}
+
+static void test_publishers(void)
+{
+	char a[1024], b[1024];
+	const char *desc = regex("EventDescription", "ContainsSubstring", "lost");
+
+	is_str(publishers(simple("PublisherName", NULL, "Equal", "sshd", NULL), 64), "sshd",
+	       "publishers: Equal");
+	is_str(publishers(simple("PublisherName", NULL, "NotEqual", "sshd", NULL), 64), "-",
+	       "publishers: NotEqual");
+	is_str(publishers(simple("PublisherName", "Integer", "Equal", "5", NULL), 64), "-",
+	       "publishers: typed comparison");
+	is_str(publishers(simple("LoggingComputer", NULL, "Equal", "web01", NULL), 64), "-",
+	       "publishers: another field");
+	is_str(publishers(regex("PublisherName", "MatchesRegularExpression", "^sshd$"), 64), "-",
+	       "publishers: a regex does not constrain");
+	is_str(publishers(simple("PublisherName", NULL, "Equal", "a", NULL), 0), "-",
+	       "publishers: max 0");
+	snprintf(a, sizeof(a), "%s", simple("PublisherName", NULL, "Equal", "app01", NULL));
+	snprintf(b, sizeof(b), "%s", simple("PublisherName", NULL, "Equal", "app02", NULL));
+	is_str(publishers(wrap("Or", a, b), 64), "app01,app02", "publishers: Or of two");
+	is_str(publishers(wrap("Or", a, desc), 64), "-", "publishers: Or with a free branch");
+	is_str(publishers(wrap("And", desc, a), 64), "app01", "publishers: And with one");
+	is_str(publishers(wrap("Or", a, b), 1), "-", "publishers: Or over max");
+	is_str(publishers("<Not><Expression><SimpleExpression><ValueExpression><XPathQuery>"
+			  "PublisherName</XPathQuery></ValueExpression><Operator>Equal</Operator>"
+			  "<ValueExpression><Value>x</Value></ValueExpression></SimpleExpression>"
+			  "</Expression></Not>", 64), "-", "publishers: Not");
+}
+
 int main(void)
 {
 	arena_init(&arena);
@@ -1361,6 +1415,7 @@ int main(void)
 	test_regex();
 	test_numbers();
 	test_numbers_sound();
+	test_publishers();
 	test_corpus_trees();
 	test_corpus();
 	diag_release(&diag);
