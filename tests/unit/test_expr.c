@@ -845,6 +845,24 @@ static void test_regex(void)
 		{ "", "anything", 1 },
 		{ "^$", "", 1 },
 		{ "stopped", "", 0 },
+		/* the prefilters: an anchored prefix, and a longer literal further in */
+		{ "^sshd(-session)?$", "sshd-session", 1 },
+		{ "^sshd(-session)?$", "xsshd", 0 },
+		{ "^job \\d+ failed: volume vol0013 ", "job 12 failed: volume vol0013 gone", 1 },
+		{ "^job \\d+ failed: volume vol0013 ", "job 12 started: volume vol0013 ", 0 },
+		{ "^job \\d+ failed: volume vol0013 ", "xjob 1 failed: volume vol0013 ", 0 },
+		{ "a\\.b+c\\.dd", "a.bbbc.dd", 1 },
+		{ "a\\.b+c\\.dd", "a.bc.d", 0 },
+		{ "(foo)?bar baz", "bar baz", 1 },
+		{ "x+yz+ w", "xxyzzz w", 1 },
+		{ "ab\\d{2}cdef", "ab12cdef", 1 },
+		{ "[ab]cdef?g", "acdeg", 1 },
+		{ "[ab]cdef?g", "acdfg", 0 },
+		{ "(?i)abcdef", "xABCDEF", 1 },
+		{ "q(?:abc)+def", "qabcabcdef", 1 },
+		{ "\\b(fail|failed)\\b error code \\d+", "it failed error code 7", 1 },
+		{ "\\b(fail|failed)\\b error code \\d+", "it failed error cod 7", 0 },
+		{ "\\Qa.b\\E.c+", "a.bxc", 1 },
 	};
 	size_t i;
 
