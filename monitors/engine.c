@@ -673,9 +673,11 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 {
 	const struct num_ref *lo = NULL, *hi = NULL;
 	const struct pub_ref *plo = NULL, *phi = NULL;
-	const struct sub_ref *any = li->any, *any_end = li->any + li->nany;
+	const struct any_ref *any = li->any, *any_end = li->any + li->nany;
 	struct str pub = ev->slot[EVENT_PUBLISHER];
+	uint64_t have = 0;
 	size_t n = 0, need;
+	unsigned f;
 
 	if (!li->sorted) {
 		/* qsort(NULL, 0, ...) is undefined: a log whose monitors test no number. */
@@ -717,14 +719,23 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 			phi++;
 		plo = next_pub(plo, phi, pub);
 	}
+	/* which of the fields unconstrained subscriptions need the event has */
+	for (f = 0; f < li->nneeds; f++)
+		if (event_get(ev, &li->needs[f]).p)
+			have |= 1ULL << f;
 	need = li->nany + (size_t)(hi - lo) + (size_t)(phi - plo);
 	if (!need)
 		return 0;
 	if (engine_grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
 		return 0;
 	/* merge the three sorted runs so records come out in monitor order */
-	while (lo < hi || plo < phi || any < any_end) {
+	for (;;) {
 		uint64_t k = UINT64_MAX, kn = UINT64_MAX, kp = UINT64_MAX;
+
+		while (any < any_end && any->need && !(have >> (any->need - 1) & 1))
+			any++;
+		if (lo == hi && plo == phi && any == any_end)
+			break;
 
 		if (lo < hi)
 			kn = order_of(lo->mon, lo->sub);
@@ -741,7 +752,9 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 			e->cand[n++].sub = plo->sub;
 			plo = next_pub(plo + 1, phi, pub);
 		} else {
-			e->cand[n++] = *any++;
+			e->cand[n].mon = any->mon;
+			e->cand[n++].sub = any->sub;
+			any++;
 		}
 	}
 	return n;
@@ -1078,8 +1091,21 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 	} else {
 		if (engine_grow((void **)&li->any, &li->capany, li->nany + 1, sizeof(*li->any)) < 0)
 			return -ENOMEM;
+		struct field_ref f;
+		unsigned j = 0;
+
+		if (expr_required_field(x, &f)) {
+			for (j = 0; j < li->nneeds; j++)
+				if (li->needs[j].kind == f.kind && li->needs[j].index == f.index &&
+				    (f.kind != FIELD_NAMED || str_eq(li->needs[j].name, f.name)))
+					break;
+			if (j == li->nneeds && j < MAX_NEEDS)
+				li->needs[li->nneeds++] = f;
+			j = j < MAX_NEEDS ? j + 1 : 0;
+		}
 		li->any[li->nany].mon = mon;
-		li->any[li->nany++].sub = sub;
+		li->any[li->nany].sub = sub;
+		li->any[li->nany++].need = j;
 	}
 	return 0;
 }

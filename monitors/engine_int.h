@@ -100,6 +100,14 @@ struct sub_ref {
 	uint32_t mon, sub;
 };
 
+#define MAX_NEEDS 64		/* distinct required fields one log's index tells apart */
+
+/* A subscription with neither constraint; need: 1 + its required field, or 0. */
+struct any_ref {
+	uint32_t mon, sub;
+	uint32_t need;
+};
+
 /* One subscription under one PublisherName; sorted by (hash, mon, sub). */
 struct pub_ref {
 	uint64_t hash;
@@ -116,8 +124,10 @@ struct log_index {
 	struct pub_ref *pubs;			/* no number, but PublisherName constraint */
 	size_t npubs, cappubs;
 	bool pubs_sorted;
-	struct sub_ref *any;			/* subscriptions constrained by neither */
+	struct any_ref *any;			/* subscriptions constrained by neither */
 	size_t nany, capany;
+	struct field_ref needs[MAX_NEEDS];	/* fields some of them cannot pass without */
+	unsigned nneeds;
 };
 
 struct engine {

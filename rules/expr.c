@@ -993,3 +993,43 @@ bool expr_publishers(const struct expr *x, struct str *out, size_t max, size_t *
 		return false;
 	}
 }
+
+bool expr_required_field(const struct expr *x, struct field_ref *out)
+{
+	const struct field_ref *r = NULL;
+	size_t i;
+
+	if (!x)
+		return false;
+	switch (x->kind) {
+	case EXPR_AND:
+		for (i = 0; i < x->u.list.n; i++)
+			if (expr_required_field(x->u.list.v[i], out))
+				return true;
+		return false;
+	case EXPR_EXISTS:
+		r = &x->u.ref;
+		break;
+	case EXPR_STR_EQ:
+		r = &x->u.eq.ref;
+		break;
+	case EXPR_CMP:
+		/* a missing value fails every operator, NotEqual too */
+		if (x->u.cmp.a.is_field)
+			r = &x->u.cmp.a.ref;
+		break;
+	case EXPR_SUBSTR:
+	case EXPR_WILDCARD:
+	case EXPR_REGEX:
+		/* a missing value fails them all, the DoesNot... ones too */
+		if (x->u.rx.subject.is_field)
+			r = &x->u.rx.subject.ref;
+		break;
+	default:
+		return false;
+	}
+	if (!r || r->kind == FIELD_SLOT)
+		return false;
+	*out = *r;
+	return true;
+}

@@ -15,6 +15,7 @@
 
 struct diag;
 struct event;
+struct field_ref;
 struct mp_elem;
 
 struct expr;
@@ -54,6 +55,16 @@ bool expr_numbers(const struct expr *x, uint64_t *out, size_t max, size_t *n);
  * true; false when any publisher may pass or there are more than max.
  */
 bool expr_publishers(const struct expr *x, struct str *out, size_t max, size_t *n);
+
+/*
+ * A field other than the well-known slots (a named field or a parameter)
+ * without which the expression cannot pass: every leaf fails on a missing
+ * value, negated ones too, so a leaf on the field, or an And with one, needs
+ * it. Sets *out (borrowing from the expression) and returns true; false when
+ * there is none (Or, Not, slots only). The engine then skips the expression
+ * for events that lack the field without walking it.
+ */
+bool expr_required_field(const struct expr *x, struct field_ref *out);
 
 /* Regex match-limit hits since start (a ReDoS pattern counts, it never hangs). */
 uint64_t expr_match_limit_hits(void);

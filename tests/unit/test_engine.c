@@ -763,7 +763,10 @@ static void test_publisher_index(void)
 		MANUAL("P.Twice", "<Or><Expression>" EXPR_PUB("a") "</Expression><Expression>"
 		       EXPR_PUB("a") "</Expression><Expression>" EXPR_PUB("c") "</Expression></Or>")
 		MANUAL("P.B", EXPR_PUB("b"))
-		MANUAL("P.Case", EXPR_PUB("A"));
+		MANUAL("P.Case", EXPR_PUB("A"))
+		MANUAL("P.Unit", "<RegExExpression><ValueExpression><XPathQuery>UNIT"
+		       "</XPathQuery></ValueExpression><Operator>DoesNotMatchRegularExpression"
+		       "</Operator><Pattern>zzz</Pattern></RegExExpression>");
 	struct engine_stats st, st2;
 	struct mp_pack *p;
 	struct engine *e;
@@ -805,6 +808,13 @@ static void test_publisher_index(void)
 	is_int((int64_t)(st2.evaluations - st.evaluations), 1,
 	       "no publisher: only the unconstrained monitor");
 	is_int(nrecs, 0, "no publisher: no record");
+	event_set(&ev, "UNIT", 4, str_of("a.service"));
+	engine_feed(e, &ev, 13 * SEC);
+	engine_get_stats(e, &st);
+	is_int((int64_t)(st.evaluations - st2.evaluations), 2,
+	       "an event with the UNIT field reaches the monitor that needs it");
+	is_int(nrecs, 1, "UNIT: its record");
+	is_str(recs[0].monitor, "P.Unit", "UNIT: the monitor that needs it");
 out:
 	engine_free(e);
 	mp_pack_free(p);

@@ -1421,6 +1421,52 @@ static void test_publishers(void)
 			  "</Expression></Not>", 64), "-", "publishers: Not");
 }
 
+/* expr_required_field of inner as its name, or "-". */
+static const char *required(const char *inner)
+{
+	static char out[128];
+	struct field_ref f;
+	struct expr *x = cx(inner);
+
+	if (!x)
+		return "no compile";
+	if (!expr_required_field(x, &f))
+		snprintf(out, sizeof(out), "-");
+	else if (f.kind == FIELD_PARAM)
+		snprintf(out, sizeof(out), "param %u", f.index + 1);
+	else
+		snprintf(out, sizeof(out), "%.*s", (int)f.name.len, f.name.p);
+	expr_free(x);
+	return out;
+}
+
+static void test_required_field(void)
+{
+	char a[1024];
+
+	is_str(required(regex("_SYSTEMD_UNIT", "MatchesRegularExpression", "^a")), "_SYSTEMD_UNIT",
+	       "required: a regex on a named field");
+	is_str(required(regex("_SYSTEMD_UNIT", "DoesNotMatchRegularExpression", "^a")),
+	       "_SYSTEMD_UNIT", "required: DoesNotMatch fails on a missing value too");
+	is_str(required(simple("UNIT", NULL, "NotEqual", "x", NULL)), "UNIT",
+	       "required: NotEqual fails on a missing value too");
+	is_str(required(simple("Params/Param[2]", "Integer", "Greater", "1", NULL)), "param 2",
+	       "required: a typed comparison on a parameter");
+	is_str(required(simple("PublisherName", NULL, "Equal", "x", NULL)), "-",
+	       "required: slots are not asked for");
+	snprintf(a, sizeof(a), "%s", regex("UNIT", "ContainsSubstring", "x"));
+	is_str(required(wrap("And", simple("PublisherName", NULL, "Equal", "x", NULL), a)), "UNIT",
+	       "required: And with one");
+	snprintf(a, sizeof(a), "%s", regex("UNIT", "ContainsSubstring", "x"));
+	is_str(required(wrap("Or", a, simple("EventLevel", NULL, "Equal", "2", NULL))), "-",
+	       "required: Or needs none");
+	is_str(required("<Not><Expression><Exists><ValueExpression><XPathQuery>UNIT</XPathQuery>"
+			"</ValueExpression></Exists></Expression></Not>"), "-",
+	       "required: Not needs none");
+	is_str(required("<Exists><ValueExpression><XPathQuery>UNIT</XPathQuery>"
+			"</ValueExpression></Exists>"), "UNIT", "required: Exists");
+}
+
 int main(void)
 {
 	arena_init(&arena);
@@ -1434,6 +1480,7 @@ int main(void)
 	test_numbers();
 	test_numbers_sound();
 	test_publishers();
+	test_required_field();
 	test_corpus_trees();
 	test_corpus();
 	diag_release(&diag);
