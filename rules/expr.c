@@ -107,6 +107,7 @@ struct expr {
 		struct {
 			struct operand subject;
 			struct str pattern;
+			size_t rare;		/* EXPR_SUBSTR: str_rare_index of the pattern */
 			struct regex *re;	/* EXPR_REGEX only */
 		} rx;
 	} u;
@@ -345,7 +346,8 @@ static bool eval(const struct expr *x, const struct event *ev)
 	switch (x->kind) {
 	case EXPR_SUBSTR:
 		return (x->u.rx.pattern.len == 0 ||
-			memmem(s.p, s.len, x->u.rx.pattern.p, x->u.rx.pattern.len)) != x->negate;
+			str_find(s.p, s.len, x->u.rx.pattern.p, x->u.rx.pattern.len,
+				 x->u.rx.rare)) != x->negate;
 	case EXPR_WILDCARD:
 		return wildcard_match(x->u.rx.pattern.p, x->u.rx.pattern.len, s.p, s.len) !=
 		       x->negate;
@@ -733,6 +735,7 @@ static int compile_regex(const struct mp_elem *e, struct expr **out, struct diag
 	x->u.rx.subject = (struct operand){ .is_field = s.is_field, .ref = s.ref,
 					    .text = s.text };
 	x->u.rx.pattern = str_of(part[2]->text ? part[2]->text : "");
+	x->u.rx.rare = str_rare_index(x->u.rx.pattern.p, x->u.rx.pattern.len);
 	if (x->kind == EXPR_REGEX) {
 		rc = regex_compile(x->u.rx.pattern.p, x->u.rx.pattern.len, &x->u.rx.re, err);
 		if (rc == -EINVAL)

@@ -5,10 +5,10 @@
  * a catastrophic pattern costs a bounded amount of work.
  *
  * A pattern that starts with a plain literal ("Get-OMSSysHeartbeat.*") gets a
- * memmem prefilter: most log lines lack the literal, and memmem is much cheaper
+ * substring prefilter (str_find): most log lines lack the literal, and a substring search is much cheaper
  * than entering PCRE2; anchored ("^sshd"), the literal is compared at the start
  * only. A longer literal every match holds further in ("^job \d+ failed: volume
- * X" holds " failed: volume X") is looked for too, so lines that share only
+ * X" holds " failed: volume X") is looked for instead, so lines that share only
  * the prefix never reach PCRE2. Other patterns fall back to the one byte PCRE2
  * says every match contains (its last or first literal code unit), looked for
  * with memchr.
@@ -38,7 +38,8 @@ struct regex {
 	bool literal;			/* the prefix is the whole pattern */
 	bool anchored;			/* the prefix is at the subject's start ("^abc") */
 	int required[2];		/* a byte every match holds, in either case; -1: none */
-	size_t prefix_len;
+	size_t prefix_len, prefix_rare;	/* str_rare_index of each literal */
+	size_t inner_rare;
 	const char *inner;		/* a longer literal every match holds; in prefix[] */
 	size_t inner_len;		/* 0: none */
 	char prefix[];			/* a literal every match contains, then inner */
@@ -249,10 +250,10 @@ static inline bool prefilter(const struct regex *re, const unsigned char *s, siz
 		if (len < re->prefix_len || memcmp(s, re->prefix, re->prefix_len) != 0)
 			return false;
 	} else if (re->prefix_len && !re->inner_len) {
-		return len >= re->prefix_len && memmem(s, len, re->prefix, re->prefix_len);
+		return str_find((const char *)s, len, re->prefix, re->prefix_len, re->prefix_rare);
 	}
 	if (re->inner_len)
-		return len >= re->inner_len && memmem(s, len, re->inner, re->inner_len);
+		return str_find((const char *)s, len, re->inner, re->inner_len, re->inner_rare);
 	if (re->prefix_len)
 		return true;
 	if (re->required[0] < 0)
@@ -284,6 +285,8 @@ int regex_compile(const char *pattern, size_t n, struct regex **out,
 	/* worth a second look only when longer than the prefix, which it then is not */
 	if (re->inner_len <= plen || re->inner_len < 3)
 		re->inner_len = 0;
+	re->prefix_rare = str_rare_index(re->prefix, plen);
+	re->inner_rare = str_rare_index(re->inner, re->inner_len);
 
 	/*
 	 * No UTF: log bytes may be invalid UTF-8, which PCRE2 would refuse to
@@ -342,7 +345,7 @@ bool regex_search(struct regex *re, struct str s)
 
 	if (!prefilter(re, subject, s.len))
 		return false;
-	/* A pattern without metacharacters matches wherever memmem found it. */
+	/* A pattern without metacharacters matches wherever the prefilter found it. */
 	if (re->literal)
 		return true;
 	rc = pcre2_match(re->code, subject, s.len, 0, 0, re->md, re->mctx);

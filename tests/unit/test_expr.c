@@ -1467,6 +1467,40 @@ static void test_required_field(void)
 			"</ValueExpression></Exists>"), "UNIT", "required: Exists");
 }
 
+/* str_find, the substring search behind ContainsSubstring and the regex prefilters. */
+static void test_str_find(void)
+{
+	static const struct {
+		const char *hay, *needle;
+		long at;
+	} f[] = {
+		{ "connection to backend db0540 lost", "backend db0540 lost", 14 },
+		{ "connection to backend db0540 lost", "backend db0541 lost", -1 },
+		{ "job 1 started: volume v", " failed: volume v", -1 },
+		{ "job 1 failed: volume v", " failed: volume v", 5 },
+		{ "a:b:c:d", "c:d", 4 },
+		{ "a:b:c:d", "a:b", 0 },
+		{ "abc", "abcd", -1 },
+		{ "abc", "", 0 },
+		{ "", "", 0 },
+		{ "x::", "::", 1 },
+		{ "ab", "b", 1 },
+		{ "aaab", "aab", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		size_t m = strlen(f[i].needle);
+		const char *r = str_find(f[i].hay, strlen(f[i].hay), f[i].needle, m,
+					 str_rare_index(f[i].needle, m));
+
+		char what[128];
+
+		snprintf(what, sizeof(what), "str_find '%s' in '%s'", f[i].needle, f[i].hay);
+		is_int(r ? (long)(r - f[i].hay) : -1, f[i].at, what);
+	}
+}
+
 int main(void)
 {
 	arena_init(&arena);
@@ -1481,6 +1515,7 @@ int main(void)
 	test_numbers_sound();
 	test_publishers();
 	test_required_field();
+	test_str_find();
 	test_corpus_trees();
 	test_corpus();
 	diag_release(&diag);
