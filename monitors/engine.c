@@ -659,12 +659,23 @@ static inline uint64_t order_of(uint32_t mon, uint32_t sub)
 	return (uint64_t)mon << 32 | sub;
 }
 
-/* The next entry of the publisher run at *p that names pub (hashes may collide). */
+/*
+ * The next entry of the publisher run at p that names pub (hashes may
+ * collide). Equal names share one pointer (engine_index_sub interns them), so
+ * once one entry matched, *name is its pointer and the others compare by it.
+ */
 static const struct pub_ref *next_pub(const struct pub_ref *p, const struct pub_ref *end,
-				      struct str pub)
+				      struct str pub, const char **name)
 {
+	if (*name) {
+		while (p < end && p->name.p != *name)
+			p++;
+		return p;
+	}
 	while (p < end && !str_eq(p->name, pub))
 		p++;
+	if (p < end)
+		*name = p->name.p;
 	return p;
 }
 
@@ -676,6 +687,7 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 {
 	const struct num_ref *lo = NULL, *hi = NULL;
 	const struct pub_ref *plo = NULL, *phi = NULL;
+	const char *pub_name = NULL;
 	const struct any_ref *any = li->any, *any_end = li->any + li->nany;
 	struct str pub = ev->slot[EVENT_PUBLISHER];
 	uint64_t have = 0;
@@ -720,7 +732,7 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 		plo = phi = li->pubs + l;
 		while (phi < li->pubs + li->npubs && phi->hash == h)
 			phi++;
-		plo = next_pub(plo, phi, pub);
+		plo = next_pub(plo, phi, pub, &pub_name);
 	}
 	/* which of the fields unconstrained subscriptions need the event has */
 	for (f = 0; f < li->nneeds; f++)
@@ -753,7 +765,7 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 		} else if (kp <= k) {
 			e->cand[n].mon = plo->mon;
 			e->cand[n++].sub = plo->sub;
-			plo = next_pub(plo + 1, phi, pub);
+			plo = next_pub(plo + 1, phi, pub, &pub_name);
 		} else {
 			e->cand[n].mon = any->mon;
 			e->cand[n++].sub = any->sub;
@@ -1084,9 +1096,16 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 				;
 			if (j < k)
 				continue;
-			r = &li->pubs[li->npubs++];
+			r = &li->pubs[li->npubs];
 			r->hash = str_hash(pubs[k]);
 			r->name = pubs[k];
+			/* intern: the same name as an entry before is that entry's pointer */
+			for (j = 0; j < li->npubs; j++)
+				if (li->pubs[j].hash == r->hash && str_eq(li->pubs[j].name, r->name)) {
+					r->name = li->pubs[j].name;
+					break;
+				}
+			li->npubs++;
 			r->mon = mon;
 			r->sub = sub;
 		}
