@@ -775,8 +775,48 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	return n;
 }
 
+/*
+ * The literal prefilter: the byte pairs of the event's EventDescription, as
+ * bits of a 4096-bit set, made once per event when a candidate first needs
+ * them and the event has PAIRS_MIN_CANDIDATES candidates or more. A subscription whose required text (monitor_sub.desc_text) has a pair
+ * the set lacks cannot pass, and is skipped without walking its expression.
+ */
+#define PAIRS_MIN_CANDIDATES 8
+
+static inline unsigned pair_bit(const char *p)
+{
+	return ((unsigned)(unsigned char)p[0] << 4 ^ (unsigned char)p[1]) & 4095;
+}
+
+static void desc_pairs_make(struct engine *e, struct str d)
+{
+	size_t i;
+
+	memset(e->desc_pairs, 0, sizeof(e->desc_pairs));
+	for (i = 0; i + 1 < d.len; i++) {
+		unsigned b = pair_bit(d.p + i);
+
+		e->desc_pairs[b >> 6] |= 1ULL << (b & 63);
+	}
+}
+
+/* Whether every byte pair of t is in the set (from the end: endings differ most). */
+static bool desc_pairs_have(const struct engine *e, struct str t)
+{
+	size_t i;
+
+	for (i = t.len - 1; i > 0; i--) {
+		unsigned b = pair_bit(t.p + i - 1);
+
+		if (!(e->desc_pairs[b >> 6] >> (b & 63) & 1))
+			return false;
+	}
+	return true;
+}
+
 int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 {
+	bool pairs_made = false;
 	struct log_index *li;
 	size_t i, n;
 
@@ -805,6 +845,17 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		}
 		mo = e->mons[e->cand[i].mon];
 		sub = &mo->m.subs[e->cand[i].sub];
+		/* making the set costs a few expressions' walk: worth it for many */
+		if (sub->desc_text.len && n >= PAIRS_MIN_CANDIDATES) {
+			if (!ev->slot[EVENT_DESCRIPTION].p)
+				continue;
+			if (!pairs_made) {
+				desc_pairs_make(e, ev->slot[EVENT_DESCRIPTION]);
+				pairs_made = true;
+			}
+			if (!desc_pairs_have(e, sub->desc_text))
+				continue;
+		}
 		if (!expr_eval(sub->expr, ev))
 			continue;
 		if (mo->m.has_instance_field) {
@@ -1136,10 +1187,16 @@ static int index_monitor(struct engine *e, struct mon *mo)
 {
 	unsigned s;
 
-	for (s = 0; s < mo->m.nsubs; s++)
-		if (engine_index_sub(e, mo->m.subs[s].log_name, mo->m.subs[s].expr,
-			      (uint32_t)mo->m.index, s) < 0)
+	for (s = 0; s < mo->m.nsubs; s++) {
+		struct monitor_sub *sub = &mo->m.subs[s];
+		struct str t;
+
+		/* one byte pair at least, or the prefilter has nothing to test */
+		if (expr_required_text(sub->expr, EVENT_DESCRIPTION, &t) && t.len >= 2)
+			sub->desc_text = t;
+		if (engine_index_sub(e, sub->log_name, sub->expr, (uint32_t)mo->m.index, s) < 0)
 			return -ENOMEM;
+	}
 	return 0;
 }
 

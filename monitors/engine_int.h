@@ -158,6 +158,7 @@ struct engine {
 	size_t nrules, caprules;
 	struct sub_ref *cand;			/* scratch for dispatch */
 	size_t capcand;
+	uint64_t desc_pairs[64];		/* byte pairs in the event's EventDescription */
 };
 
 /* A growable array of *cap elements of size bytes: room for need. 0 or -ENOMEM. */

@@ -1036,3 +1036,32 @@ bool expr_required_field(const struct expr *x, struct field_ref *out)
 	*out = *r;
 	return true;
 }
+
+bool expr_required_text(const struct expr *x, unsigned slot, struct str *out)
+{
+	struct str best = { NULL, 0 }, t;
+	size_t i;
+
+	if (!x)
+		return false;
+	switch (x->kind) {
+	case EXPR_AND:
+		for (i = 0; i < x->u.list.n; i++)
+			if (expr_required_text(x->u.list.v[i], slot, &t) && t.len > best.len)
+				best = t;
+		break;
+	case EXPR_SUBSTR:
+	case EXPR_REGEX:
+		if (x->negate || !x->u.rx.subject.is_field ||
+		    x->u.rx.subject.ref.kind != FIELD_SLOT || x->u.rx.subject.ref.index != slot)
+			return false;
+		best = x->kind == EXPR_SUBSTR ? x->u.rx.pattern : regex_literal(x->u.rx.re);
+		break;
+	default:
+		return false;
+	}
+	if (!best.len)
+		return false;
+	*out = best;
+	return true;
+}

@@ -66,6 +66,15 @@ bool expr_publishers(const struct expr *x, struct str *out, size_t max, size_t *
  */
 bool expr_required_field(const struct expr *x, struct field_ref *out);
 
+/*
+ * Text the value of slot must contain for the expression to pass: the
+ * pattern of a ContainsSubstring, or a literal every match of a regular
+ * expression holds, on that slot; for an And the longest of its children's.
+ * Sets *out (borrowing from the expression) and returns true; false when
+ * there is none. The engine uses it to turn events away before the walk.
+ */
+bool expr_required_text(const struct expr *x, unsigned slot, struct str *out);
+
 /* Regex match-limit hits since start (a ReDoS pattern counts, it never hangs). */
 uint64_t expr_match_limit_hits(void);
 

@@ -381,6 +381,13 @@ bool regex_match(struct regex *re, struct str s, struct str *groups, unsigned n)
 	return true;
 }
 
+struct str regex_literal(const struct regex *re)
+{
+	if (re->inner_len)
+		return (struct str){ re->inner, re->inner_len };
+	return (struct str){ re->prefix, re->prefix_len };
+}
+
 unsigned regex_ngroups(const struct regex *re)
 {
 	uint32_t n = 0;

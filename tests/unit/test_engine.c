@@ -821,6 +821,71 @@ out:
 	diag_release(&d);
 }
 
+#define SUBSTR_DESC(t) \
+	"<RegExExpression><ValueExpression><XPathQuery>EventDescription</XPathQuery>" \
+	"</ValueExpression><Operator>ContainsSubstring</Operator><Pattern>" t "</Pattern>" \
+	"</RegExExpression>"
+#define REGEX_DESC(t) \
+	"<RegExExpression><ValueExpression><XPathQuery>EventDescription</XPathQuery>" \
+	"</ValueExpression><Operator>MatchesRegularExpression</Operator><Pattern>" t "</Pattern>" \
+	"</RegExExpression>"
+#define PUB_AND(t) "<And><Expression>" EXPR_PUB("q") "</Expression><Expression>" t "</Expression></And>"
+
+/*
+ * Many candidates with text their EventDescription must hold: the byte-pair
+ * prefilter turns the others away, and the one whose text is there still passes.
+ */
+static void test_literal_prefilter(void)
+{
+	static const char *xml =
+		MANUAL("L.0", PUB_AND(SUBSTR_DESC("needle 0")))
+		MANUAL("L.1", PUB_AND(SUBSTR_DESC("needle 1")))
+		MANUAL("L.2", PUB_AND(REGEX_DESC("^job \\d+ failed: disk 2$")))
+		MANUAL("L.3", PUB_AND(SUBSTR_DESC("needle 3")))
+		MANUAL("L.4", PUB_AND(REGEX_DESC("^job \\d+ failed: disk 4$")))
+		MANUAL("L.5", PUB_AND(SUBSTR_DESC("needle 5")))
+		MANUAL("L.6", PUB_AND(SUBSTR_DESC("needle 6")))
+		MANUAL("L.7", PUB_AND(SUBSTR_DESC("needle 7")))
+		MANUAL("L.8", PUB_AND(SUBSTR_DESC("needle 8")))
+		MANUAL("L.Not", PUB_AND("<Not><Expression>" SUBSTR_DESC("needle") "</Expression></Not>"));
+	struct mp_pack *p;
+	struct engine *e;
+	struct event ev;
+	struct diag d;
+
+	diag_init(&d);
+	p = load(xml, &d);
+	e = engine_new(collect, NULL);
+	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
+		ok(false, "prefilter pack loads");
+		goto out;
+	}
+	nrecs = 0;
+	event_reset(&ev);
+	event_set(&ev, "LogName", 7, str_of("Pub"));
+	event_set(&ev, "PublisherName", 13, str_of("q"));
+	event_set(&ev, "EventDescription", 16, str_of("has needle 3 in it"));
+	engine_feed(e, &ev, 10 * SEC);
+	is_int(nrecs, 1, "prefilter: one monitor's text is there");
+	is_str(recs[0].monitor, "L.3", "prefilter: needle 3");
+	nrecs = 0;
+	event_set(&ev, "EventDescription", 16, str_of("job 12 failed: disk 4"));
+	engine_feed(e, &ev, 11 * SEC);
+	is_int(nrecs, 2, "prefilter: a regex's literal, and Not of a text absent");
+	is_str(recs[0].monitor, "L.4", "prefilter: the regex");
+	is_str(recs[1].monitor, "L.Not", "prefilter: Not is not filtered");
+	nrecs = 0;
+	event_reset(&ev);
+	event_set(&ev, "LogName", 7, str_of("Pub"));
+	event_set(&ev, "PublisherName", 13, str_of("q"));
+	engine_feed(e, &ev, 12 * SEC);
+	is_int(nrecs, 0, "prefilter: no EventDescription, no text to find (Not already raised)");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	struct engine_stats st;
@@ -852,6 +917,7 @@ int main(void)
 	test_timer(e);
 	test_instances(e);
 	test_publisher_index();
+	test_literal_prefilter();
 	engine_free(e);
 	test_checkpoint(p);
 	test_instance_bound(p);
