@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 int engine_grow(void **v, size_t *cap, size_t need, size_t size)
 {
@@ -622,12 +621,24 @@ static struct log_index *find_log(struct engine *e, struct str name)
 {
 	size_t i;
 
-	/* the first byte, case-folded, turns most names away without a call */
-	for (i = 0; i < e->nlogs; i++)
-		if (e->logs[i].len == name.len &&
-		    (name.len == 0 || ((e->logs[i].name[0] ^ name.p[0]) & ~0x20) == 0) &&
-		    strncasecmp(e->logs[i].name, name.p, name.len) == 0)
+	/* log names are short: compare them here, ASCII case folded, not in a call */
+	for (i = 0; i < e->nlogs; i++) {
+		const char *a = e->logs[i].name;
+		size_t k;
+
+		if (e->logs[i].len != name.len)
+			continue;
+		for (k = 0; k < name.len; k++) {
+			unsigned char x = (unsigned char)a[k], y = (unsigned char)name.p[k];
+
+			if (x != y && (x ^ y) != 0x20)
+				break;
+			if (x != y && ((x | 0x20) < 'a' || (x | 0x20) > 'z'))
+				break;
+		}
+		if (k == name.len)
 			return &e->logs[i];
+	}
 	return NULL;
 }
 
