@@ -54,4 +54,4 @@ row() {
 	[ "$_met" = yes ] || echo "$1" >>"$BENCH_DIR/missed"
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf (a / b >= 10 ? "%.0f" : "%.2f"), a / b; else print "inf" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf (a / b >= 10 ? "%.0f" : "%.3f"), a / b; else print "inf" }'; }
