@@ -162,11 +162,14 @@ check-asan: deps
 deps:
 	@sh build-aux/deps.sh
 
-# Traps per second the sender sustains to a real snmptrapd on loopback, and
-# mpmond's append->trap latency and rate (figures, not a test; a few minutes).
-bench: $(PROGS) $(E2E_PROGS)
-	@sh bench/trap-rate.sh $(B)
-	@sh bench/daemon-latency.sh $(B)
+# Figures, not tests (bench/run.sh): syslog and JSON replay against SEC, grep
+# and json-c, monitor count scaling, memory and allocations per event, and
+# traps per second to a real snmptrapd on loopback. bench/deps.sh installs
+# what only the benchmarks need.
+bench: $(PROGS) $(CORE_LIB) $(E2E_PROGS)
+	@sh build-aux/deps.sh
+	@sh bench/deps.sh
+	@sh bench/run.sh $(B)
 
 demo: deps
 	$(MAKE) all

@@ -383,12 +383,12 @@ static int field_text(const struct event *ev, const char *name, char *out, size_
 static int replay_directive(struct engine *e, const struct event *ev, int64_t now,
 			    char err[FORMAT_ERR_LEN])
 {
+	static const struct field_ref ref = { FIELD_NAMED, 0, { "mpmon", 5 } };
 	char what[16], monitor[512], instance[512];
-	struct field_ref ref;
 	int r;
 
-	field_ref_parse("mpmon", 5, &ref);
-	if (!event_get(ev, &ref).p)
+	/* most events have no named field at all: no lookup then */
+	if (!ev->nfields || !event_get(ev, &ref).p)
 		return 0;
 	if (field_text(ev, "mpmon", what, sizeof(what)) < 0 || strcmp(what, "reset") != 0) {
 		snprintf(err, FORMAT_ERR_LEN, "unknown \"mpmon\" action (only \"reset\" is known)");
@@ -411,6 +411,17 @@ static int replay_directive(struct engine *e, const struct event *ev, int64_t no
 		return -EINVAL;
 	}
 	return r < 0 ? r : 1;
+}
+
+/* Whether the n bytes at s are all spaces and tabs. */
+static bool blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
 }
 
 /* Add a pack file, or every *.xml in a folder, to packs[]. */
@@ -690,7 +701,7 @@ static int cmd_replay(int argc, char **argv)
 			bad++;
 			continue;
 		}
-		if (len == 0 || strspn(line, " \t") == len)
+		if (len == 0 || ((line[0] == ' ' || line[0] == '\t') && blank(line, len)))
 			continue;
 		event_reset(&ev);
 		err[0] = '\0';

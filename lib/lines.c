@@ -1,5 +1,6 @@
 /*
- * Bounded line reader over a file descriptor, one buffer of max + 64 KiB.
+ * Bounded line reader over a file descriptor, one buffer of max + 64 KiB, filled
+ * 64 KiB at a time.
  */
 #include "lib/lines.h"
 
@@ -35,8 +36,14 @@ static int fill(struct lines *l)
 		l->end -= l->start;
 		l->start = 0;
 	}
+	/*
+	 * A block at a time, not the whole free room: the buffer is sized for
+	 * the longest line (1 MiB by default), and filling it all would make
+	 * every page of it resident for files of ordinary lines.
+	 */
 	do
-		n = read(l->fd, l->buf + l->end, l->cap - l->end);
+		n = read(l->fd, l->buf + l->end,
+			 l->cap - l->end < LINES_CHUNK ? l->cap - l->end : LINES_CHUNK);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;

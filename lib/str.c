@@ -114,6 +114,53 @@ bool str_to_double(struct str s, double *out)
 	return true;
 }
 
+/* How common a byte is in log text: lower is rarer. */
+static int commonness(unsigned char c)
+{
+	if (c == ' ')
+		return 9;
+	if (strchr("etaoinsrhl", c) && c)
+		return 7;
+	if (c >= 'a' && c <= 'z')
+		return 5;
+	if (c >= '0' && c <= '9')
+		return 4;
+	if (c >= 'A' && c <= 'Z')
+		return 3;
+	return 1;
+}
+
+size_t str_rare_index(const char *needle, size_t m)
+{
+	size_t i, best = 0;
+
+	for (i = 1; i < m; i++)
+		if (commonness((unsigned char)needle[i]) < commonness((unsigned char)needle[best]))
+			best = i;
+	return best;
+}
+
+const char *str_find(const char *hay, size_t n, const char *needle, size_t m, size_t rare)
+{
+	const char *p, *end;
+
+	if (m == 0)
+		return hay;
+	if (m > n)
+		return NULL;
+	/* the rare byte's place in a match lies in [rare, n - m + rare] */
+	p = hay + rare;
+	end = hay + (n - m) + rare + 1;
+	while (p < end && (p = memchr(p, (unsigned char)needle[rare], (size_t)(end - p)))) {
+		const char *at = p - rare;
+
+		if (memcmp(at, needle, m) == 0)
+			return at;
+		p++;
+	}
+	return NULL;
+}
+
 uint64_t str_hash(struct str s)
 {
 	uint64_t h = 1469598103934665603ULL;

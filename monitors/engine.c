@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 int engine_grow(void **v, size_t *cap, size_t need, size_t size)
 {
@@ -105,6 +104,7 @@ void engine_free(struct engine *e)
 	for (i = 0; i < e->nlogs; i++) {
 		free(e->logs[i].name);
 		free(e->logs[i].nums);
+		free(e->logs[i].pubs);
 		free(e->logs[i].any);
 	}
 	free(e->logs);
@@ -621,9 +621,24 @@ static struct log_index *find_log(struct engine *e, struct str name)
 {
 	size_t i;
 
-	for (i = 0; i < e->nlogs; i++)
-		if (e->logs[i].len == name.len && strncasecmp(e->logs[i].name, name.p, name.len) == 0)
+	/* log names are short: compare them here, ASCII case folded, not in a call */
+	for (i = 0; i < e->nlogs; i++) {
+		const char *a = e->logs[i].name;
+		size_t k;
+
+		if (e->logs[i].len != name.len)
+			continue;
+		for (k = 0; k < name.len; k++) {
+			unsigned char x = (unsigned char)a[k], y = (unsigned char)name.p[k];
+
+			if (x != y && (x ^ y) != 0x20)
+				break;
+			if (x != y && ((x | 0x20) < 'a' || (x | 0x20) > 'z'))
+				break;
+		}
+		if (k == name.len)
 			return &e->logs[i];
+	}
 	return NULL;
 }
 
@@ -638,16 +653,64 @@ static int cmp_num_ref(const void *pa, const void *pb)
 	return a->sub < b->sub ? -1 : a->sub > b->sub;
 }
 
-/* The subscriptions in li an event with this number could pass, in monitor order. */
+static int cmp_pub_ref(const void *pa, const void *pb)
+{
+	const struct pub_ref *a = pa, *b = pb;
+
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	if (a->mon != b->mon)
+		return a->mon < b->mon ? -1 : 1;
+	return a->sub < b->sub ? -1 : a->sub > b->sub;
+}
+
+/* Subscriptions in dispatch order: monitors by index, then rules (RULE_BIT). */
+static inline uint64_t order_of(uint32_t mon, uint32_t sub)
+{
+	return (uint64_t)mon << 32 | sub;
+}
+
+/*
+ * The next entry of the publisher run at p that names pub (hashes may
+ * collide). Equal names share one pointer (engine_index_sub interns them), so
+ * once one entry matched, *name is its pointer and the others compare by it.
+ */
+static const struct pub_ref *next_pub(const struct pub_ref *p, const struct pub_ref *end,
+				      struct str pub, const char **name)
+{
+	if (*name) {
+		while (p < end && p->name.p != *name)
+			p++;
+		return p;
+	}
+	while (p < end && !str_eq(p->name, pub))
+		p++;
+	if (p < end)
+		*name = p->name.p;
+	return p;
+}
+
+/*
+ * The subscriptions in li an event could pass, in monitor order: those under
+ * its number, those under its publisher, and those constrained by neither.
+ */
 static size_t candidates(struct engine *e, struct log_index *li, const struct event *ev)
 {
 	const struct num_ref *lo = NULL, *hi = NULL;
-	size_t n = 0, j = 0, need;
+	const struct pub_ref *plo = NULL, *phi = NULL;
+	const char *pub_name = NULL;
+	const struct any_ref *any = li->any, *any_end = li->any + li->nany;
+	struct str pub = ev->slot[EVENT_PUBLISHER];
+	uint64_t have = 0;
+	size_t n = 0, need;
+	unsigned f;
 
 	if (!li->sorted) {
 		/* qsort(NULL, 0, ...) is undefined: a log whose monitors test no number. */
 		if (li->nnums)
 			qsort(li->nums, li->nnums, sizeof(*li->nums), cmp_num_ref);
+		if (li->npubs)
+			qsort(li->pubs, li->npubs, sizeof(*li->pubs), cmp_pub_ref);
 		li->sorted = true;
 	}
 	if (ev->has_number && li->nnums) {
@@ -665,27 +728,106 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 		while (hi < li->nums + li->nnums && hi->number == ev->number)
 			hi++;
 	}
-	need = li->nany + (size_t)(hi - lo);
+	if (pub.p && li->npubs) {
+		uint64_t h = str_hash(pub);
+		size_t l = 0, r = li->npubs;
+
+		while (l < r) {
+			size_t mid = l + (r - l) / 2;
+
+			if (li->pubs[mid].hash < h)
+				l = mid + 1;
+			else
+				r = mid;
+		}
+		plo = phi = li->pubs + l;
+		while (phi < li->pubs + li->npubs && phi->hash == h)
+			phi++;
+		plo = next_pub(plo, phi, pub, &pub_name);
+	}
+	/* which of the fields unconstrained subscriptions need the event has */
+	for (f = 0; f < li->nneeds; f++)
+		if (event_get(ev, &li->needs[f]).p)
+			have |= 1ULL << f;
+	need = li->nany + (size_t)(hi - lo) + (size_t)(phi - plo);
+	if (!need)
+		return 0;
 	if (engine_grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
 		return 0;
-	/* merge the two sorted runs so records come out in monitor order */
-	while (lo < hi || j < li->nany) {
-		bool take_num = lo < hi && (j == li->nany || lo->mon < li->any[j].mon ||
-					    (lo->mon == li->any[j].mon && lo->sub < li->any[j].sub));
+	/* merge the three sorted runs so records come out in monitor order */
+	for (;;) {
+		uint64_t k = UINT64_MAX, kn = UINT64_MAX, kp = UINT64_MAX;
 
-		if (take_num) {
+		while (any < any_end && any->need && !(have >> (any->need - 1) & 1))
+			any++;
+		if (lo == hi && plo == phi && any == any_end)
+			break;
+
+		if (lo < hi)
+			kn = order_of(lo->mon, lo->sub);
+		if (plo < phi)
+			kp = order_of(plo->mon, plo->sub);
+		if (any < any_end)
+			k = order_of(any->mon, any->sub);
+		if (kn <= kp && kn <= k) {
 			e->cand[n].mon = lo->mon;
 			e->cand[n++].sub = lo->sub;
 			lo++;
+		} else if (kp <= k) {
+			e->cand[n].mon = plo->mon;
+			e->cand[n++].sub = plo->sub;
+			plo = next_pub(plo + 1, phi, pub, &pub_name);
 		} else {
-			e->cand[n++] = li->any[j++];
+			e->cand[n].mon = any->mon;
+			e->cand[n++].sub = any->sub;
+			any++;
 		}
 	}
 	return n;
 }
 
+/*
+ * The literal prefilter: the byte pairs of the event's EventDescription, as
+ * bits of a 4096-bit set, made once per event when a candidate first needs
+ * them and the event has PAIRS_MIN_CANDIDATES candidates or more. A subscription whose required text (monitor_sub.desc_text) has a pair
+ * the set lacks cannot pass, and is skipped without walking its expression.
+ */
+#define PAIRS_MIN_CANDIDATES 8
+
+static inline unsigned pair_bit(const char *p)
+{
+	return ((unsigned)(unsigned char)p[0] << 4 ^ (unsigned char)p[1]) & 4095;
+}
+
+static void desc_pairs_make(struct engine *e, struct str d)
+{
+	size_t i;
+
+	memset(e->desc_pairs, 0, sizeof(e->desc_pairs));
+	for (i = 0; i + 1 < d.len; i++) {
+		unsigned b = pair_bit(d.p + i);
+
+		e->desc_pairs[b >> 6] |= 1ULL << (b & 63);
+	}
+}
+
+/* Whether every byte pair of t is in the set (from the end: endings differ most). */
+static bool desc_pairs_have(const struct engine *e, struct str t)
+{
+	size_t i;
+
+	for (i = t.len - 1; i > 0; i--) {
+		unsigned b = pair_bit(t.p + i - 1);
+
+		if (!(e->desc_pairs[b >> 6] >> (b & 63) & 1))
+			return false;
+	}
+	return true;
+}
+
 int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 {
+	bool pairs_made = false;
 	struct log_index *li;
 	size_t i, n;
 
@@ -714,6 +856,17 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		}
 		mo = e->mons[e->cand[i].mon];
 		sub = &mo->m.subs[e->cand[i].sub];
+		/* making the set costs a few expressions' walk: worth it for many */
+		if (sub->desc_text.len && n >= PAIRS_MIN_CANDIDATES) {
+			if (!ev->slot[EVENT_DESCRIPTION].p)
+				continue;
+			if (!pairs_made) {
+				desc_pairs_make(e, ev->slot[EVENT_DESCRIPTION]);
+				pairs_made = true;
+			}
+			if (!desc_pairs_have(e, sub->desc_text))
+				continue;
+		}
 		if (!expr_eval(sub->expr, ev))
 			continue;
 		if (mo->m.has_instance_field) {
@@ -977,6 +1130,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 {
 	struct log_index *li = log_for(e, log_name);
 	uint64_t nums[MAX_NUMBERS];
+	struct str pubs[MAX_NUMBERS];
 	size_t n, k;
 
 	if (!li)
@@ -992,11 +1146,50 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 			r->sub = sub;
 		}
 		li->sorted = false;
+	} else if (expr_publishers(x, pubs, MAX_NUMBERS, &n)) {
+		if (engine_grow((void **)&li->pubs, &li->cappubs, li->npubs + n, sizeof(*li->pubs)) < 0)
+			return -ENOMEM;
+		for (k = 0; k < n; k++) {
+			struct pub_ref *r;
+			size_t j;
+
+			/* Or of the same name twice: index it once, or it runs twice. */
+			for (j = 0; j < k && !str_eq(pubs[j], pubs[k]); j++)
+				;
+			if (j < k)
+				continue;
+			r = &li->pubs[li->npubs];
+			r->hash = str_hash(pubs[k]);
+			r->name = pubs[k];
+			/* intern: the same name as an entry before is that entry's pointer */
+			for (j = 0; j < li->npubs; j++)
+				if (li->pubs[j].hash == r->hash && str_eq(li->pubs[j].name, r->name)) {
+					r->name = li->pubs[j].name;
+					break;
+				}
+			li->npubs++;
+			r->mon = mon;
+			r->sub = sub;
+		}
+		li->sorted = false;
 	} else {
 		if (engine_grow((void **)&li->any, &li->capany, li->nany + 1, sizeof(*li->any)) < 0)
 			return -ENOMEM;
+		struct field_ref f;
+		unsigned j = 0;
+
+		if (expr_required_field(x, &f)) {
+			for (j = 0; j < li->nneeds; j++)
+				if (li->needs[j].kind == f.kind && li->needs[j].index == f.index &&
+				    (f.kind != FIELD_NAMED || str_eq(li->needs[j].name, f.name)))
+					break;
+			if (j == li->nneeds && j < MAX_NEEDS)
+				li->needs[li->nneeds++] = f;
+			j = j < MAX_NEEDS ? j + 1 : 0;
+		}
 		li->any[li->nany].mon = mon;
-		li->any[li->nany++].sub = sub;
+		li->any[li->nany].sub = sub;
+		li->any[li->nany++].need = j;
 	}
 	return 0;
 }
@@ -1005,10 +1198,16 @@ static int index_monitor(struct engine *e, struct mon *mo)
 {
 	unsigned s;
 
-	for (s = 0; s < mo->m.nsubs; s++)
-		if (engine_index_sub(e, mo->m.subs[s].log_name, mo->m.subs[s].expr,
-			      (uint32_t)mo->m.index, s) < 0)
+	for (s = 0; s < mo->m.nsubs; s++) {
+		struct monitor_sub *sub = &mo->m.subs[s];
+		struct str t;
+
+		/* one byte pair at least, or the prefilter has nothing to test */
+		if (expr_required_text(sub->expr, EVENT_DESCRIPTION, &t) && t.len >= 2)
+			sub->desc_text = t;
+		if (engine_index_sub(e, sub->log_name, sub->expr, (uint32_t)mo->m.index, s) < 0)
 			return -ENOMEM;
+	}
 	return 0;
 }
 

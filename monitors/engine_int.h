@@ -100,14 +100,34 @@ struct sub_ref {
 	uint32_t mon, sub;
 };
 
+#define MAX_NEEDS 64		/* distinct required fields one log's index tells apart */
+
+/* A subscription with neither constraint; need: 1 + its required field, or 0. */
+struct any_ref {
+	uint32_t mon, sub;
+	uint32_t need;
+};
+
+/* One subscription under one PublisherName; sorted by (hash, mon, sub). */
+struct pub_ref {
+	uint64_t hash;
+	struct str name;			/* borrowed from the pack */
+	uint32_t mon, sub;
+};
+
 struct log_index {
 	char *name;
 	size_t len;
 	struct num_ref *nums;
 	size_t nnums, capnums;
 	bool sorted;
-	struct sub_ref *any;			/* subscriptions with no number constraint */
+	struct pub_ref *pubs;			/* no number, but PublisherName constraint */
+	size_t npubs, cappubs;
+	bool pubs_sorted;
+	struct any_ref *any;			/* subscriptions constrained by neither */
 	size_t nany, capany;
+	struct field_ref needs[MAX_NEEDS];	/* fields some of them cannot pass without */
+	unsigned nneeds;
 };
 
 struct engine {
@@ -138,6 +158,7 @@ struct engine {
 	size_t nrules, caprules;
 	struct sub_ref *cand;			/* scratch for dispatch */
 	size_t capcand;
+	uint64_t desc_pairs[64];		/* byte pairs in the event's EventDescription */
 };
 
 /* A growable array of *cap elements of size bytes: room for need. 0 or -ENOMEM. */

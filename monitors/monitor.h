@@ -31,6 +31,8 @@ struct monitor_sub {
 	const char *log_name;	/* borrowed from the pack; compared case-insensitively */
 	struct expr *expr;	/* owned by the monitor */
 	unsigned match;
+	/* set by the engine: text EventDescription must hold to pass (len 0: none) */
+	struct str desc_text;
 };
 
 /* What a step sees and may change besides its own state. */

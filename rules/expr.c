@@ -107,6 +107,7 @@ struct expr {
 		struct {
 			struct operand subject;
 			struct str pattern;
+			size_t rare;		/* EXPR_SUBSTR: str_rare_index of the pattern */
 			struct regex *re;	/* EXPR_REGEX only */
 		} rx;
 	} u;
@@ -345,7 +346,8 @@ static bool eval(const struct expr *x, const struct event *ev)
 	switch (x->kind) {
 	case EXPR_SUBSTR:
 		return (x->u.rx.pattern.len == 0 ||
-			memmem(s.p, s.len, x->u.rx.pattern.p, x->u.rx.pattern.len)) != x->negate;
+			str_find(s.p, s.len, x->u.rx.pattern.p, x->u.rx.pattern.len,
+				 x->u.rx.rare)) != x->negate;
 	case EXPR_WILDCARD:
 		return wildcard_match(x->u.rx.pattern.p, x->u.rx.pattern.len, s.p, s.len) !=
 		       x->negate;
@@ -733,6 +735,7 @@ static int compile_regex(const struct mp_elem *e, struct expr **out, struct diag
 	x->u.rx.subject = (struct operand){ .is_field = s.is_field, .ref = s.ref,
 					    .text = s.text };
 	x->u.rx.pattern = str_of(part[2]->text ? part[2]->text : "");
+	x->u.rx.rare = str_rare_index(x->u.rx.pattern.p, x->u.rx.pattern.len);
 	if (x->kind == EXPR_REGEX) {
 		rc = regex_compile(x->u.rx.pattern.p, x->u.rx.pattern.len, &x->u.rx.re, err);
 		if (rc == -EINVAL)
@@ -946,5 +949,119 @@ dedupe:
 		if (k == 0 || out[k - 1] != out[i])
 			out[k++] = out[i];
 	*n = k;
+	return true;
+}
+
+bool expr_publishers(const struct expr *x, struct str *out, size_t max, size_t *n)
+{
+	size_t i, k, total, best;
+
+	*n = 0;
+	if (!x)
+		return false;
+	switch (x->kind) {
+	case EXPR_STR_EQ:
+		/* Equal compares the bytes: the event's publisher is this text. */
+		if (x->negate || x->u.eq.ref.kind != FIELD_SLOT ||
+		    x->u.eq.ref.index != EVENT_PUBLISHER || max < 1)
+			return false;
+		out[0] = x->u.eq.value;
+		*n = 1;
+		return true;
+	case EXPR_OR:
+		for (i = 0, total = 0; i < x->u.list.n; i++) {
+			if (!expr_publishers(x->u.list.v[i], out + total, max - total, &k)) {
+				*n = 0;
+				return false;
+			}
+			total += k;
+		}
+		*n = total;
+		return true;
+	case EXPR_AND:
+		best = x->u.list.n;
+		total = 0;
+		for (i = 0; i < x->u.list.n; i++)
+			if (expr_publishers(x->u.list.v[i], out, max, &k) &&
+			    (best == x->u.list.n || k < total)) {
+				best = i;
+				total = k;
+			}
+		if (best == x->u.list.n) {
+			*n = 0;
+			return false;
+		}
+		return expr_publishers(x->u.list.v[best], out, max, n);
+	default:
+		return false;
+	}
+}
+
+bool expr_required_field(const struct expr *x, struct field_ref *out)
+{
+	const struct field_ref *r = NULL;
+	size_t i;
+
+	if (!x)
+		return false;
+	switch (x->kind) {
+	case EXPR_AND:
+		for (i = 0; i < x->u.list.n; i++)
+			if (expr_required_field(x->u.list.v[i], out))
+				return true;
+		return false;
+	case EXPR_EXISTS:
+		r = &x->u.ref;
+		break;
+	case EXPR_STR_EQ:
+		r = &x->u.eq.ref;
+		break;
+	case EXPR_CMP:
+		/* a missing value fails every operator, NotEqual too */
+		if (x->u.cmp.a.is_field)
+			r = &x->u.cmp.a.ref;
+		break;
+	case EXPR_SUBSTR:
+	case EXPR_WILDCARD:
+	case EXPR_REGEX:
+		/* a missing value fails them all, the DoesNot... ones too */
+		if (x->u.rx.subject.is_field)
+			r = &x->u.rx.subject.ref;
+		break;
+	default:
+		return false;
+	}
+	if (!r || r->kind == FIELD_SLOT)
+		return false;
+	*out = *r;
+	return true;
+}
+
+bool expr_required_text(const struct expr *x, unsigned slot, struct str *out)
+{
+	struct str best = { NULL, 0 }, t;
+	size_t i;
+
+	if (!x)
+		return false;
+	switch (x->kind) {
+	case EXPR_AND:
+		for (i = 0; i < x->u.list.n; i++)
+			if (expr_required_text(x->u.list.v[i], slot, &t) && t.len > best.len)
+				best = t;
+		break;
+	case EXPR_SUBSTR:
+	case EXPR_REGEX:
+		if (x->negate || !x->u.rx.subject.is_field ||
+		    x->u.rx.subject.ref.kind != FIELD_SLOT || x->u.rx.subject.ref.index != slot)
+			return false;
+		best = x->kind == EXPR_SUBSTR ? x->u.rx.pattern : regex_literal(x->u.rx.re);
+		break;
+	default:
+		return false;
+	}
+	if (!best.len)
+		return false;
+	*out = best;
 	return true;
 }

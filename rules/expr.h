@@ -11,8 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/str.h"
+
 struct diag;
 struct event;
+struct field_ref;
 struct mp_elem;
 
 struct expr;
@@ -43,6 +46,34 @@ void expr_free(struct expr *x);
  * than max. Used to build the engine's dispatch index.
  */
 bool expr_numbers(const struct expr *x, uint64_t *out, size_t max, size_t *n);
+
+/*
+ * The PublisherName values an event must have to pass, when the expression says
+ * so (PublisherName Equal "X", Or of such, And with one of them), as
+ * expr_numbers does for event numbers: up to max values in out (slices of the
+ * pack's text, valid as long as the expression) and their count in *n, and
+ * true; false when any publisher may pass or there are more than max.
+ */
+bool expr_publishers(const struct expr *x, struct str *out, size_t max, size_t *n);
+
+/*
+ * A field other than the well-known slots (a named field or a parameter)
+ * without which the expression cannot pass: every leaf fails on a missing
+ * value, negated ones too, so a leaf on the field, or an And with one, needs
+ * it. Sets *out (borrowing from the expression) and returns true; false when
+ * there is none (Or, Not, slots only). The engine then skips the expression
+ * for events that lack the field without walking it.
+ */
+bool expr_required_field(const struct expr *x, struct field_ref *out);
+
+/*
+ * Text the value of slot must contain for the expression to pass: the
+ * pattern of a ContainsSubstring, or a literal every match of a regular
+ * expression holds, on that slot; for an And the longest of its children's.
+ * Sets *out (borrowing from the expression) and returns true; false when
+ * there is none. The engine uses it to turn events away before the walk.
+ */
+bool expr_required_text(const struct expr *x, unsigned slot, struct str *out);
 
 /* Regex match-limit hits since start (a ReDoS pattern counts, it never hangs). */
 uint64_t expr_match_limit_hits(void);

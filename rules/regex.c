@@ -5,9 +5,13 @@
  * a catastrophic pattern costs a bounded amount of work.
  *
  * A pattern that starts with a plain literal ("Get-OMSSysHeartbeat.*") gets a
- * memmem prefilter: most log lines lack the literal, and memmem is much cheaper
- * than entering PCRE2. Other patterns fall back to the one byte PCRE2 says every
- * match contains (its last or first literal code unit), looked for with memchr.
+ * substring prefilter (str_find): most log lines lack the literal, and a substring search is much cheaper
+ * than entering PCRE2; anchored ("^sshd"), the literal is compared at the start
+ * only. A longer literal every match holds further in ("^job \d+ failed: volume
+ * X" holds " failed: volume X") is looked for instead, so lines that share only
+ * the prefix never reach PCRE2. Other patterns fall back to the one byte PCRE2
+ * says every match contains (its last or first literal code unit), looked for
+ * with memchr.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -32,9 +36,13 @@ struct regex {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;	/* NULL when the pattern is not JIT-compiled */
 	bool literal;			/* the prefix is the whole pattern */
+	bool anchored;			/* the prefix is at the subject's start ("^abc") */
 	int required[2];		/* a byte every match holds, in either case; -1: none */
-	size_t prefix_len;
-	char prefix[];			/* a literal every match contains */
+	size_t prefix_len, prefix_rare;	/* str_rare_index of each literal */
+	size_t inner_rare;
+	const char *inner;		/* a longer literal every match holds; in prefix[] */
+	size_t inner_len;		/* 0: none */
+	char prefix[];			/* a literal every match contains, then inner */
 };
 
 static uint64_t limit_hits;
@@ -114,6 +122,102 @@ static size_t literal_prefix(const char *p, size_t n, size_t *start)
 }
 
 /*
+ * The longest run of plain characters every match of p must contain, outside
+ * every group, copied to out (n bytes of room); its length, 0 when there is
+ * none we can be sure of. A character with a quantifier that allows zero of it
+ * ('?', '*', '{') ends a run and is left out; '+' keeps it and ends the run. An
+ * escaped punctuation character is itself ("\\." is '.'); any other escape,
+ * class, group or '.' ends a run. Patterns with inline options or verbs
+ * ("(?i)", "(*UCP)") or \Q...\E get none: they could change what a
+ * run means.
+ */
+static size_t inner_literal(const char *p, size_t n, char *out)
+{
+	size_t i, run = 0, run_at = 0, best = 0, best_at = 0, depth = 0, k;
+
+	if (top_level_alternation(p, n))
+		return 0;
+	for (i = 0; i + 1 < n; i++) {
+		if (p[i] == '\\' && p[i + 1] == 'Q')
+			return 0;
+		if (p[i] == '\\')
+			i++;
+		else if (p[i] == '(' && (p[i + 1] == '?' || p[i + 1] == '*'))
+			return 0;
+	}
+	i = 0;
+	while (i < n) {
+		char c = p[i];
+		size_t next;
+
+		if (c == '[') {
+			/* skip the class: a leading ']' is a member, escapes pair up */
+			i++;
+			if (i < n && p[i] == '^')
+				i++;
+			if (i < n && p[i] == ']')
+				i++;
+			while (i < n && p[i] != ']')
+				i += p[i] == '\\' ? 2 : 1;
+			i++;
+			run = 0;
+			continue;
+		}
+		if (c == '(' || c == ')') {
+			if (c == '(')
+				depth++;
+			else if (depth)
+				depth--;
+			i++;
+			run = 0;
+			continue;
+		}
+		if (c == '\\') {
+			unsigned char e = i + 1 < n ? (unsigned char)p[i + 1] : 0;
+
+			/* \d, \b, \x41, \1 ...: not a plain character */
+			if (!e || (e >= '0' && e <= '9') || ((e | 0x20) >= 'a' && (e | 0x20) <= 'z') ||
+			    e >= 0x80) {
+				i += 2;
+				run = 0;
+				continue;
+			}
+			next = i + 2;
+		} else if (strchr("^$.|?*+{}]", c)) {
+			i++;
+			run = 0;
+			continue;
+		} else {
+			next = i + 1;
+		}
+		if (depth > 0 ||
+		    (next < n && (p[next] == '?' || p[next] == '*' || p[next] == '{'))) {
+			/* inside a group, or optional: the quantifier then ends the run */
+			i = next;
+			run = 0;
+			continue;
+		}
+		if (run == 0)
+			run_at = i;
+		run++;
+		if (run > best) {
+			best = run;
+			best_at = run_at;
+		}
+		i = next;
+		if (i < n && p[i] == '+')
+			run = 0;	/* kept once; what follows may repeat it */
+	}
+	/* decode the best run: each unit is a character or '\\' and one */
+	for (i = best_at, k = 0; k < best; k++) {
+		if (p[i] == '\\')
+			i++;
+		out[k] = p[i++];
+	}
+	return best;
+}
+
+/*
  * The byte PCRE2 knows every match contains: the last literal code unit when
  * there is one, else the first. PCRE2 does not tell whether it was compiled
  * caseless, so a letter is looked for in both cases: the filter may pass a
@@ -142,8 +246,16 @@ static void set_required(struct regex *re)
 /* Whether s may match as far as the cheap tests can tell. */
 static inline bool prefilter(const struct regex *re, const unsigned char *s, size_t len)
 {
+	if (re->anchored) {
+		if (len < re->prefix_len || memcmp(s, re->prefix, re->prefix_len) != 0)
+			return false;
+	} else if (re->prefix_len && !re->inner_len) {
+		return str_find((const char *)s, len, re->prefix, re->prefix_len, re->prefix_rare);
+	}
+	if (re->inner_len)
+		return str_find((const char *)s, len, re->inner, re->inner_len, re->inner_rare);
 	if (re->prefix_len)
-		return len >= re->prefix_len && memmem(s, len, re->prefix, re->prefix_len);
+		return true;
 	if (re->required[0] < 0)
 		return true;
 	return memchr(s, re->required[0], len) ||
@@ -161,12 +273,20 @@ int regex_compile(const char *pattern, size_t n, struct regex **out,
 
 	*out = NULL;
 	plen = literal_prefix(pattern, n, &start);
-	re = calloc(1, sizeof(*re) + plen + 1);
+	re = calloc(1, sizeof(*re) + plen + 1 + n + 1);
 	if (!re)
 		return -ENOMEM;
 	memcpy(re->prefix, pattern + start, plen);
 	re->prefix_len = plen;
 	re->literal = plen && start == 0 && plen == n;
+	re->anchored = plen && start == 1;
+	re->inner = re->prefix + plen + 1;
+	re->inner_len = inner_literal(pattern, n, re->prefix + plen + 1);
+	/* worth a second look only when longer than the prefix, which it then is not */
+	if (re->inner_len <= plen || re->inner_len < 3)
+		re->inner_len = 0;
+	re->prefix_rare = str_rare_index(re->prefix, plen);
+	re->inner_rare = str_rare_index(re->inner, re->inner_len);
 
 	/*
 	 * No UTF: log bytes may be invalid UTF-8, which PCRE2 would refuse to
@@ -225,7 +345,7 @@ bool regex_search(struct regex *re, struct str s)
 
 	if (!prefilter(re, subject, s.len))
 		return false;
-	/* A pattern without metacharacters matches wherever memmem found it. */
+	/* A pattern without metacharacters matches wherever the prefilter found it. */
 	if (re->literal)
 		return true;
 	rc = pcre2_match(re->code, subject, s.len, 0, 0, re->md, re->mctx);
@@ -259,6 +379,13 @@ bool regex_match(struct regex *re, struct str s, struct str *groups, unsigned n)
 			groups[k] = (struct str){ NULL, 0 };
 	}
 	return true;
+}
+
+struct str regex_literal(const struct regex *re)
+{
+	if (re->inner_len)
+		return (struct str){ re->inner, re->inner_len };
+	return (struct str){ re->prefix, re->prefix_len };
 }
 
 unsigned regex_ngroups(const struct regex *re)

@@ -43,6 +43,12 @@ bool regex_search(struct regex *re, struct str s);
  */
 bool regex_match(struct regex *re, struct str s, struct str *groups, unsigned n);
 
+/*
+ * A run of bytes every match contains (the longer of the prefilter's
+ * literals), borrowed from re; .len 0 when the pattern has none.
+ */
+struct str regex_literal(const struct regex *re);
+
 /* Capture groups in the pattern, not counting group 0. */
 unsigned regex_ngroups(const struct regex *re);
 

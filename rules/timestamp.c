@@ -5,6 +5,7 @@
  */
 #include "rules/timestamp.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "lib/iso8601.h"
@@ -63,6 +64,36 @@ static bool is_leap(int64_t y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/*
+ * A log's lines share their reference time and mostly their day, so the
+ * calendar sums are remembered, one entry per thread: the same answers, without
+ * a civil-date conversion per line.
+ */
+static int64_t year_of(int64_t limit)
+{
+	static __thread int64_t last_limit = INT64_MIN, last_year;
+
+	if (limit != last_limit) {
+		last_year = iso8601_year(limit);
+		last_limit = limit;
+	}
+	return last_year;
+}
+
+static int64_t days_of(int64_t y, unsigned mon, unsigned day)
+{
+	static __thread int64_t last_y = INT64_MIN, last_days;
+	static __thread unsigned last_mon, last_day;
+
+	if (y != last_y || mon != last_mon || day != last_day) {
+		last_days = iso8601_days(y, mon, day);
+		last_y = y;
+		last_mon = mon;
+		last_day = day;
+	}
+	return last_days;
+}
+
 size_t timestamp_bsd(const char *s, size_t n, const struct format_ctx *ctx, int64_t *us)
 {
 	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -101,13 +132,13 @@ size_t timestamp_bsd(const char *s, size_t n, const struct format_ctx *ctx, int6
 	 * future is last year's. Feb 29 looks back to the last leap year.
 	 */
 	limit = ctx->now + US_PER_DAY;
-	y = iso8601_year(limit);
+	y = year_of(limit);
 	for (k = 0; k < 9; k++, y--) {
 		int64_t t;
 
 		if (mon == 2 && day == 29 && !is_leap(y))
 			continue;
-		secs = iso8601_days(y, mon, day) * 86400 + hh * 3600 + mm * 60 + ss -
+		secs = days_of(y, mon, day) * 86400 + hh * 3600 + mm * 60 + ss -
 		       ctx->utc_offset;
 		t = secs * 1000000 + frac;
 		if (t <= limit) {

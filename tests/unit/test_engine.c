@@ -732,6 +732,160 @@ static void test_rollup_cycle(void)
 	diag_release(&d);
 }
 
+
+#define EXPR_PUB(v) \
+	"<SimpleExpression><ValueExpression><XPathQuery>PublisherName</XPathQuery>" \
+	"</ValueExpression><Operator>Equal</Operator><ValueExpression><Value>" v \
+	"</Value></ValueExpression></SimpleExpression>"
+
+#define MANUAL(id, expr) \
+	"<UnitMonitor ID=\"" id "\" Accessibility=\"Public\" Enabled=\"true\" Target=\"Windows!Microsoft.Windows.Computer\" " \
+	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" " \
+	"TypeID=\"Windows!Microsoft.Windows.SingleEventLogManualReset2StateMonitorType\" ConfirmDelivery=\"false\">\n" \
+	"<Category>AvailabilityHealth</Category>\n" \
+	"<OperationalStates><OperationalState ID=\"Raised\" MonitorTypeStateID=\"EventRaised\" HealthState=\"Warning\"/>" \
+	"<OperationalState ID=\"Reset\" MonitorTypeStateID=\"ManualResetEventRaised\" HealthState=\"Success\"/></OperationalStates>\n" \
+	"<Configuration><ComputerName>x</ComputerName><LogName>Pub</LogName>" \
+	"<Expression>" expr "</Expression></Configuration>\n" \
+	"</UnitMonitor>\n"
+
+/*
+ * Subscriptions indexed by PublisherName: an event reaches only those of its
+ * publisher and the unconstrained ones, each once, in monitor order.
+ */
+static void test_publisher_index(void)
+{
+	static const char *xml =
+		MANUAL("P.Free", "<RegExExpression><ValueExpression><XPathQuery>EventDescription"
+		       "</XPathQuery></ValueExpression><Operator>ContainsSubstring</Operator>"
+		       "<Pattern>x</Pattern></RegExExpression>")
+		MANUAL("P.A", EXPR_PUB("a"))
+		MANUAL("P.Twice", "<Or><Expression>" EXPR_PUB("a") "</Expression><Expression>"
+		       EXPR_PUB("a") "</Expression><Expression>" EXPR_PUB("c") "</Expression></Or>")
+		MANUAL("P.B", EXPR_PUB("b"))
+		MANUAL("P.Case", EXPR_PUB("A"))
+		MANUAL("P.Unit", "<RegExExpression><ValueExpression><XPathQuery>UNIT"
+		       "</XPathQuery></ValueExpression><Operator>DoesNotMatchRegularExpression"
+		       "</Operator><Pattern>zzz</Pattern></RegExExpression>");
+	struct engine_stats st, st2;
+	struct mp_pack *p;
+	struct engine *e;
+	struct event ev;
+	struct diag d;
+
+	diag_init(&d);
+	p = load(xml, &d);
+	e = engine_new(collect, NULL);
+	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
+		ok(false, "publisher pack loads");
+		goto out;
+	}
+	nrecs = 0;
+	event_reset(&ev);
+	event_set(&ev, "LogName", 7, str_of("Pub"));
+	event_set(&ev, "PublisherName", 13, str_of("a"));
+	event_set(&ev, "EventDescription", 16, str_of("x"));
+	engine_get_stats(e, &st);
+	engine_feed(e, &ev, 10 * SEC);
+	engine_get_stats(e, &st2);
+	is_int(nrecs, 3, "publisher a: three monitors change");
+	is_str(recs[0].monitor, "P.Free", "publisher a: unconstrained first (monitor order)");
+	is_str(recs[1].monitor, "P.A", "publisher a: then its own");
+	is_str(recs[2].monitor, "P.Twice", "publisher a: an Or naming it twice, once");
+	is_int((int64_t)(st2.evaluations - st.evaluations), 3,
+	       "publisher a: b's and A's monitors are not evaluated");
+	nrecs = 0;
+	event_set(&ev, "PublisherName", 13, str_of("c"));
+	engine_feed(e, &ev, 11 * SEC);
+	engine_get_stats(e, &st);
+	is_int((int64_t)(st.evaluations - st2.evaluations), 2, "publisher c: two evaluations");
+	nrecs = 0;
+	event_reset(&ev);
+	event_set(&ev, "LogName", 7, str_of("Pub"));
+	event_set(&ev, "EventDescription", 16, str_of("y"));
+	engine_feed(e, &ev, 12 * SEC);
+	engine_get_stats(e, &st2);
+	is_int((int64_t)(st2.evaluations - st.evaluations), 1,
+	       "no publisher: only the unconstrained monitor");
+	is_int(nrecs, 0, "no publisher: no record");
+	event_set(&ev, "UNIT", 4, str_of("a.service"));
+	engine_feed(e, &ev, 13 * SEC);
+	engine_get_stats(e, &st);
+	is_int((int64_t)(st.evaluations - st2.evaluations), 2,
+	       "an event with the UNIT field reaches the monitor that needs it");
+	is_int(nrecs, 1, "UNIT: its record");
+	is_str(recs[0].monitor, "P.Unit", "UNIT: the monitor that needs it");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
+#define SUBSTR_DESC(t) \
+	"<RegExExpression><ValueExpression><XPathQuery>EventDescription</XPathQuery>" \
+	"</ValueExpression><Operator>ContainsSubstring</Operator><Pattern>" t "</Pattern>" \
+	"</RegExExpression>"
+#define REGEX_DESC(t) \
+	"<RegExExpression><ValueExpression><XPathQuery>EventDescription</XPathQuery>" \
+	"</ValueExpression><Operator>MatchesRegularExpression</Operator><Pattern>" t "</Pattern>" \
+	"</RegExExpression>"
+#define PUB_AND(t) "<And><Expression>" EXPR_PUB("q") "</Expression><Expression>" t "</Expression></And>"
+
+/*
+ * Many candidates with text their EventDescription must hold: the byte-pair
+ * prefilter turns the others away, and the one whose text is there still passes.
+ */
+static void test_literal_prefilter(void)
+{
+	static const char *xml =
+		MANUAL("L.0", PUB_AND(SUBSTR_DESC("needle 0")))
+		MANUAL("L.1", PUB_AND(SUBSTR_DESC("needle 1")))
+		MANUAL("L.2", PUB_AND(REGEX_DESC("^job \\d+ failed: disk 2$")))
+		MANUAL("L.3", PUB_AND(SUBSTR_DESC("needle 3")))
+		MANUAL("L.4", PUB_AND(REGEX_DESC("^job \\d+ failed: disk 4$")))
+		MANUAL("L.5", PUB_AND(SUBSTR_DESC("needle 5")))
+		MANUAL("L.6", PUB_AND(SUBSTR_DESC("needle 6")))
+		MANUAL("L.7", PUB_AND(SUBSTR_DESC("needle 7")))
+		MANUAL("L.8", PUB_AND(SUBSTR_DESC("needle 8")))
+		MANUAL("L.Not", PUB_AND("<Not><Expression>" SUBSTR_DESC("needle") "</Expression></Not>"));
+	struct mp_pack *p;
+	struct engine *e;
+	struct event ev;
+	struct diag d;
+
+	diag_init(&d);
+	p = load(xml, &d);
+	e = engine_new(collect, NULL);
+	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
+		ok(false, "prefilter pack loads");
+		goto out;
+	}
+	nrecs = 0;
+	event_reset(&ev);
+	event_set(&ev, "LogName", 7, str_of("Pub"));
+	event_set(&ev, "PublisherName", 13, str_of("q"));
+	event_set(&ev, "EventDescription", 16, str_of("has needle 3 in it"));
+	engine_feed(e, &ev, 10 * SEC);
+	is_int(nrecs, 1, "prefilter: one monitor's text is there");
+	is_str(recs[0].monitor, "L.3", "prefilter: needle 3");
+	nrecs = 0;
+	event_set(&ev, "EventDescription", 16, str_of("job 12 failed: disk 4"));
+	engine_feed(e, &ev, 11 * SEC);
+	is_int(nrecs, 2, "prefilter: a regex's literal, and Not of a text absent");
+	is_str(recs[0].monitor, "L.4", "prefilter: the regex");
+	is_str(recs[1].monitor, "L.Not", "prefilter: Not is not filtered");
+	nrecs = 0;
+	event_reset(&ev);
+	event_set(&ev, "LogName", 7, str_of("Pub"));
+	event_set(&ev, "PublisherName", 13, str_of("q"));
+	engine_feed(e, &ev, 12 * SEC);
+	is_int(nrecs, 0, "prefilter: no EventDescription, no text to find (Not already raised)");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	struct engine_stats st;
@@ -762,6 +916,8 @@ int main(void)
 	test_manual_reset(e);
 	test_timer(e);
 	test_instances(e);
+	test_publisher_index();
+	test_literal_prefilter();
 	engine_free(e);
 	test_checkpoint(p);
 	test_instance_bound(p);

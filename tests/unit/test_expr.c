@@ -845,6 +845,24 @@ static void test_regex(void)
 		{ "", "anything", 1 },
 		{ "^$", "", 1 },
 		{ "stopped", "", 0 },
+		/* the prefilters: an anchored prefix, and a longer literal further in */
+		{ "^sshd(-session)?$", "sshd-session", 1 },
+		{ "^sshd(-session)?$", "xsshd", 0 },
+		{ "^job \\d+ failed: volume vol0013 ", "job 12 failed: volume vol0013 gone", 1 },
+		{ "^job \\d+ failed: volume vol0013 ", "job 12 started: volume vol0013 ", 0 },
+		{ "^job \\d+ failed: volume vol0013 ", "xjob 1 failed: volume vol0013 ", 0 },
+		{ "a\\.b+c\\.dd", "a.bbbc.dd", 1 },
+		{ "a\\.b+c\\.dd", "a.bc.d", 0 },
+		{ "(foo)?bar baz", "bar baz", 1 },
+		{ "x+yz+ w", "xxyzzz w", 1 },
+		{ "ab\\d{2}cdef", "ab12cdef", 1 },
+		{ "[ab]cdef?g", "acdeg", 1 },
+		{ "[ab]cdef?g", "acdfg", 0 },
+		{ "(?i)abcdef", "xABCDEF", 1 },
+		{ "q(?:abc)+def", "qabcabcdef", 1 },
+		{ "\\b(fail|failed)\\b error code \\d+", "it failed error code 7", 1 },
+		{ "\\b(fail|failed)\\b error code \\d+", "it failed error cod 7", 0 },
+		{ "\\Qa.b\\E.c+", "a.bxc", 1 },
 	};
 	size_t i;
 
@@ -1349,6 +1367,140 @@ static void test_corpus(void)
 		 cc.passed_empty);
 }
 
+
+/* ---- dispatch publishers ---- */
+
+/* expr_publishers of inner as "a,b", or "-" when unconstrained. */
+static const char *publishers(const char *inner, size_t max)
+{
+	static char out[512];
+	struct str v[64];
+	size_t n = 99, i, len = 0;
+	struct expr *x = cx(inner);
+
+	if (!x)
+		return "no compile";
+	if (!expr_publishers(x, v, max, &n)) {
+		expr_free(x);
+		return "-";
+	}
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%.*s", i ? "," : "",
+					(int)v[i].len, v[i].p);
+	expr_free(x);
+	return out;
+}
+
+static void test_publishers(void)
+{
+	char a[1024], b[1024];
+	const char *desc = regex("EventDescription", "ContainsSubstring", "lost");
+
+	is_str(publishers(simple("PublisherName", NULL, "Equal", "sshd", NULL), 64), "sshd",
+	       "publishers: Equal");
+	is_str(publishers(simple("PublisherName", NULL, "NotEqual", "sshd", NULL), 64), "-",
+	       "publishers: NotEqual");
+	is_str(publishers(simple("PublisherName", "Integer", "Equal", "5", NULL), 64), "-",
+	       "publishers: typed comparison");
+	is_str(publishers(simple("LoggingComputer", NULL, "Equal", "web01", NULL), 64), "-",
+	       "publishers: another field");
+	is_str(publishers(regex("PublisherName", "MatchesRegularExpression", "^sshd$"), 64), "-",
+	       "publishers: a regex does not constrain");
+	is_str(publishers(simple("PublisherName", NULL, "Equal", "a", NULL), 0), "-",
+	       "publishers: max 0");
+	snprintf(a, sizeof(a), "%s", simple("PublisherName", NULL, "Equal", "app01", NULL));
+	snprintf(b, sizeof(b), "%s", simple("PublisherName", NULL, "Equal", "app02", NULL));
+	is_str(publishers(wrap("Or", a, b), 64), "app01,app02", "publishers: Or of two");
+	is_str(publishers(wrap("Or", a, desc), 64), "-", "publishers: Or with a free branch");
+	is_str(publishers(wrap("And", desc, a), 64), "app01", "publishers: And with one");
+	is_str(publishers(wrap("Or", a, b), 1), "-", "publishers: Or over max");
+	is_str(publishers("<Not><Expression><SimpleExpression><ValueExpression><XPathQuery>"
+			  "PublisherName</XPathQuery></ValueExpression><Operator>Equal</Operator>"
+			  "<ValueExpression><Value>x</Value></ValueExpression></SimpleExpression>"
+			  "</Expression></Not>", 64), "-", "publishers: Not");
+}
+
+/* expr_required_field of inner as its name, or "-". */
+static const char *required(const char *inner)
+{
+	static char out[128];
+	struct field_ref f;
+	struct expr *x = cx(inner);
+
+	if (!x)
+		return "no compile";
+	if (!expr_required_field(x, &f))
+		snprintf(out, sizeof(out), "-");
+	else if (f.kind == FIELD_PARAM)
+		snprintf(out, sizeof(out), "param %u", f.index + 1);
+	else
+		snprintf(out, sizeof(out), "%.*s", (int)f.name.len, f.name.p);
+	expr_free(x);
+	return out;
+}
+
+static void test_required_field(void)
+{
+	char a[1024];
+
+	is_str(required(regex("_SYSTEMD_UNIT", "MatchesRegularExpression", "^a")), "_SYSTEMD_UNIT",
+	       "required: a regex on a named field");
+	is_str(required(regex("_SYSTEMD_UNIT", "DoesNotMatchRegularExpression", "^a")),
+	       "_SYSTEMD_UNIT", "required: DoesNotMatch fails on a missing value too");
+	is_str(required(simple("UNIT", NULL, "NotEqual", "x", NULL)), "UNIT",
+	       "required: NotEqual fails on a missing value too");
+	is_str(required(simple("Params/Param[2]", "Integer", "Greater", "1", NULL)), "param 2",
+	       "required: a typed comparison on a parameter");
+	is_str(required(simple("PublisherName", NULL, "Equal", "x", NULL)), "-",
+	       "required: slots are not asked for");
+	snprintf(a, sizeof(a), "%s", regex("UNIT", "ContainsSubstring", "x"));
+	is_str(required(wrap("And", simple("PublisherName", NULL, "Equal", "x", NULL), a)), "UNIT",
+	       "required: And with one");
+	snprintf(a, sizeof(a), "%s", regex("UNIT", "ContainsSubstring", "x"));
+	is_str(required(wrap("Or", a, simple("EventLevel", NULL, "Equal", "2", NULL))), "-",
+	       "required: Or needs none");
+	is_str(required("<Not><Expression><Exists><ValueExpression><XPathQuery>UNIT</XPathQuery>"
+			"</ValueExpression></Exists></Expression></Not>"), "-",
+	       "required: Not needs none");
+	is_str(required("<Exists><ValueExpression><XPathQuery>UNIT</XPathQuery>"
+			"</ValueExpression></Exists>"), "UNIT", "required: Exists");
+}
+
+/* str_find, the substring search behind ContainsSubstring and the regex prefilters. */
+static void test_str_find(void)
+{
+	static const struct {
+		const char *hay, *needle;
+		long at;
+	} f[] = {
+		{ "connection to backend db0540 lost", "backend db0540 lost", 14 },
+		{ "connection to backend db0540 lost", "backend db0541 lost", -1 },
+		{ "job 1 started: volume v", " failed: volume v", -1 },
+		{ "job 1 failed: volume v", " failed: volume v", 5 },
+		{ "a:b:c:d", "c:d", 4 },
+		{ "a:b:c:d", "a:b", 0 },
+		{ "abc", "abcd", -1 },
+		{ "abc", "", 0 },
+		{ "", "", 0 },
+		{ "x::", "::", 1 },
+		{ "ab", "b", 1 },
+		{ "aaab", "aab", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		size_t m = strlen(f[i].needle);
+		const char *r = str_find(f[i].hay, strlen(f[i].hay), f[i].needle, m,
+					 str_rare_index(f[i].needle, m));
+
+		char what[128];
+
+		snprintf(what, sizeof(what), "str_find '%s' in '%s'", f[i].needle, f[i].hay);
+		is_int(r ? (long)(r - f[i].hay) : -1, f[i].at, what);
+	}
+}
+
 int main(void)
 {
 	arena_init(&arena);
@@ -1361,6 +1513,9 @@ int main(void)
 	test_regex();
 	test_numbers();
 	test_numbers_sound();
+	test_publishers();
+	test_required_field();
+	test_str_find();
 	test_corpus_trees();
 	test_corpus();
 	diag_release(&diag);
