@@ -18,6 +18,7 @@
 #include "mp-xml/mp.h"
 #include "rules/event.h"
 #include "rules/format.h"
+#include "rules/regex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -733,6 +734,11 @@ static int cmd_replay(int argc, char **argv)
 			fprintf(stderr, "mpmon: %llu %s (pending correlations and the like) "
 				"dropped at their monitor types' bound\n",
 				(unsigned long long)st.dropped, st.dropped == 1 ? "item" : "items");
+		/* a pattern that backtracks without end is cut off, not waited for */
+		if (regex_limit_hits())
+			fprintf(stderr, "mpmon: %llu regular expression matches hit the match "
+				"limit and counted as no match\n",
+				(unsigned long long)regex_limit_hits());
 		if (verbose)
 			fprintf(stderr, "mpmon: %llu events, %llu evaluations, %llu changes, "
 				"%zu monitors run, %ld bad lines\n",

@@ -136,6 +136,8 @@ awk 'BEGIN { s = sprintf("%40s", ""); gsub(/ /, "a", s);
 	>"$tmp/redos.jsonl"
 run 60 "$bin/mpmon" replay --mp tests/data/hostile/redos.xml --input "$tmp/redos.jsonl"
 check "$status = 0 -a ! -s \"$tmp/out\"" "redos: 500 events, no match, exit 0 (got $status)"
+have_err '^mpmon: 500 regular expression matches hit the match limit and counted as no match$' &&
+	ok "redos: every limit hit counted and reported" || not_ok "redos: limit hits reported"
 check "\"\$(awk \"BEGIN{print ($secs < 20)}\")\" = 1" "redos: 500 events in ${secs}s (< 20 s), RSS $rss KiB"
 
 # ---- a 1 GiB line: streamed, cut, skipped; the next line still counts --------
