@@ -97,7 +97,7 @@ static struct mp_pack *load_pack(const char *path, struct diag *d)
 	if (r == -EFBIG)
 		diag_error(d, path, 0, "pack is larger than %u bytes", PACK_MAX_BYTES);
 	else if (r < 0)
-		diag_error(d, path, 0, "cannot read pack: %s", strerror(-r));
+		diag_error(d, path, 0, "cannot read pack: %s", file_read_error(r));
 	if (r < 0)
 		return NULL;
 	r = mp_load(path, data, len, &pack, d);

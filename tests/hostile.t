@@ -251,7 +251,7 @@ fi
 ln -s loop2 "$tmp/loop1"
 ln -s loop1 "$tmp/loop2"
 mkdir "$tmp/packdir"
-for c in loop1 packdir; do
+for c in fifo loop1 packdir; do
 	case $c in
 	fifo) want='not a regular file' ;;
 	loop1) want='Too many levels of symbolic links' ;;
@@ -262,6 +262,10 @@ for c in loop1 packdir; do
 	have_err "^$tmp/$c: cannot read pack: $want\$" && ok "validate $c: '$want'" ||
 		not_ok "validate $c: '$want'"
 done
+run 10 "$bin/mpmon" replay --mp "$tmp/fifo" --input /dev/null
+check "$status = 2" "replay --mp FIFO: exit 2, no wait (got $status)"
+have_err "^$tmp/fifo: cannot read pack: not a regular file\$" && ok "replay --mp FIFO: says so" ||
+	not_ok "replay --mp FIFO: says so"
 run 10 "$bin/mpmon" replay --mp "$tmp/packdir" --input /dev/null
 check "$status = 2" "replay --mp empty folder: exit 2 (got $status)"
 have_err "^mpmon: $tmp/packdir: no packs (\*.xml) in folder\$" && ok "replay --mp empty folder: says so" ||
