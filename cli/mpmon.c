@@ -649,6 +649,16 @@ static int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	fd = strcmp(input, "-") == 0 ? 0 : open(input, O_RDONLY | O_CLOEXEC);
+	if (fd > 0) {
+		struct stat st;
+
+		/* a folder opens, but only fails at the first read, as a bad line */
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			close(fd);
+			fd = -1;
+			errno = EISDIR;
+		}
+	}
 	if (fd < 0) {
 		fprintf(stderr, "%s: cannot open input: %s\n", input, strerror(errno));
 		status = EXIT_USAGE;

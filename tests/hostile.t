@@ -270,6 +270,10 @@ run 10 "$bin/mpmon" replay --mp "$tmp/packdir" --input /dev/null
 check "$status = 2" "replay --mp empty folder: exit 2 (got $status)"
 have_err "^mpmon: $tmp/packdir: no packs (\*.xml) in folder\$" && ok "replay --mp empty folder: says so" ||
 	not_ok "replay --mp empty folder: says so"
+run 10 "$bin/mpmon" replay --mp tests/data/hostile/boom.xml --input "$tmp/packdir"
+check "$status = 2" "replay --input a folder: exit 2 (got $status)"
+have_err "^$tmp/packdir: cannot open input: Is a directory\$" && ok "replay --input a folder: says so" ||
+	not_ok "replay --input a folder: says so"
 run 10 "$bin/mpmon" replay --mp tests/data/hostile/boom.xml --input "$tmp/loop1"
 check "$status = 2" "replay --input a symlink loop: exit 2 (got $status)"
 have_err 'cannot open input: Too many levels of symbolic links$' && ok "replay --input a symlink loop: says so" ||
