@@ -53,7 +53,7 @@ PROGS := $(CLI_PROGS:%=$(B)/bin/%)
 E2E_PROGS := $(B)/tests/trapsend
 
 .PHONY: all deps check check-asan check-valgrind test demo clean install format bench \
-	fuzz fuzz-build fuzz-bins
+	fuzz fuzz-build fuzz-bins valgrind-run
 # keep objects of test programs between runs
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -126,6 +126,26 @@ check-asan: deps
 
 deps:
 	@sh build-aux/deps.sh
+
+# Valgrind over the unit tests and the replay fixtures (tests/replay.t through a
+# wrapper that runs mpmon under valgrind): any memory error or definite leak
+# fails the run. Built without sanitizers, -O1 so that reports point at lines.
+VG_B      ?= build-valgrind
+VALGRIND  := valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --track-origins=yes \
+	--suppressions=$(abspath tests/valgrind.supp)
+
+check-valgrind: deps
+	$(MAKE) B=$(VG_B) CFLAGS="-O1 -g" valgrind-run
+
+valgrind-run: $(PROGS) $(UNIT_BIN)
+	@mkdir -p $(B)/vg-bin
+	@printf '#!/bin/sh\nexec %s %s "$$@"\n' "$(VALGRIND)" "$(abspath $(B)/bin/mpmon)" \
+		>$(B)/vg-bin/mpmon && chmod +x $(B)/vg-bin/mpmon
+	MP_CORPUS=$(MP_CORPUS) MPMON_TEST_TIME_FACTOR=50 timeout 1800 \
+		prove --exec 'timeout 900 $(VALGRIND)' $(if $(V),-v) $(UNIT_BIN)
+	MP_CORPUS=$(MP_CORPUS) MPMON_BIN=$(abspath $(B)/vg-bin) timeout 1800 \
+		prove $(if $(V),-v) tests/replay.t
 
 # ---- fuzzing: libFuzzer targets of tests/fuzz/, built with clang -------------
 # `make fuzz FUZZ_SECONDS=N` runs each target N seconds (FUZZ_TARGETS="pack expr"
