@@ -7,8 +7,12 @@ set -e
 # check the MIB and receive the traps the sender puts on the wire.
 # libxml2-utils: xmllint checks that the HTML pages are well-formed;
 # chromium: tests/browser.t renders them headless.
+# clang and libclang-rt-14-dev (libFuzzer, sanitizer runtimes): make fuzz and
+# tests/fuzz.t; valgrind: make check-valgrind; python3: tests/hostile.t checks
+# that output is valid UTF-8 JSON; util-linux (setpriv): it reads files as nobody.
 PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev
-	snmptrapd snmp smitools snmptt libxml2-utils chromium"
+	snmptrapd snmp smitools snmptt libxml2-utils chromium
+	clang libclang-rt-14-dev valgrind python3 util-linux time"
 
 missing=""
 for p in $PKGS; do
