@@ -39,5 +39,12 @@ struct state_change;
  */
 struct engine *fuzz_test_engine(void (*emit)(void *, const struct state_change *), void *arg);
 
+/*
+ * The first lines of the events of those fixtures, as one text of JSON lines
+ * (loaded once, owned by the helpers), so a target can drive every pack's
+ * monitors.
+ */
+const char *fuzz_fixture_events(size_t *len);
+
 /* Feed the JSON lines of text (n bytes) to e as the replay does. */
 void fuzz_feed_json(struct engine *e, const char *text, size_t n);

@@ -209,6 +209,7 @@ char *fuzz_read_source(const char *path, size_t *len)
 
 /* ---- the engine of the test packs --------------------------------------- */
 
+#include "lib/buf.h"
 #include "lib/diag.h"
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
@@ -253,6 +254,30 @@ struct engine *fuzz_test_engine(void (*emit)(void *, const struct state_change *
 	}
 	diag_release(&d);
 	return e;
+}
+
+const char *fuzz_fixture_events(size_t *len)
+{
+	static struct buf all;
+	static bool loaded;
+	size_t i, k, flen;
+	char path[256], *text;
+	const char *p;
+
+	for (i = 0; i < NPACKS && !loaded; i++) {
+		snprintf(path, sizeof(path), "%.*s/events.jsonl",
+			 (int)(strrchr(test_packs[i], '/') - test_packs[i]), test_packs[i]);
+		text = fuzz_read_source(path, &flen);
+		if (!text)
+			continue;
+		for (p = text, k = 0; p && k < 8 && (p = strchr(p, '\n')); k++)
+			p++;
+		buf_append(&all, text, p ? (size_t)(p - text) : flen);
+		free(text);
+	}
+	loaded = true;
+	*len = all.len;
+	return all.len ? all.data : "";
 }
 
 void fuzz_feed_json(struct engine *e, const char *text, size_t n)
