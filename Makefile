@@ -62,7 +62,8 @@ PROGS := $(CLI_PROGS:%=$(B)/bin/%) $(B)/bin/mpmond $(B)/bin/check_mpmon
 # Test drivers of the end-to-end tests and the benchmark.
 E2E_PROGS := $(B)/tests/trapsend
 
-.PHONY: all deps check check-asan test demo clean install format bench contrib-services
+.PHONY: all deps check check-asan check-valgrind test demo clean install format bench \
+	contrib-services fuzz fuzz-build fuzz-bins valgrind-run
 # keep objects of test programs between runs
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -150,17 +151,80 @@ test: $(PROGS) $(UNIT_BIN) $(E2E_PROGS)
 		$(sort $(wildcard tests/e2e/*.t))
 
 check: deps
-	$(MAKE) test
+	MPMON_FUZZ=1 $(MAKE) test
 
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 
 check-asan: deps
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	MPMON_FUZZ=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(MAKE) B=build-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" test
 
 deps:
 	@sh build-aux/deps.sh
+
+# Valgrind over the unit tests and the replay fixtures (tests/replay.t through a
+# wrapper that runs mpmon under valgrind): any memory error or definite leak
+# fails the run. Built without sanitizers, -O1 so that reports point at lines.
+VG_B      ?= build-valgrind
+VALGRIND  := valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --track-origins=yes \
+	--suppressions=$(abspath tests/valgrind.supp)
+
+check-valgrind: deps
+	$(MAKE) B=$(VG_B) CFLAGS="-O1 -g" valgrind-run
+
+valgrind-run: $(PROGS) $(UNIT_BIN)
+	@mkdir -p $(B)/vg-bin
+	@printf '#!/bin/sh\nexec %s %s "$$@"\n' "$(VALGRIND)" "$(abspath $(B)/bin/mpmon)" \
+		>$(B)/vg-bin/mpmon && chmod +x $(B)/vg-bin/mpmon
+	MP_CORPUS=$(MP_CORPUS) MPMON_TEST_TIME_FACTOR=50 timeout 1800 \
+		prove --exec 'timeout 900 $(VALGRIND)' $(if $(V),-v) $(UNIT_BIN)
+	MP_CORPUS=$(MP_CORPUS) MPMON_BIN=$(abspath $(B)/vg-bin) timeout 1800 \
+		prove $(if $(V),-v) tests/replay.t
+
+# ---- fuzzing: libFuzzer targets of tests/fuzz/, built with clang -------------
+# `make fuzz FUZZ_SECONDS=N` runs each target N seconds (FUZZ_TARGETS="pack expr"
+# picks some); corpora and crashes stay in build-fuzz/fuzz/. tests/fuzz.t runs
+# each target briefly under `make check` and CI.
+FUZZ_CC      ?= clang
+FUZZ_B       ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FORMATS := json syslog kv applelog regex
+FUZZ_TARGETS ?= pack expr checkpoint $(FUZZ_FORMATS:%=format_%)
+FUZZ_ALL     := pack expr checkpoint $(FUZZ_FORMATS:%=format_%)
+FUZZ_SAN     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_BINS    := $(FUZZ_ALL:%=$(B)/fuzz/fuzz_%) $(B)/fuzz/checkpoint_seeds
+FUZZ_COMMON  := $(B)/tests/fuzz/fuzz_common.o
+
+fuzz-build: deps
+	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+		LDFLAGS="$(FUZZ_SAN)" fuzz-bins
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	MP_CORPUS=$(MP_CORPUS) sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The targets read the test packs from the source tree.
+$(FUZZ_COMMON): CPPFLAGS += -DFUZZ_SRCDIR='"$(CURDIR)"'
+
+# One source, one target per input format.
+$(B)/tests/fuzz/fuzz_format_%.o: tests/fuzz/fuzz_format.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(BASE_CFLAGS) -DFUZZ_FORMAT='"$*"' -c -o $@ $<
+
+$(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) $(CORE_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
+
+$(B)/fuzz/checkpoint_seeds: $(B)/tests/fuzz/checkpoint_seeds.o $(FUZZ_COMMON) $(CORE_LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
 # Figures, not tests (bench/run.sh): syslog and JSON replay against SEC, grep
 # and json-c, monitor count scaling, memory and allocations per event, and
@@ -193,6 +257,6 @@ format:
 	clang-format -i $(wildcard */*.c */*.h tests/unit/*.c)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz build-valgrind
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

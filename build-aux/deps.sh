@@ -11,9 +11,13 @@ set -e
 # the journal tests read; strace counts an idle daemon's system calls.
 # libjson-c-dev: check_mpmon parses the state file; icinga2: tests/icinga.t
 # validates the CheckCommands and runs the plugin in a real Icinga 2.
+# clang and libclang-rt-14-dev (libFuzzer, sanitizer runtimes): make fuzz and
+# tests/fuzz.t; valgrind: make check-valgrind; python3: tests/hostile.t checks
+# that output is valid UTF-8 JSON; util-linux (setpriv): it reads files as nobody.
 PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev
 	libinih-dev snmptrapd snmp smitools snmptt libxml2-utils chromium
-	systemd-journal-remote strace libjson-c-dev icinga2"
+	systemd-journal-remote strace libjson-c-dev icinga2
+	clang libclang-rt-14-dev valgrind python3 util-linux time"
 
 missing=""
 for p in $PKGS; do

@@ -1087,7 +1087,7 @@ static struct mp_pack *doc_load(const char *path, struct diag *dg)
 	r = file_read_all(path, DOC_PACK_MAX_BYTES, &data, &len);
 	if (r < 0) {
 		fprintf(stderr, "mpmon: %s: cannot read pack: %s\n", path,
-			r == -EFBIG ? "file too large" : strerror(-r));
+			r == -EFBIG ? "file too large" : file_read_error(r));
 		return NULL;
 	}
 	r = mp_load(path, data, len, &pack, dg);

@@ -18,6 +18,7 @@
 #include "mp-xml/mp.h"
 #include "rules/event.h"
 #include "rules/format.h"
+#include "rules/regex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,7 +107,7 @@ static struct mp_pack *load_pack(const char *path, struct diag *d)
 	if (r == -EFBIG)
 		diag_error(d, path, 0, "pack is larger than %u bytes", PACK_MAX_BYTES);
 	else if (r < 0)
-		diag_error(d, path, 0, "cannot read pack: %s", strerror(-r));
+		diag_error(d, path, 0, "cannot read pack: %s", file_read_error(r));
 	if (r < 0)
 		return NULL;
 	r = mp_load(path, data, len, &pack, d);
@@ -669,6 +670,16 @@ static int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	fd = strcmp(input, "-") == 0 ? 0 : open(input, O_RDONLY | O_CLOEXEC);
+	if (fd > 0) {
+		struct stat st;
+
+		/* a folder opens, but only fails at the first read, as a bad line */
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			close(fd);
+			fd = -1;
+			errno = EISDIR;
+		}
+	}
 	if (fd < 0) {
 		fprintf(stderr, "%s: cannot open input: %s\n", input, strerror(errno));
 		status = EXIT_USAGE;
@@ -754,6 +765,11 @@ static int cmd_replay(int argc, char **argv)
 			fprintf(stderr, "mpmon: %llu %s (pending correlations and the like) "
 				"dropped at their monitor types' bound\n",
 				(unsigned long long)st.dropped, st.dropped == 1 ? "item" : "items");
+		/* a pattern that backtracks without end is cut off, not waited for */
+		if (regex_limit_hits())
+			fprintf(stderr, "mpmon: %llu regular expression matches hit the match "
+				"limit and counted as no match\n",
+				(unsigned long long)regex_limit_hits());
 		if (verbose)
 			fprintf(stderr, "mpmon: %llu events, %llu evaluations, %llu changes, "
 				"%zu monitors run, %ld bad lines\n",

@@ -68,6 +68,11 @@ out:
 	return r;
 }
 
+const char *file_read_error(int r)
+{
+	return r == -EINVAL ? "not a regular file" : strerror(-r);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

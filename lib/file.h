@@ -16,6 +16,13 @@
 int file_read_all(const char *path, size_t max, char **data, size_t *len);
 
 /*
+ * A file_read_all() error for a message: "not a regular file" for -EINVAL (a
+ * FIFO, socket or device is refused without waiting for a writer), else
+ * strerror(-r).
+ */
+const char *file_read_error(int r);
+
+/*
  * The names of the regular files in dir ending in suffix, sorted, as full paths
  * (dir + "/" + name). *names is a NULL-terminated array the caller frees with
  * file_list_free. Returns the count or -errno.

@@ -372,6 +372,24 @@ int cons_on_tick(const struct monitor *m, void *state, struct monitor_ctx *ctx)
 	return to;
 }
 
+bool cons_state_ok(const struct monitor *m, const void *state, int64_t now)
+{
+	const struct cons_config *c = m->priv;
+	const struct cons_state *st = state;
+	unsigned i;
+
+	if ((st->reset_armed && st->reset_at < now) || (st->period_armed && st->period_end < now))
+		return false;
+	for (i = 0; i < CONS_MAX_GROUPS; i++) {
+		const struct cons_group *g = &st->groups[i];
+
+		if (group_armed(g) && (g->deadline < now || g->first >= CONS_MAX_TIMES ||
+				       (c->mode == CONS_COUNT_SLIDE && g->count > CONS_MAX_TIMES)))
+			return false;
+	}
+	return true;
+}
+
 int cons_start(const struct monitor *m, void *state, struct monitor_ctx *ctx)
 {
 	const struct cons_config *c = m->priv;

@@ -91,4 +91,7 @@ int cons_start(const struct monitor *m, void *state, struct monitor_ctx *ctx);
 void cons_on_reset(const struct monitor *m, void *state, struct monitor_ctx *ctx);
 void cons_release(struct monitor *m);
 
+/* monitor_type.state_ok for the types built on the consolidator. */
+bool cons_state_ok(const struct monitor *m, const void *state, int64_t now);
+
 #endif

@@ -325,6 +325,18 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 		}
 		p = nl + 1;
 	}
+	/*
+	 * All parsed; check before anything is applied. engine_save runs the
+	 * timers due first, so no deadline it writes lies before its clock, and a
+	 * type's own bytes must make sense to it (state_ok).
+	 */
+	for (i = 0; i < n; i++) {
+		const struct monitor_type *t = v[i].mon->m.type;
+
+		if (v[i].deadline < now ||
+		    (v[i].bytes && t->state_ok && !t->state_ok(&v[i].mon->m, v[i].bytes, now)))
+			goto out;
+	}
 	/* all parsed: now apply; the roll-up follows without records */
 	e->quiet = true;
 	for (i = 0; i < n; i++) {

@@ -35,4 +35,5 @@ const struct monitor_type monitor_type_missing_timer_reset = {
 	.start = cons_start,
 	.on_reset = cons_on_reset,
 	.release = cons_release,
+	.state_ok = cons_state_ok,
 };

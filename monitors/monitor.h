@@ -74,6 +74,14 @@ struct monitor_type {
 	void (*on_reset)(const struct monitor *m, void *state, struct monitor_ctx *ctx);
 	/* Free what configure set up; safe after a failed configure. NULL: nothing. */
 	void (*release)(struct monitor *m);
+	/*
+	 * Whether state, read back from a checkpoint taken at clock now, is one
+	 * this type could have saved: indexes within their arrays, armed timers
+	 * not before now. engine_restore refuses a checkpoint holding a state
+	 * that is not, so damaged bytes under a right checksum cannot index out
+	 * of bounds or spin the timers. NULL: any bytes will do.
+	 */
+	bool (*state_ok)(const struct monitor *m, const void *state, int64_t now);
 };
 
 struct monitor_param;		/* a compiled alert parameter, engine.c */

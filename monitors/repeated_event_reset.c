@@ -36,4 +36,5 @@ const struct monitor_type monitor_type_repeated_event_reset = {
 	.on_tick = cons_on_tick,
 	.on_reset = cons_on_reset,
 	.release = cons_release,
+	.state_ok = cons_state_ok,
 };

@@ -34,4 +34,5 @@ const struct monitor_type monitor_type_repeated_timer_reset = {
 	.on_tick = cons_on_tick,
 	.on_reset = cons_on_reset,
 	.release = cons_release,
+	.state_ok = cons_state_ok,
 };

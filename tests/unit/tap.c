@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int count, failed;
@@ -70,4 +71,12 @@ int tap_done(void)
 	if (failed)
 		printf("# %d of %d checks failed\n", failed, count);
 	return failed ? 1 : 0;
+}
+
+double tap_time_factor(void)
+{
+	const char *s = getenv("MPMON_TEST_TIME_FACTOR");
+	double f = s ? strtod(s, NULL) : 1.0;
+
+	return f > 0 ? f : 1.0;
 }

@@ -14,6 +14,13 @@ void tap_is_int(int64_t got, int64_t want, const char *file, int line, const cha
 void tap_is_str(const char *got, const char *want, const char *file, int line,
 		const char *what);
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * What a time limit of a check is multiplied by: MPMON_TEST_TIME_FACTOR from the
+ * environment (make check-valgrind sets it, as valgrind runs code some 30 times
+ * slower), 1 when unset or not a positive number.
+ */
+double tap_time_factor(void);
+
 /* Print the plan and return the exit status: 0 when every check passed. */
 int tap_done(void);
 

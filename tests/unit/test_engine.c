@@ -11,6 +11,8 @@
 #include "rules/event.h"
 #include "tests/unit/tap.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,6 +405,64 @@ static void test_instance_bound(const struct mp_pack *p)
 	diag_release(&d);
 }
 
+/* Close a checkpoint's text with its "end <str_hash of the text>" line. */
+static void seal(struct buf *b)
+{
+	buf_printf(b, "end %016" PRIx64 "\n", str_hash((struct str){ b->data, b->len }));
+}
+
+/*
+ * Corrupted checkpoints are refused as a whole: a flipped byte (checksum), a
+ * cut, and a checkpoint whose checksum is right but whose last instance line is
+ * malformed after good ones. Each time the engine's own checkpoint stays what
+ * it was: nothing is half restored.
+ */
+static void refused_leaves_engine(struct engine *e, const struct buf *good)
+{
+	struct buf before, after, bad;
+	size_t i;
+
+	buf_init(&before);
+	buf_init(&after);
+	buf_init(&bad);
+	engine_save(e, &before);
+	for (i = 0; i < 3; i++) {
+		static const char *const what[] = {
+			"checkpoint: a flipped bit anywhere is refused, the engine unchanged",
+			"checkpoint: a cut checkpoint is refused, the engine unchanged",
+			"checkpoint: a malformed line under a good checksum is refused, the "
+			"engine unchanged",
+		};
+		size_t k, refused = 0, tries = 0;
+
+		for (k = 0; k < good->len; k += i == 0 ? 7 : good->len) {
+			buf_reset(&bad);
+			buf_append(&bad, good->data, good->len);
+			if (i == 0) {
+				bad.data[k] ^= 0x10;
+			} else if (i == 1) {
+				buf_truncate(&bad, good->len / 2);
+			} else {
+				/* drop the end line, add a bad instance line, seal again */
+				buf_truncate(&bad, (size_t)((char *)memrchr(bad.data, '\n', bad.len - 1) -
+							    bad.data) + 1);
+				buf_puts(&bad, "i T.Two broken line\n");
+				seal(&bad);
+			}
+			tries++;
+			buf_reset(&after);
+			if (engine_restore(e, bad.data, bad.len, NULL) == -EINVAL &&
+			    engine_save(e, &after) == 0 && after.len == before.len &&
+			    memcmp(after.data, before.data, before.len) == 0)
+				refused++;
+		}
+		ok(refused == tries && tries > 0, "%s (%zu of %zu)", what[i], refused, tries);
+	}
+	buf_release(&before);
+	buf_release(&after);
+	buf_release(&bad);
+}
+
 /* A checkpoint restores the same health, alerts and pending timers. */
 static void test_checkpoint(const struct mp_pack *p)
 {
@@ -443,6 +503,7 @@ static void test_checkpoint(const struct mp_pack *p)
 	engine_feed(b, &ev, 110 * SEC);
 	ok(nrecs == 1 && recs[0].resolved, "checkpoint: the open alert is resolved after restore");
 
+	refused_leaves_engine(b, &saved);
 	saved.data[saved.len / 2] ^= 1;
 	is_int(engine_restore(b, saved.data, saved.len, NULL), -22,
 	       "checkpoint: a damaged checkpoint is refused");

@@ -8,11 +8,15 @@
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/str.h"
+#include "monitors/consolidator.h"
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
 #include "rules/event.h"
 #include "tests/unit/tap.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,6 +400,72 @@ static void test_missing_manual(void)
 	teardown(e, p);
 }
 
+/* Give a checkpoint whose text was edited the right "end" line again. */
+static void reseal(struct buf *b)
+{
+	char *end = memrchr(b->data, '\n', b->len - 1);
+
+	buf_truncate(b, (size_t)(end + 1 - b->data));
+	buf_printf(b, "end %016" PRIx64 "\n", str_hash((struct str){ b->data, b->len }));
+}
+
+/*
+ * Found by the checkpoint fuzz target: bytes of a consolidator state that no
+ * engine could have saved, under a right checksum, were restored as they came.
+ * A sliding window's ring index past its 32 times then read and wrote out of
+ * bounds, and a period that ended long before the clock made the timers step
+ * through every period since. engine_restore refuses both now.
+ */
+static void test_checkpoint_damaged(const struct mp_pack *p, const struct buf *good)
+{
+	struct engine *c = engine_new(collect, NULL);
+	size_t at = offsetof(struct cons_state, groups[0].first);
+	struct buf bad;
+	struct diag d;
+	char *line, *hex, *nl;
+
+	diag_init(&d);
+	buf_init(&bad);
+	engine_add_pack(c, p, &d);
+
+	buf_append(&bad, good->data, good->len);
+	line = strstr(bad.data, "\ni T.Slide ");
+	nl = line ? strchr(line + 1, '\n') : NULL;
+	for (hex = nl; hex && hex[-1] != ' '; hex--)
+		;
+	ok(hex && (size_t)(nl - hex) >= 2 * (at + 4), "damaged checkpoint: the sliding window's bytes");
+	if (hex && (size_t)(nl - hex) >= 2 * (at + 4))
+		memcpy(hex + 2 * at, "28000000", 8);	/* first = 40, past CONS_MAX_TIMES */
+	reseal(&bad);
+	is_int(engine_restore(c, bad.data, bad.len, NULL), -EINVAL,
+	       "damaged checkpoint: a ring index past the window's times is refused");
+
+	buf_reset(&bad);
+	buf_append(&bad, good->data, good->len);
+	line = strstr(bad.data, "\nnow ");
+	nl = line ? strchr(line + 1, '\n') : NULL;
+	if (nl) {
+		/* the clock a day on: the missing period's end (1010 s) lies before it */
+		struct buf t;
+
+		buf_init(&t);
+		buf_append(&t, bad.data, (size_t)(line - bad.data));
+		buf_printf(&t, "\nnow %lld", (long long)(86400 * SEC));
+		buf_puts(&t, nl);
+		buf_reset(&bad);
+		buf_append(&bad, t.data, t.len);
+		buf_release(&t);
+	}
+	reseal(&bad);
+	is_int(engine_restore(c, bad.data, bad.len, NULL), -EINVAL,
+	       "damaged checkpoint: timers due before the checkpoint's clock are refused");
+	engine_advance(c, 2 * 86400 * SEC);	/* and nothing was restored to spin on */
+	is_int(engine_next_deadline(c) > 2 * 86400 * SEC, 1, "damaged checkpoint: engine unchanged");
+	buf_release(&bad);
+	diag_release(&d);
+	engine_free(c);
+}
+
 /* A checkpoint in the middle of a sliding window continues the same count. */
 static void test_checkpoint(void)
 {
@@ -431,6 +501,7 @@ static void test_checkpoint(void)
 	is_int(nrecs, 3, "checkpoint: then the slide's reset at 730 and the missing period");
 	is_str(recs[2].monitor, "T.Miss", "checkpoint: the restored schedule is not restarted");
 	is_int(recs[2].time, 1010 * SEC, "checkpoint: its period still ends at 1010");
+	test_checkpoint_damaged(p, &saved);
 	buf_release(&saved);
 	diag_release(&d);
 	engine_free(b);
