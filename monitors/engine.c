@@ -699,7 +699,7 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	const struct num_ref *lo = NULL, *hi = NULL;
 	const struct pub_ref *plo = NULL, *phi = NULL;
 	const char *pub_name = NULL;
-	const struct any_ref *any = li->any, *any_end = li->any + li->nany;
+	const struct any_ref *any = li->any, *any_end = any ? any + li->nany : any;
 	struct str pub = ev->slot[EVENT_PUBLISHER];
 	uint64_t have = 0;
 	size_t n = 0, need;
