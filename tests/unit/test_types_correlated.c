@@ -462,7 +462,7 @@ static void test_table_checkpoint(void)
 	struct engine *a = setup(xml, &p), *b = engine_new(collect, NULL);
 	struct buf saved;
 	struct diag d;
-	char name[8];
+	char name[16];
 	int i;
 
 	for (i = 0; i < 17; i++) {

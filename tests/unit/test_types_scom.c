@@ -276,7 +276,7 @@ static void test_groups(void)
 				 "<CountMode>" SLIDE "</CountMode></CountingCondition></Consolidator>"
 				 "<TimerWaitInSeconds>60</TimerWaitInSeconds></Configuration>\n"
 				 "</UnitMonitor>\n", &p);
-	char name[8];
+	char name[16];
 	int i;
 
 	feed(e, "1", "a", 10);
