@@ -38,13 +38,38 @@ echo "== the same as JSON lines (the replay contract), first record:"
 
 # The collector: mpmond follows a log in a temporary state folder while a small
 # generator appends the sample events one by one; each state change shows as
-# mpmond logs it, then `mpmon state` reads the health back and mpmond stops.
+# mpmond logs it and goes as an SNMPv2c trap to a local snmptrapd on
+# 127.0.0.1, which decodes it with MPMON-MIB; then `mpmon state` reads the
+# health back, mpmond stops and the traps snmptrapd logged are shown.
 echo
 echo "== mpmond: following a live log (the sample events, appended one by one)"
 tmp=$(mktemp -d)
 pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trapd=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$trapd" ] && kill "$trapd" 2>/dev/null; rm -rf "$tmp"' EXIT
 mkdir "$tmp/logs"
+cat >"$tmp/snmptrapd.conf" <<EOC
+authCommunity log public
+format2 %V\n    %B %N%v\n
+EOC
+# net-snmp keeps its persistent files here, not in /var/lib/snmp
+SNMP_PERSISTENT_DIR=$tmp/snmp
+export SNMP_PERSISTENT_DIR
+mkdir -p "$tmp/snmp/cert_indexes"
+for try in 1 2 3 4 5; do
+	port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
+	snmptrapd -f -n -C -c "$tmp/snmptrapd.conf" -M "$(pwd)/mibs" -m MPMON-MIB -OQs \
+		-Lf "$tmp/traps.log" "udp:127.0.0.1:$port" 2>/dev/null &
+	trapd=$!
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		grep -q "NET-SNMP version" "$tmp/traps.log" 2>/dev/null && break 2
+		kill -0 "$trapd" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$trapd" 2>/dev/null
+	trapd=
+done
+[ -n "$trapd" ] && echo "(snmptrapd listens on udp:127.0.0.1:$port)"
 cat >"$tmp/mpmond.conf" <<EOC
 [mpmond]
 state_dir = $tmp/state
@@ -57,6 +82,16 @@ path = $(pwd)/$packs
 type = file
 path = $tmp/logs/*.jsonl
 start = beginning
+EOC
+[ -n "$trapd" ] && cat >>"$tmp/mpmond.conf" <<EOC
+
+[snmp]
+heartbeat_s = 0
+
+[sink demo]
+type = snmp
+peer = udp:127.0.0.1:$port
+community = public
 EOC
 "$bin/mpmond" --config "$tmp/mpmond.conf" --check-config
 "$bin/mpmond" --config "$tmp/mpmond.conf" --foreground &
@@ -78,3 +113,14 @@ kill -TERM "$pid"
 wait "$pid"
 pid=
 echo "== mpmond stopped (SIGTERM: checkpoint written, exit 0)"
+if [ -n "$trapd" ]; then
+	sleep 0.5
+	kill "$trapd"
+	wait "$trapd" 2>/dev/null
+	trapd=
+	echo
+	echo "== the traps snmptrapd received on 127.0.0.1:$port, decoded with mibs/MPMON-MIB.txt"
+	grep -v "NET-SNMP version\|Stopping snmptrapd" "$tmp/traps.log"
+else
+	echo "(snmptrapd would not start: no traps shown)"
+fi
