@@ -867,14 +867,77 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-bool expr_numbers(const struct expr *x, uint64_t *out, size_t max, size_t *n)
+/*
+ * What a leaf of the expression allows of a key (the event's number, its
+ * publisher): up to max values in out and their count in *n, or false when it
+ * does not constrain the key.
+ */
+typedef bool leaf_values(const struct expr *x, void *out, size_t max, size_t *n);
+
+/*
+ * The values of a key an event must have to pass x: an Or allows what its
+ * branches allow (every one must be constrained), an And what its narrowest
+ * constrained child allows. tidy, when given, sorts and dedupes what an Or
+ * gathered.
+ */
+static bool key_values(const struct expr *x, char *out, size_t size, size_t max, size_t *n,
+		       leaf_values *leaf, void (*tidy)(void *out, size_t *n))
 {
 	size_t i, k, total, best;
-	uint64_t v;
 
 	*n = 0;
 	if (!x)
 		return false;
+	switch (x->kind) {
+	case EXPR_OR:
+		for (i = 0, total = 0; i < x->u.list.n; i++) {
+			if (!key_values(x->u.list.v[i], out + total * size, size, max - total, &k,
+					leaf, tidy)) {
+				*n = 0;
+				return false;
+			}
+			total += k;
+		}
+		*n = total;
+		if (tidy)
+			tidy(out, n);
+		return true;
+	case EXPR_AND:
+		best = x->u.list.n;
+		total = 0;
+		for (i = 0; i < x->u.list.n; i++)
+			if (key_values(x->u.list.v[i], out, size, max, &k, leaf, tidy) &&
+			    (best == x->u.list.n || k < total)) {
+				best = i;
+				total = k;
+			}
+		if (best == x->u.list.n) {
+			*n = 0;
+			return false;
+		}
+		return key_values(x->u.list.v[best], out, size, max, n, leaf, tidy);
+	default:
+		return leaf(x, out, max, n);
+	}
+}
+
+static void sort_numbers(void *out, size_t *n)
+{
+	uint64_t *v = out;
+	size_t i, k;
+
+	qsort(v, *n, sizeof(*v), cmp_u64);
+	for (i = 0, k = 0; i < *n; i++)
+		if (k == 0 || v[k - 1] != v[i])
+			v[k++] = v[i];
+	*n = k;
+}
+
+static bool number_leaf(const struct expr *x, void *vout, size_t max, size_t *n)
+{
+	uint64_t *out = vout;
+	uint64_t v;
+
 	switch (x->kind) {
 	case EXPR_STR_EQ:
 		/*
@@ -909,92 +972,37 @@ bool expr_numbers(const struct expr *x, uint64_t *out, size_t max, size_t *n)
 			*n = 0;
 			return false;
 		}
-		qsort(out, *n, sizeof(*out), cmp_u64);
-		goto dedupe;
-	case EXPR_OR:
-		/* Any branch may pass the event: every one must be constrained. */
-		for (i = 0, total = 0; i < x->u.list.n; i++) {
-			if (!expr_numbers(x->u.list.v[i], out + total, max - total, &k)) {
-				*n = 0;
-				return false;
-			}
-			total += k;
-		}
-		*n = total;
-		qsort(out, *n, sizeof(*out), cmp_u64);
-		goto dedupe;
-	case EXPR_AND:
-		/* Every child must pass: the narrowest constrained one will do. */
-		best = x->u.list.n;
-		total = 0;
-		for (i = 0; i < x->u.list.n; i++)
-			if (expr_numbers(x->u.list.v[i], out, max, &k) &&
-			    (best == x->u.list.n || k < total)) {
-				best = i;
-				total = k;
-			}
-		if (best == x->u.list.n) {
-			*n = 0;
-			return false;
-		}
-		return expr_numbers(x->u.list.v[best], out, max, n);
+		sort_numbers(out, n);
+		return true;
 	default:
 		return false;
 	}
 	out[0] = v;
 	*n = 1;
 	return true;
-dedupe:
-	for (i = 0, k = 0; i < *n; i++)
-		if (k == 0 || out[k - 1] != out[i])
-			out[k++] = out[i];
-	*n = k;
+}
+
+bool expr_numbers(const struct expr *x, uint64_t *out, size_t max, size_t *n)
+{
+	return key_values(x, (char *)out, sizeof(*out), max, n, number_leaf, sort_numbers);
+}
+
+static bool publisher_leaf(const struct expr *x, void *vout, size_t max, size_t *n)
+{
+	struct str *out = vout;
+
+	/* Equal compares the bytes: the event's publisher is this text. */
+	if (x->kind != EXPR_STR_EQ || x->negate || x->u.eq.ref.kind != FIELD_SLOT ||
+	    x->u.eq.ref.index != EVENT_PUBLISHER || max < 1)
+		return false;
+	out[0] = x->u.eq.value;
+	*n = 1;
 	return true;
 }
 
 bool expr_publishers(const struct expr *x, struct str *out, size_t max, size_t *n)
 {
-	size_t i, k, total, best;
-
-	*n = 0;
-	if (!x)
-		return false;
-	switch (x->kind) {
-	case EXPR_STR_EQ:
-		/* Equal compares the bytes: the event's publisher is this text. */
-		if (x->negate || x->u.eq.ref.kind != FIELD_SLOT ||
-		    x->u.eq.ref.index != EVENT_PUBLISHER || max < 1)
-			return false;
-		out[0] = x->u.eq.value;
-		*n = 1;
-		return true;
-	case EXPR_OR:
-		for (i = 0, total = 0; i < x->u.list.n; i++) {
-			if (!expr_publishers(x->u.list.v[i], out + total, max - total, &k)) {
-				*n = 0;
-				return false;
-			}
-			total += k;
-		}
-		*n = total;
-		return true;
-	case EXPR_AND:
-		best = x->u.list.n;
-		total = 0;
-		for (i = 0; i < x->u.list.n; i++)
-			if (expr_publishers(x->u.list.v[i], out, max, &k) &&
-			    (best == x->u.list.n || k < total)) {
-				best = i;
-				total = k;
-			}
-		if (best == x->u.list.n) {
-			*n = 0;
-			return false;
-		}
-		return expr_publishers(x->u.list.v[best], out, max, n);
-	default:
-		return false;
-	}
+	return key_values(x, (char *)out, sizeof(*out), max, n, publisher_leaf, NULL);
 }
 
 bool expr_required_field(const struct expr *x, struct field_ref *out)
