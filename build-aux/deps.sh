@@ -1,7 +1,10 @@
 #!/bin/sh
 # Install the Debian packages mpmon builds and tests with. Quiet when all are
 # present, so `make check` can always depend on it.
+#   deps.sh                   what `make deps` installs
+#   deps.sh TARGET PKG...     these packages instead, for `make TARGET`
 set -e
+target=deps
 
 # snmptrapd, snmp (snmptranslate), smitools (smilint) and snmptt: the SNMP tests
 # check the MIB and receive the traps the sender puts on the wire.
@@ -18,6 +21,11 @@ PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-d
 	libinih-dev snmptrapd snmp smitools snmptt libxml2-utils chromium
 	systemd-journal-remote strace libjson-c-dev icinga2
 	clang libclang-rt-14-dev valgrind python3 util-linux time"
+if [ $# -gt 1 ]; then
+	target=$1
+	shift
+	PKGS=$*
+fi
 
 missing=""
 for p in $PKGS; do
@@ -29,7 +37,7 @@ done
 
 if [ "$(id -u)" != 0 ]; then
 	echo "mpmon: missing Debian packages:$missing" >&2
-	echo "mpmon: run 'make deps' as root, or: sudo apt-get install$missing" >&2
+	echo "mpmon: run 'make $target' as root, or: sudo apt-get install$missing" >&2
 	exit 1
 fi
 echo "mpmon: installing$missing"
