@@ -110,7 +110,8 @@ static struct mp_pack *load_pack(const char *path, struct diag *d)
 		diag_error(d, path, 0, "cannot read pack: %s", file_read_error(r));
 	if (r < 0)
 		return NULL;
-	r = mp_load(path, data, len, &pack, d);
+	/* validate and replay never show a monitor's source: mpmon doc loads its own */
+	r = mp_load_flags(path, data, len, 0, &pack, d);
 	free(data);
 	if (r == -ENOMEM)
 		diag_error(d, path, 0, "out of memory");

@@ -55,6 +55,7 @@ struct loader {
 	const char *file;
 	xmlDoc *doc;
 	xmlBuffer *dump;		/* reused to serialise each UnitMonitor */
+	unsigned flags;			/* MP_LOAD_* */
 	int err;			/* -ENOMEM once memory ran out */
 	bool doctype;			/* a DOCTYPE was met and the parse stopped */
 	bool fatal;			/* libxml2 reported a fatal error */
@@ -960,7 +961,8 @@ static void load_monitor(struct loader *l, const xmlNode *n)
 		m->config = copy_elem(l, c, NULL);
 	display(l, m->id, NULL, &m->display_name, &m->description);
 	m->knowledge = map_get(&l->articles, m->id, NULL);
-	dump_source(l, m, n);
+	if (l->flags & MP_LOAD_SOURCE)
+		dump_source(l, m, n);
 	resolve_type(l, m);
 	if (l->err)
 		return;
@@ -1375,6 +1377,12 @@ out:
 int mp_load(const char *name, const void *data, size_t len, struct mp_pack **out,
 	    struct diag *d)
 {
+	return mp_load_flags(name, data, len, MP_LOAD_SOURCE, out, d);
+}
+
+int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags,
+		  struct mp_pack **out, struct diag *d)
+{
 	xmlStructuredErrorFunc old_serror;
 	xmlGenericErrorFunc old_gerror;
 	void *old_sctx, *old_gctx;
@@ -1388,6 +1396,7 @@ int mp_load(const char *name, const void *data, size_t len, struct mp_pack **out
 		d = &local;
 	}
 	l.d = d;
+	l.flags = flags;
 	l.file = name ? name : "(pack)";
 	l.p = calloc(1, sizeof(*l.p));
 	if (!l.p) {
