@@ -105,11 +105,13 @@ void engine_free(struct engine *e)
 		free(e->logs[i].name);
 		free(e->logs[i].nums);
 		free(e->logs[i].pubs);
+		free(e->logs[i].runs);
 		free(e->logs[i].any);
 	}
 	free(e->logs);
 	free(e->heap);
 	free(e->cand);
+	free(e->merged);
 	buf_release(&e->msg);
 	arena_release(&e->arena);
 	free(e);
@@ -648,9 +650,9 @@ static int cmp_num_ref(const void *pa, const void *pb)
 
 	if (a->number != b->number)
 		return a->number < b->number ? -1 : 1;
-	if (a->mon != b->mon)
-		return a->mon < b->mon ? -1 : 1;
-	return a->sub < b->sub ? -1 : a->sub > b->sub;
+	if (a->r.mon != b->r.mon)
+		return a->r.mon < b->r.mon ? -1 : 1;
+	return a->r.sub < b->r.sub ? -1 : a->r.sub > b->r.sub;
 }
 
 static int cmp_pub_ref(const void *pa, const void *pb)
@@ -659,138 +661,65 @@ static int cmp_pub_ref(const void *pa, const void *pb)
 
 	if (a->hash != b->hash)
 		return a->hash < b->hash ? -1 : 1;
-	if (a->mon != b->mon)
-		return a->mon < b->mon ? -1 : 1;
-	return a->sub < b->sub ? -1 : a->sub > b->sub;
+	if (a->r.mon != b->r.mon)
+		return a->r.mon < b->r.mon ? -1 : 1;
+	return a->r.sub < b->r.sub ? -1 : a->r.sub > b->r.sub;
+}
+
+/*
+ * Sort li's runs and make its table of publisher hashes, once all its
+ * subscriptions are in: a publisher is then found with one or two probes,
+ * however many a busy log has. 0 or -ENOMEM.
+ */
+static int index_sort(struct log_index *li)
+{
+	size_t i, nruns = 0, cap = 4;
+
+	if (li->sorted)
+		return 0;
+	/* qsort(NULL, 0, ...) is undefined: a log whose monitors test no number. */
+	if (li->nnums)
+		qsort(li->nums, li->nnums, sizeof(*li->nums), cmp_num_ref);
+	if (li->npubs)
+		qsort(li->pubs, li->npubs, sizeof(*li->pubs), cmp_pub_ref);
+	for (i = 0; i < li->npubs; i++)
+		nruns += i == 0 || li->pubs[i].hash != li->pubs[i - 1].hash;
+	while (cap < 2 * nruns)
+		cap *= 2;
+	free(li->runs);
+	li->runs = calloc(cap, sizeof(*li->runs));
+	if (!li->runs)
+		return -ENOMEM;
+	li->runs_mask = cap - 1;
+	for (i = 0; i < li->npubs; i++) {
+		struct pub_run *t = li->runs + (li->pubs[i].hash & li->runs_mask);
+
+		if (i > 0 && li->pubs[i].hash == li->pubs[i - 1].hash)
+			continue;
+		while (t->n)
+			t = t == li->runs + li->runs_mask ? li->runs : t + 1;
+		t->hash = li->pubs[i].hash;
+		t->start = (uint32_t)i;
+		while (i + t->n < li->npubs && li->pubs[i + t->n].hash == t->hash)
+			t->n++;
+	}
+	li->sorted = true;
+	return 0;
 }
 
 /* Subscriptions in dispatch order: monitors by index, then rules (RULE_BIT). */
-static inline uint64_t order_of(uint32_t mon, uint32_t sub)
+static inline uint64_t order_of(struct sub_ref s)
 {
-	return (uint64_t)mon << 32 | sub;
-}
-
-/*
- * The next entry of the publisher run at p that names pub (hashes may
- * collide). Equal names share one pointer (engine_index_sub interns them), so
- * once one entry matched, *name is its pointer and the others compare by it.
- */
-static const struct pub_ref *next_pub(const struct pub_ref *p, const struct pub_ref *end,
-				      struct str pub, const char **name)
-{
-	if (*name) {
-		while (p < end && p->name.p != *name)
-			p++;
-		return p;
-	}
-	while (p < end && !str_eq(p->name, pub))
-		p++;
-	if (p < end)
-		*name = p->name.p;
-	return p;
-}
-
-/*
- * The subscriptions in li an event could pass, in monitor order: those under
- * its number, those under its publisher, and those constrained by neither.
- */
-static size_t candidates(struct engine *e, struct log_index *li, const struct event *ev)
-{
-	const struct num_ref *lo = NULL, *hi = NULL;
-	const struct pub_ref *plo = NULL, *phi = NULL;
-	const char *pub_name = NULL;
-	const struct any_ref *any = li->any, *any_end = any ? any + li->nany : any;
-	struct str pub = ev->slot[EVENT_PUBLISHER];
-	uint64_t have = 0;
-	size_t n = 0, need;
-	unsigned f;
-
-	if (!li->sorted) {
-		/* qsort(NULL, 0, ...) is undefined: a log whose monitors test no number. */
-		if (li->nnums)
-			qsort(li->nums, li->nnums, sizeof(*li->nums), cmp_num_ref);
-		if (li->npubs)
-			qsort(li->pubs, li->npubs, sizeof(*li->pubs), cmp_pub_ref);
-		li->sorted = true;
-	}
-	if (ev->has_number && li->nnums) {
-		size_t l = 0, r = li->nnums;
-
-		while (l < r) {
-			size_t mid = l + (r - l) / 2;
-
-			if (li->nums[mid].number < ev->number)
-				l = mid + 1;
-			else
-				r = mid;
-		}
-		lo = hi = li->nums + l;
-		while (hi < li->nums + li->nnums && hi->number == ev->number)
-			hi++;
-	}
-	if (pub.p && li->npubs) {
-		uint64_t h = str_hash(pub);
-		size_t l = 0, r = li->npubs;
-
-		while (l < r) {
-			size_t mid = l + (r - l) / 2;
-
-			if (li->pubs[mid].hash < h)
-				l = mid + 1;
-			else
-				r = mid;
-		}
-		plo = phi = li->pubs + l;
-		while (phi < li->pubs + li->npubs && phi->hash == h)
-			phi++;
-		plo = next_pub(plo, phi, pub, &pub_name);
-	}
-	/* which of the fields unconstrained subscriptions need the event has */
-	for (f = 0; f < li->nneeds; f++)
-		if (event_get(ev, &li->needs[f]).p)
-			have |= 1ULL << f;
-	need = li->nany + (size_t)(hi - lo) + (size_t)(phi - plo);
-	if (!need)
-		return 0;
-	if (engine_grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
-		return 0;
-	/* merge the three sorted runs so records come out in monitor order */
-	for (;;) {
-		uint64_t k = UINT64_MAX, kn = UINT64_MAX, kp = UINT64_MAX;
-
-		while (any < any_end && any->need && !(have >> (any->need - 1) & 1))
-			any++;
-		if (lo == hi && plo == phi && any == any_end)
-			break;
-
-		if (lo < hi)
-			kn = order_of(lo->mon, lo->sub);
-		if (plo < phi)
-			kp = order_of(plo->mon, plo->sub);
-		if (any < any_end)
-			k = order_of(any->mon, any->sub);
-		if (kn <= kp && kn <= k) {
-			e->cand[n].mon = lo->mon;
-			e->cand[n++].sub = lo->sub;
-			lo++;
-		} else if (kp <= k) {
-			e->cand[n].mon = plo->mon;
-			e->cand[n++].sub = plo->sub;
-			plo = next_pub(plo + 1, phi, pub, &pub_name);
-		} else {
-			e->cand[n].mon = any->mon;
-			e->cand[n++].sub = any->sub;
-			any++;
-		}
-	}
-	return n;
+	return (uint64_t)s.mon << 32 | s.sub;
 }
 
 /*
  * The literal prefilter: the byte pairs of the event's EventDescription, as
- * bits of a 4096-bit set, made once per event when a candidate first needs
- * them and the event has PAIRS_MIN_CANDIDATES candidates or more. A subscription whose required text (monitor_sub.desc_text) has a pair
- * the set lacks cannot pass, and is skipped without walking its expression.
+ * bits of a 4096-bit set, made once per event that has PAIRS_MIN_CANDIDATES
+ * candidates or more (making it costs a few expressions' walk). An index entry
+ * with a signature pair the set lacks cannot pass and is not a candidate; one
+ * that passes still has its whole required text (monitor_sub.desc_text) tried
+ * before its expression is walked.
  */
 #define PAIRS_MIN_CANDIDATES 8
 
@@ -799,6 +728,12 @@ static inline unsigned pair_bit(const char *p)
 	return ((unsigned)(unsigned char)p[0] << 4 ^ (unsigned char)p[1]) & 4095;
 }
 
+static inline bool pair_in(const struct engine *e, unsigned b)
+{
+	return e->desc_pairs[b >> 6] >> (b & 63) & 1;
+}
+
+/* An event without an EventDescription has no pairs: no required text is in it. */
 static void desc_pairs_make(struct engine *e, struct str d)
 {
 	size_t i;
@@ -816,19 +751,163 @@ static bool desc_pairs_have(const struct engine *e, struct str t)
 {
 	size_t i;
 
-	for (i = t.len - 1; i > 0; i--) {
-		unsigned b = pair_bit(t.p + i - 1);
-
-		if (!(e->desc_pairs[b >> 6] >> (b & 63) & 1))
+	for (i = t.len - 1; i > 0; i--)
+		if (!pair_in(e, pair_bit(t.p + i - 1)))
 			return false;
-	}
 	return true;
+}
+
+/*
+ * The signature of required text t (len 0: none): its last SIG_PAIRS distinct
+ * pairs, as desc_pairs_have tries them first; fewer distinct ones repeat.
+ */
+static void sig_make(uint16_t sig[SIG_PAIRS], struct str t)
+{
+	unsigned n = 0, k;
+	size_t i;
+
+	sig[0] = SIG_NONE;
+	for (i = t.len; i > 1 && n < SIG_PAIRS; i--) {
+		unsigned b = pair_bit(t.p + i - 2);
+
+		for (k = 0; k < n && sig[k] != b; k++)
+			;
+		if (k == n)
+			sig[n++] = (uint16_t)b;
+	}
+	for (k = n; n && k < SIG_PAIRS; k++)
+		sig[k] = sig[n - 1];
+}
+
+/* Whether r may pass an event with the pair set made; without a set, it may. */
+static inline bool sig_may_pass(const struct engine *e, const struct ref *r, bool pairs)
+{
+	return !pairs || r->sig[0] == SIG_NONE ||
+	       (pair_in(e, r->sig[0]) && pair_in(e, r->sig[1]) && pair_in(e, r->sig[2]) &&
+		pair_in(e, r->sig[3]));
+}
+
+/* Append r to out[*n] when it may pass. */
+static inline void take(const struct engine *e, const struct ref *r, bool pairs,
+			struct sub_ref *out, size_t *n)
+{
+	if (sig_may_pass(e, r, pairs)) {
+		out[*n].mon = r->mon;
+		out[*n].sub = r->sub;
+		(*n)++;
+	}
+}
+
+/*
+ * The subscriptions in li an event could pass, in monitor order (in e->cand):
+ * those under its number, those under its publisher, and those constrained by
+ * neither, less those whose signature the event's pairs rule out. *pairs says
+ * whether the pair set was made.
+ */
+static size_t candidates(struct engine *e, struct log_index *li, const struct event *ev,
+			 bool *pairs)
+{
+	const struct num_ref *lo = NULL, *hi = NULL;
+	const struct pub_ref *plo = NULL, *phi = NULL;
+	const struct any_ref *any = li->any, *any_end = any ? any + li->nany : any;
+	struct str pub = ev->slot[EVENT_PUBLISHER];
+	size_t n = 0, seg[3], need, i, j, k, m;
+	const char *name;
+	struct sub_ref *swap;
+	uint64_t have = 0;
+	unsigned f;
+
+	*pairs = false;
+	if (index_sort(li) < 0)
+		return 0;
+	if (ev->has_number && li->nnums) {
+		size_t l = 0, r = li->nnums;
+
+		while (l < r) {
+			size_t mid = l + (r - l) / 2;
+
+			if (li->nums[mid].number < ev->number)
+				l = mid + 1;
+			else
+				r = mid;
+		}
+		lo = hi = li->nums + l;
+		while (hi < li->nums + li->nnums && hi->number == ev->number)
+			hi++;
+	}
+	if (pub.p && li->npubs) {
+		uint64_t h = str_hash(pub);
+		const struct pub_run *t = li->runs + (h & li->runs_mask);
+
+		while (t->n && t->hash != h)
+			t = t == li->runs + li->runs_mask ? li->runs : t + 1;
+		plo = phi = li->pubs + t->start;
+		phi += t->n;
+	}
+	/* which of the fields unconstrained subscriptions need the event has */
+	for (f = 0; f < li->nneeds; f++)
+		if (event_get(ev, &li->needs[f]).p)
+			have |= 1ULL << f;
+	need = li->nany + (size_t)(hi - lo) + (size_t)(phi - plo);
+	if (!need)
+		return 0;
+	if (engine_grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
+		return 0;
+	if (need >= PAIRS_MIN_CANDIDATES) {
+		desc_pairs_make(e, ev->slot[EVENT_DESCRIPTION]);
+		*pairs = true;
+	}
+	/* each run, filtered, into its own stretch of cand; each stays in monitor order */
+	for (; lo < hi; lo++)
+		take(e, &lo->r, *pairs, e->cand, &n);
+	seg[0] = n;
+	/*
+	 * Hashes may collide; equal names share one pointer (engine_index_sub
+	 * interns them), so once one entry matched, the others compare by it.
+	 */
+	for (; plo < phi && !str_eq(plo->name, pub); plo++)
+		;
+	for (name = plo < phi ? plo->name.p : NULL; plo < phi; plo++)
+		if (plo->name.p == name)
+			take(e, &plo->r, *pairs, e->cand, &n);
+	seg[1] = n;
+	for (; any < any_end; any++)
+		if (!any->need || have >> (any->need - 1) & 1)
+			take(e, &any->r, *pairs, e->cand, &n);
+	seg[2] = n;
+	if ((seg[0] != 0) + (seg[1] != seg[0]) + (seg[2] != seg[1]) < 2)
+		return n;
+	/* more than one stretch: merge them into monitor order */
+	if (engine_grow((void **)&e->merged, &e->capmerged, n, sizeof(*e->merged)) < 0)
+		return 0;
+	i = 0;
+	j = seg[0];
+	k = seg[1];
+	for (m = 0; m < n; m++) {
+		uint64_t a = i < seg[0] ? order_of(e->cand[i]) : UINT64_MAX;
+		uint64_t b = j < seg[1] ? order_of(e->cand[j]) : UINT64_MAX;
+		uint64_t c = k < seg[2] ? order_of(e->cand[k]) : UINT64_MAX;
+
+		if (a <= b && a <= c)
+			e->merged[m] = e->cand[i++];
+		else if (b <= c)
+			e->merged[m] = e->cand[j++];
+		else
+			e->merged[m] = e->cand[k++];
+	}
+	swap = e->cand;
+	e->cand = e->merged;
+	e->merged = swap;
+	m = e->capcand;
+	e->capcand = e->capmerged;
+	e->capmerged = m;
+	return n;
 }
 
 int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 {
-	bool pairs_made = false;
 	struct log_index *li;
+	bool pairs;
 	size_t i, n;
 
 	if (engine_advance(e, now) < 0)
@@ -836,7 +915,7 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 	e->stats.events++;
 	if (!ev->slot[EVENT_LOG].p || !(li = find_log(e, ev->slot[EVENT_LOG])))
 		return 0;
-	n = candidates(e, li, ev);
+	n = candidates(e, li, ev, &pairs);
 	for (i = 0; i < n; i++) {
 		struct mon *mo;
 		const struct monitor_sub *sub;
@@ -846,27 +925,20 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		bool created;
 		int to;
 
-		e->stats.evaluations++;
 		if (e->cand[i].mon & RULE_BIT) {
 			struct rule *ru = e->rules[e->cand[i].mon & ~RULE_BIT];
 
+			e->stats.evaluations++;
 			if (expr_eval(ru->expr, ev) && engine_rule_fire(e, ru, ev) < 0)
 				return -ENOMEM;
 			continue;
 		}
 		mo = e->mons[e->cand[i].mon];
 		sub = &mo->m.subs[e->cand[i].sub];
-		/* making the set costs a few expressions' walk: worth it for many */
-		if (sub->desc_text.len && n >= PAIRS_MIN_CANDIDATES) {
-			if (!ev->slot[EVENT_DESCRIPTION].p)
-				continue;
-			if (!pairs_made) {
-				desc_pairs_make(e, ev->slot[EVENT_DESCRIPTION]);
-				pairs_made = true;
-			}
-			if (!desc_pairs_have(e, sub->desc_text))
-				continue;
-		}
+		/* its signature's pairs are there; the rest of its text may not be */
+		if (pairs && sub->desc_text.len && !desc_pairs_have(e, sub->desc_text))
+			continue;
+		e->stats.evaluations++;
 		if (!expr_eval(sub->expr, ev))
 			continue;
 		if (mo->m.has_instance_field) {
@@ -1124,6 +1196,16 @@ static struct log_index *log_for(struct engine *e, const char *name)
 	return li;
 }
 
+/* The text x's EventDescription must hold, when there is a byte pair of it to test. */
+static struct str desc_text_of(const struct expr *x)
+{
+	struct str t;
+
+	if (expr_required_text(x, EVENT_DESCRIPTION, &t) && t.len >= 2)
+		return t;
+	return (struct str){ NULL, 0 };
+}
+
 /* Index one subscription: mon is a monitor's index, or a rule's with RULE_BIT. */
 int engine_index_sub(struct engine *e, const char *log_name, const struct expr *x,
 		     uint32_t mon, uint32_t sub)
@@ -1131,10 +1213,12 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 	struct log_index *li = log_for(e, log_name);
 	uint64_t nums[MAX_NUMBERS];
 	struct str pubs[MAX_NUMBERS];
+	struct ref ref = { mon, sub, { SIG_NONE } };
 	size_t n, k;
 
 	if (!li)
 		return -ENOMEM;
+	sig_make(ref.sig, desc_text_of(x));
 	if (expr_numbers(x, nums, MAX_NUMBERS, &n)) {
 		if (engine_grow((void **)&li->nums, &li->capnums, li->nnums + n, sizeof(*li->nums)) < 0)
 			return -ENOMEM;
@@ -1142,8 +1226,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 			struct num_ref *r = &li->nums[li->nnums++];
 
 			r->number = nums[k];
-			r->mon = mon;
-			r->sub = sub;
+			r->r = ref;
 		}
 		li->sorted = false;
 	} else if (expr_publishers(x, pubs, MAX_NUMBERS, &n)) {
@@ -1168,8 +1251,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 					break;
 				}
 			li->npubs++;
-			r->mon = mon;
-			r->sub = sub;
+			r->r = ref;
 		}
 		li->sorted = false;
 	} else {
@@ -1187,8 +1269,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 				li->needs[li->nneeds++] = f;
 			j = j < MAX_NEEDS ? j + 1 : 0;
 		}
-		li->any[li->nany].mon = mon;
-		li->any[li->nany].sub = sub;
+		li->any[li->nany].r = ref;
 		li->any[li->nany++].need = j;
 	}
 	return 0;
@@ -1200,11 +1281,8 @@ static int index_monitor(struct engine *e, struct mon *mo)
 
 	for (s = 0; s < mo->m.nsubs; s++) {
 		struct monitor_sub *sub = &mo->m.subs[s];
-		struct str t;
 
-		/* one byte pair at least, or the prefilter has nothing to test */
-		if (expr_required_text(sub->expr, EVENT_DESCRIPTION, &t) && t.len >= 2)
-			sub->desc_text = t;
+		sub->desc_text = desc_text_of(sub->expr);
 		if (engine_index_sub(e, sub->log_name, sub->expr, (uint32_t)mo->m.index, s) < 0)
 			return -ENOMEM;
 	}
@@ -1364,7 +1442,13 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 		else
 			e->stats.monitors_run++;
 	}
-	return engine_add_rules(e, pack, d);
+	if (engine_add_rules(e, pack, d) < 0)
+		return -ENOMEM;
+	/* sorted now, not at the first event: the allocation belongs to loading */
+	for (i = 0; i < e->nlogs; i++)
+		if (index_sort(&e->logs[i]) < 0)
+			return -ENOMEM;
+	return 0;
 }
 
 void engine_enable_all(struct engine *e)

@@ -90,10 +90,24 @@ struct rule {
 	const char *diagnosis, *resolution;
 };
 
+/*
+ * A subscription as the dispatch index holds it: which one, and up to
+ * SIG_PAIRS byte pairs (pair bits, see engine.c) of the text its
+ * EventDescription must hold, so that an event lacking one is turned away
+ * without touching the monitor. sig[0] is SIG_NONE when no text is required.
+ */
+#define SIG_PAIRS 4
+#define SIG_NONE 0xffffu
+
+struct ref {
+	uint32_t mon, sub;
+	uint16_t sig[SIG_PAIRS];
+};
+
 /* One subscription under one event number; sorted by (number, mon, sub). */
 struct num_ref {
 	uint64_t number;
-	uint32_t mon, sub;
+	struct ref r;
 };
 
 struct sub_ref {
@@ -104,7 +118,7 @@ struct sub_ref {
 
 /* A subscription with neither constraint; need: 1 + its required field, or 0. */
 struct any_ref {
-	uint32_t mon, sub;
+	struct ref r;
 	uint32_t need;
 };
 
@@ -112,7 +126,13 @@ struct any_ref {
 struct pub_ref {
 	uint64_t hash;
 	struct str name;			/* borrowed from the pack */
-	uint32_t mon, sub;
+	struct ref r;
+};
+
+/* The pub_refs of one hash, pubs[start..start+n); n 0: an empty table slot. */
+struct pub_run {
+	uint64_t hash;
+	uint32_t start, n;
 };
 
 struct log_index {
@@ -120,10 +140,11 @@ struct log_index {
 	size_t len;
 	struct num_ref *nums;
 	size_t nnums, capnums;
-	bool sorted;
+	bool sorted;				/* nums and pubs sorted, runs made */
 	struct pub_ref *pubs;			/* no number, but PublisherName constraint */
 	size_t npubs, cappubs;
-	bool pubs_sorted;
+	struct pub_run *runs;			/* open addressing by hash: mask + 1 slots */
+	size_t runs_mask;
 	struct any_ref *any;			/* subscriptions constrained by neither */
 	size_t nany, capany;
 	struct field_ref needs[MAX_NEEDS];	/* fields some of them cannot pass without */
@@ -156,8 +177,8 @@ struct engine {
 	bool quiet;				/* restoring: bring the roll-up up to date silently */
 	struct rule **rules;
 	size_t nrules, caprules;
-	struct sub_ref *cand;			/* scratch for dispatch */
-	size_t capcand;
+	struct sub_ref *cand, *merged;		/* scratch for dispatch */
+	size_t capcand, capmerged;
 	uint64_t desc_pairs[64];		/* byte pairs in the event's EventDescription */
 };
 

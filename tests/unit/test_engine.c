@@ -947,6 +947,122 @@ out:
 	diag_release(&d);
 }
 
+#define NUM_AND(n, t) "<And><Expression>" EXPR_NUM(n) "</Expression><Expression>" t "</Expression></And>"
+
+/*
+ * Candidates from the number, the publisher and the unconstrained runs, turned
+ * away by their text's byte pairs or kept, still come out in monitor order; a
+ * text whose pairs are all in the event but which is not is still refused.
+ */
+static void test_dispatch_merge(void)
+{
+	static const char *xml =
+		MANUAL("M.0", NUM_AND("5", SUBSTR_DESC("alpha")))
+		MANUAL("M.1", PUB_AND(SUBSTR_DESC("alpha")))
+		MANUAL("M.2", SUBSTR_DESC("alpha"))
+		MANUAL("M.3", NUM_AND("5", SUBSTR_DESC("beta")))
+		MANUAL("M.4", PUB_AND(SUBSTR_DESC("beta")))
+		MANUAL("M.5", SUBSTR_DESC("beta"))
+		MANUAL("M.6", NUM_AND("5", SUBSTR_DESC("alpha")))
+		MANUAL("M.7", PUB_AND(SUBSTR_DESC("alpha")))
+		MANUAL("M.8", PUB_AND(SUBSTR_DESC("lpha alph")));
+	static const char *const first[] = { "M.0", "M.1", "M.2", "M.6", "M.7" };
+	static const char *const second[] = { "M.3", "M.4", "M.5" };
+	struct engine_stats st, st2;
+	struct mp_pack *p;
+	struct engine *e;
+	struct event ev;
+	struct diag d;
+	unsigned i;
+
+	diag_init(&d);
+	p = load(xml, &d);
+	e = engine_new(collect, NULL);
+	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
+		ok(false, "merge pack loads");
+		goto out;
+	}
+	nrecs = 0;
+	mkev(&ev, "Pub", "5", "alpha here");
+	event_set(&ev, "PublisherName", 13, str_of("q"));
+	engine_feed(e, &ev, 10 * SEC);
+	is_int(nrecs, 5, "merge: the five alpha monitors of three runs");
+	for (i = 0; i < 5 && i < (unsigned)nrecs; i++)
+		is_str(recs[i].monitor, first[i], "merge: in monitor order");
+	nrecs = 0;
+	mkev(&ev, "Pub", "5", "alpha and beta");
+	event_set(&ev, "PublisherName", 13, str_of("q"));
+	engine_get_stats(e, &st);
+	engine_feed(e, &ev, 11 * SEC);
+	engine_get_stats(e, &st2);
+	is_int(nrecs, 3, "merge: the beta monitors, not 'lpha alph' whose pairs are all there");
+	for (i = 0; i < 3 && i < (unsigned)nrecs; i++)
+		is_str(recs[i].monitor, second[i], "merge: in monitor order");
+	/* five alpha monitors (already raised) and three beta ones: M.8 is walked too */
+	is_int((int64_t)(st2.evaluations - st.evaluations), 9,
+	       "merge: every monitor whose text's pairs are there is evaluated");
+	nrecs = 0;
+	mkev(&ev, "Pub", "5", "gamma");
+	event_set(&ev, "PublisherName", 13, str_of("q"));
+	engine_get_stats(e, &st);
+	engine_feed(e, &ev, 12 * SEC);
+	engine_get_stats(e, &st2);
+	is_int((int64_t)(st2.evaluations - st.evaluations), 0,
+	       "merge: text in none of them, nothing evaluated");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
+/* Many publishers on one log: each event reaches its publisher's monitor only. */
+static void test_many_publishers(void)
+{
+	struct engine_stats st, st2;
+	struct mp_pack *p = NULL;
+	struct engine *e = NULL;
+	struct event ev;
+	struct diag d;
+	struct buf xml;
+	char name[16], id[16];
+	unsigned i, wrong = 0;
+
+	buf_init(&xml);
+	for (i = 0; i < 40; i++)
+		buf_printf(&xml, MANUAL("Q.%u", EXPR_PUB("pub%u")), i, i);
+	diag_init(&d);
+	p = load(xml.data, &d);
+	e = engine_new(collect, NULL);
+	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
+		ok(false, "publisher table pack loads");
+		goto out;
+	}
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "pub%u", (i * 7) % 40);
+		snprintf(id, sizeof(id), "Q.%u", (i * 7) % 40);
+		nrecs = 0;
+		mkev(&ev, "Pub", "1", NULL);
+		event_set(&ev, "PublisherName", 13, str_of(name));
+		engine_get_stats(e, &st);
+		engine_feed(e, &ev, (10 + i) * SEC);
+		engine_get_stats(e, &st2);
+		if (nrecs != 1 || strcmp(recs[0].monitor, id) != 0 ||
+		    st2.evaluations - st.evaluations != 1)
+			wrong++;
+	}
+	is_int(wrong, 0, "40 publishers: each event evaluates and changes its own monitor only");
+	nrecs = 0;
+	mkev(&ev, "Pub", "1", NULL);
+	event_set(&ev, "PublisherName", 13, str_of("pub40"));
+	engine_feed(e, &ev, 60 * SEC);
+	is_int(nrecs, 0, "40 publishers: another publisher reaches none");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+	buf_release(&xml);
+}
+
 int main(void)
 {
 	struct engine_stats st;
@@ -979,6 +1095,8 @@ int main(void)
 	test_instances(e);
 	test_publisher_index();
 	test_literal_prefilter();
+	test_dispatch_merge();
+	test_many_publishers();
 	engine_free(e);
 	test_checkpoint(p);
 	test_instance_bound(p);
