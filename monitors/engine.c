@@ -96,6 +96,7 @@ void engine_free(struct engine *e)
 	for (i = 0; i < e->nmons; i++)
 		mon_free(e->mons[i]);
 	free(e->mons);
+	free(e->ids);
 	for (i = 0; i < e->nrules; i++)
 		engine_rule_free(e->rules[i]);
 	free(e->rules);
@@ -988,14 +989,10 @@ static int reset_one(struct engine *e, struct inst *in, int64_t now)
 
 int engine_reset(struct engine *e, const char *monitor_id, const char *instance, int64_t now)
 {
-	struct mon *mo = NULL;
+	struct mon *mo = engine_mon_find(e, monitor_id);
 	struct inst *in, *next;
-	size_t i;
 
-	for (i = 0; i < e->nmons && !mo; i++)
-		if (!e->mons[i]->off && strcmp(e->mons[i]->m.def->id, monitor_id) == 0)
-			mo = e->mons[i];
-	if (!mo)
+	if (!mo || mo->off)
 		return -ENOENT;
 	if (engine_advance(e, now) < 0)
 		return -ENOMEM;
@@ -1275,6 +1272,48 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 	return 0;
 }
 
+/*
+ * The ID table: loading checks each monitor's ID against all before it, and a
+ * reset or a checkpoint line names one; with many monitors a walk of them all
+ * each time adds up.
+ */
+struct mon *engine_mon_find(const struct engine *e, const char *id)
+{
+	size_t i;
+
+	if (!e->ids)
+		return NULL;
+	for (i = str_hash(str_of(id)) & e->ids_mask; e->ids[i]; i = (i + 1) & e->ids_mask)
+		if (strcmp(e->mons[e->ids[i] - 1]->m.def->id, id) == 0)
+			return e->mons[e->ids[i] - 1];
+	return NULL;
+}
+
+/* Put mons[k] in the ID table, which grows to stay at most half full. */
+static int ids_add(struct engine *e, size_t k)
+{
+	size_t i, j;
+
+	if (2 * (k + 1) > e->ids_mask) {
+		size_t cap = e->ids ? 2 * (e->ids_mask + 1) : 64;
+		uint32_t *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		free(e->ids);
+		e->ids = t;
+		e->ids_mask = cap - 1;
+		for (j = 0; j < k; j++)
+			if (ids_add(e, j) < 0)
+				return -ENOMEM;
+	}
+	i = str_hash(str_of(e->mons[k]->m.def->id)) & e->ids_mask;
+	while (e->ids[i])
+		i = (i + 1) & e->ids_mask;
+	e->ids[i] = (uint32_t)k + 1;
+	return 0;
+}
+
 static int index_monitor(struct engine *e, struct mon *mo)
 {
 	unsigned s;
@@ -1382,7 +1421,10 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 		goto nomem;
 	if (engine_grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
 		goto nomem;
-	e->mons[e->nmons++] = mo;
+	e->mons[e->nmons] = mo;
+	if (ids_add(e, e->nmons) < 0)
+		goto nomem;
+	e->nmons++;
 	if (off)
 		return 0;
 	if (index_monitor(e, mo) < 0)
@@ -1403,7 +1445,7 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 		return -ENOMEM;
 	for (def = pack->monitors; def; def = def->next) {
 		const struct monitor_type *t;
-		bool dup = false, off;
+		bool off;
 		int r, leaf;
 
 		leaf = rollup_add_leaf(e->rollup, def, pack->file, d);
@@ -1416,9 +1458,7 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 				   def->id);
 			t = NULL;
 		}
-		for (i = 0; t && i < e->nmons && !dup; i++)
-			dup = strcmp(e->mons[i]->m.def->id, def->id) == 0;
-		if (dup) {
+		if (t && engine_mon_find(e, def->id)) {
 			diag_error(d, pack->file, def->line,
 				   "monitor '%s' is already defined by another pack", def->id);
 			t = NULL;
@@ -1458,12 +1498,11 @@ void engine_enable_all(struct engine *e)
 
 enum engine_status engine_monitor_status(const struct engine *e, const char *id)
 {
-	size_t i;
+	const struct mon *mo = engine_mon_find(e, id);
 
-	for (i = 0; i < e->nmons; i++)
-		if (strcmp(e->mons[i]->m.def->id, id) == 0)
-			return e->mons[i]->off ? ENGINE_OFF : ENGINE_RUN;
-	return ENGINE_NOT_LOADED;
+	if (!mo)
+		return ENGINE_NOT_LOADED;
+	return mo->off ? ENGINE_OFF : ENGINE_RUN;
 }
 
 void engine_get_stats(const struct engine *e, struct engine_stats *s)

@@ -156,6 +156,8 @@ struct engine {
 	void *arg;
 	struct mon **mons;
 	size_t nmons, capmons;
+	uint32_t *ids;				/* 1 + index into mons by ID hash; 0: free */
+	size_t ids_mask;			/* ids has ids_mask + 1 slots, or none */
 	struct log_index *logs;
 	size_t nlogs, caplogs;
 	struct inst **heap;
@@ -184,6 +186,9 @@ struct engine {
 
 /* A growable array of *cap elements of size bytes: room for need. 0 or -ENOMEM. */
 int engine_grow(void **v, size_t *cap, size_t need, size_t size);
+
+/* The monitor with this ID (running or turned off), or NULL. */
+struct mon *engine_mon_find(const struct engine *e, const char *id);
 
 /* Compile an AlertParameter's text ($Data/...$ references and literal text). */
 int engine_compile_param(struct arena *a, const char *text, struct monitor_param *p);

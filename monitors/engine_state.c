@@ -188,12 +188,9 @@ static bool tok_eq(struct str tok, const char *s)
 
 static struct mon *find_running(const struct engine *e, const char *id)
 {
-	size_t i;
+	struct mon *mo = engine_mon_find(e, id);
 
-	for (i = 0; i < e->nmons; i++)
-		if (!e->mons[i]->off && strcmp(e->mons[i]->m.def->id, id) == 0)
-			return e->mons[i];
-	return NULL;
+	return mo && !mo->off ? mo : NULL;
 }
 
 /*

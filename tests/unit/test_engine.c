@@ -1056,6 +1056,17 @@ static void test_many_publishers(void)
 	event_set(&ev, "PublisherName", 13, str_of("pub40"));
 	engine_feed(e, &ev, 60 * SEC);
 	is_int(nrecs, 0, "40 publishers: another publisher reaches none");
+	for (i = 0, wrong = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "Q.%u", i);
+		wrong += engine_monitor_status(e, id) != ENGINE_RUN;
+	}
+	is_int(wrong, 0, "40 monitors: each found by its ID");
+	is_int(engine_monitor_status(e, "Q.40"), ENGINE_NOT_LOADED, "40 monitors: Q.40 is not");
+	is_int(engine_reset(e, "Q.40", NULL, 70 * SEC), -ENOENT, "40 monitors: no Q.40 to reset");
+	diag_release(&d);
+	diag_init(&d);
+	engine_add_pack(e, p, &d);
+	is_int((int64_t)d.errors, 40, "40 monitors loaded again: each one a duplicate");
 out:
 	engine_free(e);
 	mp_pack_free(p);
