@@ -1346,13 +1346,16 @@ static int parse(struct loader *l, const void *data, size_t len)
 	 * substituted and no DTD is fetched; on_doctype refuses the rest.
 	 */
 	l->doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
-				   XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+				   XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
 	if (l->doctype || !l->doc || !ctxt->wellFormed) {
 		if (!l->doctype && !l->fatal && !l->err)
 			lerr(l, 0, "malformed xml: cannot be parsed");
 		err = l->err ? l->err : -EINVAL;
 		goto out;
 	}
+	/* the context holds libxml2's copy of the whole document: gone before the model grows */
+	xmlFreeParserCtxt(ctxt);
+	ctxt = NULL;
 	root = xmlDocGetRootElement(l->doc);
 	if (!root) {
 		lerr(l, 1, "malformed xml: no root element");
