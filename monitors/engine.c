@@ -129,7 +129,7 @@ static bool heap_less(const struct inst *a, const struct inst *b)
 static void heap_set(struct engine *e, size_t i, struct inst *in)
 {
 	e->heap[i] = in;
-	in->heap_pos = i;
+	in->heap_pos = (uint32_t)i;
 }
 
 static void heap_up(struct engine *e, size_t i)
@@ -167,9 +167,9 @@ static void heap_remove(struct engine *e, struct inst *in)
 	size_t i = in->heap_pos;
 	struct inst *moved;
 
-	if (i == SIZE_MAX)
+	if (i == INST_NOT_IN_HEAP)
 		return;
-	in->heap_pos = SIZE_MAX;
+	in->heap_pos = INST_NOT_IN_HEAP;
 	if (i == --e->nheap)
 		return;
 	moved = e->heap[e->nheap];
@@ -187,12 +187,12 @@ int engine_set_deadline(struct engine *e, struct inst *in, int64_t deadline)
 	in->deadline = deadline;
 	if (deadline == MONITOR_NO_DEADLINE)
 		return 0;
-	if (engine_grow((void **)&e->heap, &e->capheap, e->nheap + 1, sizeof(*e->heap)) < 0)
+	if (e->nheap >= INST_NOT_IN_HEAP ||
+	    engine_grow((void **)&e->heap, &e->capheap, e->nheap + 1, sizeof(*e->heap)) < 0)
 		return -ENOMEM;
 	in->deadline_seq = e->deadline_seq++;
 	e->heap[e->nheap] = in;
-	in->heap_pos = e->nheap++;
-	heap_up(e, in->heap_pos);
+	heap_up(e, e->nheap++);
 	return 0;
 }
 
@@ -268,16 +268,27 @@ static int rehash(struct mon *mo, size_t nbuckets)
  * The instance for key, created when missing (*created says so when not NULL);
  * NULL when memory runs out.
  */
+/* The type state's size rounded up: the key follows it. */
+static size_t state_room(const struct mon *mo)
+{
+	return (mo->m.type->state_size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+}
+
+struct str engine_inst_key(const struct inst *in)
+{
+	return (struct str){ (const char *)in->tstate + state_room(in->mon), in->key_len };
+}
+
 struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, bool *created)
 {
-	size_t size = mo->m.type->state_size;
+	size_t size = state_room(mo);
 	uint64_t h = str_hash(key);
 	struct inst *in;
 
 	if (mo->nbuckets) {
 		for (in = mo->buckets[h & (mo->nbuckets - 1)]; in; in = in->hnext)
 			if (in->hash == h && in->key_len == key.len &&
-			    memcmp(in->key, key.p, key.len) == 0) {
+			    memcmp(in->tstate + size, key.p, key.len) == 0) {
 				if (in != mo->lru_tail) {
 					lru_unlink(mo, in);
 					lru_push(mo, in);
@@ -295,7 +306,8 @@ struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, b
 	if (mo->count + 1 > mo->nbuckets &&
 	    rehash(mo, mo->nbuckets ? mo->nbuckets * 2 : 4) < 0)
 		return NULL;
-	size = (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+	if (key.len > INST_MAX_KEY)
+		return NULL;
 	in = calloc(1, sizeof(*in) + size + key.len + 1);
 	if (!in)
 		return NULL;
@@ -304,11 +316,10 @@ struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, b
 	in->state = -1;
 	in->health = MP_HEALTH_UNINITIALIZED;
 	in->deadline = MONITOR_NO_DEADLINE;
-	in->heap_pos = SIZE_MAX;
-	in->key = (char *)in->tstate + size;
-	in->key_len = key.len;
+	in->heap_pos = INST_NOT_IN_HEAP;
+	in->key_len = (uint32_t)key.len;
 	if (key.len)
-		memcpy(in->key, key.p, key.len);
+		memcpy(in->tstate + size, key.p, key.len);
 	in->hnext = mo->buckets[h & (mo->nbuckets - 1)];
 	mo->buckets[h & (mo->nbuckets - 1)] = in;
 	lru_push(mo, in);
@@ -432,6 +443,7 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 {
 	const struct monitor *m = &in->mon->m;
 	const struct mp_alert *a = &m->def->alert;
+	struct str key = engine_inst_key(in);
 	struct state_change c;
 	enum mp_health health;
 
@@ -455,14 +467,14 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 			in->alert_open = false;
 		}
 	}
-	if (fill_message(&e->msg, m, ev, (struct str){ in->key, in->key_len }) < 0)
+	if (fill_message(&e->msg, m, ev, key) < 0)
 		return -ENOMEM;
 	c.seq = e->seq++;
 	c.time = now;
 	c.monitor = m;
 	c.monitor_id = m->def->id;
-	c.instance = in->key;
-	c.instance_len = in->key_len;
+	c.instance = key.p;
+	c.instance_len = key.len;
 	c.state = m->opstate_of[to];
 	c.cause = cause;
 	c.severity = severity_of(a, health);
@@ -539,7 +551,7 @@ int engine_rollup_leaf_set(struct engine *e, const struct mon *mo, const struct 
 	e->rollup_ev = ev;
 	e->rollup_cause = cause;
 	e->rollup_now = now;
-	return rollup_set(e->rollup, mo->leaf, (struct str){ in->key, in->key_len }, h,
+	return rollup_set(e->rollup, mo->leaf, engine_inst_key(in), h,
 			  e->quiet ? NULL : emit_rollup, e);
 }
 

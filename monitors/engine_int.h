@@ -40,22 +40,29 @@ struct monitor_param {
 	unsigned nparts;
 };
 
+/*
+ * One health state of a monitor: there may be 10,000 of each, so the fields
+ * are packed (80 bytes on 64-bit targets); the type's state and then the key
+ * follow in the same allocation (engine_inst_key).
+ */
 struct inst {
 	struct inst *hnext;			/* hash chain */
 	struct inst *prev, *next;		/* least recently used first */
 	uint64_t hash;
 	struct mon *mon;
-	int state;				/* type state, -1 before the first */
-	enum mp_health health;
-	bool alert_open;
 	int64_t since;				/* last change of health */
 	int64_t deadline;
 	uint64_t deadline_seq;			/* orders equal deadlines */
-	size_t heap_pos;			/* SIZE_MAX when not in the heap */
-	size_t key_len;
-	char *key;
+	int32_t state;				/* type state, -1 before the first */
+	uint32_t heap_pos;			/* INST_NOT_IN_HEAP when not in the heap */
+	uint32_t key_len;
+	uint8_t health;				/* enum mp_health */
+	bool alert_open;
 	alignas(max_align_t) unsigned char tstate[];
 };
+
+#define INST_NOT_IN_HEAP UINT32_MAX
+#define INST_MAX_KEY UINT32_MAX		/* a longer key is refused, as memory would be */
 
 struct mon {
 	struct monitor m;
@@ -213,6 +220,9 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 int engine_knowledge_text(struct engine *e, const struct mp_pack *pack, const char *id,
 			  const struct mp_article *ka, const char **diagnosis,
 			  const char **resolution);
+
+/* The instance's key, borrowed from it. */
+struct str engine_inst_key(const struct inst *in);
 
 /* The instance for key, created when missing (*created says so); NULL on -ENOMEM. */
 struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, bool *created);
