@@ -1041,9 +1041,14 @@ static void add_part(struct monitor_param *p, struct param_part *parts, struct p
  */
 int engine_compile_param(struct arena *a, const char *text, struct monitor_param *p)
 {
-	size_t len = strlen(text), i = 0;
-	struct param_part *parts = arena_alloc(a, (len + 2) * sizeof(*parts));
+	size_t len = strlen(text), i = 0, dollars = 0;
+	struct param_part *parts;
 
+	/* each $...$ gives at most a literal before it and itself; one literal ends */
+	for (i = 0; i < len; i++)
+		dollars += text[i] == '$';
+	i = 0;
+	parts = arena_alloc(a, (dollars + 1) * sizeof(*parts));
 	if (!parts)
 		return -ENOMEM;
 	p->parts = parts;

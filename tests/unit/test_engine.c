@@ -947,6 +947,59 @@ out:
 	diag_release(&d);
 }
 
+/*
+ * An alert parameter of several references, literals between them, an empty
+ * $$ and a lone $ at the end: each piece in its place (the parts are sized by
+ * the $ signs, not by the text's length).
+ */
+static void test_param_parts(void)
+{
+	static const char *xml =
+		"<UnitMonitor ID=\"P.Parts\" Accessibility=\"Public\" Enabled=\"true\" "
+		"Target=\"Windows!Microsoft.Windows.Computer\" "
+		"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" "
+		"Priority=\"Normal\" "
+		"TypeID=\"Windows!Microsoft.Windows.SingleEventLogManualReset2StateMonitorType\" "
+		"ConfirmDelivery=\"false\">\n<Category>AvailabilityHealth</Category>"
+		"<AlertSettings AlertMessage=\"T.Msg\"><AlertOnState>Warning</AlertOnState>"
+		"<AutoResolve>true</AutoResolve><AlertPriority>High</AlertPriority>"
+		"<AlertSeverity>MatchMonitorHealth</AlertSeverity><AlertParameters>"
+		"<AlertParameter1>[$Data/Context/EventDescription$|$$|"
+		"$Data/Context/Params/Param[1]$]$Target/Host/Property[Type=\"Windows!Microsoft."
+		"Windows.Computer\"]/NetworkName$ costs $5</AlertParameter1>"
+		"<AlertParameter2>$Data/EventDisplayNumber$</AlertParameter2>"
+		"</AlertParameters></AlertSettings>"
+		"<OperationalStates><OperationalState ID=\"Raised\" MonitorTypeStateID=\"EventRaised\" "
+		"HealthState=\"Warning\"/><OperationalState ID=\"Reset\" "
+		"MonitorTypeStateID=\"ManualResetEventRaised\" HealthState=\"Success\"/>"
+		"</OperationalStates>\n<Configuration><ComputerName>x</ComputerName>"
+		"<LogName>Parts</LogName><Expression>" EXPR_NUM("3") "</Expression></Configuration>\n"
+		"</UnitMonitor>\n";
+	struct mp_pack *p;
+	struct engine *e;
+	struct event ev;
+	struct diag d;
+
+	diag_init(&d);
+	p = load(xml, &d);
+	e = engine_new(collect, NULL);
+	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
+		ok(false, "parameter pack loads");
+		goto out;
+	}
+	nrecs = 0;
+	mkev(&ev, "Parts", "3", "disk full");
+	event_set(&ev, "Params/Param[1]", 15, str_of("sdb"));
+	engine_feed(e, &ev, 10 * SEC);
+	is_int(nrecs, 1, "parameter parts: one change");
+	is_str(recs[0].message, "Seen: [disk full||sdb]host1 costs $5 on 3",
+	       "parameter parts: references, literals, $$ and a lone $ in place");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
 #define NUM_AND(n, t) "<And><Expression>" EXPR_NUM(n) "</Expression><Expression>" t "</Expression></And>"
 
 /*
@@ -1107,6 +1160,7 @@ int main(void)
 	test_publisher_index();
 	test_literal_prefilter();
 	test_dispatch_merge();
+	test_param_parts();
 	test_many_publishers();
 	engine_free(e);
 	test_checkpoint(p);
