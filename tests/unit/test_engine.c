@@ -158,6 +158,26 @@ static struct mp_pack *load(const char *monitors, struct diag *d)
 	return p;
 }
 
+/*
+ * An engine running the monitors of xml (set *p and d first: the caller frees
+ * them and the engine), or NULL with a failed check naming what did not load.
+ */
+static struct engine *engine_with(const char *xml, struct mp_pack **p, struct diag *d,
+				  const char *what)
+{
+	struct engine *e;
+
+	diag_init(d);
+	*p = load(xml, d);
+	e = engine_new(collect, NULL);
+	if (!*p || !e || engine_add_pack(e, *p, d) < 0 || d->errors) {
+		ok(false, "%s pack loads", what);
+		engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
 static void mkev(struct event *ev, const char *log, const char *num, const char *desc)
 {
 	event_reset(ev);
@@ -799,16 +819,18 @@ static void test_rollup_cycle(void)
 	"</ValueExpression><Operator>Equal</Operator><ValueExpression><Value>" v \
 	"</Value></ValueExpression></SimpleExpression>"
 
-#define MANUAL(id, expr) \
+/* A manual-reset monitor on log, with alert (AlertSettings or ""), raised by expr. */
+#define MANUAL_ON(id, log, alert, expr) \
 	"<UnitMonitor ID=\"" id "\" Accessibility=\"Public\" Enabled=\"true\" Target=\"Windows!Microsoft.Windows.Computer\" " \
 	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" " \
 	"TypeID=\"Windows!Microsoft.Windows.SingleEventLogManualReset2StateMonitorType\" ConfirmDelivery=\"false\">\n" \
-	"<Category>AvailabilityHealth</Category>\n" \
+	"<Category>AvailabilityHealth</Category>\n" alert \
 	"<OperationalStates><OperationalState ID=\"Raised\" MonitorTypeStateID=\"EventRaised\" HealthState=\"Warning\"/>" \
 	"<OperationalState ID=\"Reset\" MonitorTypeStateID=\"ManualResetEventRaised\" HealthState=\"Success\"/></OperationalStates>\n" \
-	"<Configuration><ComputerName>x</ComputerName><LogName>Pub</LogName>" \
+	"<Configuration><ComputerName>x</ComputerName><LogName>" log "</LogName>" \
 	"<Expression>" expr "</Expression></Configuration>\n" \
 	"</UnitMonitor>\n"
+#define MANUAL(id, expr) MANUAL_ON(id, "Pub", "", expr)
 
 /*
  * Subscriptions indexed by PublisherName: an event reaches only those of its
@@ -834,13 +856,9 @@ static void test_publisher_index(void)
 	struct event ev;
 	struct diag d;
 
-	diag_init(&d);
-	p = load(xml, &d);
-	e = engine_new(collect, NULL);
-	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
-		ok(false, "publisher pack loads");
+	e = engine_with(xml, &p, &d, "publisher");
+	if (!e)
 		goto out;
-	}
 	nrecs = 0;
 	event_reset(&ev);
 	event_set(&ev, "LogName", 7, str_of("Pub"));
@@ -914,13 +932,9 @@ static void test_literal_prefilter(void)
 	struct event ev;
 	struct diag d;
 
-	diag_init(&d);
-	p = load(xml, &d);
-	e = engine_new(collect, NULL);
-	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
-		ok(false, "prefilter pack loads");
+	e = engine_with(xml, &p, &d, "prefilter");
+	if (!e)
 		goto out;
-	}
 	nrecs = 0;
 	event_reset(&ev);
 	event_set(&ev, "LogName", 7, str_of("Pub"));
@@ -954,13 +968,7 @@ out:
  */
 static void test_param_parts(void)
 {
-	static const char *xml =
-		"<UnitMonitor ID=\"P.Parts\" Accessibility=\"Public\" Enabled=\"true\" "
-		"Target=\"Windows!Microsoft.Windows.Computer\" "
-		"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" "
-		"Priority=\"Normal\" "
-		"TypeID=\"Windows!Microsoft.Windows.SingleEventLogManualReset2StateMonitorType\" "
-		"ConfirmDelivery=\"false\">\n<Category>AvailabilityHealth</Category>"
+	static const char *xml = MANUAL_ON("P.Parts", "Parts",
 		"<AlertSettings AlertMessage=\"T.Msg\"><AlertOnState>Warning</AlertOnState>"
 		"<AutoResolve>true</AutoResolve><AlertPriority>High</AlertPriority>"
 		"<AlertSeverity>MatchMonitorHealth</AlertSeverity><AlertParameters>"
@@ -968,25 +976,15 @@ static void test_param_parts(void)
 		"$Data/Context/Params/Param[1]$]$Target/Host/Property[Type=\"Windows!Microsoft."
 		"Windows.Computer\"]/NetworkName$ costs $5</AlertParameter1>"
 		"<AlertParameter2>$Data/EventDisplayNumber$</AlertParameter2>"
-		"</AlertParameters></AlertSettings>"
-		"<OperationalStates><OperationalState ID=\"Raised\" MonitorTypeStateID=\"EventRaised\" "
-		"HealthState=\"Warning\"/><OperationalState ID=\"Reset\" "
-		"MonitorTypeStateID=\"ManualResetEventRaised\" HealthState=\"Success\"/>"
-		"</OperationalStates>\n<Configuration><ComputerName>x</ComputerName>"
-		"<LogName>Parts</LogName><Expression>" EXPR_NUM("3") "</Expression></Configuration>\n"
-		"</UnitMonitor>\n";
+		"</AlertParameters></AlertSettings>", EXPR_NUM("3"));
 	struct mp_pack *p;
 	struct engine *e;
 	struct event ev;
 	struct diag d;
 
-	diag_init(&d);
-	p = load(xml, &d);
-	e = engine_new(collect, NULL);
-	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
-		ok(false, "parameter pack loads");
+	e = engine_with(xml, &p, &d, "parameter");
+	if (!e)
 		goto out;
-	}
 	nrecs = 0;
 	mkev(&ev, "Parts", "3", "disk full");
 	event_set(&ev, "Params/Param[1]", 15, str_of("sdb"));
@@ -1028,13 +1026,9 @@ static void test_dispatch_merge(void)
 	struct diag d;
 	unsigned i;
 
-	diag_init(&d);
-	p = load(xml, &d);
-	e = engine_new(collect, NULL);
-	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
-		ok(false, "merge pack loads");
+	e = engine_with(xml, &p, &d, "merge");
+	if (!e)
 		goto out;
-	}
 	nrecs = 0;
 	mkev(&ev, "Pub", "5", "alpha here");
 	event_set(&ev, "PublisherName", 13, str_of("q"));
@@ -1083,13 +1077,9 @@ static void test_many_publishers(void)
 	buf_init(&xml);
 	for (i = 0; i < 40; i++)
 		buf_printf(&xml, MANUAL("Q.%u", EXPR_PUB("pub%u")), i, i);
-	diag_init(&d);
-	p = load(xml.data, &d);
-	e = engine_new(collect, NULL);
-	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
-		ok(false, "publisher table pack loads");
+	e = engine_with(xml.data, &p, &d, "publisher table");
+	if (!e)
 		goto out;
-	}
 	for (i = 0; i < 40; i++) {
 		snprintf(name, sizeof(name), "pub%u", (i * 7) % 40);
 		snprintf(id, sizeof(id), "Q.%u", (i * 7) % 40);
