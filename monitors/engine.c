@@ -727,9 +727,11 @@ static inline uint64_t order_of(struct sub_ref s)
 }
 
 /*
- * The literal prefilter: the byte pairs of the event's EventDescription, as
- * bits of a 4096-bit set, made once per event that has PAIRS_MIN_CANDIDATES
- * candidates or more (making it costs a few expressions' walk). An index entry
+ * The literal prefilter: the byte pairs of the event's EventDescription, as a
+ * set of 4096 hashed pairs, made once per event that has PAIRS_MIN_CANDIDATES
+ * candidates or more (making it costs a few expressions' walk). A pair is in
+ * the set when its slot carries this event's stamp, so making a set clears
+ * nothing but the one slot per pair it writes. An index entry
  * with a signature pair the set lacks cannot pass and is not a candidate; one
  * that passes still has its whole required text (monitor_sub.desc_text) tried
  * before its expression is walked.
@@ -743,20 +745,22 @@ static inline unsigned pair_bit(const char *p)
 
 static inline bool pair_in(const struct engine *e, unsigned b)
 {
-	return e->desc_pairs[b >> 6] >> (b & 63) & 1;
+	return e->desc_stamp[b] == e->desc_gen;
 }
 
 /* An event without an EventDescription has no pairs: no required text is in it. */
 static void desc_pairs_make(struct engine *e, struct str d)
 {
+	uint16_t gen = ++e->desc_gen;
 	size_t i;
 
-	memset(e->desc_pairs, 0, sizeof(e->desc_pairs));
-	for (i = 0; i + 1 < d.len; i++) {
-		unsigned b = pair_bit(d.p + i);
-
-		e->desc_pairs[b >> 6] |= 1ULL << (b & 63);
+	if (gen == 0) {
+		/* the stamps came round: old ones could pass for this event's */
+		memset(e->desc_stamp, 0, sizeof(e->desc_stamp));
+		gen = e->desc_gen = 1;
 	}
+	for (i = 0; i + 1 < d.len; i++)
+		e->desc_stamp[pair_bit(d.p + i)] = gen;
 }
 
 /* Whether every byte pair of t is in the set (from the end: endings differ most). */

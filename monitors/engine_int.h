@@ -188,7 +188,9 @@ struct engine {
 	size_t nrules, caprules;
 	struct sub_ref *cand, *merged;		/* scratch for dispatch */
 	size_t capcand, capmerged;
-	uint64_t desc_pairs[64];		/* byte pairs in the event's EventDescription */
+	/* byte pairs in the event's EventDescription: those stamped with desc_gen */
+	uint16_t desc_stamp[4096];
+	uint16_t desc_gen;
 };
 
 /* A growable array of *cap elements of size bytes: room for need. 0 or -ENOMEM. */

@@ -1024,7 +1024,7 @@ static void test_dispatch_merge(void)
 	struct engine *e;
 	struct event ev;
 	struct diag d;
-	unsigned i;
+	unsigned i, wrong;
 
 	e = engine_with(xml, &p, &d, "merge");
 	if (!e)
@@ -1056,6 +1056,16 @@ static void test_dispatch_merge(void)
 	engine_get_stats(e, &st2);
 	is_int((int64_t)(st2.evaluations - st.evaluations), 0,
 	       "merge: text in none of them, nothing evaluated");
+	/* more events than the pair set has stamps: none of the old ones passes */
+	for (i = 0, wrong = 0; i < 70000; i++) {
+		mkev(&ev, "Pub", "5", i % 7 ? "gamma" : "alpha and beta");
+		event_set(&ev, "PublisherName", 13, str_of("q"));
+		engine_get_stats(e, &st);
+		engine_feed(e, &ev, 13 * SEC);
+		engine_get_stats(e, &st2);
+		wrong += st2.evaluations - st.evaluations != (i % 7 ? 0 : 9);
+	}
+	is_int(wrong, 0, "merge: 70,000 events later, the same candidates evaluated");
 out:
 	engine_free(e);
 	mp_pack_free(p);
