@@ -133,10 +133,16 @@ static int commonness(unsigned char c)
 size_t str_rare_index(const char *needle, size_t m)
 {
 	size_t i, best = 0;
+	int least = m ? commonness((unsigned char)needle[0]) : 0;
 
-	for (i = 1; i < m; i++)
-		if (commonness((unsigned char)needle[i]) < commonness((unsigned char)needle[best]))
+	for (i = 1; i < m && least > 1; i++) {
+		int c = commonness((unsigned char)needle[i]);
+
+		if (c < least) {
 			best = i;
+			least = c;
+		}
+	}
 	return best;
 }
 
