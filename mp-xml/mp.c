@@ -1320,8 +1320,33 @@ static void load_root(struct loader *l, const xmlNode *root)
 
 /* ---- public ---------------------------------------------------------------- */
 
+/* What read_mem has left to give. */
+struct mem_input {
+	const char *p;
+	size_t left;
+};
+
+/*
+ * libxml2 2.9 parses a document in memory from a whole copy of it that it
+ * makes first; read through this callback instead, it takes a few KiB at a
+ * time and lets go of what it has parsed, as it does with a file.
+ */
+static int read_mem(void *ctx, char *buf, int len)
+{
+	struct mem_input *in = ctx;
+	size_t n = len < 0 ? 0 : (size_t)len;
+
+	if (n > in->left)
+		n = in->left;
+	memcpy(buf, in->p, n);
+	in->p += n;
+	in->left -= n;
+	return (int)n;
+}
+
 static int parse(struct loader *l, const void *data, size_t len)
 {
+	struct mem_input in = { data, len };
 	xmlParserCtxtPtr ctxt;
 	const xmlNode *root;
 	int err = 0;
@@ -1345,17 +1370,14 @@ static int parse(struct loader *l, const void *data, size_t len)
 	 * No XML_PARSE_NOENT, DTDLOAD or DTDVALID: entities are never
 	 * substituted and no DTD is fetched; on_doctype refuses the rest.
 	 */
-	l->doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
-				   XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
+	l->doc = xmlCtxtReadIO(ctxt, read_mem, NULL, &in, NULL, NULL,
+			       XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
 	if (l->doctype || !l->doc || !ctxt->wellFormed) {
 		if (!l->doctype && !l->fatal && !l->err)
 			lerr(l, 0, "malformed xml: cannot be parsed");
 		err = l->err ? l->err : -EINVAL;
 		goto out;
 	}
-	/* the context holds libxml2's copy of the whole document: gone before the model grows */
-	xmlFreeParserCtxt(ctxt);
-	ctxt = NULL;
 	root = xmlDocGetRootElement(l->doc);
 	if (!root) {
 		lerr(l, 1, "malformed xml: no root element");
