@@ -775,22 +775,39 @@ static bool desc_pairs_have(const struct engine *e, struct str t)
 }
 
 /*
- * The signature of required text t (len 0: none): its last SIG_PAIRS distinct
- * pairs, as desc_pairs_have tries them first; fewer distinct ones repeat.
+ * The signature of required text t (len 0: none): SIG_PAIRS distinct pairs of
+ * it, the rarest in log text (by their bytes' str_commonness: digits and
+ * capitals before lower case and space), nearer the end on a tie, as endings
+ * differ most; fewer distinct ones repeat. "backend db0012 lost" is known by
+ * "00", "01", "12" and "b0", which other backends' lines lack, not by "lost".
  */
 static void sig_make(uint16_t sig[SIG_PAIRS], struct str t)
 {
+	int score[SIG_PAIRS];
 	unsigned n = 0, k;
 	size_t i;
 
 	sig[0] = SIG_NONE;
-	for (i = t.len; i > 1 && n < SIG_PAIRS; i--) {
+	for (i = t.len; i > 1; i--) {
 		unsigned b = pair_bit(t.p + i - 2);
+		int sc = str_commonness((unsigned char)t.p[i - 2]) +
+			 str_commonness((unsigned char)t.p[i - 1]);
 
 		for (k = 0; k < n && sig[k] != b; k++)
 			;
-		if (k == n)
-			sig[n++] = (uint16_t)b;
+		if (k < n)
+			continue;
+		/* keep the SIG_PAIRS lowest scores, in order; an equal one stays behind */
+		if (n < SIG_PAIRS)
+			n++;
+		else if (sc >= score[n - 1])
+			continue;
+		for (k = n - 1; k > 0 && score[k - 1] > sc; k--) {
+			sig[k] = sig[k - 1];
+			score[k] = score[k - 1];
+		}
+		sig[k] = (uint16_t)b;
+		score[k] = sc;
 	}
 	for (k = n; n && k < SIG_PAIRS; k++)
 		sig[k] = sig[n - 1];
