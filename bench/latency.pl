@@ -42,7 +42,7 @@ sub poll_traps {
 		$recv[$seq] = $now;
 		$got++;
 		# mpmonEventTime: when mpmond processed the line (clock = wall)
-		$proc[$seq] = timegm($6, $5, $4, $3, $2 - 1, $1) + "0$7"
+		$proc[$seq] = timegm($6, $5, $4, $3, $2 - 1, $1) + "0" . ($7 // '')
 			if $l =~ /mpmonEventTime\.0 = (\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)(\.\d+)?Z/;
 	}
 }
