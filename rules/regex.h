@@ -24,7 +24,7 @@ struct regex;
  * large pack's patterns are rarely run at all (the prefilters turn lines away
  * first), and those that are busy pass this early.
  */
-#define REGEX_JIT_AFTER 64
+#define REGEX_JIT_AFTER 64u
 
 /*
  * Compile pattern (n bytes) as .NET's Regex would read it, as far as PCRE2 can:
