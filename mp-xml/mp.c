@@ -1274,12 +1274,20 @@ static void load_recovery(struct loader *l, const xmlNode *n)
 
 static void load_monitoring(struct loader *l, const xmlNode *mon)
 {
-	const xmlNode *set, *c;
+	const xmlNode *set, *c, *next;
 
 	/* DependencyMonitor is not evaluated yet: skipped */
 	for (set = first(mon, "Monitors"); set; set = after(set, "Monitors"))
-		for (c = first(set, "UnitMonitor"); c && !l->err; c = after(c, "UnitMonitor"))
+		for (c = first(set, "UnitMonitor"); c && !l->err; c = next) {
+			next = after(c, "UnitMonitor");
 			load_monitor(l, c);
+			/*
+			 * The model holds all it needs of it: its nodes go now, and the
+			 * model of the monitors after it grows into their memory.
+			 */
+			xmlUnlinkNode((xmlNode *)c);
+			xmlFreeNode((xmlNode *)c);
+		}
 	for (set = first(mon, "Monitors"); set; set = after(set, "Monitors"))
 		for (c = first(set, "AggregateMonitor"); c && !l->err;
 		     c = after(c, "AggregateMonitor"))
