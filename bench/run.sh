@@ -19,6 +19,7 @@ start=$(date +%s)
 echo "mpmon bench on $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 sh "$here/text-log.sh" "$B"
 sh "$here/json.sh" "$B"
+sh "$here/journal.sh" "$B"
 sh "$here/memory.sh" "$B"
 printf '\n== SNMP notifications\n'
 sh "$here/trap-rate.sh" "$B"

@@ -169,8 +169,8 @@ int journal_entry_event(struct journal *j, struct event *ev, char tbuf[ISO8601_L
 	r = sd_journal_get_realtime_usec(j->j, &us);
 	if (r < 0)
 		return r;
-	iso8601_format((int64_t)us, tbuf);
-	event_set(ev, "TimeGenerated", 13, str_of(tbuf));
+	/* The slot directly: event_set would parse back the time we have. */
+	ev->slot[EVENT_TIME] = str_of(iso8601_format((int64_t)us, tbuf));
 	ev->time = (int64_t)us;
 	ev->has_time = true;
 	return 0;

@@ -5,6 +5,7 @@
 #include "lib/iso8601.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -124,10 +125,28 @@ bool iso8601_parse(const char *s, size_t n, int64_t *us)
 	return true;
 }
 
+/* Write v as exactly width decimal digits, zero-padded (v < 10^width). */
+static char *put_digits(char *p, unsigned v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+/*
+ * Every journal entry's TimeGenerated is written here, so the usual years are
+ * written digit by digit rather than through snprintf, which cost a fifth of
+ * the journal source's time.
+ */
 char *iso8601_format(int64_t us, char out[ISO8601_LEN])
 {
 	int64_t secs = us / 1000000, frac = us % 1000000, days, y;
 	unsigned m, d, rem;
+	char *p = out;
 
 	if (frac < 0) {
 		frac += 1000000;
@@ -138,13 +157,29 @@ char *iso8601_format(int64_t us, char out[ISO8601_LEN])
 		days--;
 	rem = (unsigned)(secs - days * 86400);
 	civil_from_days(days, &y, &m, &d);
-	if (frac)
-		snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02u:%02u:%02u.%06lldZ",
-			 (long long)y, m, d, rem / 3600, rem / 60 % 60, rem % 60,
-			 (long long)frac);
-	else
-		snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02u:%02u:%02uZ",
-			 (long long)y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
+	if (y < 0 || y > 9999) {
+		snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m, d,
+			 rem / 3600, rem / 60 % 60, rem % 60);
+		p = out + strlen(out);
+	} else {
+		p = put_digits(p, (unsigned)y, 4);
+		*p++ = '-';
+		p = put_digits(p, m, 2);
+		*p++ = '-';
+		p = put_digits(p, d, 2);
+		*p++ = 'T';
+		p = put_digits(p, rem / 3600, 2);
+		*p++ = ':';
+		p = put_digits(p, rem / 60 % 60, 2);
+		*p++ = ':';
+		p = put_digits(p, rem % 60, 2);
+	}
+	if (frac) {
+		*p++ = '.';
+		p = put_digits(p, (unsigned)frac, 6);
+	}
+	*p++ = 'Z';
+	*p = '\0';
 	return out;
 }
 
