@@ -135,6 +135,7 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TAP_OBJ) $(CORE_LIB)
 # Unit tests of the collector's pure parts link their object besides the core.
 $(B)/tests/test_storm: $(B)/collector/storm.o
 $(B)/tests/test_spool: $(B)/collector/spool.o
+$(B)/tests/test_action: $(B)/collector/action.o
 
 $(B)/tests/trapsend: $(B)/tests/e2e/trapsend.o $(SNMP_OBJ) $(B)/collector/action.o $(CORE_LIB)
 	@mkdir -p $(@D)

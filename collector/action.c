@@ -9,9 +9,10 @@
  * The child is made with posix_spawn, never through a shell: its program is an
  * absolute path, its arguments are the vector as given. It gets its own process
  * group (so a timeout kills what it started too), no signal blocked or ignored
- * (mpmond blocks some for its signalfd and ignores SIGPIPE), /dev/null as
- * standard input, no descriptor of mpmond's (closefrom), and an environment of
- * PATH, LC_ALL and MPMON_* variables naming the state change. When the program
+ * (mpmond blocks some for its signalfd and ignores SIGPIPE; only glibc's two
+ * internal ones, 32 and 33, stay ignored, as glibc's posix_spawn leaves them),
+ * /dev/null as standard input, no descriptor of mpmond's (closefrom), and an
+ * environment of PATH, LC_ALL and MPMON_* variables naming the state change. When the program
  * exits, what it left running in its group is killed before it is reaped, so
  * nothing holds the pipes open and no process outlives its action unseen.
  * Every step that can block (reading, reaping) is tried without waiting and
@@ -270,10 +271,16 @@ static void record_unrun(struct action_runner *r, struct action_job *j, enum act
 	record(r, j);
 }
 
-/* Queue j; false when the queue is full, which records it as dropped. */
+/*
+ * Queue j; false when the queue is full, which records it as dropped. Jobs
+ * only start in action_runner_process, so those that will take a free slot
+ * then do not count against max_queued.
+ */
 static bool enqueue(struct action_runner *r, struct action_job *j)
 {
-	if (r->nqueued >= r->cfg.max_queued) {
+	size_t free_slots = r->nrunning < r->cfg.max_running ? r->cfg.max_running - r->nrunning : 0;
+
+	if (r->nqueued >= r->cfg.max_queued + free_slots) {
 		set_reason(j, "the queue was full (max_queued = %u)", r->cfg.max_queued);
 		record_unrun(r, j, ACTION_DROPPED);
 		return false;
