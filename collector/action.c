@@ -304,7 +304,9 @@ static void release_followups(struct action_runner *r, struct action_job *d)
 	for (; f; f = next) {
 		next = f->next;
 		why = NULL;
-		if (!ran)
+		if (!r->cfg.enabled)
+			set_reason(f, "actions were turned off");
+		else if (!ran)
 			set_reason(f, "diagnostic '%s' has no result (%s)", d->res.id,
 				   action_status_name(d->res.status));
 		else if (d->require_output && d->res.out.bytes == 0)
@@ -490,16 +492,23 @@ fail:
 	return false;
 }
 
+/* Start what waits while slots are free; after a reload turned actions off, nothing. */
 static void start_queued(struct action_runner *r, int64_t now)
 {
-	while (r->queue && r->nrunning < r->cfg.max_running) {
+	while (r->queue && (r->nrunning < r->cfg.max_running || !r->cfg.enabled)) {
 		struct action_job *j = r->queue;
 
 		r->queue = j->next;
 		if (!r->queue)
 			r->queue_tail = &r->queue;
 		r->nqueued--;
-		start(r, j, now);
+		if (r->cfg.enabled) {
+			start(r, j, now);
+			continue;
+		}
+		set_reason(j, "actions were turned off");
+		j->res.status = ACTION_SKIPPED;
+		release_followups(r, j);
 	}
 }
 
@@ -721,7 +730,7 @@ int64_t action_runner_next_deadline(const struct action_runner *r)
 	const struct action_job *j;
 	int64_t t = INT64_MAX;
 
-	if (r->queue && r->nrunning < r->cfg.max_running)
+	if (r->queue && (r->nrunning < r->cfg.max_running || !r->cfg.enabled))
 		return 0;
 	for (j = r->running; j; j = j->next)
 		if (j->deadline < t)

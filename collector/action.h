@@ -132,7 +132,11 @@ struct action_runner *action_runner_new(const struct action_config *cfg,
  */
 void action_runner_free(struct action_runner *r);
 
-/* New limits for what starts from now on (a reload). */
+/*
+ * New limits for what starts from now on (a reload). Running actions go on;
+ * when actions are turned off, those waiting (and the recoveries waiting for
+ * a diagnostic) are recorded as skipped at the next action_runner_process.
+ */
 void action_runner_configure(struct action_runner *r, const struct action_config *cfg);
 
 bool action_runner_enabled(const struct action_runner *r);

@@ -12,6 +12,8 @@
 #   caps the pack's TimeoutSeconds), the daemon reading logs meanwhile; output
 #   past output_max is cut and counted; a missing program is a clear error;
 # - at most max_running run, max_queued wait, the rest are dropped and say so;
+#   a reload that turns actions off lets the running one end and skips those
+#   waiting;
 # - no zombie and no child left, SIGTERM included; bad [actions] values are
 #   reported as FILE:LINE.
 . "$(dirname "$0")/snmp-lib.sh"
@@ -193,7 +195,7 @@ stop_trapd
 
 # --- bounded: one runs, one waits, the third is dropped and says so ---------
 : >"$log"
-config queue "[actions]" "enabled = true" "timeout_max_s = 1" "max_running = 1" "max_queued = 1"
+config queue "[actions]" "enabled = true" "timeout_max_s = 2" "max_running = 1" "max_queued = 1"
 start_mpmond
 check "mpmond starts with max_running = 1, max_queued = 1" $?
 event 2003 q1 "slow"
@@ -208,6 +210,19 @@ check "... saying why, and counted" $?
 check "one runs, one waits" $?
 wait_state 'res("Test.Slow.Sleep", "q2") && res("Test.Slow.Sleep", "q2")->{status}' timeout 10
 check "the waiting one runs after the first ($(sget 'res("Test.Slow.Sleep", "q1")->{status}') then $(sget 'res("Test.Slow.Sleep", "q2")->{status}'))" $?
+event 2003 q4 "slow"
+event 2003 q5 "slow"
+wait_state '$s->{actions}{running} . " " . $s->{actions}{queued}' "1 1"
+check "two more: one runs, one waits" $?
+sed -i 's/^enabled = true$/enabled = false/' "$tmp/c.conf"
+kill -HUP "$mpid"
+wait_state 'res("Test.Slow.Sleep", "q5") && res("Test.Slow.Sleep", "q5")->{reason}' "actions were turned off"
+check "a reload turns actions off: the waiting one is skipped, saying why" $?
+wait_state 'res("Test.Slow.Sleep", "q4") && res("Test.Slow.Sleep", "q4")->{status}' timeout 10
+check "the running one ends as it would have" $?
+event 2003 q6 "slow"
+wait_state '$s->{actions}{off}' 1
+check "after the reload nothing more runs: it is counted as off" $?
 wait_state '$s->{actions}{running}' 0
 [ -z "$(children)" ] && [ -z "$(leftovers)" ]
 check "nothing left running" $?
