@@ -43,8 +43,8 @@
 
 struct capture {
 	int fd;			/* read end; -1 once closed */
-	char *buf;		/* output_max + 1 bytes once anything came */
-	size_t len;
+	char *buf;		/* cap + 1 bytes once anything came */
+	size_t len, cap;	/* cap: output_max when the first bytes came (a reload may change it) */
 	uint64_t bytes;
 };
 
@@ -533,13 +533,16 @@ static void drain(struct action_runner *r, struct capture *c)
 			continue;
 		}
 		c->bytes += (uint64_t)n;
-		keep = c->len < r->cfg.output_max ? r->cfg.output_max - c->len : 0;
+		if (!c->buf) {
+			if (!(c->buf = malloc(r->cfg.output_max + 1)))
+				continue;	/* counted, not kept */
+			c->cap = r->cfg.output_max;
+		}
+		keep = c->len < c->cap ? c->cap - c->len : 0;
 		if (keep > (size_t)n)
 			keep = (size_t)n;
 		if (!keep)
 			continue;
-		if (!c->buf && !(c->buf = malloc(r->cfg.output_max + 1)))
-			continue;	/* counted, not kept */
 		memcpy(c->buf + c->len, r->scratch, keep);
 		c->len += keep;
 		c->buf[c->len] = '\0';
@@ -684,8 +687,10 @@ struct action_job *action_submit(struct action_runner *r, const struct action_sp
 	struct action_job *j = job_new(spec);
 	unsigned t = spec->timeout_s;
 
-	if (!j)
+	if (!j) {
+		r->st.dropped++;	/* no memory for a result: counted at least */
 		return NULL;
+	}
 	j->res.timeout_s = t && t < r->cfg.timeout_max_s ? t : r->cfg.timeout_max_s;
 	if (spec->error) {
 		set_reason(j, "%s", spec->error);

@@ -328,8 +328,39 @@ static void test_followups(void)
 	action_runner_free(r);
 }
 
+/* A reload that raises output_max while a child writes keeps the bound it started with. */
+static void test_reload_output(void)
+{
+	struct action_config cfg;
+	struct seen s = { 0 };
+	struct action_handler h = { on_done, on_admit, &s };
+	struct action_runner *r;
+	struct pollfd p;
+
+	action_config_default(&cfg);
+	cfg.enabled = true;
+	cfg.output_max = 64;
+	r = action_runner_new(&cfg, &h);
+	if (!r)
+		return;
+	submit(r, "grow", "/bin/sh\t-c\techo a; sleep 0.5; head -c 5000 /dev/zero | tr '\\0' y",
+	       ACTION_DIAGNOSTIC, NULL, NULL);
+	action_runner_process(r, mono());	/* starts it */
+	p = (struct pollfd){ .fd = action_runner_fd(r), .events = POLLIN };
+	poll(&p, 1, 400);
+	action_runner_process(r, mono());	/* reads "a": its buffer is made for 64 bytes */
+	cfg.output_max = 4096;
+	action_runner_configure(r, &cfg);
+	settle(r);
+	ok(s.n == 1 && strlen(s.out[0]) == 64 && s.out_bytes[0] == 5002,
+	   "output_max raised while it runs: its 64 bytes stay the bound (%zu of %llu)",
+	   strlen(s.out[0]), (unsigned long long)s.out_bytes[0]);
+	action_runner_free(r);
+}
+
 int main(void)
 {
+	test_reload_output();
 	test_child();
 	test_endings();
 	test_queue();
