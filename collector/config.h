@@ -1,9 +1,9 @@
 /*
  * mpmond's configuration: an INI file (read with inih) naming the packs, the
  * state directory, the clock, the sources, the sinks and whether diagnostics
- * and recoveries run. Parsing checks everything it can
- * without touching the sources, so `mpmond --check-config` and a SIGHUP reload
- * report mistakes as FILE:LINE: message before anything changes.
+ * and recoveries run. Parsing checks everything it can without touching the
+ * sources, so `mpmond --check-config` and a SIGHUP reload report mistakes as
+ * FILE:LINE: message before anything changes.
  */
 #ifndef MPMON_COLLECTOR_CONFIG_H
 #define MPMON_COLLECTOR_CONFIG_H

@@ -7,10 +7,10 @@
  * file to let go, the watchdog, the SNMP sender's retries and heartbeat, an
  * action's timeout), the control socket, the SNMP sender's sockets and the
  * action runner's epoll (the pipes and pidfds of diagnostics and recoveries).
- * When logs are idle nothing is due and the daemon sleeps in epoll_wait. State changes go to the sender,
- * which only queues (and spools informs): the network is touched only when its
- * sockets are readable or its timeout passes, so a slow receiver never holds
- * up reading the logs.
+ * When logs are idle nothing is due and the daemon sleeps in epoll_wait. State
+ * changes go to the sender, which only queues (and spools informs): the network
+ * is touched only when its sockets are readable or its timeout passes, so a
+ * slow receiver never holds up reading the logs.
  */
 #include "collector/action.h"
 #include "collector/config.h"

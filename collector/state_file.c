@@ -1,8 +1,9 @@
 /*
  * The state file, state_dir/state.json, for check_mpmon and `mpmon state`: the
  * health of every monitor instance with the texts of its last change, each
- * source's counters, and the results of diagnostics and recoveries. It is written whole and renamed into place, so a reader
- * never sees half of it and needs no lock. The engine keeps health but not the
+ * source's counters, and the results of diagnostics and recoveries. It is
+ * written whole and renamed into place, so a reader never sees half of it and
+ * needs no lock. The engine keeps health but not the
  * texts of the last change; the notes here keep those, bounded in number.
  * docs/state-file.md is the contract.
  */
