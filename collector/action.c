@@ -584,7 +584,9 @@ bool action_runner_process(struct action_runner *r, int64_t now)
 		reap(j);
 		if (now >= j->deadline) {
 			if (!j->reaped && !j->timed_out) {
+				/* the program too, should it have left its group */
 				kill(-j->pid, SIGKILL);
+				kill(j->pid, SIGKILL);
 				j->timed_out = true;
 				j->deadline = now + KILL_GRACE_US;
 			} else {
@@ -657,6 +659,7 @@ void action_runner_free(struct action_runner *r)
 	for (j = r->running; j; j = j->next) {
 		if (!j->reaped) {
 			kill(-j->pid, SIGKILL);
+			kill(j->pid, SIGKILL);
 			waitpid(j->pid, NULL, 0);
 		}
 		capture_close(&j->out);

@@ -208,6 +208,9 @@ static void test_endings(void)
 	submit(r, "false", "/bin/false", ACTION_RECOVERY, NULL, NULL);
 	submit(r, "segv", "/bin/sh\t-c\tkill -SEGV $$", ACTION_DIAGNOSTIC, NULL, NULL);
 	submit(r, "slow", "/bin/sleep\t30", ACTION_DIAGNOSTIC, NULL, &t1);
+	/* a program that moves into our process group is still reached */
+	submit(r, "escape", "/usr/bin/perl\t-e\tsetpgrp(0, getpgrp(getppid())) or die; sleep 30",
+	       ACTION_DIAGNOSTIC, NULL, &t1);
 	submit(r, "flood", "/bin/sh\t-c\thead -c 5000 /dev/zero | tr '\\0' x", ACTION_DIAGNOSTIC, NULL, NULL);
 	submit(r, "missing", "/nonexistent/program", ACTION_DIAGNOSTIC, NULL, NULL);
 	submit(r, "notexec", plain, ACTION_DIAGNOSTIC, NULL, NULL);
@@ -226,6 +229,9 @@ static void test_endings(void)
 	ok(s.status[i] == ACTION_TIMEOUT && s.code[i] == SIGKILL,
 	   "past its timeout: timeout, SIGKILL (%s)", s.reason[i]);
 	is_str(s.reason[i], "timed out after 1 s: its process group was killed", "... its reason");
+	i = find(&s, "escape");
+	ok(s.status[i] == ACTION_TIMEOUT && s.code[i] == SIGKILL,
+	   "a program that left its process group is killed at its timeout too (%s)", s.reason[i]);
 	i = find(&s, "flood");
 	ok(strlen(s.out[i]) == 100 && s.out_bytes[i] == 5000, "output_max: 100 of 5000 bytes kept");
 	i = find(&s, "missing");
