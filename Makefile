@@ -135,8 +135,9 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TAP_OBJ) $(CORE_LIB)
 # Unit tests of the collector's pure parts link their object besides the core.
 $(B)/tests/test_storm: $(B)/collector/storm.o
 $(B)/tests/test_spool: $(B)/collector/spool.o
+$(B)/tests/test_action: $(B)/collector/action.o
 
-$(B)/tests/trapsend: $(B)/tests/e2e/trapsend.o $(SNMP_OBJ) $(CORE_LIB)
+$(B)/tests/trapsend: $(B)/tests/e2e/trapsend.o $(SNMP_OBJ) $(B)/collector/action.o $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(SNMP_LIBS)

@@ -7,6 +7,7 @@
 #   memory.sh     peak RSS with 10,000 instances; allocations per event
 #   trap-rate.sh  traps and informs per second to snmptrapd on loopback
 #   daemon-latency.sh  mpmond: line appended -> trap logged by snmptrapd
+#   actions.sh    mpmond reading logs while a diagnostic floods its pipe
 # Usage: run.sh BUILD_DIR     (BENCH_LINES, BENCH_RUNS, BENCH_SEC_LINES,
 #                              BENCH_COUNT, BENCH_DIR tune them)
 B=${1:-build}
@@ -25,6 +26,7 @@ printf '\n== SNMP notifications\n'
 sh "$here/trap-rate.sh" "$B"
 printf '\n== mpmond: append -> trap latency\n'
 sh "$here/daemon-latency.sh" "$B"
+sh "$here/actions.sh" "$B"
 printf '\nbench: %s s in all; ' "$(($(date +%s) - start))"
 if [ -s "$BENCH_DIR/missed" ]; then
 	echo "targets missed:"

@@ -36,6 +36,8 @@ struct notes {
 	size_t cap, n;
 };
 
+struct action_config;
+struct action_runner;
 struct ckpt_writer;
 struct trap_sender;
 
@@ -60,6 +62,9 @@ struct daemon {
 	struct trap_sender *sender;	/* the [sink]s; NULL when none is configured */
 	struct diag *sender_diag;	/* where the sender reports; drained into the log */
 	struct trap_stats sender_base;	/* counters of senders a reload replaced */
+	struct action_runner *actions;	/* diagnostics and recoveries (daemon_action.c) */
+	struct buf action_buf;		/* an action's instance and argument vector */
+	bool actions_off_logged;	/* "actions: off" said once */
 };
 
 /* The sinks' counters: the running sender's plus those a reload replaced. */
@@ -110,6 +115,20 @@ int state_build(const struct daemon *d, struct buf *out);
 /* The control socket: listen at state_dir/control; serve one client. */
 int control_listen(const char *state_dir);
 void control_serve(struct daemon *d, int lfd);
+
+/*
+ * Diagnostics and recoveries (daemon_action.c). start makes the runner from
+ * d->cfg.actions and logs whether actions are on (0 or -ENOMEM); reload hands
+ * it the new [actions] after a reload (old: the settings before); change
+ * starts what a state change sets off (or counts it while actions are off);
+ * stop kills what runs and frees the runner; json writes the state file's
+ * "actions" member.
+ */
+int daemon_action_start(struct daemon *d);
+void daemon_action_reload(struct daemon *d, const struct action_config *old);
+void daemon_action_change(struct daemon *d, const struct state_change *c);
+void daemon_action_stop(struct daemon *d);
+int daemon_action_json(const struct daemon *d, struct buf *b, bool *first);
 
 /* mpmond's logger: stderr or the journal. */
 void daemon_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -4,13 +4,15 @@
  * directory. One thread, one epoll loop: the sources' descriptors (inotify, the
  * journal), a signalfd for SIGTERM/SIGINT/SIGHUP, a timerfd armed only for the
  * next thing that is due (an engine timer, a rate-limited checkpoint, a rotated
- * file to let go, the watchdog, the SNMP sender's retries and heartbeat), the
- * control socket and the SNMP sender's sockets. When logs are idle nothing is
- * due and the daemon sleeps in epoll_wait. State changes go to the sender,
- * which only queues (and spools informs): the network is touched only when its
- * sockets are readable or its timeout passes, so a slow receiver never holds
- * up reading the logs.
+ * file to let go, the watchdog, the SNMP sender's retries and heartbeat, an
+ * action's timeout), the control socket, the SNMP sender's sockets and the
+ * action runner's epoll (the pipes and pidfds of diagnostics and recoveries).
+ * When logs are idle nothing is due and the daemon sleeps in epoll_wait. State
+ * changes go to the sender, which only queues (and spools informs): the network
+ * is touched only when its sockets are readable or its timeout passes, so a
+ * slow receiver never holds up reading the logs.
  */
+#include "collector/action.h"
 #include "collector/config.h"
 #include "collector/daemon.h"
 #include "collector/source.h"
@@ -44,7 +46,8 @@
 #define PACK_MAX_BYTES (64u << 20)
 #define BAD_LOG_MAX 100		/* bad records logged; the rest are counted */
 
-enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4, TAG_SENDER = -5 };
+enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4, TAG_SENDER = -5,
+       TAG_ACTIONS = -6 };
 
 static bool log_to_journal;
 static int log_level = LOG_INFO;
@@ -216,6 +219,7 @@ static void on_change(void *arg, const struct state_change *c)
 		   c->instance_len ? " [" : "", (int)c->instance_len, c->instance,
 		   c->instance_len ? "]" : "", mp_health_name(c->from), mp_health_name(c->to),
 		   *c->message ? ": " : "", c->message);
+	daemon_action_change(d, c);
 }
 
 static void feed(struct daemon *d, struct source *s, struct event *ev)
@@ -464,6 +468,7 @@ struct loop {
 	int sender_fds[TRAP_MAX_DESTINATIONS];	/* the sender's sockets in epoll */
 	size_t nsender_fds;
 	bool sender_ready;	/* a sender socket is readable */
+	bool actions_ready;	/* a child of the action runner has something to say */
 	int64_t next_heartbeat;	/* monotonic µs; INT64_MAX: none */
 	struct trap_stats last_stats;	/* as the state file last saw them */
 };
@@ -497,6 +502,7 @@ static void reload(struct daemon *d, struct loop *l)
 	int ep = l->ep;
 	bool new_sender;
 	struct daemon nd = { .now = d->now, .last_seq = d->last_seq };
+	struct action_config old_actions = d->cfg.actions;
 	struct buf ck;
 	size_t i;
 	struct diag dg;
@@ -543,6 +549,7 @@ static void reload(struct daemon *d, struct loop *l)
 	for (i = 0; i < d->nsources; i++)
 		d->sources[i]->conf = &d->cfg.sources[i];
 	checkpoint_apply(d, ck.data, ck.len);
+	daemon_action_reload(d, &old_actions);
 	/* The spool stays: the new sender sends what the old one left first. */
 	if (new_sender) {
 		sender_replace(d);
@@ -587,6 +594,8 @@ static int64_t next_due(struct daemon *d, struct loop *l)
 	}
 	if (l->watchdog_us && l->last_watchdog + (int64_t)l->watchdog_us / 2 < t)
 		t = l->last_watchdog + (int64_t)l->watchdog_us / 2;
+	if (d->actions && (x = action_runner_next_deadline(d->actions)) < t)
+		t = x;
 	if (d->sender) {
 		x = trap_sender_next_timeout(d->sender, daemon_realtime());
 		if (x != INT64_MAX && mono_of(x) < t)
@@ -681,6 +690,11 @@ static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool al
 		engine_advance(d->engine, daemon_realtime());
 		d->dirty = true;
 	}
+	if (d->actions && (l->actions_ready || action_runner_next_deadline(d->actions) <= now)) {
+		l->actions_ready = false;
+		if (action_runner_process(d->actions, now))
+			d->dirty = true;
+	}
 	if (d->sender)
 		run_sender(d, l, now);
 	if (d->dirty && !l->writer_busy && now >= l->last_checkpoint + d->cfg.checkpoint_us)
@@ -754,6 +768,8 @@ static int run(struct daemon *d, struct loop *l)
 				l->writer_busy = false;	/* dirty since? next_due schedules it */
 			} else if (tag == TAG_SENDER) {
 				l->sender_ready = true;
+			} else if (tag == TAG_ACTIONS) {
+				l->actions_ready = true;
 			} else if ((size_t)tag < nready) {
 				ready[tag] = true;
 			}
@@ -880,6 +896,12 @@ int main(int argc, char **argv)
 	}
 	if (d.sender && trap_send_start(d.sender, daemon_realtime()) < 0)
 		daemon_log(LOG_ERR, "snmp: the start notification could not be queued");
+	if (daemon_action_start(&d) < 0) {
+		daemon_log(LOG_ERR, "actions: cannot set up the runner: %s", strerror(errno));
+		goto out;
+	}
+	ev.data.u64 = (uint64_t)(int64_t)TAG_ACTIONS;
+	epoll_ctl(l.ep, EPOLL_CTL_ADD, action_runner_fd(d.actions), &ev);
 	watch_sender(&d, &l);
 	schedule_heartbeat(&d, &l);
 	start_sources(&d, l.ep);
@@ -890,6 +912,7 @@ int main(int argc, char **argv)
 	status = run(&d, &l) < 0 ? 1 : 0;
 out:
 	checkpoint_writer_stop(&d);
+	daemon_action_stop(&d);
 	if (l.cfd >= 0)
 		close(l.cfd);
 	free_sources(&d, -1);

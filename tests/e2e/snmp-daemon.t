@@ -49,39 +49,8 @@ EOC
 	chmod 600 "$tmp/c.conf"
 }
 
-start_mpmond() {
-	"$mpmond" --config "$tmp/c.conf" --foreground 2>>"$tmp/mpmond.log" &
-	mpid=$!
-	for i in $(seq 1 100); do
-		[ -f "$state/state.json" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_mpmond() {
-	kill -TERM "$mpid" 2>/dev/null
-	wait "$mpid" 2>/dev/null
-	st=$?
-	mpid=
-	return $st
-}
-
-sget() {	# sget PERL-EXPR: a value from state.json ($s)
-	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 1; my $s = decode_json(<$f>); print eval($ARGV[1]), "\n"' \
-		"$state/state.json" "$1" 2>/dev/null
-}
-
 counters() {	# the sink counters of state.json as NAME=VALUE
 	sget 'join " ", map { "$_=$s->{snmp}{$_}" } sort keys %{$s->{snmp}}' | sed 's/sinks=ARRAY([^)]*) //'
-}
-
-wait_state() {	# wait_state PERL-EXPR WANT [SECONDS]
-	for i in $(seq 1 $((${3:-10} * 20))); do
-		[ "$(sget "$1")" = "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
 }
 
 # The seqs of the state changes (notifications with a monitor ID) that the

@@ -115,6 +115,47 @@ varbind() {
 	log_all | sed -n "s/.*|MPMON-MIB::$1\.0 = \([^|]*\).*/\1/p"
 }
 
+# The tests that run mpmond (its config in $tmp/c.conf, its state folder in
+# $state, its stderr in $tmp/mpmond.log, its PID in mpid): start_mpmond waits
+# for its state file, stop_mpmond sends SIGTERM and returns its exit status.
+start_mpmond() {
+	"$mpmond" --config "$tmp/c.conf" --foreground 2>>"$tmp/mpmond.log" &
+	mpid=$!
+	for i in $(seq 1 100); do
+		[ -f "$state/state.json" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_mpmond() {
+	kill -TERM "$mpid" 2>/dev/null
+	wait "$mpid" 2>/dev/null
+	st=$?
+	mpid=
+	return $st
+}
+
+# sget PERL-EXPR: a value from state.json ($s), "" when undefined. Besides,
+# health(MONITOR, INSTANCE) is an instance's health, and res(ID[, INSTANCE])
+# the latest result of a diagnostic or recovery (for that instance).
+sget() {
+	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 1; my $s = decode_json(<$f>);
+		sub health { my ($m, $i) = @_; join "", map { $_->{health} }
+			grep { $_->{monitor} eq $m && $_->{instance} eq $i } @{$s->{monitors}} }
+		sub res { my ($id, $i) = @_; (grep { $_->{id} eq $id && (!defined $i || $_->{instance} eq $i) }
+			@{$s->{actions}{results}})[-1] }
+		my $v = eval($ARGV[1]); print defined $v ? $v : "", "\n"' "$state/state.json" "$1" 2>/dev/null
+}
+
+wait_state() {	# wait_state PERL-EXPR WANT [SECONDS]
+	for i in $(seq 1 $((${3:-10} * 20))); do
+		[ "$(sget "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # wait_records N: wait up to 10 s until the log holds N notification records.
 wait_records() {
 	for i in $(seq 1 100); do
