@@ -54,7 +54,8 @@ peer = udp:127.0.0.1:$port
 $2
 EOC
 	chmod 600 "$tmp/c.conf"
-	"$mpmond" --config "$tmp/c.conf" --foreground 2>"$tmp/mpmond.log" &
+	"$run_mpmond" --give "$tmp/c.conf"
+	"$run_mpmond" "$mpmond" --config "$tmp/c.conf" --foreground 2>"$tmp/mpmond.log" &
 	mpid=$!
 	for i in $(seq 1 100); do
 		[ -f "$tmp/state/state.json" ] && break

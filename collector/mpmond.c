@@ -45,6 +45,7 @@
 
 #define PACK_MAX_BYTES (64u << 20)
 #define BAD_LOG_MAX 100		/* bad records logged; the rest are counted */
+#define EXIT_ROOT 4		/* refused to run as root (LSB's "insufficient privilege") */
 
 enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4, TAG_SENDER = -5,
        TAG_ACTIONS = -6 };
@@ -782,19 +783,22 @@ next:;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mpmond --config FILE [--check-config] [--foreground] [-v]\n"
+		"usage: mpmond --config FILE [--check-config] [--foreground] [--allow-root] [-v]\n"
 		"\n"
 		"--check-config  check the config and its packs; problems as FILE:LINE: message;\n"
 		"                exit 0 when there are none, 1 otherwise\n"
 		"--foreground    log to stderr even under systemd (otherwise the journal is\n"
 		"                used when $JOURNAL_STREAM says stderr goes there)\n"
-		"signals: SIGHUP reloads config and packs, SIGTERM checkpoints and exits\n");
+		"--allow-root    run as root; without it mpmond refuses (exit 4): run it as\n"
+		"                its own user, who needs to read the logs and nothing more\n"
+		"signals: SIGHUP reloads config and packs, SIGTERM checkpoints and exits\n"
+		"exit: 0 stopped by a signal, 1 error, 2 usage, 4 refused to run as root\n");
 }
 
 int main(int argc, char **argv)
 {
 	const char *config_path = NULL;
-	bool check = false, foreground = false;
+	bool check = false, foreground = false, allow_root = false;
 	struct daemon d = { 0 };
 	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .cfd = -1, .wfd = -1, .armed = -1,
 			  .next_heartbeat = INT64_MAX };
@@ -807,6 +811,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "allow-root", no_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -817,6 +822,7 @@ int main(int argc, char **argv)
 		case 'c': config_path = optarg; break;
 		case 'C': check = true; break;
 		case 'f': foreground = true; break;
+		case 'R': allow_root = true; break;
 		case 'v': log_level = LOG_DEBUG; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("mpmond %s\n", MPMON_VERSION); return 0;
@@ -826,6 +832,16 @@ int main(int argc, char **argv)
 	if (!config_path || optind != argc) {
 		usage(stderr);
 		return 2;
+	}
+	/*
+	 * Logs and packs are untrusted input: a parser bug should cost no more
+	 * than the rights of a user who may read logs. Checking a config needs
+	 * no rights, so root may do that.
+	 */
+	if (!check && !allow_root && geteuid() == 0) {
+		fprintf(stderr, "mpmond: refusing to run as root: run it as its own user "
+			"(User=mpmon in mpmond.service), or pass --allow-root\n");
+		return EXIT_ROOT;
 	}
 	log_to_journal = !foreground && !check && getenv("JOURNAL_STREAM");
 	source_logger = logger;

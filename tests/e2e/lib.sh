@@ -1,9 +1,14 @@
 # Shared by the end-to-end tests (sourced): a temporary folder, a config, the
 # real mpmond started and stopped by its PID, bounded waits and TAP output.
+# mpmond runs unprivileged ($run_mpmond, build-aux/run-mpmond), as it does
+# under systemd: it creates its state folder in $T and reads what is there.
 cd "$(dirname "$0")/../.." || exit 1
 top=$(pwd)
 bin=${MPMON_BIN:-$top/build/bin}
+run_mpmond=$top/build-aux/run-mpmond
 T=$(mktemp -d) || exit 1
+chmod 755 "$T"
+"$run_mpmond" --give "$T"
 PID=
 n=0
 fail=0
@@ -56,7 +61,7 @@ EOC
 }
 
 start() {
-	"$bin/mpmond" --config "$T/c.conf" --foreground $MPMOND_OPTS 2>>"$T/log" &
+	"$run_mpmond" "$bin/mpmond" --config "$T/c.conf" --foreground $MPMOND_OPTS 2>>"$T/log" &
 	PID=$!
 	wait_for 10 test -f "$T/state/state.json"
 }
