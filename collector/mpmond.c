@@ -496,6 +496,7 @@ struct loop {
 	int ep, sfd, tfd, cfd, wfd;
 	int64_t armed;		/* monotonic µs the timer is set for, INT64_MAX off */
 	int64_t last_checkpoint;
+	int64_t ckpt_backoff;	/* µs between attempts while checkpoints fail; 0: they work */
 	bool writer_busy;	/* a checkpoint is being written; the eventfd says when done */
 	uint64_t watchdog_us;	/* 0: no watchdog */
 	int64_t last_watchdog;
@@ -656,16 +657,38 @@ static void arm(struct loop *l, int64_t t)
 	l->armed = t;
 }
 
+/*
+ * A checkpoint that could not be written (a full disk) is tried again at
+ * growing intervals, up to a minute: the previous one stays meanwhile, and the
+ * loop does not spend itself on a disk that stays full.
+ */
+static void checkpoint_done(struct daemon *d, struct loop *l, int r)
+{
+	if (r == 0) {
+		l->ckpt_backoff = 0;
+		return;
+	}
+	d->dirty = true;
+	l->ckpt_backoff = l->ckpt_backoff ? l->ckpt_backoff * 2 : 1000000;
+	if (l->ckpt_backoff > 60000000)
+		l->ckpt_backoff = 60000000;
+	l->last_checkpoint = source_now() + l->ckpt_backoff - d->cfg.checkpoint_us;
+}
+
 static void do_checkpoint(struct daemon *d, struct loop *l)
 {
 	uint64_t records = 0;
 	size_t i;
+	int r = checkpoint_post(d);
 
-	if (checkpoint_post(d) == -EBUSY) {
+	if (r == -EBUSY) {
 		l->writer_busy = true;
 		return;
 	}
 	l->last_checkpoint = source_now();
+	/* the writer thread's result comes through its eventfd */
+	if (r < 0 || !d->writer)
+		checkpoint_done(d, l, r);
 	for (i = 0; i < d->nsources; i++)
 		records += d->sources[i]->st.records;
 	if (l->watchdog_us || getenv("NOTIFY_SOCKET"))
@@ -784,7 +807,12 @@ static int run(struct daemon *d, struct loop *l)
 						   si.ssi_signo);
 					free(ready);
 					checkpoint_writer_stop(d);
-					return checkpoint_write(d) < 0 ? -EIO : 0;
+					if (checkpoint_write(d) < 0) {
+						daemon_log(LOG_ERR, "exit without a new checkpoint: "
+							   "the previous one stays");
+						return -EIO;
+					}
+					return 0;
 				}
 			} else if (tag == TAG_TIMER) {
 				uint64_t x;
@@ -800,6 +828,7 @@ static int run(struct daemon *d, struct loop *l)
 				if (read(l->wfd, &x, sizeof(x)) < 0)
 					(void)0;	/* already read */
 				l->writer_busy = false;	/* dirty since? next_due schedules it */
+				checkpoint_done(d, l, checkpoint_writer_result(d));
 			} else if (tag == TAG_SENDER) {
 				l->sender_ready = true;
 			} else if (tag == TAG_ACTIONS) {
