@@ -37,12 +37,7 @@ live_health() {	# live_health MONITOR INSTANCE
 	live_get 'join "", map { $_->{health} } grep { $_->{monitor} eq "'"$1"'" && $_->{instance} eq "'"$2"'" } @{$s->{monitors}}'
 }
 wait_live() {	# wait_live MONITOR INSTANCE WANT: up to 20 s
-	i=0
-	while [ "$(live_health "$1" "$2")" != "$3" ]; do
-		i=$((i + 1))
-		[ $i -ge 200 ] && return 1
-		sleep 0.1
-	done
+	wait_value 20 "$3" live_health "$1" "$2"
 }
 logged() {	# logged FIXED-TEXT: how many lines of mpmond's log hold it
 	grep -cF -- "$1" "$T/log"

@@ -95,13 +95,20 @@ health() {	# health MONITOR INSTANCE
 	state_get 'join "", map { $_->{health} } grep { $_->{monitor} eq "'"$1"'" && $_->{instance} eq "'"$2"'" } @{$s->{monitors}}'
 }
 
-wait_health() {	# wait_health MONITOR INSTANCE WANT: up to 5 s
+wait_value() {	# wait_value SECONDS WANT COMMAND...: poll until COMMAND prints WANT
+	limit=$(($1 * 20))
+	want=$2
+	shift 2
 	i=0
-	while [ "$(health "$1" "$2")" != "$3" ]; do
+	while [ "$("$@")" != "$want" ]; do
 		i=$((i + 1))
-		[ $i -ge 100 ] && return 1
+		[ $i -ge $limit ] && return 1
 		sleep 0.05
 	done
+}
+
+wait_health() {	# wait_health MONITOR INSTANCE WANT: up to 5 s
+	wait_value 5 "$3" health "$1" "$2"
 }
 
 records() {
