@@ -95,14 +95,15 @@ health() {	# health MONITOR INSTANCE
 	state_get 'join "", map { $_->{health} } grep { $_->{monitor} eq "'"$1"'" && $_->{instance} eq "'"$2"'" } @{$s->{monitors}}'
 }
 
-wait_value() {	# wait_value SECONDS WANT COMMAND...: poll until COMMAND prints WANT
-	limit=$(($1 * 20))
+# wait_value SECONDS WANT COMMAND...: poll until COMMAND prints WANT; bounded
+# by the clock, as COMMAND may itself take long (mpmon state waits up to 5 s
+# for a daemon that does not answer).
+wait_value() {
+	end=$(($(date +%s) + $1))
 	want=$2
 	shift 2
-	i=0
 	while [ "$("$@")" != "$want" ]; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
+		[ "$(date +%s)" -ge "$end" ] && return 1
 		sleep 0.05
 	done
 }
