@@ -136,6 +136,7 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TAP_OBJ) $(CORE_LIB)
 $(B)/tests/test_storm: $(B)/collector/storm.o
 $(B)/tests/test_spool: $(B)/collector/spool.o
 $(B)/tests/test_action: $(B)/collector/action.o
+$(B)/tests/test_journal_field: $(B)/collector/journal_field.o
 
 $(B)/tests/trapsend: $(B)/tests/e2e/trapsend.o $(SNMP_OBJ) $(B)/collector/action.o $(CORE_LIB)
 	@mkdir -p $(@D)
