@@ -140,7 +140,9 @@ static void sender_drain(struct daemon *d)
 	for (i = 0; i < dg->n; i++) {
 		const struct diag_entry *e = &dg->v[i];
 
-		daemon_log(e->severity == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s", e->message);
+		/* the spool names its folder */
+		daemon_log(e->severity == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s%s%s",
+			   e->file ? e->file : "", e->file ? ": " : "", e->message);
 	}
 	diag_release(dg);
 	diag_init(dg);

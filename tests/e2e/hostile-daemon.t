@@ -59,7 +59,17 @@ still_works() {
 	ok $? "$1: VmHWM ${h:-?} KiB, within $slack KiB of $base KiB"
 }
 
-conf
+# Informs to a port where nobody listens: they wait in the spool (in the state
+# folder too) for the whole test.
+conf "[snmp]
+heartbeat_s = 0
+
+[sink noc]
+type = snmp
+peer = udp:127.0.0.1:$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
+community = public
+inform = true
+backoff_max_ms = 5000"
 sed -i "s|^path = $T/logs/\*.log|path = $T/logs/*.log\nmax_line = 65536|" "$T/c.conf"
 mounted=
 if [ -n "${MPMON_UNSHARED:-}" ] && mkdir -p "$T/state" &&
@@ -200,6 +210,10 @@ if [ -n "$mounted" ]; then
 	ok $? "disk full: logged once, not per attempt ($c lines)"
 	cmp -s "$T/state/checkpoint" "$T/ck.before"
 	ok $? "disk full: the previous checkpoint is untouched"
+	c=$(logged "$T/state/spool/noc: cannot write spool entry")
+	e=$(live_get '$s->{snmp}{errors}')
+	[ "$c" = 1 ] && [ "$e" = 0 ]
+	ok $? "disk full: informs the spool cannot write are kept in memory, logged once ($c lines), none lost ($e errors)"
 	h=$(hwm)
 	[ "$h" -le $((base + slack)) ]
 	ok $? "disk full: VmHWM $h KiB, within $slack KiB of $base KiB"
@@ -211,6 +225,9 @@ if [ -n "$mounted" ]; then
 	wait_for 10 sh -c "grep -q '\"instance\":\"full\",\"health\":\"Success\"' $T/state/state.json" ||
 		[ "$(health Test.Job full)" = Success ]
 	ok $? "space back: the state file has the changes made meanwhile"
+	still_works "space back"
+	wait_logged "$T/state/spool/noc: spool entries are written again"
+	ok $? "space back: the spool writes its entries again, and says so"
 
 	# kill -9 while full: a restart uses the checkpoint from before
 	sleep 0.5
@@ -229,7 +246,7 @@ if [ -n "$mounted" ]; then
 	base=$(hwm)
 	still_works "after the full disk"
 else
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
 		n=$((n + 1))
 		echo "ok $n # SKIP disk full: needs root and unshare --mount"
 	done
