@@ -6,8 +6,9 @@
 #   MPMON_UNIT_EXPOSURE (2.0), and the issue's directives are there;
 # - the sandbox against what mpmond really does: a real mpmond (file and journal
 #   sources, SNMP informs to sinks over IPv4 and IPv6 with their spool, the
-#   control socket, sd_notify, logging to the journal socket, a reload) runs
-#   under strace, and every system call it makes must pass the unit's
+#   control socket, sd_notify, logging to the journal socket, a reload, and a
+#   diagnostic and two recoveries it runs, whose programs inherit the sandbox)
+#   runs under strace, and every system call it (or a child) makes must pass the unit's
 #   SystemCallFilter=, every socket it opens its RestrictAddressFamilies=, and
 #   every path it writes, creates, renames or removes must lie under its state
 #   folder, the one ReadWritePaths=. What systemd itself would do at start
@@ -69,7 +70,18 @@ peer = udp6:[::1]:$port
 community = public
 inform = true
 timeout_ms = 100
-backoff_max_ms = 200"
+backoff_max_ms = 200
+
+[packs]
+path = $T/actions-pack.xml
+
+[actions]
+enabled = true"
+# The actions write in their work folder: under the state folder here, the one
+# the unit lets them write.
+sed "s#@TMP@#$T/state/work#g" "$top/tests/e2e/data/actions-pack.xml" >"$T/actions-pack.xml"
+mkdir -p "$T/state/work"
+"$run_mpmond" --give "$T/state" "$T/state/work"
 mkdir "$T/jr"
 jr=/lib/systemd/systemd-journal-remote
 if [ -x $jr ]; then
@@ -87,8 +99,10 @@ SPID=$!
 wait_for 20 test -f "$T/state/state.json"
 ok $? "mpmond starts under strace"
 PID=$(cat "/proc/$SPID/task/$SPID/children")	# mpmond, strace's child
-printf '{"EventDisplayNumber":1,"LoggingComputer":"h"}\n' >>"$T/logs/a.log"
+printf '{"EventDisplayNumber":1,"LoggingComputer":"h"}\n{"EventDisplayNumber":1003,"LoggingComputer":"web1","EventDescription":"restart me"}\n' >>"$T/logs/a.log"
 wait_for 20 sh -c "grep -q '\"health\":\"Success\"' $T/state/state.json"
+wait_for 20 test -s "$T/state/work/restarts.log" && wait_for 20 test -e "$T/state/work/touched"
+ok $? "its diagnostic and recoveries ran (they wrote restarts.log and touched)"
 "$bin/mpmon" state --state-dir "$T/state" >/dev/null 2>&1
 kill -HUP "$PID"
 sleep 2	# informs retried, heartbeats
