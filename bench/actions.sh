@@ -15,6 +15,7 @@ lines=${BENCH_ACTION_LINES:-1000000}
 MPMON_BUILD=$(cd "$B" && pwd)
 export MPMON_BUILD
 set -- # snmp-lib.sh takes no arguments; it brings start_mpmond and a scratch folder
+run_mpmond=$top/build-aux/run-mpmond
 . "$top/tests/e2e/snmp-lib.sh"
 cd "$top" || exit 1
 mpmond=$MPMON_BUILD/bin/mpmond

@@ -44,6 +44,9 @@ echo "== the same as JSON lines (the replay contract), first record:"
 echo
 echo "== mpmond: following a live log (the sample events, appended one by one)"
 tmp=$(mktemp -d)
+# mpmond refuses root: run as root (make demo), it runs as nobody instead
+chmod 755 "$tmp"
+sh build-aux/run-mpmond --give "$tmp"
 pid=
 trapd=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$trapd" ] && kill "$trapd" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -94,7 +97,7 @@ peer = udp:127.0.0.1:$port
 community = public
 EOC
 "$bin/mpmond" --config "$tmp/mpmond.conf" --check-config
-"$bin/mpmond" --config "$tmp/mpmond.conf" --foreground &
+sh build-aux/run-mpmond "$bin/mpmond" --config "$tmp/mpmond.conf" --foreground &
 pid=$!
 while [ ! -f "$tmp/state/state.json" ]; do sleep 0.1; done
 while IFS= read -r line; do

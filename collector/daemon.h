@@ -41,6 +41,15 @@ struct action_runner;
 struct ckpt_writer;
 struct trap_sender;
 
+/*
+ * How writing the checkpoint goes (a full disk, say): a failure is logged when
+ * it begins and when it ends, not at every attempt.
+ */
+struct ckpt_status {
+	int error;		/* last write: 0 or -errno */
+	uint64_t failures;	/* attempts failed since the last that worked */
+};
+
 struct daemon {
 	struct config cfg;
 	struct mp_pack **packs;
@@ -59,6 +68,7 @@ struct daemon {
 	bool force_end;			/* the checkpoint was unreadable: start at the end */
 	struct buf scratch;
 	struct ckpt_writer *writer;	/* NULL: checkpoints are written in the loop */
+	struct ckpt_status ckpt_status;	/* the writer's while it writes */
 	struct trap_sender *sender;	/* the [sink]s; NULL when none is configured */
 	struct diag *sender_diag;	/* where the sender reports; drained into the log */
 	struct trap_stats sender_base;	/* counters of senders a reload replaced */
@@ -83,7 +93,10 @@ int checkpoint_build(const struct daemon *d, struct buf *out);
  */
 int checkpoint_apply(struct daemon *d, const char *text, size_t len);
 
-/* Write the checkpoint and the state file now, in this thread. 0 or -errno (logged). */
+/*
+ * Write the checkpoint and the state file now, in this thread. 0 or -errno
+ * (logged when failures begin). The previous files stay when it fails.
+ */
 int checkpoint_write(struct daemon *d);
 
 /*
@@ -94,10 +107,12 @@ int checkpoint_write(struct daemon *d);
  * consistent instant) and hands them over; -EBUSY while the previous write is
  * still under way (the daemon stays dirty and posts again when the eventfd
  * fires). checkpoint_writer_stop waits for the write under way and ends the
- * thread; safe when never started.
+ * thread; safe when never started. checkpoint_writer_result says how the
+ * write that finished went: 0 or -errno (logged).
  */
 int checkpoint_writer_start(struct daemon *d);
 int checkpoint_post(struct daemon *d);
+int checkpoint_writer_result(struct daemon *d);
 void checkpoint_writer_stop(struct daemon *d);
 
 /* Read state_dir/checkpoint, if any, and apply it. */

@@ -23,6 +23,8 @@ mpid=
 trap '[ -n "$mpid" ] && kill -9 "$mpid" 2>/dev/null; cleanup' EXIT
 work=$tmp/work
 mkdir -p "$tmp/logs" "$work"
+# the actions run as mpmond's user, unprivileged here too, and write in $work
+"$run_mpmond" --give "$work"
 log=$tmp/logs/app.log
 : >"$log"
 sed "s#@TMP@#$work#g" tests/e2e/data/actions-pack.xml >"$tmp/pack.xml"

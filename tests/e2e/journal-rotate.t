@@ -28,6 +28,11 @@ if [ -n "$MPMON_JR_NS" ] && [ "$(readlink /proc/$$/ns/mnt)" != "$(readlink /proc
 	small_fs=yes
 	trap 'umount "$T/jr" 2>/dev/null; cleanup' EXIT
 fi
+# journal-remote writes its files 0640 for root alone, and rotates and
+# vacuums them all along: mpmond reads them as root here, the explicit opt-in
+# (privileges are tests/e2e/privileges.t's business)
+MPMOND_USER=root
+export MPMOND_USER
 conf "[source journal]
 type = journal
 path = $T/jr

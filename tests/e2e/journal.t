@@ -29,6 +29,9 @@ entries() {	# entries FILE HOST:PRIORITY...: write one entry per argument
 			$((base + k * 1000)) "${hp%:*}" "${hp#*:}" "$k" >>"$T/export"
 	done
 	$jr --output="$T/jr/$out.journal" - <"$T/export" 2>"$T/jr.err"
+	# journal files are 0640; mpmond runs as nobody here, not in group
+	# systemd-journal as under its unit
+	chmod 644 "$T/jr/$out.journal"
 	rm -f "$T/export"
 	grep -q "writing $# entries" "$T/jr.err"
 }

@@ -28,12 +28,20 @@ mount -t tmpfs tmpfs /run && mkdir -p /var/log/journal && mount -t tmpfs tmpfs /
 mkdir -p /run/systemd/journald.conf.d
 printf '[Journal]\nReadKMsg=no\nForwardToSyslog=no\nForwardToWall=no\nForwardToConsole=no\n' \
 	>/run/systemd/journald.conf.d/test.conf
+# The journal's folders as systemd-tmpfiles makes them (tmpfiles.d/systemd.conf):
+# group systemd-journal, setgid, so its files are readable by that group, and
+# mpmond, unprivileged, reads them with it as under its unit.
+for d in /run/log/journal /var/log/journal; do
+	mkdir -p $d && chgrp systemd-journal $d && chmod 2755 $d || skip "cannot prepare $d"
+done
 $jd 2>"$T/journald.err" &
 JPID=$!
 trap 'kill $JPID 2>/dev/null; wait $JPID 2>/dev/null; cleanup' EXIT
 wait_for 10 test -S /run/systemd/journal/stdout || skip "systemd-journald did not start: $(head -n 1 "$T/journald.err")"
 
 host=$(hostname)
+MPMOND_GROUPS=systemd-journal
+export MPMOND_GROUPS
 conf "[source system]
 type = journal
 start = beginning

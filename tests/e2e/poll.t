@@ -12,13 +12,15 @@ if ! unshare --user --map-root-user sh -c 'echo 0 >/proc/sys/user/max_inotify_in
 	exit 0
 fi
 rotations=${MPMON_POLL_ROTATIONS:-4}
-# mpmond through a wrapper that execs it, so $PID is still mpmond's.
+# mpmond through a wrapper that execs it, so $PID is still mpmond's. In the
+# user namespace it is root, mapped to the unprivileged user outside it:
+# --allow-root says that is meant.
 real=$bin/mpmond
 bin=$T/bin
 mkdir -p "$bin"
 cat >"$bin/mpmond" <<EOF
 #!/bin/sh
-exec unshare --user --map-root-user sh -c 'echo 0 >/proc/sys/user/max_inotify_instances && exec "\$0" "\$@"' "$real" "\$@"
+exec unshare --user --map-root-user sh -c 'echo 0 >/proc/sys/user/max_inotify_instances && exec "\$0" "\$@"' "$real" "\$@" --allow-root
 EOF
 chmod +x "$bin/mpmond"
 

@@ -47,6 +47,7 @@ log_name = System
 $2
 EOC
 	chmod 600 "$tmp/c.conf"
+	"$run_mpmond" --give "$tmp/c.conf"
 }
 
 counters() {	# the sink counters of state.json as NAME=VALUE
@@ -87,7 +88,7 @@ chmod 644 "$tmp/c.conf"
 st=$?
 [ $st = 1 ] && grep -qx "$tmp/c.conf: holds SNMPv3 keys and is readable by others; chmod 600" "$tmp/err"
 check "--check-config refuses SNMPv3 passphrases others can read (exit $st: $(head -1 "$tmp/err"))" $?
-"$mpmond" --config "$tmp/c.conf" --foreground >/dev/null 2>"$tmp/err"
+"$run_mpmond" "$mpmond" --config "$tmp/c.conf" --foreground >/dev/null 2>"$tmp/err"
 st=$?
 [ $st = 1 ] && grep -q "readable by others; chmod 600" "$tmp/err" && [ ! -e "$state" ]
 check "mpmond does not start with them (exit $st)" $?

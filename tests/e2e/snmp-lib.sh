@@ -7,6 +7,11 @@ cd "$(dirname "$0")/../.." || exit 1
 bin=${MPMON_BUILD:-build}
 trapsend="$bin/tests/trapsend"
 tmp=$(mktemp -d) || exit 1
+# mpmond runs unprivileged, as under systemd: "$run_mpmond" MPMOND ARGS...
+# (a caller outside tests/e2e/, a benchmark, sets run_mpmond first)
+run_mpmond=${run_mpmond:-$PWD/build-aux/run-mpmond}
+chmod 755 "$tmp"
+"$run_mpmond" --give "$tmp"
 trapd_pid=
 cleanup() {
 	if [ -n "$trapd_pid" ]; then
@@ -119,7 +124,7 @@ varbind() {
 # $state, its stderr in $tmp/mpmond.log, its PID in mpid): start_mpmond waits
 # for its state file, stop_mpmond sends SIGTERM and returns its exit status.
 start_mpmond() {
-	"$mpmond" --config "$tmp/c.conf" --foreground 2>>"$tmp/mpmond.log" &
+	"$run_mpmond" "$mpmond" --config "$tmp/c.conf" --foreground 2>>"$tmp/mpmond.log" &
 	mpid=$!
 	for i in $(seq 1 100); do
 		[ -f "$state/state.json" ] && return 0
