@@ -63,7 +63,7 @@ PROGS := $(CLI_PROGS:%=$(B)/bin/%) $(B)/bin/mpmond $(B)/bin/check_mpmon
 E2E_PROGS := $(B)/tests/trapsend
 
 .PHONY: all deps check check-asan check-valgrind test demo clean install format bench bench-run \
-	contrib-services fuzz fuzz-build fuzz-bins valgrind-run
+	contrib-services fuzz fuzz-build fuzz-bins fuzz-list valgrind-run
 # keep objects of test programs between runs
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -115,7 +115,7 @@ $(B)/bin/mpmon: $(MPMON_OBJ) $(CORE_LIB)
 # Standalone mode reads logs with the collector's file source; source.c's table
 # of source types also names the journal source, hence libsystemd.
 CHECK_OBJ    := $(B)/cli/check_mpmon.o $(B)/cli/check_standalone.o \
-	$(addprefix $(B)/collector/,source.o source_file.o source_journal.o journal.o)
+	$(addprefix $(B)/collector/,source.o source_file.o source_journal.o journal.o journal_field.o)
 
 $(B)/bin/check_mpmon: $(CHECK_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
@@ -135,8 +135,10 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TAP_OBJ) $(CORE_LIB)
 # Unit tests of the collector's pure parts link their object besides the core.
 $(B)/tests/test_storm: $(B)/collector/storm.o
 $(B)/tests/test_spool: $(B)/collector/spool.o
+$(B)/tests/test_action: $(B)/collector/action.o
+$(B)/tests/test_journal_field: $(B)/collector/journal_field.o
 
-$(B)/tests/trapsend: $(B)/tests/e2e/trapsend.o $(SNMP_OBJ) $(CORE_LIB)
+$(B)/tests/trapsend: $(B)/tests/e2e/trapsend.o $(SNMP_OBJ) $(B)/collector/action.o $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(SNMP_LIBS)
@@ -191,8 +193,8 @@ FUZZ_CC      ?= clang
 FUZZ_B       ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FORMATS := json syslog kv applelog regex
-FUZZ_TARGETS ?= pack expr checkpoint $(FUZZ_FORMATS:%=format_%)
-FUZZ_ALL     := pack expr checkpoint $(FUZZ_FORMATS:%=format_%)
+FUZZ_ALL     := pack expr checkpoint $(FUZZ_FORMATS:%=format_%) journal
+FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SAN     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_BINS    := $(FUZZ_ALL:%=$(B)/fuzz/fuzz_%) $(B)/fuzz/checkpoint_seeds
@@ -207,6 +209,10 @@ fuzz-bins: $(FUZZ_BINS)
 fuzz: fuzz-build
 	MP_CORPUS=$(MP_CORPUS) sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# tests/fuzz.t and tests/fuzz/run.sh take the list of targets from here.
+fuzz-list:
+	@echo $(FUZZ_ALL)
+
 # The targets read the test packs from the source tree.
 $(FUZZ_COMMON): CPPFLAGS += -DFUZZ_SRCDIR='"$(CURDIR)"'
 
@@ -220,6 +226,9 @@ $(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) $(CORE_LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
+
+# The journal's mapping without sd-journal: journal_field.o alone.
+$(B)/fuzz/fuzz_journal: $(B)/collector/journal_field.o
 
 $(B)/fuzz/checkpoint_seeds: $(B)/tests/fuzz/checkpoint_seeds.o $(FUZZ_COMMON) $(CORE_LIB)
 	@mkdir -p $(@D)

@@ -23,6 +23,7 @@ rate=${BENCH_RATE:-1000}
 fsync_events=${BENCH_FSYNC_EVENTS:-1000}
 top=$(cd "$(dirname "$0")/.." && pwd)
 set -- # snmp-lib.sh takes no arguments
+run_mpmond=$top/build-aux/run-mpmond
 . "$top/tests/e2e/snmp-lib.sh"
 # snmp-lib.sh moves to the checkout of a test two folders down: come back
 cd "$top" || exit 1
@@ -56,7 +57,8 @@ peer = udp:127.0.0.1:$port
 $2
 EOC
 	chmod 600 "$tmp/c.conf"
-	"$mpmond" --config "$tmp/c.conf" --foreground 2>"$tmp/mpmond.log" &
+	"$run_mpmond" --give "$tmp/c.conf"
+	"$run_mpmond" "$mpmond" --config "$tmp/c.conf" --foreground 2>"$tmp/mpmond.log" &
 	mpid=$!
 	for i in $(seq 1 100); do
 		[ -f "$tmp/state/state.json" ] && break

@@ -36,14 +36,19 @@ replay "$samples/linux-essentials.jsonl"
 echo "== the same as JSON lines (the replay contract), first record:"
 "$bin/mpmon" replay --mp "$packs" --input "$samples/mdm-enrollment.jsonl" | head -n 1
 
-# The collector: mpmond follows a log in a temporary state folder while a small
-# generator appends the sample events one by one; each state change shows as
+# The collector: mpmond follows a text log and a journal folder in a temporary
+# state folder while a small generator appends the sample events one by one
+# (the journal's with systemd-journal-remote, from the export-format sample
+# linux-essentials.export); each state change shows as
 # mpmond logs it and goes as an SNMPv2c trap to a local snmptrapd on
 # 127.0.0.1, which decodes it with MPMON-MIB; then `mpmon state` reads the
 # health back, mpmond stops and the traps snmptrapd logged are shown.
 echo
-echo "== mpmond: following a live log (the sample events, appended one by one)"
+echo "== mpmond: following a live log and a journal (the sample events, appended one by one)"
 tmp=$(mktemp -d)
+# mpmond refuses root: run as root (make demo), it runs as nobody instead
+chmod 755 "$tmp"
+sh build-aux/run-mpmond --give "$tmp"
 pid=
 trapd=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$trapd" ] && kill "$trapd" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -83,6 +88,17 @@ type = file
 path = $tmp/logs/*.jsonl
 start = beginning
 EOC
+jr=/lib/systemd/systemd-journal-remote
+if [ -x $jr ]; then
+	mkdir "$tmp/journal"
+	cat >>"$tmp/mpmond.conf" <<EOC
+
+[source journal]
+type = journal
+path = $tmp/journal
+start = beginning
+EOC
+fi
 [ -n "$trapd" ] && cat >>"$tmp/mpmond.conf" <<EOC
 
 [snmp]
@@ -94,13 +110,29 @@ peer = udp:127.0.0.1:$port
 community = public
 EOC
 "$bin/mpmond" --config "$tmp/mpmond.conf" --check-config
-"$bin/mpmond" --config "$tmp/mpmond.conf" --foreground &
+sh build-aux/run-mpmond "$bin/mpmond" --config "$tmp/mpmond.conf" --foreground &
 pid=$!
 while [ ! -f "$tmp/state/state.json" ]; do sleep 0.1; done
 while IFS= read -r line; do
 	printf '%s\n' "$line" >>"$tmp/logs/mdm.jsonl"
 	sleep 0.2
 done <"$samples/mdm-enrollment.jsonl"
+# Then the journal's entries: systemd-journal-remote appends each to the
+# journal file, as it does for a host sending its journal. Its files are
+# root's (0640); mpmond reads them as another user here.
+if [ -d "$tmp/journal" ]; then
+	mkdir "$tmp/entries"
+	# one file per entry (entries end at an empty line)
+	perl -00 -e 'my $i = 0; while (<STDIN>) {
+		open my $f, ">", sprintf("%s/%03d", $ARGV[0], ++$i) or die "$ARGV[0]: $!\n"; print $f $_ }' \
+		"$tmp/entries" <"$samples/linux-essentials.export"
+	for entry in "$tmp"/entries/*; do
+		$jr --output="$tmp/journal/web01.journal" - <"$entry" 2>"$tmp/jr.err" ||
+			cat "$tmp/jr.err" >&2
+		chmod 644 "$tmp/journal/web01.journal"
+		sleep 0.2
+	done
+fi
 sleep 0.5
 echo
 echo "== mpmon state --state-dir $tmp/state (health per monitor and instance)"
@@ -114,7 +146,14 @@ wait "$pid"
 pid=
 echo "== mpmond stopped (SIGTERM: checkpoint written, exit 0)"
 if [ -n "$trapd" ]; then
-	sleep 0.5
+	# until snmptrapd has logged nothing new for half a second (at most 10 s)
+	last=-1
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		now=$(wc -c <"$tmp/traps.log")
+		[ "$now" = "$last" ] && break
+		last=$now
+		sleep 0.5
+	done
 	kill "$trapd"
 	wait "$trapd" 2>/dev/null
 	trapd=

@@ -19,6 +19,7 @@
 #include "lib/diag.h"
 #include "lib/file.h"
 #include "lib/html.h"
+#include "lib/json.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -692,6 +693,36 @@ static void knowledge_block(struct doc *d, const struct mp_article *a)
 		paragraph(d, "The pack has no knowledge article for this element.");
 }
 
+/*
+ * Whether and how mpmond runs a diagnostic's or recovery's command: the
+ * argument vector as a JSON array, which shows where each argument ends.
+ */
+static void command_props(struct doc *d, const struct mp_command *cmd, const char *why_not)
+{
+	struct buf v;
+	size_t i;
+
+	if (!cmd) {
+		prop(d, "Runs in mpmond", why_not ? why_not : "No");
+		return;
+	}
+	prop(d, "Runs in mpmond", "Yes, when its [actions] are enabled");
+	buf_init(&v);
+	buf_putc(&v, '[');
+	json_cstring(&v, cmd->application);
+	for (i = 0; i < cmd->nargs; i++) {
+		buf_putc(&v, ',');
+		json_cstring(&v, cmd->args[i]);
+	}
+	buf_putc(&v, ']');
+	prop_open(d, "Command");
+	code(d, v.data);
+	prop_close(d);
+	buf_release(&v);
+	if (cmd->working_dir)
+		prop(d, "Working Directory", cmd->working_dir);
+}
+
 static void diagnostics_block(struct doc *d, const char *monitor_id)
 {
 	const struct mp_diagnostic *g;
@@ -711,6 +742,7 @@ static void diagnostics_block(struct doc *d, const char *monitor_id)
 		prop(d, "Execute On State", mp_health_name(g->execute_on_state));
 		prop(d, "Enabled", yes_no(g->enabled));
 		prop_id(d, "Probe Action", g->probe_type_id);
+		command_props(d, g->command, g->why_not);
 		props_end(d);
 		if (g->knowledge)
 			render_article(d, g->knowledge, d->level + 3);
@@ -740,6 +772,7 @@ static void recoveries_block(struct doc *d, const char *monitor_id)
 		prop(d, "Reset Monitor", yes_no(r->reset_monitor));
 		prop(d, "Enabled", yes_no(r->enabled));
 		prop_id(d, "Write Action", r->write_type_id);
+		command_props(d, r->command, r->why_not);
 		props_end(d);
 		if (r->knowledge)
 			render_article(d, r->knowledge, d->level + 3);

@@ -184,10 +184,13 @@ static int cmd_validate(int argc, char **argv)
 		if (pack)
 			printf("%s: %zu monitors: %zu run, %zu off in the pack, %zu disabled; "
 			       "%zu aggregate monitors; %zu rules: %zu run, %zu off in the pack, "
-			       "%zu disabled; %zu errors, %zu warnings\n",
+			       "%zu disabled; %zu diagnostics and recoveries: %zu can run, %zu off "
+			       "in the pack, %zu will not run; %zu errors, %zu warnings\n",
 			       argv[i], pack->nmonitors, st.monitors_run, st.monitors_off,
 			       st.monitors_disabled, pack->naggregates, pack->nrules, st.rules_run,
-			       st.rules_off, st.rules_disabled, d.errors, d.warnings);
+			       st.rules_off, st.rules_disabled,
+			       st.actions_run + st.actions_off + st.actions_disabled, st.actions_run,
+			       st.actions_off, st.actions_disabled, d.errors, d.warnings);
 		if (d.errors || !pack)
 			status = EXIT_BAD_INPUT;
 		engine_free(e);

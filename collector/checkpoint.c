@@ -188,7 +188,8 @@ bad:
 	return seen_magic ? 0 : -EINVAL;
 }
 
-int checkpoint_apply(struct daemon *d, const char *data, size_t len)
+/* checkpoint_apply; name says where the text came from in what is logged. */
+static int apply(struct daemon *d, const char *data, size_t len, const char *name)
 {
 	size_t engine_at = 0, engine_len = 0, skipped = 0;
 	char *text = malloc(len + 1), *endl;
@@ -224,23 +225,28 @@ int checkpoint_apply(struct daemon *d, const char *data, size_t len)
 			return r;
 		}
 		if (r < 0)
-			daemon_log(LOG_ERR, "checkpoint: monitor state damaged: monitors start fresh");
+			daemon_log(LOG_ERR, "%s: monitor state damaged: monitors start fresh", name);
 		else if (skipped)
-			daemon_log(LOG_INFO, "checkpoint: %zu instances of monitors no longer loaded dropped",
-				   skipped);
+			daemon_log(LOG_INFO, "%s: %zu instances of monitors no longer loaded dropped",
+				   name, skipped);
 	} else if (apply_head(d, text, len, true, &engine_at, &engine_len) == 0) {
 		/* Positions parse: keep them, even though the rest cannot be trusted. */
-		daemon_log(LOG_ERR, "checkpoint: damaged (checksum): resuming from its source positions "
-			   "with fresh monitor state");
+		daemon_log(LOG_ERR, "%s: damaged (checksum): resuming from its source positions "
+			   "with fresh monitor state", name);
 		apply_head(d, text, len, false, &engine_at, &engine_len);
 		engine_set_seq(d->engine, d->last_seq + 1);
 	} else {
-		daemon_log(LOG_ERR, "checkpoint: damaged and unreadable: starting at the end of every "
-			   "source with fresh monitor state");
+		daemon_log(LOG_ERR, "%s: damaged and unreadable: starting at the end of every "
+			   "source with fresh monitor state", name);
 		d->force_end = true;
 	}
 	free(text);
 	return 0;
+}
+
+int checkpoint_apply(struct daemon *d, const char *data, size_t len)
+{
+	return apply(d, data, len, "checkpoint");
 }
 
 int checkpoint_load(struct daemon *d)
@@ -259,34 +265,56 @@ int checkpoint_load(struct daemon *d)
 		d->force_end = true;
 		return 0;
 	}
-	r = checkpoint_apply(d, data, len);
+	r = apply(d, data, len, path);
 	free(data);
+	return r;
+}
+
+/*
+ * Replace the checkpoint, then the state file, which never runs ahead of it.
+ * When the disk is full the previous files stay whole (atomic_write), and the
+ * failure is logged once until a write works again.
+ */
+static int write_files(const char *dir, const struct buf *ckpt, const struct buf *state,
+		       struct ckpt_status *cs)
+{
+	const char *name = "checkpoint";
+	int r = atomic_write(dir, name, ckpt->data, ckpt->len);
+
+	if (r == 0) {
+		name = "state.json";
+		r = atomic_write(dir, name, state->data, state->len);
+	}
+	if (r < 0 && cs->failures++ == 0)
+		daemon_log(LOG_ERR, "%s/%s: cannot write: %s: the previous one stays; trying again "
+			   "(logged when it works)", dir, name, strerror(-r));
+	if (r == 0 && cs->failures) {
+		daemon_log(LOG_NOTICE, "%s/checkpoint: written again after %" PRIu64 " failed attempts",
+			   dir, cs->failures);
+		cs->failures = 0;
+	}
+	cs->error = r;
 	return r;
 }
 
 int checkpoint_write(struct daemon *d)
 {
-	struct buf *b = &d->scratch;
+	struct buf state;
 	int r;
 
-	buf_reset(b);
-	r = checkpoint_build(d, b);
+	buf_init(&state);
+	buf_reset(&d->scratch);
+	r = checkpoint_build(d, &d->scratch);
 	if (r == 0)
-		r = atomic_write(d->cfg.state_dir, "checkpoint", b->data, b->len);
-	if (r < 0) {
-		daemon_log(LOG_ERR, "%s/checkpoint: cannot write: %s", d->cfg.state_dir, strerror(-r));
-		return r;
-	}
-	buf_reset(b);
-	r = state_build(d, b);
+		r = state_build(d, &state);
+	if (r < 0)
+		daemon_log(LOG_ERR, "checkpoint: out of memory");
+	else
+		r = write_files(d->cfg.state_dir, &d->scratch, &state, &d->ckpt_status);
+	buf_release(&state);
 	if (r == 0)
-		r = atomic_write(d->cfg.state_dir, "state.json", b->data, b->len);
-	if (r < 0) {
-		daemon_log(LOG_ERR, "%s/state.json: cannot write: %s", d->cfg.state_dir, strerror(-r));
-		return r;
-	}
-	d->dirty = false;
-	return 0;
+		d->dirty = false;
+	return r;
 }
 
 struct ckpt_writer {
@@ -294,6 +322,7 @@ struct ckpt_writer {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct buf ckpt, state;		/* the job; owned by the thread while busy */
+	struct ckpt_status *status;	/* the daemon's; the thread's while busy */
 	char *dir;
 	int efd;
 	bool busy, quit;
@@ -306,19 +335,12 @@ static void *writer_main(void *arg)
 
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		int r;
-
 		while (!w->busy && !w->quit)
 			pthread_cond_wait(&w->cv, &w->mu);
 		if (!w->busy)
 			break;
 		pthread_mutex_unlock(&w->mu);
-		/* The checkpoint first: the state file never runs ahead of it. */
-		r = atomic_write(w->dir, "checkpoint", w->ckpt.data, w->ckpt.len);
-		if (r < 0)
-			daemon_log(LOG_ERR, "%s/checkpoint: cannot write: %s", w->dir, strerror(-r));
-		else if ((r = atomic_write(w->dir, "state.json", w->state.data, w->state.len)) < 0)
-			daemon_log(LOG_ERR, "%s/state.json: cannot write: %s", w->dir, strerror(-r));
+		write_files(w->dir, &w->ckpt, &w->state, w->status);
 		pthread_mutex_lock(&w->mu);
 		w->busy = false;
 		if (write(w->efd, &one, sizeof(one)) < 0)
@@ -338,6 +360,7 @@ int checkpoint_writer_start(struct daemon *d)
 	buf_init(&w->ckpt);
 	buf_init(&w->state);
 	w->dir = strdup(d->cfg.state_dir);
+	w->status = &d->ckpt_status;
 	w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (!w->dir || w->efd < 0) {
 		r = w->dir ? -errno : -ENOMEM;
@@ -390,6 +413,19 @@ int checkpoint_post(struct daemon *d)
 	pthread_mutex_unlock(&w->mu);
 	d->dirty = false;
 	return 0;
+}
+
+int checkpoint_writer_result(struct daemon *d)
+{
+	struct ckpt_writer *w = d->writer;
+	int r;
+
+	if (!w)
+		return d->ckpt_status.error;
+	pthread_mutex_lock(&w->mu);
+	r = w->busy ? 0 : d->ckpt_status.error;
+	pthread_mutex_unlock(&w->mu);
+	return r;
 }
 
 void checkpoint_writer_stop(struct daemon *d)

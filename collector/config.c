@@ -261,6 +261,34 @@ static int snmp_key(struct parse *p, const char *name, const char *value)
 	return 0;
 }
 
+static int actions_key(struct parse *p, const char *name, const char *value)
+{
+	struct action_config *a = &p->c->actions;
+	uint64_t n;
+
+	if (strcmp(name, "enabled") == 0)
+		return parse_bool(p, name, value, &a->enabled);
+	if (strcmp(name, "max_running") == 0) {
+		if (parse_range(p, name, value, 1, 64, "", &n))
+			a->max_running = (unsigned)n;
+	} else if (strcmp(name, "max_queued") == 0) {
+		if (parse_range(p, name, value, 0, 10000, "", &n))
+			a->max_queued = (unsigned)n;
+	} else if (strcmp(name, "timeout_max_s") == 0) {
+		if (parse_range(p, name, value, 1, 86400, " seconds", &n))
+			a->timeout_max_s = (unsigned)n;
+	} else if (strcmp(name, "output_max") == 0) {
+		if (parse_range(p, name, value, 64, 1u << 20, " bytes", &n))
+			a->output_max = n;
+	} else if (strcmp(name, "results_max") == 0) {
+		if (parse_range(p, name, value, 1, 10000, "", &n))
+			a->results_max = n;
+	} else {
+		diag_error(p->d, p->c->file, p->line, "unknown key '%s' in [actions]", name);
+	}
+	return 0;
+}
+
 static bool is_hex(const char *v)
 {
 	size_t n = strlen(v);
@@ -401,6 +429,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 1;
 	if (strcmp(section, "snmp") == 0)
 		r = snmp_key(p, name, value);
+	else if (strcmp(section, "actions") == 0)
+		r = actions_key(p, name, value);
 	else if (strcmp(section, "mpmond") == 0)
 		r = main_key(p, name, value);
 	else if (strcmp(section, "packs") == 0 && strcmp(name, "path") == 0) {
@@ -505,6 +535,7 @@ int config_load(const char *path, struct config *c, struct diag *d)
 	c->checkpoint_us = 200000;
 	c->snmp.heartbeat_s = CONFIG_DEFAULT_HEARTBEAT_S;
 	c->snmp.spool_fsync = true;
+	action_config_default(&c->actions);
 	c->file = strdup(path);
 	if (!c->file)
 		return -ENOMEM;

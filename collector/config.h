@@ -1,8 +1,9 @@
 /*
  * mpmond's configuration: an INI file (read with inih) naming the packs, the
- * state directory, the clock and the sources. Parsing checks everything it can
- * without touching the sources, so `mpmond --check-config` and a SIGHUP reload
- * report mistakes as FILE:LINE: message before anything changes.
+ * state directory, the clock, the sources, the sinks and whether diagnostics
+ * and recoveries run. Parsing checks everything it can without touching the
+ * sources, so `mpmond --check-config` and a SIGHUP reload report mistakes as
+ * FILE:LINE: message before anything changes.
  */
 #ifndef MPMON_COLLECTOR_CONFIG_H
 #define MPMON_COLLECTOR_CONFIG_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector/action.h"
 #include "collector/trap.h"
 
 struct diag;
@@ -79,6 +81,7 @@ struct config {
 	struct config_sink sinks[CONFIG_MAX_SINKS];
 	size_t nsinks;
 	struct config_snmp snmp;
+	struct action_config actions;	/* [actions]: diagnostics and recoveries */
 };
 
 /*

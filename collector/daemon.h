@@ -36,8 +36,19 @@ struct notes {
 	size_t cap, n;
 };
 
+struct action_config;
+struct action_runner;
 struct ckpt_writer;
 struct trap_sender;
+
+/*
+ * How writing the checkpoint goes (a full disk, say): a failure is logged when
+ * it begins and when it ends, not at every attempt.
+ */
+struct ckpt_status {
+	int error;		/* last write: 0 or -errno */
+	uint64_t failures;	/* attempts failed since the last that worked */
+};
 
 struct daemon {
 	struct config cfg;
@@ -57,9 +68,13 @@ struct daemon {
 	bool force_end;			/* the checkpoint was unreadable: start at the end */
 	struct buf scratch;
 	struct ckpt_writer *writer;	/* NULL: checkpoints are written in the loop */
+	struct ckpt_status ckpt_status;	/* the writer's while it writes */
 	struct trap_sender *sender;	/* the [sink]s; NULL when none is configured */
 	struct diag *sender_diag;	/* where the sender reports; drained into the log */
 	struct trap_stats sender_base;	/* counters of senders a reload replaced */
+	struct action_runner *actions;	/* diagnostics and recoveries (daemon_action.c) */
+	struct buf action_buf;		/* an action's instance and argument vector */
+	bool actions_off_logged;	/* "actions: off" said once */
 };
 
 /* The sinks' counters: the running sender's plus those a reload replaced. */
@@ -78,7 +93,10 @@ int checkpoint_build(const struct daemon *d, struct buf *out);
  */
 int checkpoint_apply(struct daemon *d, const char *text, size_t len);
 
-/* Write the checkpoint and the state file now, in this thread. 0 or -errno (logged). */
+/*
+ * Write the checkpoint and the state file now, in this thread. 0 or -errno
+ * (logged when failures begin). The previous files stay when it fails.
+ */
 int checkpoint_write(struct daemon *d);
 
 /*
@@ -89,10 +107,12 @@ int checkpoint_write(struct daemon *d);
  * consistent instant) and hands them over; -EBUSY while the previous write is
  * still under way (the daemon stays dirty and posts again when the eventfd
  * fires). checkpoint_writer_stop waits for the write under way and ends the
- * thread; safe when never started.
+ * thread; safe when never started. checkpoint_writer_result says how the
+ * write that finished went: 0 or -errno (logged).
  */
 int checkpoint_writer_start(struct daemon *d);
 int checkpoint_post(struct daemon *d);
+int checkpoint_writer_result(struct daemon *d);
 void checkpoint_writer_stop(struct daemon *d);
 
 /* Read state_dir/checkpoint, if any, and apply it. */
@@ -110,6 +130,20 @@ int state_build(const struct daemon *d, struct buf *out);
 /* The control socket: listen at state_dir/control; serve one client. */
 int control_listen(const char *state_dir);
 void control_serve(struct daemon *d, int lfd);
+
+/*
+ * Diagnostics and recoveries (daemon_action.c). start makes the runner from
+ * d->cfg.actions and logs whether actions are on (0 or -ENOMEM); reload hands
+ * it the new [actions] after a reload (old: the settings before); change
+ * starts what a state change sets off (or counts it while actions are off);
+ * stop kills what runs and frees the runner; json writes the state file's
+ * "actions" member.
+ */
+int daemon_action_start(struct daemon *d);
+void daemon_action_reload(struct daemon *d, const struct action_config *old);
+void daemon_action_change(struct daemon *d, const struct state_change *c);
+void daemon_action_stop(struct daemon *d);
+int daemon_action_json(const struct daemon *d, struct buf *b, bool *first);
 
 /* mpmond's logger: stderr or the journal. */
 void daemon_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

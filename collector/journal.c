@@ -6,6 +6,7 @@
  */
 #include "collector/journal.h"
 
+#include "collector/journal_field.h"
 #include "rules/event.h"
 
 #include <errno.h>
@@ -136,8 +137,6 @@ char *journal_cursor(struct journal *j)
 	return c;
 }
 
-static const char *const scom_level[8] = { "1", "1", "1", "2", "3", "4", "4", "5" };
-
 int journal_entry_event(struct journal *j, struct event *ev, char tbuf[ISO8601_LEN])
 {
 	const void *data;
@@ -145,32 +144,14 @@ int journal_entry_event(struct journal *j, struct event *ev, char tbuf[ISO8601_L
 	uint64_t us;
 	int r;
 
-	SD_JOURNAL_FOREACH_DATA(j->j, data, len) {
-		const char *p = data, *eq = memchr(p, '=', len);
-		struct str v;
-		size_t n;
-
-		if (!eq)
-			continue;
-		n = eq - p;
-		v.p = eq + 1;
-		v.len = len - n - 1;
-		event_set(ev, p, n, v);	/* -ENOSPC: an entry with more fields than an event holds */
-		if (n == 7 && memcmp(p, "MESSAGE", 7) == 0)
-			event_set(ev, "EventDescription", 16, v);
-		else if (n == 17 && memcmp(p, "SYSLOG_IDENTIFIER", 17) == 0)
-			event_set(ev, "PublisherName", 13, v);
-		else if (n == 9 && memcmp(p, "_HOSTNAME", 9) == 0)
-			event_set(ev, "LoggingComputer", 15, v);
-		else if (n == 8 && memcmp(p, "PRIORITY", 8) == 0 && v.len == 1 && v.p[0] >= '0' &&
-			 v.p[0] <= '7')
-			event_set(ev, "EventLevel", 10, str_of(scom_level[v.p[0] - '0']));
-	}
+	/* a datum skipped or beyond what an event holds leaves the rest alone */
+	SD_JOURNAL_FOREACH_DATA(j->j, data, len)
+		journal_field_event(ev, data, len);
 	r = sd_journal_get_realtime_usec(j->j, &us);
 	if (r < 0)
 		return r;
-	iso8601_format((int64_t)us, tbuf);
-	event_set(ev, "TimeGenerated", 13, str_of(tbuf));
+	/* The slot directly: event_set would parse back the time we have. */
+	ev->slot[EVENT_TIME] = str_of(iso8601_format((int64_t)us, tbuf));
 	ev->time = (int64_t)us;
 	ev->has_time = true;
 	return 0;

@@ -50,11 +50,12 @@ int journal_next(struct journal *j);
 char *journal_cursor(struct journal *j);
 
 /*
- * Fill ev (reset by the caller) from the current entry: every field by its name,
- * plus EventDescription (MESSAGE), PublisherName (SYSLOG_IDENTIFIER), EventLevel
- * (PRIORITY as a SCOM level: 0-2 → 1, 3 → 2, 4 → 3, 5-6 → 4, 7 → 5),
- * LoggingComputer (_HOSTNAME), TimeGenerated (the realtime timestamp, written
- * into tbuf). Values stay valid until the journal moves. 0 or -errno.
+ * Fill ev (reset by the caller) from the current entry: each datum as
+ * journal_field_event (collector/journal_field.h) makes it, every field by its
+ * name plus EventDescription (MESSAGE), PublisherName (SYSLOG_IDENTIFIER),
+ * EventLevel (PRIORITY as a SCOM level), LoggingComputer (_HOSTNAME); and
+ * TimeGenerated (the realtime timestamp, written into tbuf). Values stay valid
+ * until the journal moves. 0 or -errno.
  */
 int journal_entry_event(struct journal *j, struct event *ev, char tbuf[ISO8601_LEN]);
 

@@ -4,19 +4,22 @@
  * directory. One thread, one epoll loop: the sources' descriptors (inotify, the
  * journal), a signalfd for SIGTERM/SIGINT/SIGHUP, a timerfd armed only for the
  * next thing that is due (an engine timer, a rate-limited checkpoint, a rotated
- * file to let go, the watchdog, the SNMP sender's retries and heartbeat), the
- * control socket and the SNMP sender's sockets. When logs are idle nothing is
- * due and the daemon sleeps in epoll_wait. State changes go to the sender,
- * which only queues (and spools informs): the network is touched only when its
- * sockets are readable or its timeout passes, so a slow receiver never holds
- * up reading the logs.
+ * file to let go, the watchdog, the SNMP sender's retries and heartbeat, an
+ * action's timeout), the control socket, the SNMP sender's sockets and the
+ * action runner's epoll (the pipes and pidfds of diagnostics and recoveries).
+ * When logs are idle nothing is due and the daemon sleeps in epoll_wait. State
+ * changes go to the sender, which only queues (and spools informs): the network
+ * is touched only when its sockets are readable or its timeout passes, so a
+ * slow receiver never holds up reading the logs.
  */
+#include "collector/action.h"
 #include "collector/config.h"
 #include "collector/daemon.h"
 #include "collector/source.h"
 #include "collector/trap.h"
 #include "lib/diag.h"
 #include "lib/file.h"
+#include "lib/str.h"
 #include "lib/version.h"
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
@@ -43,20 +46,54 @@
 
 #define PACK_MAX_BYTES (64u << 20)
 #define BAD_LOG_MAX 100		/* bad records logged; the rest are counted */
+#define EXIT_ROOT 4		/* refused to run as root (LSB's "insufficient privilege") */
 
-enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4, TAG_SENDER = -5 };
+enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4, TAG_SENDER = -5,
+       TAG_ACTIONS = -6 };
 
 static bool log_to_journal;
 static int log_level = LOG_INFO;
 
+/*
+ * Messages carry file names and text from the logs: control characters and
+ * bytes that are not UTF-8 are written as \xNN, so that a log line can neither
+ * forge a line of ours (a newline, a terminal escape) nor turn the message
+ * into binary for the journal. out holds 4 bytes per byte of msg.
+ */
+static void log_escape(const char *msg, char *out, size_t cap)
+{
+	size_t n = strlen(msg), i = 0, o = 0, k;
+
+	while (i < n && o + 5 < cap) {
+		unsigned char c = (unsigned char)msg[i];
+
+		k = (c < 0x20 && c != '\t') || c == 0x7f ? 0 : str_utf8_len(msg + i, n - i);
+		if (k == 0) {
+			snprintf(out + o, cap - o, "\\x%02x", c);
+			o += 4;
+			i++;
+			continue;
+		}
+		if (o + k >= cap)
+			break;
+		memcpy(out + o, msg + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+}
+
 static void logger(int priority, const char *msg)
 {
+	char text[4 * 2048 + 1];
+
 	if (priority > log_level)
 		return;
+	log_escape(msg, text, sizeof(text));
 	if (log_to_journal)
-		sd_journal_print(priority, "%s", msg);
+		sd_journal_print(priority, "%s", text);
 	else
-		fprintf(stderr, "mpmond: %s\n", msg);
+		fprintf(stderr, "mpmond: %s\n", text);
 }
 
 void daemon_log(int priority, const char *fmt, ...)
@@ -103,7 +140,9 @@ static void sender_drain(struct daemon *d)
 	for (i = 0; i < dg->n; i++) {
 		const struct diag_entry *e = &dg->v[i];
 
-		daemon_log(e->severity == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s", e->message);
+		/* the spool names its folder */
+		daemon_log(e->severity == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s%s%s",
+			   e->file ? e->file : "", e->file ? ": " : "", e->message);
 	}
 	diag_release(dg);
 	diag_init(dg);
@@ -216,6 +255,7 @@ static void on_change(void *arg, const struct state_change *c)
 		   c->instance_len ? " [" : "", (int)c->instance_len, c->instance,
 		   c->instance_len ? "]" : "", mp_health_name(c->from), mp_health_name(c->to),
 		   *c->message ? ": " : "", c->message);
+	daemon_action_change(d, c);
 }
 
 static void feed(struct daemon *d, struct source *s, struct event *ev)
@@ -459,12 +499,14 @@ struct loop {
 	int ep, sfd, tfd, cfd, wfd;
 	int64_t armed;		/* monotonic µs the timer is set for, INT64_MAX off */
 	int64_t last_checkpoint;
+	int64_t ckpt_backoff;	/* µs between attempts while checkpoints fail; 0: they work */
 	bool writer_busy;	/* a checkpoint is being written; the eventfd says when done */
 	uint64_t watchdog_us;	/* 0: no watchdog */
 	int64_t last_watchdog;
 	int sender_fds[TRAP_MAX_DESTINATIONS];	/* the sender's sockets in epoll */
 	size_t nsender_fds;
 	bool sender_ready;	/* a sender socket is readable */
+	bool actions_ready;	/* a child of the action runner has something to say */
 	int64_t next_heartbeat;	/* monotonic µs; INT64_MAX: none */
 	struct trap_stats last_stats;	/* as the state file last saw them */
 };
@@ -498,6 +540,7 @@ static void reload(struct daemon *d, struct loop *l)
 	int ep = l->ep;
 	bool new_sender;
 	struct daemon nd = { .now = d->now, .last_seq = d->last_seq };
+	struct action_config old_actions = d->cfg.actions;
 	struct buf ck;
 	size_t i;
 	struct diag dg;
@@ -544,6 +587,7 @@ static void reload(struct daemon *d, struct loop *l)
 	for (i = 0; i < d->nsources; i++)
 		d->sources[i]->conf = &d->cfg.sources[i];
 	checkpoint_apply(d, ck.data, ck.len);
+	daemon_action_reload(d, &old_actions);
 	/* The spool stays: the new sender sends what the old one left first. */
 	if (new_sender) {
 		sender_replace(d);
@@ -588,6 +632,8 @@ static int64_t next_due(struct daemon *d, struct loop *l)
 	}
 	if (l->watchdog_us && l->last_watchdog + (int64_t)l->watchdog_us / 2 < t)
 		t = l->last_watchdog + (int64_t)l->watchdog_us / 2;
+	if (d->actions && (x = action_runner_next_deadline(d->actions)) < t)
+		t = x;
 	if (d->sender) {
 		x = trap_sender_next_timeout(d->sender, daemon_realtime());
 		if (x != INT64_MAX && mono_of(x) < t)
@@ -614,16 +660,38 @@ static void arm(struct loop *l, int64_t t)
 	l->armed = t;
 }
 
+/*
+ * A checkpoint that could not be written (a full disk) is tried again at
+ * growing intervals, up to a minute: the previous one stays meanwhile, and the
+ * loop does not spend itself on a disk that stays full.
+ */
+static void checkpoint_done(struct daemon *d, struct loop *l, int r)
+{
+	if (r == 0) {
+		l->ckpt_backoff = 0;
+		return;
+	}
+	d->dirty = true;
+	l->ckpt_backoff = l->ckpt_backoff ? l->ckpt_backoff * 2 : 1000000;
+	if (l->ckpt_backoff > 60000000)
+		l->ckpt_backoff = 60000000;
+	l->last_checkpoint = source_now() + l->ckpt_backoff - d->cfg.checkpoint_us;
+}
+
 static void do_checkpoint(struct daemon *d, struct loop *l)
 {
 	uint64_t records = 0;
 	size_t i;
+	int r = checkpoint_post(d);
 
-	if (checkpoint_post(d) == -EBUSY) {
+	if (r == -EBUSY) {
 		l->writer_busy = true;
 		return;
 	}
 	l->last_checkpoint = source_now();
+	/* the writer thread's result comes through its eventfd */
+	if (r < 0 || !d->writer)
+		checkpoint_done(d, l, r);
 	for (i = 0; i < d->nsources; i++)
 		records += d->sources[i]->st.records;
 	if (l->watchdog_us || getenv("NOTIFY_SOCKET"))
@@ -682,6 +750,11 @@ static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool al
 		engine_advance(d->engine, daemon_realtime());
 		d->dirty = true;
 	}
+	if (d->actions && (l->actions_ready || action_runner_next_deadline(d->actions) <= now)) {
+		l->actions_ready = false;
+		if (action_runner_process(d->actions, now))
+			d->dirty = true;
+	}
 	if (d->sender)
 		run_sender(d, l, now);
 	if (d->dirty && !l->writer_busy && now >= l->last_checkpoint + d->cfg.checkpoint_us)
@@ -737,7 +810,12 @@ static int run(struct daemon *d, struct loop *l)
 						   si.ssi_signo);
 					free(ready);
 					checkpoint_writer_stop(d);
-					return checkpoint_write(d) < 0 ? -EIO : 0;
+					if (checkpoint_write(d) < 0) {
+						daemon_log(LOG_ERR, "exit without a new checkpoint: "
+							   "the previous one stays");
+						return -EIO;
+					}
+					return 0;
 				}
 			} else if (tag == TAG_TIMER) {
 				uint64_t x;
@@ -753,8 +831,11 @@ static int run(struct daemon *d, struct loop *l)
 				if (read(l->wfd, &x, sizeof(x)) < 0)
 					(void)0;	/* already read */
 				l->writer_busy = false;	/* dirty since? next_due schedules it */
+				checkpoint_done(d, l, checkpoint_writer_result(d));
 			} else if (tag == TAG_SENDER) {
 				l->sender_ready = true;
+			} else if (tag == TAG_ACTIONS) {
+				l->actions_ready = true;
 			} else if ((size_t)tag < nready) {
 				ready[tag] = true;
 			}
@@ -767,19 +848,22 @@ next:;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mpmond --config FILE [--check-config] [--foreground] [-v]\n"
+		"usage: mpmond --config FILE [--check-config] [--foreground] [--allow-root] [-v]\n"
 		"\n"
 		"--check-config  check the config and its packs; problems as FILE:LINE: message;\n"
 		"                exit 0 when there are none, 1 otherwise\n"
 		"--foreground    log to stderr even under systemd (otherwise the journal is\n"
 		"                used when $JOURNAL_STREAM says stderr goes there)\n"
-		"signals: SIGHUP reloads config and packs, SIGTERM checkpoints and exits\n");
+		"--allow-root    run as root; without it mpmond refuses (exit 4): run it as\n"
+		"                its own user, who needs to read the logs and nothing more\n"
+		"signals: SIGHUP reloads config and packs, SIGTERM checkpoints and exits\n"
+		"exit: 0 stopped by a signal, 1 error, 2 usage, 4 refused to run as root\n");
 }
 
 int main(int argc, char **argv)
 {
 	const char *config_path = NULL;
-	bool check = false, foreground = false;
+	bool check = false, foreground = false, allow_root = false;
 	struct daemon d = { 0 };
 	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .cfd = -1, .wfd = -1, .armed = -1,
 			  .next_heartbeat = INT64_MAX };
@@ -792,6 +876,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "allow-root", no_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -802,6 +887,7 @@ int main(int argc, char **argv)
 		case 'c': config_path = optarg; break;
 		case 'C': check = true; break;
 		case 'f': foreground = true; break;
+		case 'R': allow_root = true; break;
 		case 'v': log_level = LOG_DEBUG; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("mpmond %s\n", MPMON_VERSION); return 0;
@@ -811,6 +897,16 @@ int main(int argc, char **argv)
 	if (!config_path || optind != argc) {
 		usage(stderr);
 		return 2;
+	}
+	/*
+	 * Logs and packs are untrusted input: a parser bug should cost no more
+	 * than the rights of a user who may read logs. Checking a config needs
+	 * no rights, so root may do that.
+	 */
+	if (!check && !allow_root && geteuid() == 0) {
+		fprintf(stderr, "mpmond: refusing to run as root: run it as its own user "
+			"(User=mpmon in mpmond.service), or pass --allow-root\n");
+		return EXIT_ROOT;
 	}
 	log_to_journal = !foreground && !check && getenv("JOURNAL_STREAM");
 	source_logger = logger;
@@ -881,6 +977,12 @@ int main(int argc, char **argv)
 	}
 	if (d.sender && trap_send_start(d.sender, daemon_realtime()) < 0)
 		daemon_log(LOG_ERR, "snmp: the start notification could not be queued");
+	if (daemon_action_start(&d) < 0) {
+		daemon_log(LOG_ERR, "actions: cannot set up the runner: %s", strerror(errno));
+		goto out;
+	}
+	ev.data.u64 = (uint64_t)(int64_t)TAG_ACTIONS;
+	epoll_ctl(l.ep, EPOLL_CTL_ADD, action_runner_fd(d.actions), &ev);
 	watch_sender(&d, &l);
 	schedule_heartbeat(&d, &l);
 	start_sources(&d, l.ep);
@@ -891,6 +993,7 @@ int main(int argc, char **argv)
 	status = run(&d, &l) < 0 ? 1 : 0;
 out:
 	checkpoint_writer_stop(&d);
+	daemon_action_stop(&d);
 	if (l.cfd >= 0)
 		close(l.cfd);
 	free_sources(&d, -1);

@@ -9,7 +9,9 @@
  * of the next complete line (a partial last line is not consumed: it is read
  * again when its newline has come), and carry the hash of the bytes before
  * them, so copytruncate and inode reuse are also noticed across a restart.
- * Reads are batched (one pread per buffer, not per line).
+ * Reads are batched (one pread per buffer, not per line). Only regular files
+ * are read: a name under the glob that is a symlink, a FIFO, a folder or a file
+ * we may not open is logged once and looked at again when the folder changes.
  */
 #include "collector/source.h"
 
@@ -24,6 +26,7 @@
 #include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,7 @@
 #define RETRY_US 5000000	/* folder missing: look again */
 #define MAX_SAVED 1024
 #define MAX_MOVED 32		/* renames away from the glob between two scans */
+#define MAX_REFUSED 64		/* names not followed that are remembered as logged */
 
 struct ident {
 	dev_t dev;
@@ -104,6 +108,15 @@ struct fsrc {
 	char moved[MAX_MOVED][NAME_MAX + 1];
 	size_t nmoved;
 	uint32_t from_cookie;	/* of the last IN_MOVED_FROM of a name under the glob */
+	/*
+	 * Names under the glob not followed, and why (hashed): logged when the
+	 * scan that finds them so is the first to, so a FIFO or an unreadable
+	 * file is not logged again at every change of the folder.
+	 */
+	uint64_t refused[MAX_REFUSED], refused_now[MAX_REFUSED];
+	size_t nrefused, nrefused_now;
+	bool refused_overflow;
+	bool dir_warned;	/* "cannot watch" logged; said again after a watch worked */
 };
 
 static uint64_t hash_bytes(const char *p, size_t n)
@@ -324,7 +337,8 @@ static bool read_copy(struct source *s, struct fsrc *fs, struct tfile *f, bool m
 		if (strncmp(de->d_name, name, nlen) != 0 || de->d_name[nlen] == '\0')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", fs->dir, de->d_name);
-		c.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		/* Any name that starts with ours: a FIFO among them must not block. */
+		c.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 		if (c.fd < 0)
 			continue;
 		if (fstat(c.fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_ino != f->id.ino &&
@@ -404,6 +418,54 @@ static int follow(struct source *s, struct fsrc *fs, struct tfile *f, size_t *bu
 	return r;
 }
 
+/*
+ * path is under the glob but not followed: log why, unless the previous scan
+ * found it so already. why tells reasons apart (an errno or a file type).
+ */
+static void refuse(struct source *s, struct fsrc *fs, const char *path, unsigned why,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void refuse(struct source *s, struct fsrc *fs, const char *path, unsigned why,
+		   const char *fmt, ...)
+{
+	uint64_t key = hash_bytes(path, strlen(path)) ^ ((uint64_t)why * 0x9e3779b97f4a7c15u);
+	char msg[512];
+	va_list ap;
+	size_t i;
+
+	for (i = 0; i < fs->nrefused_now; i++)
+		if (fs->refused_now[i] == key)
+			return;
+	if (fs->nrefused_now == MAX_REFUSED) {
+		if (!fs->refused_overflow)
+			source_log(s, LOG_ERR, "more than %d files under '%s' are not followed: "
+				   "the others are not logged", MAX_REFUSED, s->conf->path);
+		fs->refused_overflow = true;
+		return;
+	}
+	fs->refused_now[fs->nrefused_now++] = key;
+	for (i = 0; i < fs->nrefused; i++)
+		if (fs->refused[i] == key)
+			return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	source_log(s, LOG_ERR, "%s: %s", path, msg);
+}
+
+static const char *file_kind(mode_t m)
+{
+	switch (m & S_IFMT) {
+	case S_IFIFO: return "a FIFO";
+	case S_IFDIR: return "a folder";
+	case S_IFSOCK: return "a socket";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFLNK: return "a symbolic link";
+	default: return "not a regular file";
+	}
+}
+
 /* The saved position for this identity, if the checkpoint had one. */
 static struct saved *find_saved(struct fsrc *fs, const struct ident *id)
 {
@@ -422,7 +484,7 @@ static struct tfile *open_file(struct source *s, struct fsrc *fs, const char *pa
 	struct stat st;
 
 	if (fs->nfiles >= MAX_FILES) {
-		source_log(s, LOG_WARNING, "more than %d files: '%s' not followed", MAX_FILES, path);
+		refuse(s, fs, path, 0, "more than %d files open: not followed", MAX_FILES);
 		return NULL;
 	}
 	f = calloc(1, sizeof(*f));
@@ -430,7 +492,13 @@ static struct tfile *open_file(struct source *s, struct fsrc *fs, const char *pa
 		return NULL;
 	f->wd = -1;
 	f->path = strdup(path);
+	/* O_NONBLOCK: a FIFO put in the file's place must not block the loop. */
 	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (f->fd < 0 && errno != ENOENT)
+		refuse(s, fs, path, (unsigned)errno, "cannot open: %s", strerror(errno));
+	else if (f->fd >= 0 && fstat(f->fd, &st) == 0 && !S_ISREG(st.st_mode))
+		refuse(s, fs, path, st.st_mode & S_IFMT, "%s, not a regular file: not read",
+		       file_kind(st.st_mode));
 	if (!f->path || f->fd < 0 || fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    ident_of(f->fd, &f->id) < 0) {
 		close_file(fs, f);
@@ -506,9 +574,10 @@ static void read_saved_rotated(struct source *s, struct fsrc *fs)
 			struct stat st;
 
 			snprintf(path, sizeof(path), "%s/%s", fs->dir, de->d_name);
-			if (de->d_ino != sv->id.ino || stat(path, &st) < 0 || st.st_dev != sv->id.dev)
+			if (de->d_ino != sv->id.ino || stat(path, &st) < 0 || st.st_dev != sv->id.dev ||
+			    !S_ISREG(st.st_mode))
 				continue;
-			c.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			c.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 			if (c.fd < 0)
 				continue;
 			if (head_matches(c.fd, &sv->id) &&
@@ -531,12 +600,15 @@ static void watch_dir(struct source *s, struct fsrc *fs)
 {
 	if (fs->ino_fd < 0 || fs->dir_wd >= 0)
 		return;
+	/* IN_ATTRIB: a file we could not open may have been made readable. */
 	fs->dir_wd = inotify_add_watch(fs->ino_fd, fs->dir,
 				       IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
-				       IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
-	if (fs->dir_wd < 0)
+				       IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF |
+				       IN_ONLYDIR);
+	if (fs->dir_wd < 0 && !fs->dir_warned)
 		source_log(s, LOG_WARNING, "cannot watch '%s': %s; looking again every %d s", fs->dir,
 			   strerror(errno), RETRY_US / 1000000);
+	fs->dir_warned = fs->dir_wd < 0;
 }
 
 /* Glob again: new files are opened, files gone from their name become rotated. */
@@ -550,12 +622,23 @@ static void scan(struct source *s, struct fsrc *fs)
 	watch_dir(s, fs);
 	for (f = fs->files; f; f = f->next)
 		f->seen = false;
+	fs->nrefused_now = 0;
 	r = glob(s->conf->path, GLOB_NOSORT, NULL, &g);
 	for (i = 0; r == 0 && i < g.gl_pathc; i++) {
 		struct stat st;
 
-		if (stat(g.gl_pathv[i], &st) < 0 || !S_ISREG(st.st_mode))
+		/* Symbolic links are not followed: a log folder is often writable by others. */
+		if (lstat(g.gl_pathv[i], &st) < 0) {
+			if (errno != ENOENT)	/* gone since the glob: nothing to say */
+				refuse(s, fs, g.gl_pathv[i], (unsigned)errno, "cannot look at it: %s",
+				       strerror(errno));
 			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			refuse(s, fs, g.gl_pathv[i], st.st_mode & S_IFMT, "%s, not a regular file: %s",
+			       file_kind(st.st_mode), S_ISLNK(st.st_mode) ? "not followed" : "not read");
+			continue;
+		}
 		for (f = fs->files; f; f = f->next)
 			if (f->id.dev == st.st_dev && f->id.ino == st.st_ino)
 				break;
@@ -578,6 +661,10 @@ static void scan(struct source *s, struct fsrc *fs)
 	}
 	if (r == 0)
 		globfree(&g);
+	memcpy(fs->refused, fs->refused_now, fs->nrefused_now * sizeof(fs->refused[0]));
+	fs->nrefused = fs->nrefused_now;
+	if (fs->nrefused_now < MAX_REFUSED)
+		fs->refused_overflow = false;
 	for (f = fs->files; f; f = f->next)
 		if (!f->seen && !f->rotated) {
 			f->rotated = true;
@@ -621,7 +708,7 @@ static void drain(struct fsrc *fs)
 		while (p < b + n) {
 			struct inotify_event *ev = (struct inotify_event *)p;
 
-			if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+			if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB |
 					IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
 				fs->need_scan = true;
 			if (ev->wd == fs->dir_wd && (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)))

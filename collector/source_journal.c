@@ -32,6 +32,7 @@ static int jopen(struct source *s, struct jsrc *js)
 {
 	const struct config_source *c = s->conf;
 	struct journal *old = js->j;
+	bool at_end;
 	int r;
 
 	/*
@@ -55,15 +56,23 @@ static int jopen(struct source *s, struct jsrc *js)
 		return r;
 	}
 	s->fd = r;
-	r = journal_seek(js->j, js->cursor, c->start == START_END || s->force_end);
+	at_end = c->start == START_END || s->force_end;
+	r = journal_seek(js->j, js->cursor, at_end);
 	if (r < 0 && js->cursor) {
-		source_log(s, LOG_WARNING, "saved cursor not usable (%s): reading from the start",
+		/*
+		 * Reading from the start would deliver the whole journal again; as
+		 * with a damaged checkpoint (force_end), skip rather than repeat.
+		 */
+		source_log(s, LOG_WARNING, "saved cursor not usable (%s): reading from the end",
 			   strerror(-r));
-		r = journal_seek(js->j, NULL, false);
+		free(js->cursor);
+		js->cursor = NULL;
+		at_end = true;
+		r = journal_seek(js->j, NULL, true);
 	}
 	if (r < 0)
 		return r;
-	if (!js->cursor && (c->start == START_END || s->force_end))
+	if (!js->cursor && at_end)
 		js->cursor = journal_cursor(js->j);	/* the last entry at start counts as read */
 	return 0;
 }

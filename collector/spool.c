@@ -1,7 +1,8 @@
 /*
  * This file implements the spool of unacknowledged notifications (spool.h): an
  * index in memory (a ring of identifiers and sizes, oldest first) over one file
- * per entry, or over copies in memory when there is no directory. Entry files
+ * per entry, or over copies in memory when there is no directory, or when an
+ * entry could not be written (a full disk). Entry files
  * are named by their identifier, zero-padded to 20 digits, so that sorting the
  * names sorts the entries and a restart finds them in order without reading
  * them.
@@ -27,7 +28,7 @@
 struct spool_entry {
 	uint64_t id;
 	size_t size;
-	char *data;		/* in-memory spool only */
+	char *data;		/* in memory (no directory, or not written); NULL: on disk */
 };
 
 struct spool {
@@ -38,6 +39,7 @@ struct spool {
 	size_t bytes;
 	uint64_t next_id;
 	size_t dropped_at_open;	/* reported with the next append */
+	bool write_failing;	/* the last entry could not be written: logged once */
 	struct diag *d;
 };
 
@@ -71,7 +73,7 @@ static void entry_path(const struct spool *s, uint64_t id, const char *suffix, c
 static void drop_oldest(struct spool *s)
 {
 	struct spool_entry *e = at(s, 0);
-	if (s->dir) {
+	if (s->dir && !e->data) {
 		char path[4096];
 		entry_path(s, e->id, SPOOL_SUFFIX, path, sizeof(path));
 		if (unlink(path) < 0 && errno != ENOENT)
@@ -280,14 +282,24 @@ int spool_append(struct spool *s, const void *data, size_t len, uint64_t *id, si
 	}
 	uint64_t nid = s->next_id;
 	char *copy = NULL;
+	bool on_disk = false;
 	if (s->dir) {
+		/*
+		 * A full disk: the entry stays in memory, still sent and bounded
+		 * like the rest, though a restart loses it; better than dropping
+		 * it. Said when it begins and when writes work again.
+		 */
 		int r = write_entry(s, nid, data, len);
-		if (r < 0) {
-			diag_error(s->d, s->dir, 0, "cannot write spool entry %" PRIu64 ": %s", nid,
+		on_disk = r == 0;
+		if (r < 0 && !s->write_failing)
+			diag_error(s->d, s->dir, 0, "cannot write spool entry %" PRIu64 ": %s: keeping "
+				   "entries in memory (lost if mpmond stops) until writing works", nid,
 				   strerror(-r));
-			return r;
-		}
-	} else {
+		else if (r == 0 && s->write_failing)
+			diag_warn(s->d, s->dir, 0, "spool entries are written again");
+		s->write_failing = r < 0;
+	}
+	if (!on_disk) {
 		if (!(copy = malloc(len ? len : 1)))
 			return -ENOMEM;
 		memcpy(copy, data, len);
@@ -337,7 +349,7 @@ int spool_read(struct spool *s, uint64_t id, struct buf *out)
 		return -ENOENT;
 	struct spool_entry *e = at(s, (size_t)i);
 	buf_reset(out);
-	if (!s->dir)
+	if (e->data)
 		return buf_append(out, e->data, e->size);
 	char path[4096], *data;
 	size_t len;
@@ -361,7 +373,7 @@ int spool_remove(struct spool *s, uint64_t id)
 	}
 	/* Not the oldest: rare (acknowledgements come in order); close the gap. */
 	struct spool_entry *e = at(s, (size_t)i);
-	if (s->dir) {
+	if (s->dir && !e->data) {
 		char path[4096];
 		entry_path(s, id, SPOOL_SUFFIX, path, sizeof(path));
 		unlink(path);

@@ -4,7 +4,8 @@
  * fsync'd, then renamed into place, so a crash leaves whole entries or none) so
  * that they survive receiver outages and daemon restarts. Removing an entry is
  * unlinking its file. With no directory the same queue lives in memory only,
- * for traps, which nobody acknowledges.
+ * for traps, which nobody acknowledges; so does an entry that could not be
+ * written (a full disk), which a restart then loses.
  *
  * The spool is bounded by entries and bytes. At the bound the OLDEST entries
  * are dropped to make room, and the caller is told how many, so it can count
@@ -52,9 +53,10 @@ void spool_free(struct spool *s);
  * Append an entry of len bytes (copied) as the newest; set *id to its
  * identifier, which rises with every append and across restarts. When the
  * bounds are hit the oldest entries are removed first and their number is
- * added to *dropped (may be NULL). Returns 0, -E2BIG when len exceeds
- * SPOOL_ENTRY_MAX, or a negative errno from the file system (the entry is then
- * not in the spool).
+ * added to *dropped (may be NULL). An entry the directory cannot take (a full
+ * disk) is kept in memory, reported in d when that begins and when writing
+ * works again. Returns 0, -E2BIG when len exceeds SPOOL_ENTRY_MAX, or -ENOMEM
+ * (the entry is then not in the spool).
  */
 int spool_append(struct spool *s, const void *data, size_t len, uint64_t *id, size_t *dropped);
 

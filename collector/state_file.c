@@ -1,8 +1,9 @@
 /*
  * The state file, state_dir/state.json, for check_mpmon and `mpmon state`: the
- * health of every monitor instance with the texts of its last change, and each
- * source's counters. It is written whole and renamed into place, so a reader
- * never sees half of it and needs no lock. The engine keeps health but not the
+ * health of every monitor instance with the texts of its last change, each
+ * source's counters, and the results of diagnostics and recoveries. It is
+ * written whole and renamed into place, so a reader never sees half of it and
+ * needs no lock. The engine keeps health but not the
  * texts of the last change; the notes here keep those, bounded in number.
  * docs/state-file.md is the contract.
  */
@@ -286,6 +287,7 @@ int state_build(const struct daemon *d, struct buf *b)
 		r = r ? r : buf_putc(b, '}');
 	}
 	r = r ? r : buf_puts(b, "\n ]");
+	r = r ? r : daemon_action_json(d, b, &first);
 	if (d->cfg.nsinks) {
 		struct trap_stats st;
 		bool f = true;

@@ -25,6 +25,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/library/large_fd_set.h>
 
+#include "collector/action.h"
 #include "collector/spool.h"
 #include "collector/storm.h"
 #include "collector/trap.h"
@@ -607,6 +608,17 @@ struct trap_sender *trap_sender_new(const struct trap_config *cfg, struct diag *
 		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
 		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
 		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+		/*
+		 * It still creates cert_indexes in its persistent folder
+		 * (/var/lib/snmp), which an unprivileged mpmond may not write:
+		 * SPOOL/../snmp, in the state folder, is mpmond's own.
+		 */
+		const char *slash = cfg->spool_dir ? strrchr(cfg->spool_dir, '/') : NULL;
+		struct buf pd;
+		buf_init(&pd);
+		if (slash && buf_printf(&pd, "%.*s/snmp", (int)(slash - cfg->spool_dir), cfg->spool_dir) == 0)
+			netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, pd.data);
+		buf_release(&pd);
 		netsnmp_set_mib_directory("");
 		setenv("MIBS", "", 0);
 		init_snmp("mpmon");
@@ -727,6 +739,46 @@ int trap_send_heartbeat(struct trap_sender *s, uint64_t seq, int64_t now)
 	r |= enc_time(s, now);
 	r |= enc_u64(&s->enc, TRAP_O_SEQ, 'C', seq);
 	return r < 0 ? -ENOMEM : queue_encoded(s, seq, now);
+}
+
+/*
+ * An action's output as a text varbind: what the runner kept, and when it cut,
+ * how much there was (the trap's own cut to text_max may follow).
+ */
+static int enc_output(struct trap_sender *s, enum trap_object_id obj, const struct action_output *o)
+{
+	struct buf t;
+	int r;
+
+	if (o->bytes <= o->len)
+		return enc_text(s, obj, o->text, o->len, "(mpmon state)");
+	buf_init(&t);
+	r = buf_append(&t, o->text, o->len);
+	r = r ? r : buf_printf(&t, " [cut: %zu of %" PRIu64 " bytes kept]", o->len, o->bytes);
+	r = r ? r : enc_text(s, obj, t.data, t.len, "(mpmon state)");
+	buf_release(&t);
+	return r;
+}
+
+int trap_send_action(struct trap_sender *s, const struct action_result *res, int64_t now)
+{
+	const char *kid = "(mpmon state)";
+	int r;
+
+	r = enc_begin(&s->enc, TRAP_N_ACTION_RESULT);
+	r |= enc_cstr(s, TRAP_O_MONITOR_ID, res->monitor_id, kid);
+	r |= enc_cstr(s, TRAP_O_INSTANCE, res->instance, kid);
+	r |= enc_cstr(s, TRAP_O_HOST, s->host, kid);
+	r |= enc_u64(&s->enc, TRAP_O_ACTION_KIND, 'i', (uint64_t)res->kind);
+	r |= enc_cstr(s, TRAP_O_ACTION_ID, res->id, kid);
+	r |= enc_u64(&s->enc, TRAP_O_ACTION_STATUS, 'i', (uint64_t)res->status);
+	r |= enc_u64(&s->enc, TRAP_O_ACTION_EXIT_CODE, 'u', (uint64_t)(res->code > 0 ? res->code : 0));
+	r |= enc_cstr(s, TRAP_O_ACTION_REASON, res->reason, kid);
+	r |= enc_output(s, TRAP_O_ACTION_OUTPUT, &res->out);
+	r |= enc_output(s, TRAP_O_ACTION_ERROR_OUTPUT, &res->err);
+	r |= enc_time(s, res->ended);
+	r |= enc_u64(&s->enc, TRAP_O_ACTION_CHANGE_SEQ, 'C', res->seq);
+	return r < 0 ? -ENOMEM : queue_encoded(s, res->seq, now);
 }
 
 static int queue_summary(struct trap_sender *s, const struct storm_summary *sum, const char *held,

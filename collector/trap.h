@@ -118,6 +118,16 @@ void trap_sender_free(struct trap_sender *s);
  */
 int trap_send_change(struct trap_sender *s, const struct state_change *c, int64_t now);
 
+/*
+ * Queue mpmonActionResult: a diagnostic or recovery ended (or was not run) for
+ * the state change res->seq, with its status, exit code and output (stdout and
+ * stderr, each cut as texts are, after the runner's own bound). Not subject to
+ * storm control: the runner's queue bounds how many there are. res is read
+ * during the call only. Returns 0 or a negative errno.
+ */
+struct action_result;
+int trap_send_action(struct trap_sender *s, const struct action_result *res, int64_t now);
+
 /* Queue mpmonAgentStart / mpmonAgentHeartbeat (seq: the latest change's). */
 int trap_send_start(struct trap_sender *s, int64_t now);
 int trap_send_heartbeat(struct trap_sender *s, uint64_t seq, int64_t now);

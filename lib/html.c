@@ -6,44 +6,21 @@
 #include "lib/html.h"
 
 #include "lib/buf.h"
+#include "lib/str.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+/* U+FFFE and U+FFFF (EF BF BE, EF BF BF) are UTF-8 but not XML characters. */
+static size_t xml_char_len(const char *p, size_t n)
 {
-	unsigned c = p[0];
-	size_t len, i;
-	uint32_t cp;
+	size_t k = str_utf8_len(p, n);
 
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
+	if (k == 3 && (unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbf &&
+	    ((unsigned char)p[2] & 0xfe) == 0xbe)
 		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	/* U+FFFE and U+FFFF are not XML characters */
-	if (len == 3 && (cp == 0xfffe || cp == 0xffff))
-		return 0;
-	return len;
+	return k;
 }
 
 int html_escape(struct buf *b, const char *s, size_t n)
@@ -56,7 +33,7 @@ int html_escape(struct buf *b, const char *s, size_t n)
 		const char *rep;
 
 		if (c >= 0x80) {
-			k = utf8_len(p + i, n - i);
+			k = xml_char_len(s + i, n - i);
 			if (k) {
 				i += k;
 				continue;

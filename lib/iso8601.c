@@ -5,6 +5,7 @@
 #include "lib/iso8601.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -124,21 +125,28 @@ bool iso8601_parse(const char *s, size_t n, int64_t *us)
 	return true;
 }
 
-/* The last n decimal digits of v at p, zero-padded; the end of them. */
-static char *put_digits(char *p, unsigned v, unsigned n)
+/* Write v as exactly width decimal digits, zero-padded (v < 10^width). */
+static char *put_digits(char *p, unsigned v, int width)
 {
-	unsigned i;
+	int i;
 
-	for (i = n; i-- > 0; v /= 10)
+	for (i = width - 1; i >= 0; i--) {
 		p[i] = (char)('0' + v % 10);
-	return p + n;
+		v /= 10;
+	}
+	return p + width;
 }
 
+/*
+ * Every journal entry's TimeGenerated is written here, so the usual years are
+ * written digit by digit rather than through snprintf, which cost a fifth of
+ * the journal source's time.
+ */
 char *iso8601_format(int64_t us, char out[ISO8601_LEN])
 {
 	int64_t secs = us / 1000000, frac = us % 1000000, days, y;
 	unsigned m, d, rem;
-	char *p;
+	char *p = out;
 
 	if (frac < 0) {
 		frac += 1000000;
@@ -150,28 +158,22 @@ char *iso8601_format(int64_t us, char out[ISO8601_LEN])
 	rem = (unsigned)(secs - days * 86400);
 	civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999) {
-		/* years printf signs or widens: its own way */
-		if (frac)
-			snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02u:%02u:%02u.%06lldZ",
-				 (long long)y, m, d, rem / 3600, rem / 60 % 60, rem % 60,
-				 (long long)frac);
-		else
-			snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02u:%02u:%02uZ",
-				 (long long)y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
-		return out;
+		snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m, d,
+			 rem / 3600, rem / 60 % 60, rem % 60);
+		p = out + strlen(out);
+	} else {
+		p = put_digits(p, (unsigned)y, 4);
+		*p++ = '-';
+		p = put_digits(p, m, 2);
+		*p++ = '-';
+		p = put_digits(p, d, 2);
+		*p++ = 'T';
+		p = put_digits(p, rem / 3600, 2);
+		*p++ = ':';
+		p = put_digits(p, rem / 60 % 60, 2);
+		*p++ = ':';
+		p = put_digits(p, rem % 60, 2);
 	}
-	/* every record carries a time: digits by hand, as snprintf puts them */
-	p = put_digits(out, (unsigned)y, 4);
-	*p++ = '-';
-	p = put_digits(p, m, 2);
-	*p++ = '-';
-	p = put_digits(p, d, 2);
-	*p++ = 'T';
-	p = put_digits(p, rem / 3600, 2);
-	*p++ = ':';
-	p = put_digits(p, rem / 60 % 60, 2);
-	*p++ = ':';
-	p = put_digits(p, rem % 60, 2);
 	if (frac) {
 		*p++ = '.';
 		p = put_digits(p, (unsigned)frac, 6);

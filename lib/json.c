@@ -5,45 +5,12 @@
 #include "lib/json.h"
 
 #include "lib/buf.h"
+#include "lib/str.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned c = p[0];
-	size_t len, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
 
 /* Bytes written as they are: printable ASCII but the quote and the backslash. */
 static bool plain(unsigned c)
@@ -69,7 +36,7 @@ int json_string(struct buf *b, const char *s, size_t n)
 				;
 			continue;
 		}
-		k = c >= 0x80 ? utf8_len(p + i, n - i) : 0;
+		k = c >= 0x80 ? str_utf8_len(s + i, n - i) : 0;
 		if (k) {
 			i += k;
 			continue;

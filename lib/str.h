@@ -49,4 +49,11 @@ int str_commonness(unsigned char c);
 /* FNV-1a, for hash tables keyed by text. */
 uint64_t str_hash(struct str s);
 
+/*
+ * Length of the valid UTF-8 sequence at p (n >= 1 bytes left): 1 for ASCII,
+ * 2 to 4, or 0 when the bytes are not one (overlong forms, surrogates and
+ * code points past U+10FFFF are not).
+ */
+size_t str_utf8_len(const char *p, size_t n);
+
 #endif

@@ -100,6 +100,7 @@ void engine_free(struct engine *e)
 	for (i = 0; i < e->nrules; i++)
 		engine_rule_free(e->rules[i]);
 	free(e->rules);
+	engine_actions_free(e);
 	rollup_free(e->rollup);
 	buf_release(&e->key);
 	for (i = 0; i < e->nlogs; i++) {
@@ -1055,10 +1056,47 @@ static void add_part(struct monitor_param *p, struct param_part *parts, struct p
 }
 
 /*
- * Compile an AlertParameter: literal text with $...$ references. $Data/Context/X$
- * (also through DataItem/ and Context/ levels) reads field X of the event that
- * moved the monitor; $Target/...NetworkName$ and kin read the logging computer;
- * other target properties have no value on Linux and read as empty.
+ * The reference between the two $ of ref (n bytes, without the $): whether it
+ * has a value on Linux, which it then reads into part. $Data/Context/X$ (also
+ * through DataItem/ and Context/ levels) reads field X of the event that moved
+ * the monitor; $Target/...NetworkName$ and kin read the logging computer; other
+ * target properties (and anything else) have none.
+ */
+static bool compile_ref(const char *ref, size_t n, struct param_part *part)
+{
+	static const char *const strip[] = { "Data/", "Context/", "DataItem/" };
+	struct str path = { ref, n };
+	bool again = true;
+	size_t k;
+
+	while (again) {
+		again = false;
+		for (k = 0; k < 3; k++) {
+			size_t sl = strlen(strip[k]);
+
+			if (path.len > sl && strncmp(path.p, strip[k], sl) == 0) {
+				path.p += sl;
+				path.len -= sl;
+				again = true;
+			}
+		}
+	}
+	if (n >= 7 && strncmp(ref, "Target/", 7) == 0) {
+		part->is_computer = (memmem(path.p, path.len, "NetworkName", 11) ||
+				     memmem(path.p, path.len, "PrincipalName", 13) ||
+				     memmem(path.p, path.len, "DNSName", 7) ||
+				     memmem(path.p, path.len, "ComputerName", 12));
+		return part->is_computer;
+	}
+	if (n >= 4 && strncmp(ref, "Data", 4) == 0 &&
+	    field_ref_parse(path.p, path.len, &part->field) == 0)
+		return part->is_field = true;
+	return false;
+}
+
+/*
+ * Compile an AlertParameter: literal text with $...$ references, as
+ * compile_ref reads them; one without a value reads as empty.
  */
 int engine_compile_param(struct arena *a, const char *text, struct monitor_param *p)
 {
@@ -1087,39 +1125,47 @@ int engine_compile_param(struct arena *a, const char *text, struct monitor_param
 			add_part(p, parts, part);
 			memset(&part, 0, sizeof(part));
 		}
-		{
-			struct str path = { d + 1, (size_t)(end - d - 1) };
-			static const char *const strip[] = { "Data/", "Context/", "DataItem/" };
-			bool again = true;
-			size_t k;
-
-			while (again) {
-				again = false;
-				for (k = 0; k < 3; k++) {
-					size_t sl = strlen(strip[k]);
-
-					if (path.len > sl && strncmp(path.p, strip[k], sl) == 0) {
-						path.p += sl;
-						path.len -= sl;
-						again = true;
-					}
-				}
-			}
-			if (strncmp(d + 1, "Target/", 7) == 0) {
-				part.is_computer = (memmem(path.p, path.len, "NetworkName", 11) ||
-						    memmem(path.p, path.len, "PrincipalName", 13) ||
-						    memmem(path.p, path.len, "DNSName", 7) ||
-						    memmem(path.p, path.len, "ComputerName", 12));
-				if (part.is_computer)
-					add_part(p, parts, part);
-			} else if (strncmp(d + 1, "Data", 4) == 0 &&
-				   field_ref_parse(path.p, path.len, &part.field) == 0) {
-				part.is_field = true;
-				add_part(p, parts, part);
-			}
-		}
+		if (compile_ref(d + 1, (size_t)(end - d - 1), &part))
+			add_part(p, parts, part);
 		i = (size_t)(end - text) + 1;
 	}
+	return 0;
+}
+
+int engine_compile_arg(struct arena *a, const char *text, struct monitor_param *p,
+		       struct str *bad)
+{
+	size_t len = strlen(text), i = 0, lit = 0;
+	struct param_part *parts = arena_alloc(a, (len + 2) * sizeof(*parts));
+
+	if (!parts)
+		return -ENOMEM;
+	p->parts = parts;
+	while (i < len) {
+		const char *end = NULL;
+		struct param_part part = { 0 };
+
+		if (text[i] == '$' && (strncmp(text + i + 1, "Data/", 5) == 0 ||
+				       strncmp(text + i + 1, "Target/", 7) == 0))
+			end = strchr(text + i + 1, '$');
+		if (!end) {
+			i++;
+			continue;
+		}
+		if (i > lit) {
+			part.literal = (struct str){ text + lit, i - lit };
+			add_part(p, parts, part);
+			memset(&part, 0, sizeof(part));
+		}
+		if (!compile_ref(text + i + 1, (size_t)(end - text - i - 1), &part)) {
+			*bad = (struct str){ text + i, (size_t)(end - text - i) + 1 };
+			return -EINVAL;
+		}
+		add_part(p, parts, part);
+		i = lit = (size_t)(end - text) + 1;
+	}
+	if (len > lit)
+		add_part(p, parts, (struct param_part){ .literal = { text + lit, len - lit } });
 	return 0;
 }
 
@@ -1521,6 +1567,8 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 			e->stats.monitors_run++;
 	}
 	if (engine_add_rules(e, pack, d) < 0)
+		return -ENOMEM;
+	if (engine_add_actions(e, pack, d) < 0)
 		return -ENOMEM;
 	/* sorted now, not at the first event: the allocation belongs to loading */
 	for (i = 0; i < e->nlogs; i++)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/str.h"
 #include "mp-xml/mp.h"
 
 struct buf;
@@ -72,6 +73,10 @@ struct state_change {
 typedef void engine_emit_fn(void *arg, const struct state_change *c);
 
 struct engine_stats {
+	size_t actions_run;		/* diagnostics and recoveries mpmon can run */
+	size_t actions_off;		/* ... that the pack turns off (Enabled="false") */
+	size_t actions_disabled;	/* ... that mpmon does not run (their type, a
+					 * reference without a value, an error) */
 	size_t monitors_run;
 	size_t monitors_off;		/* configured, but Enabled="false" in the pack */
 	size_t monitors_disabled;	/* cannot run: unsupported type or bad configuration */
@@ -165,6 +170,72 @@ void engine_get_stats(const struct engine *e, struct engine_stats *s);
 
 /* Set the sequence number the next record gets (a restart continues it). */
 void engine_set_seq(struct engine *e, uint64_t next);
+
+/*
+ * Diagnostics and recoveries (engine_action.c). engine_add_pack sets up those
+ * of the pack whose command mpmon can run (mp.h's struct mp_command): their
+ * arguments' $Data/...$ and $Target/...$ references are compiled as alert
+ * parameters are, and one without a value on Linux keeps the action from
+ * running (a note); a recovery's ConditionDetection is compiled as an
+ * expression on its diagnostic's output (errors at their lines); a recovery
+ * after a diagnostic that does not run does not run either (a note). Actions a
+ * pack turns off never run, engine_enable_all() or not. The engine decides and
+ * fills in; running them is the caller's.
+ */
+enum engine_action_kind { ENGINE_DIAGNOSTIC, ENGINE_RECOVERY };
+
+struct engine_action;	/* valid as long as the engine */
+
+struct engine_action_info {
+	enum engine_action_kind kind;
+	const char *id;			/* the Diagnostic's or Recovery's ID */
+	const char *monitor_id;		/* its Monitor, without an alias */
+	const struct mp_command *command;	/* program, working folder, RequireOutput */
+	long timeout_s;			/* TimeoutSeconds, else the element's Timeout; 0: none */
+	bool reset_monitor;		/* a recovery's ResetMonitor */
+	bool has_condition;		/* a recovery's ConditionDetection */
+};
+
+void engine_action_get(const struct engine_action *a, struct engine_action_info *out);
+
+/*
+ * Call fn for every action c sets off: when a unit monitor's instance enters
+ * a health (c->from differs from c->to), the diagnostics and then the
+ * recoveries of that monitor whose ExecuteOnState is c->to, in pack order
+ * (recoveries that run after a diagnostic are not among them). Stops when fn
+ * returns non-zero and returns that value; 0 otherwise.
+ */
+int engine_actions_for(const struct engine *e, const struct state_change *c,
+		       int (*fn)(void *arg, const struct engine_action *a), void *arg);
+
+/* Likewise for the recoveries whose ExecuteOnDiagnostic is diagnostic d. */
+int engine_actions_after(const struct engine *e, const struct engine_action *d,
+			 int (*fn)(void *arg, const struct engine_action *a), void *arg);
+
+/* The action of monitor_id with this ID, or NULL (it may be gone after a reload). */
+const struct engine_action *engine_action_find(const struct engine *e, const char *monitor_id,
+					       const char *id);
+
+/*
+ * Append a's argument vector for state change c to out: the program, then
+ * CommandLine's arguments with their references filled in from c's event
+ * (without one, from the instance, as for alert parameters), each ending in
+ * NUL, and set *argc. A value from the event stays within its argument: it is
+ * never split, and never read by a shell. Returns 0; -E2BIG when the vector
+ * would pass max bytes; -EINVAL when a value holds a NUL byte, which no
+ * argument can; -ENOMEM.
+ */
+int engine_action_argv(const struct engine_action *a, const struct state_change *c, size_t max,
+		       struct buf *out, size_t *argc);
+
+/*
+ * Whether recovery a's ConditionDetection passes on its diagnostic's output,
+ * read as the fields Diagnostic/DataItem/StdOut, Diagnostic/DataItem/StdErr
+ * and Diagnostic/DataItem/ExitCode (SCOM's System.CommandOutput). True when it
+ * has none.
+ */
+bool engine_action_condition(const struct engine_action *a, struct str out, struct str err,
+			     int exit_code);
 
 /* One instance's health, for the state file and `mpmon state`. */
 struct engine_instance_info {

@@ -186,6 +186,8 @@ struct engine {
 	bool quiet;				/* restoring: bring the roll-up up to date silently */
 	struct rule **rules;
 	size_t nrules, caprules;
+	struct engine_action **actions;		/* diagnostics and recoveries that run */
+	size_t nactions, capactions;
 	struct sub_ref *cand, *merged;		/* scratch for dispatch */
 	size_t capcand, capmerged;
 	/* byte pairs in the event's EventDescription: those stamped with desc_gen */
@@ -201,6 +203,14 @@ struct mon *engine_mon_find(const struct engine *e, const char *id);
 
 /* Compile an AlertParameter's text ($Data/...$ references and literal text). */
 int engine_compile_param(struct arena *a, const char *text, struct monitor_param *p);
+
+/*
+ * Compile an argument of a command: literal text, in which only $Data/...$ and
+ * $Target/...$ are references (any other $ is text). Returns 0, -ENOMEM, or
+ * -EINVAL with *bad set to a reference that has no value on Linux.
+ */
+int engine_compile_arg(struct arena *a, const char *text, struct monitor_param *p,
+		       struct str *bad);
 
 /* Append parameter p's value for ev (or, without an event, for instance key). */
 int engine_fill_param(struct buf *b, const struct monitor *m, const struct monitor_param *p,
@@ -242,6 +252,12 @@ int engine_rule_fire(struct engine *e, struct rule *ru, const struct event *ev);
 
 /* engine_rule.c: set up the event rules of pack. */
 int engine_add_rules(struct engine *e, const struct mp_pack *pack, struct diag *d);
+
+/* Set up pack's diagnostics and recoveries (engine_action.c). 0 or -ENOMEM. */
+int engine_add_actions(struct engine *e, const struct mp_pack *pack, struct diag *d);
+
+/* Free the actions engine_add_actions set up. */
+void engine_actions_free(struct engine *e);
 
 /* engine_rule.c: free a rule; NULL does nothing. */
 void engine_rule_free(struct rule *ru);

@@ -4,8 +4,9 @@
  * with libxml2 and copies what mpmon needs into the plain pack model of mp.h:
  * manifest and references, classes, unit monitors with their alert settings,
  * operational states and Configuration trees, aggregate monitors, rules (their
- * first data source and their GenerateAlert write action), diagnostics, recoveries, display
- * strings of one language and knowledge articles rendered to text (maml.c).
+ * first data source and their GenerateAlert write action), diagnostics and
+ * recoveries (their commands read by command.c), display strings of one
+ * language and knowledge articles rendered to text (maml.c).
  *
  * The document is untrusted input. No DTD is ever read: a DOCTYPE stops the
  * parse as soon as it is seen, which is what keeps entity expansion bombs and
@@ -18,6 +19,7 @@
  */
 #include "mp-xml/mp.h"
 
+#include "mp-xml/command.h"
 #include "mp-xml/maml.h"
 
 #include "lib/arena.h"
@@ -827,10 +829,26 @@ static const char *conventional_alias(const char *alias)
 	return NULL;
 }
 
+const char *mp_pack_alias(const struct mp_pack *p, const char *alias, size_t len)
+{
+	const struct mp_reference *r;
+	char name[256];
+
+	if (len >= sizeof(name))
+		return NULL;
+	memcpy(name, alias, len);
+	name[len] = '\0';
+	if (p->fragment)
+		return conventional_alias(name);
+	for (r = p->references; r; r = r->next)
+		if (r->alias && strcmp(r->alias, name) == 0)
+			return r->id;
+	return NULL;
+}
+
 static void resolve_type(struct loader *l, struct mp_monitor *m)
 {
-	const char *raw = m->type_id_raw, *bang, *alias;
-	const struct mp_reference *r;
+	const char *raw = m->type_id_raw, *bang;
 
 	m->type_origin = MP_TYPE_UNRESOLVED;
 	if (!raw || !*raw) {
@@ -839,23 +857,15 @@ static void resolve_type(struct loader *l, struct mp_monitor *m)
 	}
 	bang = strchr(raw, '!');
 	if (bang) {
-		alias = ldup(l, &l->scratch, raw, (size_t)(bang - raw));
 		m->type_id = bang + 1;
-		if (!alias)
-			return;
-		if (l->p->fragment) {
-			m->type_pack = conventional_alias(alias);
-			m->type_origin = m->type_pack ? MP_TYPE_LIBRARY : MP_TYPE_EXTERNAL;
-			return;
-		}
-		for (r = l->p->references; r; r = r->next)
-			if (r->alias && strcmp(r->alias, alias) == 0) {
-				m->type_pack = r->id;
-				m->type_origin = MP_TYPE_LIBRARY;
-				return;
-			}
-		lerr(l, m->line, "monitor '%s': type '%s' resolves nowhere: alias '%s' is "
-		     "not declared in References", m->id, raw, alias);
+		m->type_pack = mp_pack_alias(l->p, raw, (size_t)(bang - raw));
+		if (m->type_pack)
+			m->type_origin = MP_TYPE_LIBRARY;
+		else if (l->p->fragment)
+			m->type_origin = MP_TYPE_EXTERNAL;
+		else
+			lerr(l, m->line, "monitor '%s': type '%s' resolves nowhere: alias '%.*s' is "
+			     "not declared in References", m->id, raw, (int)(bang - raw), raw);
 		return;
 	}
 	m->type_id = raw;
@@ -1224,10 +1234,37 @@ static enum mp_health execute_state(struct loader *l, const xmlNode *n, const ch
 	return h;
 }
 
+/* The Timeout attribute of a diagnostic or recovery in seconds; 0 when absent. */
+static long timeout_attr(struct loader *l, const xmlNode *n, const char *what, const char *id)
+{
+	const char *v = attr_tmp(l, n, "Timeout");
+	char *end = NULL;
+	long t = -1;
+
+	if (!v)
+		return 0;
+	if (*v >= '0' && *v <= '9')
+		t = strtol(v, &end, 10);
+	if (t < 0 || t > 86400 || !end || *end) {
+		lerr(l, line_of(n), "%s '%s': invalid Timeout '%s' (expected 0 to 86400 seconds)",
+		     what, id ? id : "", v);
+		return 0;
+	}
+	return t;
+}
+
+/* A module of a diagnostic or recovery, copied so that command.c can read it. */
+static const struct mp_elem *copy_module(struct loader *l, const xmlNode *n, const char *name)
+{
+	const xmlNode *c = first(n, name);
+
+	return c ? copy_elem(l, c, NULL) : NULL;
+}
+
 static void load_diagnostic(struct loader *l, const xmlNode *n)
 {
 	struct mp_diagnostic *g = lalloc(l, sizeof(*g));
-	const xmlNode *c;
+	const struct mp_elem *probe;
 	const char *en;
 
 	if (!g)
@@ -1238,11 +1275,16 @@ static void load_diagnostic(struct loader *l, const xmlNode *n)
 	g->execute_on_state = execute_state(l, n, "diagnostic", g->id);
 	en = attr_tmp(l, n, "Enabled");
 	g->enabled = !en || strcmp(en, "false") != 0;
-	if ((c = first(n, "ProbeAction")))
-		g->probe_type_id = attr(l, c, "TypeID");
+	g->line = line_of(n);
+	g->timeout_s = timeout_attr(l, n, "diagnostic", g->id);
+	probe = copy_module(l, n, "ProbeAction");
+	if (probe)
+		g->probe_type_id = mp_elem_attr(probe, "TypeID");
+	if (!l->err && mp_command_read(l->a, l->p, probe, true, "diagnostic", g->id, g->line,
+				       &g->command, &g->why_not, l->d) < 0)
+		l->err = -ENOMEM;
 	display(l, g->id, NULL, &g->display_name, &g->description);
 	g->knowledge = map_get(&l->articles, g->id, NULL);
-	g->line = line_of(n);
 	*l->diag_tail = g;
 	l->diag_tail = &g->next;
 }
@@ -1250,7 +1292,7 @@ static void load_diagnostic(struct loader *l, const xmlNode *n)
 static void load_recovery(struct loader *l, const xmlNode *n)
 {
 	struct mp_recovery *r = lalloc(l, sizeof(*r));
-	const xmlNode *c;
+	const struct mp_elem *wa, *cd;
 	const char *en;
 
 	if (!r)
@@ -1263,11 +1305,22 @@ static void load_recovery(struct loader *l, const xmlNode *n)
 	r->reset_monitor = attr_bool(l, n, "ResetMonitor", false, "recovery", r->id);
 	en = attr_tmp(l, n, "Enabled");
 	r->enabled = !en || strcmp(en, "false") != 0;
-	if ((c = first(n, "WriteAction")))
-		r->write_type_id = attr(l, c, "TypeID");
+	r->line = line_of(n);
+	r->timeout_s = timeout_attr(l, n, "recovery", r->id);
+	wa = copy_module(l, n, "WriteAction");
+	cd = copy_module(l, n, "ConditionDetection");
+	if (wa)
+		r->write_type_id = mp_elem_attr(wa, "TypeID");
+	if (!l->err && mp_command_read(l->a, l->p, wa, false, "recovery", r->id, r->line,
+				       &r->command, &r->why_not, l->d) < 0)
+		l->err = -ENOMEM;
+	if (!l->err && cd &&
+	    mp_condition_read(l->a, l->p, cd, r->id, &r->condition, &r->why_not, l->d) < 0)
+		l->err = -ENOMEM;
+	if (r->why_not)
+		r->command = NULL;
 	display(l, r->id, NULL, &r->display_name, &r->description);
 	r->knowledge = map_get(&l->articles, r->id, NULL);
-	r->line = line_of(n);
 	*l->rec_tail = r;
 	l->rec_tail = &r->next;
 }

@@ -126,6 +126,24 @@ struct mp_alert {
 	long line;
 };
 
+/*
+ * The command a diagnostic's System.CommandExecuterProbe (or
+ * System.Secure.CommandExecuterProbe) or a recovery's System.CommandExecuter
+ * runs, all three of SCOM's System.Library: ApplicationName is the program,
+ * CommandLine its arguments, split as mp_command_split() says. $Data/...$ and
+ * $Target/...$ references stay in the arguments as written: they are filled
+ * in per state change (the engine's engine_action_argv).
+ */
+struct mp_command {
+	const char *application;	/* an absolute path */
+	const char *const *args;	/* CommandLine's arguments, NULL-terminated */
+	size_t nargs;
+	const char *working_dir;	/* an absolute path; NULL: "/" */
+	long timeout_s;			/* TimeoutSeconds, 0 when absent */
+	bool require_output;		/* RequireOutput: no output, nothing follows */
+	long line;			/* the ProbeAction or WriteAction */
+};
+
 struct mp_diagnostic {
 	const char *id;
 	const char *target;
@@ -133,6 +151,9 @@ struct mp_diagnostic {
 	enum mp_health execute_on_state;
 	bool enabled;
 	const char *probe_type_id;	/* TypeID of the ProbeAction, as written */
+	long timeout_s;			/* Timeout attribute, 0 when absent */
+	const struct mp_command *command;	/* NULL when mpmon does not run it */
+	const char *why_not;		/* then why ("mpmon runs ..."), for notes and pages */
 	const char *display_name, *description;
 	const struct mp_article *knowledge;
 	long line;
@@ -148,11 +169,36 @@ struct mp_recovery {
 	bool reset_monitor;
 	bool enabled;
 	const char *write_type_id;	/* TypeID of the WriteAction, as written */
+	long timeout_s;			/* Timeout attribute, 0 when absent */
+	const struct mp_command *command;	/* NULL when mpmon does not run it */
+	const char *why_not;
+	/*
+	 * The <Expression> of a System.ExpressionFilter ConditionDetection on the
+	 * diagnostic's output, NULL when the recovery has none.
+	 */
+	const struct mp_elem *condition;
 	const char *display_name, *description;
 	const struct mp_article *knowledge;
 	long line;
 	struct mp_recovery *next;
 };
+
+/*
+ * Split a CommandLine into arguments, with no shell: blanks (space, tab,
+ * newline) separate arguments; '...' keeps what it holds as it is; "..."
+ * keeps blanks, with \" and \\ standing for " and \; outside quotes a
+ * backslash takes the next character as it is; quoted and unquoted pieces
+ * side by side make one argument, and "" or '' an empty one. A $Data/...$ or
+ * $Target/...$ reference is copied whole, quotes in it included, so it stays
+ * within one argument. Nothing else is special: no globbing, variables, ~,
+ * redirection or command separators.
+ *
+ * Appends each argument to out as a NUL-terminated string and sets *argc.
+ * Returns 0; -EINVAL for a quote without its end or a final backslash, with
+ * *err set to a message and *at to the offset of the culprit; -ENOMEM.
+ */
+struct buf;
+int mp_command_split(const char *s, struct buf *out, size_t *argc, const char **err, size_t *at);
 
 /* Where a monitor's TypeID resolved to. */
 enum mp_type_origin {
@@ -324,5 +370,13 @@ const struct mp_aggregate *mp_pack_aggregate(const struct mp_pack *p, const char
 
 /* The rule with this ID, or NULL. */
 const struct mp_rule *mp_pack_rule(const struct mp_pack *p, const char *id);
+
+/*
+ * The ID of the pack that alias (len bytes) names in p: the Reference with
+ * that Alias, or, in a fragment (which has no References), the library VSAE
+ * projects conventionally give it ("System" is System.Library). NULL when
+ * none.
+ */
+const char *mp_pack_alias(const struct mp_pack *p, const char *alias, size_t len);
 
 #endif

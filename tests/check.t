@@ -11,6 +11,9 @@ top=$(pwd)
 bin=${MPMON_BIN:-$top/build/bin}
 chk=$bin/check_mpmon
 T=$(mktemp -d) || exit 1
+# mpmond runs unprivileged, as under systemd (build-aux/run-mpmond)
+chmod 755 "$T"
+"$top/build-aux/run-mpmond" --give "$T"
 PID=
 n=0
 fail=0
@@ -242,7 +245,7 @@ ev() {	# ev NUMBER HOST MINUTE
 }
 ev 1 web1 1 >"$T/logs/a.log"
 ev 2 web2 2 >>"$T/logs/a.log"
-"$bin/mpmond" --config "$T/c.conf" --foreground 2>"$T/mlog" &
+"$top/build-aux/run-mpmond" "$bin/mpmond" --config "$T/c.conf" --foreground 2>"$T/mlog" &
 PID=$!
 i=0
 while ! grep -q '"instance":"web2"' "$T/mstate/state.json" 2>/dev/null && [ $i -lt 200 ]; do

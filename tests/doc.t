@@ -3,7 +3,8 @@
 # the knowledge sections, every property row with its value, and the XML source;
 # the HTML page is well-formed and self-contained; text from a pack cannot
 # break out of its place (tests/data/doc/hostile.xml); every shipped and corpus
-# pack renders; an unknown element ID fails with exit 1 and names the ID.
+# pack renders; an unknown element ID fails with exit 1 and names the ID; a
+# diagnostic or recovery says whether mpmond runs it, and with which command.
 #
 # IDs are shown without their alias (SystemHealth!System.Health.AvailabilityState
 # is `System.Health.AvailabilityState`), in code spans in Markdown and <code> in
@@ -176,6 +177,13 @@ fi
 if [ $? = 2 ]; then ok "unknown --format: usage error"; else not_ok "unknown --format: usage error"; fi
 "$bin/mpmon" doc "$tmp/none.xml" >/dev/null 2>&1
 if [ $? = 1 ]; then ok "missing pack: exit 1"; else not_ok "missing pack: exit 1"; fi
+
+# --- diagnostics and recoveries: whether mpmond runs them, and their command
+"$bin/mpmon" doc tests/e2e/data/actions-pack.xml --monitor Test.Svc >"$tmp/act.md" 2>/dev/null
+has "$tmp/act.md" '| Runs in mpmond | Yes, when its \[actions\] are enabled |'
+has "$tmp/act.md" '| Command | `["/bin/sh","-c","printf \"%s\\n\" \"$1\" >> @TMP@/restarts.log","restart","$Data/Context/EventDescription$"]` |'
+"$bin/mpmon" doc "$corpus/SCOMMPTraining__DiagnosticsAndRecoveries.xml" >"$tmp/dr.md" 2>/dev/null
+has "$tmp/dr.md" '| Runs in mpmond | ApplicationName '"'%windir%\\\\system32\\\\tasklist.exe'"' is not an absolute path |'
 
 # --- every shipped and corpus pack renders in both formats
 count=0

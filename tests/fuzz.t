@@ -1,6 +1,7 @@
 #!/bin/sh
 # The libFuzzer targets of tests/fuzz/ (pack loader, expressions, checkpoint
-# reader, each input format), each run briefly from its seed corpus: a crash, a
+# reader, each input format, the journal's fields; the Makefile's FUZZ_ALL),
+# each run briefly from its seed corpus: a crash, a
 # leak, a sanitizer report, a timeout or a broken property fails the target.
 # Runs under `make check` and in CI (CI set); MPMON_FUZZ=0 skips it, MPMON_FUZZ=1
 # runs it anywhere. MPMON_FUZZ_SECONDS sets the time per target (default 8).
@@ -30,7 +31,7 @@ else
 	echo "1..$n"
 	exit 1
 fi
-for t in pack expr checkpoint format_json format_syslog format_kv format_applelog format_regex; do
+for t in $(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory fuzz-list); do
 	n=$((n + 1))
 	if sh tests/fuzz/run.sh "$b" "$secs" "$t" >"$tmp/out" 2>&1; then
 		echo "ok $n - $(cat "$tmp/out")"

@@ -35,7 +35,7 @@ WPID=$!
 i=0
 bad_start=0
 while [ $i -lt "$kills" ]; do
-	"$bin/mpmond" --config "$T/c.conf" --foreground 2>>"$T/log" &
+	"$run_mpmond" "$bin/mpmond" --config "$T/c.conf" --foreground 2>>"$T/log" &
 	PID=$!
 	sleep "$(perl -e 'printf "%.3f", 0.01 + rand(0.08)')"
 	kill -9 "$PID"

@@ -1,9 +1,14 @@
 # Shared by the end-to-end tests (sourced): a temporary folder, a config, the
 # real mpmond started and stopped by its PID, bounded waits and TAP output.
+# mpmond runs unprivileged ($run_mpmond, build-aux/run-mpmond), as it does
+# under systemd: it creates its state folder in $T and reads what is there.
 cd "$(dirname "$0")/../.." || exit 1
 top=$(pwd)
 bin=${MPMON_BIN:-$top/build/bin}
+run_mpmond=$top/build-aux/run-mpmond
 T=$(mktemp -d) || exit 1
+chmod 755 "$T"
+"$run_mpmond" --give "$T"
 PID=
 n=0
 fail=0
@@ -56,7 +61,7 @@ EOC
 }
 
 start() {
-	"$bin/mpmond" --config "$T/c.conf" --foreground $MPMOND_OPTS 2>>"$T/log" &
+	"$run_mpmond" "$bin/mpmond" --config "$T/c.conf" --foreground $MPMOND_OPTS 2>>"$T/log" &
 	PID=$!
 	wait_for 10 test -f "$T/state/state.json"
 }
@@ -90,13 +95,21 @@ health() {	# health MONITOR INSTANCE
 	state_get 'join "", map { $_->{health} } grep { $_->{monitor} eq "'"$1"'" && $_->{instance} eq "'"$2"'" } @{$s->{monitors}}'
 }
 
-wait_health() {	# wait_health MONITOR INSTANCE WANT: up to 5 s
-	i=0
-	while [ "$(health "$1" "$2")" != "$3" ]; do
-		i=$((i + 1))
-		[ $i -ge 100 ] && return 1
+# wait_value SECONDS WANT COMMAND...: poll until COMMAND prints WANT; bounded
+# by the clock, as COMMAND may itself take long (mpmon state waits up to 5 s
+# for a daemon that does not answer).
+wait_value() {
+	end=$(($(date +%s) + $1))
+	want=$2
+	shift 2
+	while [ "$("$@")" != "$want" ]; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
 		sleep 0.05
 	done
+}
+
+wait_health() {	# wait_health MONITOR INSTANCE WANT: up to 5 s
+	wait_value 5 "$3" health "$1" "$2"
 }
 
 records() {

@@ -47,41 +47,11 @@ log_name = System
 $2
 EOC
 	chmod 600 "$tmp/c.conf"
-}
-
-start_mpmond() {
-	"$mpmond" --config "$tmp/c.conf" --foreground 2>>"$tmp/mpmond.log" &
-	mpid=$!
-	for i in $(seq 1 100); do
-		[ -f "$state/state.json" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_mpmond() {
-	kill -TERM "$mpid" 2>/dev/null
-	wait "$mpid" 2>/dev/null
-	st=$?
-	mpid=
-	return $st
-}
-
-sget() {	# sget PERL-EXPR: a value from state.json ($s)
-	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 1; my $s = decode_json(<$f>); print eval($ARGV[1]), "\n"' \
-		"$state/state.json" "$1" 2>/dev/null
+	"$run_mpmond" --give "$tmp/c.conf"
 }
 
 counters() {	# the sink counters of state.json as NAME=VALUE
 	sget 'join " ", map { "$_=$s->{snmp}{$_}" } sort keys %{$s->{snmp}}' | sed 's/sinks=ARRAY([^)]*) //'
-}
-
-wait_state() {	# wait_state PERL-EXPR WANT [SECONDS]
-	for i in $(seq 1 $((${3:-10} * 20))); do
-		[ "$(sget "$1")" = "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
 }
 
 # The seqs of the state changes (notifications with a monitor ID) that the
@@ -118,7 +88,7 @@ chmod 644 "$tmp/c.conf"
 st=$?
 [ $st = 1 ] && grep -qx "$tmp/c.conf: holds SNMPv3 keys and is readable by others; chmod 600" "$tmp/err"
 check "--check-config refuses SNMPv3 passphrases others can read (exit $st: $(head -1 "$tmp/err"))" $?
-"$mpmond" --config "$tmp/c.conf" --foreground >/dev/null 2>"$tmp/err"
+"$run_mpmond" "$mpmond" --config "$tmp/c.conf" --foreground >/dev/null 2>"$tmp/err"
 st=$?
 [ $st = 1 ] && grep -q "readable by others; chmod 600" "$tmp/err" && [ ! -e "$state" ]
 check "mpmond does not start with them (exit $st)" $?

@@ -7,6 +7,11 @@ cd "$(dirname "$0")/../.." || exit 1
 bin=${MPMON_BUILD:-build}
 trapsend="$bin/tests/trapsend"
 tmp=$(mktemp -d) || exit 1
+# mpmond runs unprivileged, as under systemd: "$run_mpmond" MPMOND ARGS...
+# (a caller outside tests/e2e/, a benchmark, sets run_mpmond first)
+run_mpmond=${run_mpmond:-$PWD/build-aux/run-mpmond}
+chmod 755 "$tmp"
+"$run_mpmond" --give "$tmp"
 trapd_pid=
 cleanup() {
 	if [ -n "$trapd_pid" ]; then
@@ -113,6 +118,47 @@ log_all() {
 # The value of varbind NAME in every record, one per line.
 varbind() {
 	log_all | sed -n "s/.*|MPMON-MIB::$1\.0 = \([^|]*\).*/\1/p"
+}
+
+# The tests that run mpmond (its config in $tmp/c.conf, its state folder in
+# $state, its stderr in $tmp/mpmond.log, its PID in mpid): start_mpmond waits
+# for its state file, stop_mpmond sends SIGTERM and returns its exit status.
+start_mpmond() {
+	"$run_mpmond" "$mpmond" --config "$tmp/c.conf" --foreground 2>>"$tmp/mpmond.log" &
+	mpid=$!
+	for i in $(seq 1 100); do
+		[ -f "$state/state.json" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_mpmond() {
+	kill -TERM "$mpid" 2>/dev/null
+	wait "$mpid" 2>/dev/null
+	st=$?
+	mpid=
+	return $st
+}
+
+# sget PERL-EXPR: a value from state.json ($s), "" when undefined. Besides,
+# health(MONITOR, INSTANCE) is an instance's health, and res(ID[, INSTANCE])
+# the latest result of a diagnostic or recovery (for that instance).
+sget() {
+	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 1; my $s = decode_json(<$f>);
+		sub health { my ($m, $i) = @_; join "", map { $_->{health} }
+			grep { $_->{monitor} eq $m && $_->{instance} eq $i } @{$s->{monitors}} }
+		sub res { my ($id, $i) = @_; (grep { $_->{id} eq $id && (!defined $i || $_->{instance} eq $i) }
+			@{$s->{actions}{results}})[-1] }
+		my $v = eval($ARGV[1]); print defined $v ? $v : "", "\n"' "$state/state.json" "$1" 2>/dev/null
+}
+
+wait_state() {	# wait_state PERL-EXPR WANT [SECONDS]
+	for i in $(seq 1 $((${3:-10} * 20))); do
+		[ "$(sget "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 # wait_records N: wait up to 10 s until the log holds N notification records.

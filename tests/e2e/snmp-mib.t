@@ -63,7 +63,8 @@ done
 
 # 4. And back: the notifications' OIDs translate to their names.
 for pair in 0.1:mpmonHealthStateChange 0.2:mpmonAlertResolved 0.3:mpmonAgentStart \
-	0.4:mpmonAgentHeartbeat 0.5:mpmonStormSummary 1.15:mpmonSeq; do
+	0.4:mpmonAgentHeartbeat 0.5:mpmonStormSummary 0.6:mpmonActionResult 1.15:mpmonSeq \
+	1.30:mpmonActionChangeSeq; do
 	got=$(snmptranslate -M mibs -m MPMON-MIB ".$root.${pair%%:*}" 2>&1)
 	[ "$got" = "MPMON-MIB::${pair#*:}" ]
 	check "snmptranslate .$root.${pair%%:*} is ${pair#*:} (got $got)" $?

@@ -4,6 +4,9 @@
  * mpmond will, so the end-to-end tests and the benchmark can put notifications
  * on the wire to a real snmptrapd without the daemon. The changes are either
  * JSON lines as `mpmon replay` prints them, or synthetic ones (--synthetic N).
+ * A line with "kind":"action" is the result of a diagnostic or recovery, as
+ * state.json's actions.results list it (with "action_kind" for its kind),
+ * sent as mpmonActionResult.
  *
  *   trapsend [OPTIONS] [FILE|-]
  *   --dest name=N,peer=ADDR,version=2c|3,inform=0|1,community=C,user=U,
@@ -29,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "collector/action.h"
 #include "collector/trap.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
@@ -130,6 +134,55 @@ static const char *const field_names[F_N] = {
 	"severity", "priority", "message", "diagnosis", "resolution",
 };
 
+enum { A_SEQ, A_MONITOR, A_INSTANCE, A_KIND, A_ID, A_STATUS, A_CODE, A_REASON, A_OUT,
+       A_OUT_BYTES, A_ERR, A_ERR_BYTES, A_ENDED, A_N };
+static const char *const action_fields[A_N] = {
+	"seq", "monitor", "instance", "action_kind", "id", "status", "code", "reason", "stdout",
+	"stdout_bytes", "stderr", "stderr_bytes", "ended",
+};
+
+/* An action result line (state.json's form) as mpmonActionResult. */
+static int send_action(struct trap_sender *s, const struct event *ev, const char *file,
+		       long lineno)
+{
+	struct buf v[A_N];
+	const char *f[A_N];
+	struct action_result res = { 0 };
+	int r = -EINVAL;
+
+	for (int i = 0; i < A_N; i++) {
+		buf_init(&v[i]);
+		f[i] = field(ev, action_fields[i], &v[i]);
+	}
+	for (int k = ACTION_SUCCEEDED; k <= ACTION_SKIPPED && f[A_STATUS]; k++)
+		if (strcmp(f[A_STATUS], action_status_name((enum action_status)k)) == 0)
+			res.status = (enum action_status)k;
+	if (!f[A_SEQ] || !f[A_MONITOR] || !f[A_ID] || !res.status ||
+	    (f[A_ENDED] && !iso8601_parse(f[A_ENDED], strlen(f[A_ENDED]), &res.ended))) {
+		fprintf(stderr, "%s:%ld: not an action result (seq, monitor, id, status, ended)\n",
+			file, lineno);
+		goto out;
+	}
+	res.seq = strtoull(f[A_SEQ], NULL, 10);
+	res.monitor_id = f[A_MONITOR];
+	res.instance = f[A_INSTANCE] ? f[A_INSTANCE] : "";
+	res.kind = f[A_KIND] && strcmp(f[A_KIND], "recovery") == 0 ? ACTION_RECOVERY : ACTION_DIAGNOSTIC;
+	res.id = f[A_ID];
+	res.code = f[A_CODE] ? atoi(f[A_CODE]) : 0;
+	res.reason = f[A_REASON] ? f[A_REASON] : "";
+	res.out.text = f[A_OUT] ? f[A_OUT] : "";
+	res.out.len = strlen(res.out.text);
+	res.out.bytes = f[A_OUT_BYTES] ? strtoull(f[A_OUT_BYTES], NULL, 10) : res.out.len;
+	res.err.text = f[A_ERR] ? f[A_ERR] : "";
+	res.err.len = strlen(res.err.text);
+	res.err.bytes = f[A_ERR_BYTES] ? strtoull(f[A_ERR_BYTES], NULL, 10) : res.err.len;
+	r = trap_send_action(s, &res, now_us());
+out:
+	for (int i = 0; i < A_N; i++)
+		buf_release(&v[i]);
+	return r;
+}
+
 /* Turn one replay JSON line into a state change and send it. */
 static int send_line(struct trap_sender *s, char *line, size_t len, const char *file, long lineno)
 {
@@ -141,6 +194,13 @@ static int send_line(struct trap_sender *s, char *line, size_t len, const char *
 		fprintf(stderr, "%s:%ld: %s\n", file, lineno, err);
 		return -EINVAL;
 	}
+	struct buf kind;
+	buf_init(&kind);
+	const char *k = field(&ev, "kind", &kind);
+	bool action = k && strcmp(k, "action") == 0;
+	buf_release(&kind);
+	if (action)
+		return send_action(s, &ev, file, lineno);
 	struct buf v[F_N];
 	const char *f[F_N];
 	for (int i = 0; i < F_N; i++) {

@@ -31,13 +31,24 @@ char *fuzz_read_source(const char *path, size_t *len);
 #endif
 
 struct engine;
+struct event;
 struct state_change;
+
+/*
+ * Check ev's counts against its bounds and write every field as the replay
+ * would, as JSON that must be valid UTF-8: a value that reads outside its
+ * buffer shows under ASan.
+ */
+void fuzz_check_event(const struct event *ev);
 
 /*
  * A new engine with the test packs of the replay fixtures that cover every
  * monitor type (loaded once, from the source tree), or NULL. emit may be NULL.
  */
 struct engine *fuzz_test_engine(void (*emit)(void *, const struct state_change *), void *arg);
+
+/* A new engine with the shipped packs of mp-xml/packs (loaded once), or NULL. */
+struct engine *fuzz_shipped_engine(void);
 
 /*
  * The first lines of the events of those fixtures, as one text of JSON lines

@@ -207,14 +207,53 @@ char *fuzz_read_source(const char *path, size_t *len)
 	return p;
 }
 
-/* ---- the engine of the test packs --------------------------------------- */
+/* ---- events and the engine of the test packs ----------------------------- */
 
 #include "lib/buf.h"
 #include "lib/diag.h"
+#include "lib/file.h"
+#include "lib/json.h"
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
 #include "rules/event.h"
 #include "rules/format.h"
+
+void fuzz_check_event(const struct event *ev)
+{
+	struct buf b;
+	bool first = true;
+	unsigned i;
+
+	FUZZ_CHECK(ev->nparams <= EVENT_MAX_PARAMS && ev->nfields <= EVENT_MAX_FIELDS,
+		   "counts within the event's bounds");
+	FUZZ_CHECK(ev->names_len <= sizeof(ev->names), "names within their buffer");
+	buf_init(&b);
+	buf_putc(&b, '{');
+	for (i = 0; i < EVENT_NSLOTS; i++) {
+		if (ev->slot[i].p)
+			json_member_str(&b, &first, event_slot_name(i), ev->slot[i].p,
+					ev->slot[i].len);
+	}
+	json_key(&b, &first, "Params");
+	buf_putc(&b, '[');
+	for (i = 0; i < ev->nparams; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		json_string(&b, ev->params[i].p, ev->params[i].len);
+	}
+	buf_putc(&b, ']');
+	for (i = 0; i < ev->nfields; i++) {
+		const struct event_field *f = &ev->fields[i];
+
+		buf_putc(&b, ',');
+		json_string(&b, f->name.p, f->name.len);
+		buf_putc(&b, ':');
+		json_string(&b, f->value.p, f->value.len);
+	}
+	buf_putc(&b, '}');
+	FUZZ_CHECK(b.data && fuzz_json_valid(b.data, b.len), "the event as JSON is valid UTF-8 JSON");
+	buf_release(&b);
+}
 
 /* Fixtures whose packs between them use every monitor type. */
 static const char *const test_packs[] = {
@@ -232,26 +271,60 @@ static const char *const test_packs[] = {
 
 static struct mp_pack *packs[NPACKS];
 
+/* Load a pack of the source tree (path relative to it); it must be valid. */
+static struct mp_pack *load_pack(const char *path, struct diag *d)
+{
+	struct mp_pack *p = NULL;
+	size_t len;
+	char *text = fuzz_read_source(path, &len);
+
+	fuzz_check(text && mp_load(path, text, len, &p, d) == 0 && !d->errors, path, __FILE__,
+		   __LINE__);
+	free(text);
+	return p;
+}
+
 struct engine *fuzz_test_engine(void (*emit)(void *, const struct state_change *), void *arg)
 {
 	struct engine *e;
 	struct diag d;
-	size_t i, len;
-	char *text;
+	size_t i;
 
 	diag_init(&d);
-	for (i = 0; i < NPACKS && !packs[NPACKS - 1]; i++) {
-		text = fuzz_read_source(test_packs[i], &len);
-		fuzz_check(text && mp_load(test_packs[i], text, len, &packs[i], &d) == 0 &&
-			   !d.errors, test_packs[i], __FILE__, __LINE__);
-		free(text);
-	}
+	for (i = 0; i < NPACKS && !packs[NPACKS - 1]; i++)
+		packs[i] = load_pack(test_packs[i], &d);
 	e = engine_new(emit, arg);
 	if (e) {
 		engine_enable_rollup(e);
 		for (i = 0; i < NPACKS; i++)
 			engine_add_pack(e, packs[i], &d);
 	}
+	diag_release(&d);
+	return e;
+}
+
+struct engine *fuzz_shipped_engine(void)
+{
+	static struct mp_pack **shipped;
+	static int nshipped;
+	struct engine *e;
+	struct diag d;
+	char **names;
+	int i;
+
+	diag_init(&d);
+	if (!shipped) {
+		nshipped = file_list(FUZZ_SRCDIR "/mp-xml/packs", ".xml", &names);
+		fuzz_check(nshipped > 0, "the shipped packs are there", __FILE__, __LINE__);
+		shipped = calloc((size_t)nshipped, sizeof(*shipped));
+		fuzz_check(shipped != NULL, "memory for the packs", __FILE__, __LINE__);
+		for (i = 0; i < nshipped; i++)
+			shipped[i] = load_pack(names[i] + strlen(FUZZ_SRCDIR "/"), &d);
+		file_list_free(names);
+	}
+	e = engine_new(NULL, NULL);
+	for (i = 0; e && i < nshipped; i++)
+		engine_add_pack(e, shipped[i], &d);
 	diag_release(&d);
 	return e;
 }

@@ -9,8 +9,6 @@
  */
 #include "tests/fuzz/fuzz.h"
 
-#include "lib/buf.h"
-#include "lib/json.h"
 #include "rules/event.h"
 #include "rules/format.h"
 
@@ -46,44 +44,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Write every field as the replay would: a slice past the line shows under ASan. */
-static void check_event(const struct event *ev)
-{
-	struct buf b;
-	bool first = true;
-	unsigned i;
-
-	FUZZ_CHECK(ev->nparams <= EVENT_MAX_PARAMS && ev->nfields <= EVENT_MAX_FIELDS,
-		   "counts within the event's bounds");
-	FUZZ_CHECK(ev->names_len <= sizeof(ev->names), "names within their buffer");
-	buf_init(&b);
-	buf_putc(&b, '{');
-	for (i = 0; i < EVENT_NSLOTS; i++) {
-		if (ev->slot[i].p)
-			json_member_str(&b, &first, event_slot_name(i), ev->slot[i].p,
-					ev->slot[i].len);
-	}
-	json_key(&b, &first, "Params");
-	buf_putc(&b, '[');
-	for (i = 0; i < ev->nparams; i++) {
-		if (i)
-			buf_putc(&b, ',');
-		json_string(&b, ev->params[i].p, ev->params[i].len);
-	}
-	buf_putc(&b, ']');
-	for (i = 0; i < ev->nfields; i++) {
-		const struct event_field *f = &ev->fields[i];
-
-		buf_putc(&b, ',');
-		json_string(&b, f->name.p, f->name.len);
-		buf_putc(&b, ':');
-		json_string(&b, f->value.p, f->value.len);
-	}
-	buf_putc(&b, '}');
-	FUZZ_CHECK(b.data && fuzz_json_valid(b.data, b.len), "the event as JSON is valid UTF-8 JSON");
-	buf_release(&b);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct format_ctx ctx = { 1795651200000000LL /* 2026-11-20 */, 3600 };
@@ -108,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r == -EINVAL)
 			FUZZ_CHECK(err[0] && memchr(err, '\0', sizeof(err)), "a bad line has a message");
 		if (r == 0)
-			check_event(&ev);
+			fuzz_check_event(&ev);
 		free(line);
 		if (!nl)
 			break;

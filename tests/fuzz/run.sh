@@ -11,7 +11,7 @@ top=$(pwd)
 b=${1:-build-fuzz}
 secs=${2:-60}
 shift 2 2>/dev/null
-targets=${*:-"pack expr checkpoint format_json format_syslog format_kv format_applelog format_regex"}
+targets=${*:-$(make -s --no-print-directory fuzz-list)}
 corpus_src=${MP_CORPUS:-../shared/mp-corpus}
 fz=$b/fuzz
 mkdir -p "$fz/crashes" "$fz/logs" || exit 1
@@ -64,6 +64,23 @@ seed_all() {
 				}' "$p"
 		done
 	) 2>/dev/null
+	# journal entries, one datum a line: the fixtures' journal events with
+	# SCOM's names turned back into the journal's
+	mkdir -p "$fz/corpus/journal"
+	for f in tests/data/linux-essentials/events.jsonl tests/data/mdm-enrollment-server/events.jsonl; do
+		SEEDS="$fz/corpus/journal/seed-$(basename "$(dirname "$f")")" perl -MJSON::PP -ne '
+			my $e = decode_json($_);
+			my %back = (EventDescription => "MESSAGE", PublisherName => "SYSLOG_IDENTIFIER",
+				LoggingComputer => "_HOSTNAME");
+			my %prio = (1 => 2, 2 => 3, 3 => 4, 4 => 6, 5 => 7);
+			open my $s, ">:utf8", "$ENV{SEEDS}-$." or die;
+			for my $k (sort keys %$e) {
+				if ($back{$k}) { print $s "$back{$k}=$e->{$k}\n" }
+				elsif ($k eq "EventLevel") { print $s "PRIORITY=$prio{$e->{$k}}\n" }
+				elsif ($k =~ /^[A-Z_][A-Z0-9_]*$/) { print $s "$k=$e->{$k}\n" }
+			}
+			close $s' "$f"
+	done
 	# checkpoints of the test packs after each JSON fixture
 	mkdir -p "$fz/corpus/checkpoint"
 	# shellcheck disable=SC2046
@@ -79,6 +96,7 @@ dict_of() {
 	pack | expr) echo tests/fuzz/xml.dict ;;
 	format_json) echo tests/fuzz/json.dict ;;
 	checkpoint) echo tests/fuzz/checkpoint.dict ;;
+	journal) echo tests/fuzz/journal.dict ;;
 	*) echo "" ;;
 	esac
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[256];
@@ -23,6 +24,15 @@ static void cleanup(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		tap_diag("cannot remove %s", dir);
+}
+
+/* Remove the files in folder (not recursive); 0 or -1. */
+static int unlink_all(const char *folder)
+{
+	char cmd[400];
+
+	snprintf(cmd, sizeof(cmd), "rm -f '%s'/*", folder);
+	return system(cmd) == 0 ? 0 : -1;
 }
 
 static void test_disk(void)
@@ -102,6 +112,51 @@ static void test_memory(void)
 	spool_free(s);
 }
 
+/*
+ * Entries the directory cannot take stay in memory: the folder is removed
+ * under the spool, which fails writes as a full disk does (and as root too).
+ */
+static void test_unwritable(void)
+{
+	struct diag d;
+	struct spool *s;
+	struct buf b;
+	char sub[300], text[32], path[400];
+	uint64_t id[6];
+	int i, failed = 0;
+
+	diag_init(&d);
+	buf_init(&b);
+	snprintf(sub, sizeof(sub), "%s/full", dir);
+	is_int(spool_open(&s, sub, NULL, &d), 0, "unwritable: open");
+	spool_append(s, "on disk", 7, &id[0], NULL);
+	is_int(unlink_all(sub) == 0 && rmdir(sub) == 0, 1, "unwritable: folder gone");
+	for (i = 1; i <= 3; i++) {
+		snprintf(text, sizeof(text), "in memory %d", i);
+		failed += spool_append(s, text, strlen(text), &id[i], NULL) != 0;
+	}
+	is_int(failed, 0, "unwritable: appends still succeed");
+	is_int((int64_t)spool_count(s), 4, "unwritable: every entry held");
+	is_int((int64_t)d.errors, 1, "unwritable: one error, not one per entry");
+	ok(d.n >= 1 && strstr(d.v[0].message, "keeping entries in memory"),
+	   "unwritable: the error says they are kept in memory (%s)", d.n ? d.v[0].message : "");
+	is_int(spool_read(s, id[2], &b), 0, "unwritable: an entry in memory is read");
+	is_int((int64_t)b.len, 11, "unwritable: ... whole");
+	ok(b.len == 11 && memcmp(b.data, "in memory 2", 11) == 0, "unwritable: ... as appended");
+	is_int(mkdir(sub, 0700), 0, "unwritable: the folder is back");
+	is_int(spool_append(s, "on disk again", 13, &id[4], NULL), 0, "unwritable: append after");
+	is_int((int64_t)d.warnings, 1, "unwritable: that writes work again is said once");
+	snprintf(path, sizeof(path), "%s/%020llu.ntf", sub, (unsigned long long)id[4]);
+	is_int(access(path, F_OK), 0, "unwritable: the new entry is a file again");
+	is_int(spool_remove(s, id[1]), 0, "unwritable: an entry in memory is removed");
+	is_int(spool_remove(s, id[4]), 0, "unwritable: a file entry is removed");
+	is_int(access(path, F_OK), -1, "unwritable: ... with its file");
+	is_int((int64_t)spool_count(s), 3, "unwritable: count after removals");
+	buf_release(&b);
+	spool_free(s);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -112,6 +167,7 @@ int main(void)
 	}
 	test_disk();
 	test_memory();
+	test_unwritable();
 	cleanup();
 	return tap_done();
 }

@@ -1,0 +1,250 @@
+/*
+ * mpmond's diagnostics and recoveries: from a state change to the actions it
+ * sets off (the engine decides which and fills in their arguments, the runner
+ * of action.c runs them), and from each result to the log, the state file,
+ * an SNMP notification and, for a recovery with ResetMonitor that succeeded,
+ * a reset of the monitor instance. With [actions] enabled = false (the
+ * default) nothing is started: the state file says so and counts what would
+ * have run, and the log says it once.
+ */
+#include "collector/daemon.h"
+
+#include "collector/action.h"
+#include "collector/trap.h"
+#include "lib/iso8601.h"
+#include "lib/json.h"
+#include "monitors/engine.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+static void on_done(void *arg, struct action_result *res)
+{
+	struct daemon *d = arg;
+	char code[48] = "";
+
+	if (res->status == ACTION_SUCCEEDED || res->status == ACTION_FAILED)
+		snprintf(code, sizeof(code), " (exit %d)", res->code);
+	daemon_log(res->status == ACTION_SUCCEEDED ? LOG_NOTICE : LOG_WARNING,
+		   "#%" PRIu64 " %s '%s' of %s%s%s%s: %s%s%s%s, %" PRIu64 " bytes of output, %" PRIu64
+		   " of errors", res->seq, action_kind_name(res->kind), res->id, res->monitor_id,
+		   *res->instance ? " [" : "", res->instance, *res->instance ? "]" : "",
+		   action_status_name(res->status), code, *res->reason ? ": " : "", res->reason,
+		   res->out.bytes, res->err.bytes);
+	if (d->sender && trap_send_action(d->sender, res, daemon_realtime()) < 0)
+		daemon_log(LOG_ERR, "snmp: the result of %s '%s' could not be queued",
+			   action_kind_name(res->kind), res->id);
+	if (res->kind == ACTION_RECOVERY && res->reset_monitor && res->status == ACTION_SUCCEEDED) {
+		int64_t now = d->cfg.clock_event ? d->now : daemon_realtime();
+		int r = engine_reset(d->engine, res->monitor_id, res->instance, now);
+
+		res->reset = r == 0;
+		if (r < 0)
+			daemon_log(LOG_WARNING, "recovery '%s': cannot reset '%s': %s", res->id,
+				   res->monitor_id, r == -ENOENT ? "it is no longer running" : strerror(-r));
+	}
+	d->dirty = true;
+}
+
+static const char *on_admit(void *arg, const struct action_result *f,
+			    const struct action_result *diag)
+{
+	struct daemon *d = arg;
+	const struct engine_action *a = engine_action_find(d->engine, f->monitor_id, f->id);
+
+	if (!a)
+		return "it is no longer loaded";
+	if (!engine_action_condition(a, (struct str){ diag->out.text, diag->out.len },
+				     (struct str){ diag->err.text, diag->err.len }, diag->code))
+		return "its condition on the diagnostic's output did not pass";
+	return NULL;
+}
+
+static void log_config(const struct daemon *d)
+{
+	const struct action_config *a = &d->cfg.actions;
+	struct passwd *pw;
+
+	if (!a->enabled) {
+		daemon_log(LOG_NOTICE, "actions: off ([actions] enabled = false): diagnostics and "
+			   "recoveries do not run");
+		return;
+	}
+	pw = getpwuid(geteuid());
+	daemon_log(LOG_NOTICE, "actions: on: diagnostics and recoveries run as user %s, at most %u "
+		   "at once and %u waiting, for up to %u s, keeping %zu bytes of their output",
+		   pw ? pw->pw_name : "?", a->max_running, a->max_queued, a->timeout_max_s,
+		   a->output_max);
+	if (geteuid() == 0)
+		daemon_log(LOG_WARNING, "actions: mpmond runs as root, so do the commands of the "
+			   "packs: run it as an unprivileged user");
+}
+
+int daemon_action_start(struct daemon *d)
+{
+	struct action_handler h = { .done = on_done, .admit = on_admit, .arg = d };
+
+	buf_init(&d->action_buf);
+	d->actions = action_runner_new(&d->cfg.actions, &h);
+	if (!d->actions)
+		return -ENOMEM;
+	log_config(d);
+	return 0;
+}
+
+void daemon_action_reload(struct daemon *d, const struct action_config *old)
+{
+	action_runner_configure(d->actions, &d->cfg.actions);
+	if (memcmp(old, &d->cfg.actions, sizeof(*old)) != 0)
+		log_config(d);
+}
+
+void daemon_action_stop(struct daemon *d)
+{
+	struct action_stats st;
+
+	if (!d->actions)
+		return;
+	action_runner_stats(d->actions, &st);
+	if (st.running || st.queued)
+		daemon_log(LOG_NOTICE, "actions: %zu running killed, %zu waiting not started",
+			   st.running, st.queued);
+	action_runner_free(d->actions);
+	d->actions = NULL;
+	buf_release(&d->action_buf);
+}
+
+struct start {
+	struct daemon *d;
+	const struct state_change *c;
+	struct action_job *diag;	/* the diagnostic that followups wait for */
+	bool followup;
+};
+
+static int start_one(void *arg, const struct engine_action *a)
+{
+	struct start *x = arg;
+	struct daemon *d = x->d;
+	struct engine_action_info in;
+	struct action_spec spec;
+	struct action_job *job;
+	struct buf *b = &d->action_buf;
+	size_t argc = 0, inst;
+	int r;
+
+	engine_action_get(a, &in);
+	if (!action_runner_enabled(d->actions)) {
+		action_runner_count_off(d->actions);
+		if (!d->actions_off_logged)
+			daemon_log(LOG_NOTICE, "actions: off: #%" PRIu64 " would have run %s '%s' "
+				   "(said once; state.json counts them)", x->c->seq,
+				   in.kind == ENGINE_DIAGNOSTIC ? "diagnostic" : "recovery", in.id);
+		d->actions_off_logged = true;
+		return 0;
+	}
+	/* the instance NUL-terminated, then the argument vector */
+	buf_reset(b);
+	r = buf_append(b, x->c->instance, x->c->instance_len) < 0 || buf_putc(b, '\0') < 0 ?
+		    -ENOMEM : 0;
+	inst = x->c->instance_len + 1;
+	r = r ? r : engine_action_argv(a, x->c, ACTION_ARGV_MAX, b, &argc);
+	spec = (struct action_spec){
+		.seq = x->c->seq,
+		.monitor_id = x->c->monitor_id,
+		.instance = b->data,
+		.kind = in.kind == ENGINE_DIAGNOSTIC ? ACTION_DIAGNOSTIC : ACTION_RECOVERY,
+		.id = in.id,
+		.argv = b->data + inst,
+		.argc = r == 0 ? argc : 0,
+		.working_dir = in.command->working_dir,
+		.timeout_s = in.timeout_s > 0 ? (unsigned)in.timeout_s : 0,
+		.require_output = in.command->require_output,
+		.reset_monitor = in.reset_monitor,
+		.followup = x->followup,
+		.error = r == -E2BIG ? "its arguments would be longer than 65536 bytes" :
+			 r == -EINVAL ? "an argument would hold a NUL byte from the event" :
+			 r < 0 ? "out of memory" : NULL,
+	};
+	job = action_submit(d->actions, &spec, x->followup ? x->diag : NULL);
+	d->dirty = true;
+	if (in.kind == ENGINE_DIAGNOSTIC && !x->followup) {
+		struct start y = { .d = d, .c = x->c, .diag = job, .followup = true };
+
+		engine_actions_after(d->engine, a, start_one, &y);
+	}
+	return 0;
+}
+
+void daemon_action_change(struct daemon *d, const struct state_change *c)
+{
+	struct start x = { .d = d, .c = c };
+
+	if (d->actions)
+		engine_actions_for(d->engine, c, start_one, &x);
+}
+
+static int put_result(void *arg, const struct action_result *res)
+{
+	struct buf *b = arg;
+	char t1[ISO8601_LEN], t2[ISO8601_LEN];
+	bool f = true;
+	int r;
+
+	r = buf_puts(b, b->data[b->len - 1] == '[' ? "\n  {" : ",\n  {");
+	r = r ? r : json_member_u64(b, &f, "seq", res->seq);
+	r = r ? r : json_member_cstr(b, &f, "monitor", res->monitor_id);
+	r = r ? r : json_member_cstr(b, &f, "instance", res->instance);
+	r = r ? r : json_member_cstr(b, &f, "kind", action_kind_name(res->kind));
+	r = r ? r : json_member_cstr(b, &f, "id", res->id);
+	r = r ? r : json_member_cstr(b, &f, "status", action_status_name(res->status));
+	r = r ? r : json_member_i64(b, &f, "code", res->code);
+	r = r ? r : json_member_cstr(b, &f, "reason", res->reason);
+	r = r ? r : json_member_str(b, &f, "stdout", res->out.text, res->out.len);
+	r = r ? r : json_member_u64(b, &f, "stdout_bytes", res->out.bytes);
+	r = r ? r : json_member_bool(b, &f, "stdout_cut", res->out.bytes > res->out.len);
+	r = r ? r : json_member_str(b, &f, "stderr", res->err.text, res->err.len);
+	r = r ? r : json_member_u64(b, &f, "stderr_bytes", res->err.bytes);
+	r = r ? r : json_member_bool(b, &f, "stderr_cut", res->err.bytes > res->err.len);
+	r = r ? r : json_member_cstr(b, &f, "started",
+				     res->started ? iso8601_format(res->started, t1) : "");
+	r = r ? r : json_member_cstr(b, &f, "ended", iso8601_format(res->ended, t2));
+	r = r ? r : json_member_u64(b, &f, "timeout_s", res->timeout_s);
+	r = r ? r : json_member_bool(b, &f, "reset", res->reset);
+	r = r ? r : buf_putc(b, '}');
+	return r;
+}
+
+int daemon_action_json(const struct daemon *d, struct buf *b, bool *first)
+{
+	struct action_stats st = { 0 };
+	bool f = true;
+	int r;
+
+	if (d->actions)
+		action_runner_stats(d->actions, &st);
+	r = json_key(b, first, "actions");
+	r = r ? r : buf_putc(b, '{');
+	r = r ? r : json_member_bool(b, &f, "enabled", d->cfg.actions.enabled);
+	r = r ? r : json_member_u64(b, &f, "running", st.running);
+	r = r ? r : json_member_u64(b, &f, "queued", st.queued);
+	r = r ? r : json_member_u64(b, &f, "started", st.started);
+	r = r ? r : json_member_u64(b, &f, "succeeded", st.succeeded);
+	r = r ? r : json_member_u64(b, &f, "failed", st.failed);
+	r = r ? r : json_member_u64(b, &f, "killed", st.killed);
+	r = r ? r : json_member_u64(b, &f, "timeout", st.timeouts);
+	r = r ? r : json_member_u64(b, &f, "not_started", st.not_started);
+	r = r ? r : json_member_u64(b, &f, "dropped", st.dropped);
+	r = r ? r : json_member_u64(b, &f, "skipped", st.skipped);
+	r = r ? r : json_member_u64(b, &f, "off", st.off);
+	r = r ? r : json_key(b, &f, "results");
+	r = r ? r : buf_putc(b, '[');
+	if (r == 0 && d->actions)
+		r = action_runner_foreach(d->actions, put_result, b);
+	r = r ? r : buf_puts(b, b->data[b->len - 1] == '[' ? "]}" : "\n ]}");
+	return r;
+}

@@ -1,0 +1,43 @@
+#!/bin/sh
+# make demo's script (build-aux/demo.sh) end to end: it exits 0; mpmond,
+# following the sample text log and the journal that systemd-journal-remote
+# writes from the export-format sample, logs the same state changes, in the
+# same order, as `mpmon replay` of the same samples; it reads every journal
+# entry once; and snmptrapd decodes one notification per state change.
+. "$(dirname "$0")/lib.sh"
+samples=mp-xml/packs/samples
+
+if [ ! -x /lib/systemd/systemd-journal-remote ] || ! command -v snmptrapd >/dev/null; then
+	echo "1..0 # SKIP systemd-journal-remote or snmptrapd not installed (make deps)"
+	exit 0
+fi
+
+timeout 300 sh build-aux/demo.sh "$bin" >"$T/out" 2>&1
+st=$?
+ok $st "the demo exits 0 (got $st)"
+[ $st = 0 ] || tail -n 20 "$T/out" | sed 's/^/#   /'
+
+# "MONITOR [INSTANCE]: FROM -> TO" of every change, as replay gives them
+for f in mdm-enrollment.jsonl linux-essentials.jsonl; do
+	"$bin/mpmon" replay --mp mp-xml/packs --input "$samples/$f"
+done | perl -MJSON::PP -ne '$c = decode_json($_);
+	print $c->{monitor}, ($c->{instance} ne "" ? " [$c->{instance}]" : ""), ": $c->{from} -> $c->{to}\n"' \
+	>"$T/want"
+sed -n 's/^mpmond: #[0-9]* \([^:]*: [A-Za-z]* -> [A-Za-z]*\):.*/\1/p' "$T/out" >"$T/got"
+[ -s "$T/want" ] && diff "$T/want" "$T/got" >"$T/diff"
+ok $? "mpmond's state changes equal the replay's ($(wc -l <"$T/want") of them)"
+sed 's/^/#   /' "$T/diff"
+
+want=$(grep -c '^__REALTIME_TIMESTAMP=' "$samples/linux-essentials.export")
+got=$(sed -n 's/^source journal: \([0-9]*\) records, 0 bad$/\1/p' "$T/out")
+[ "$got" = "$want" ]
+ok $? "every journal entry read once (want $want records, got $got)"
+
+want=$(wc -l <"$T/got")
+got=$(grep -c '^    internet.6.3.1.1.4.1.0 = mpmon\(HealthStateChange\|AlertResolved\)$' "$T/out")
+[ "$got" = "$want" ] && [ "$want" -gt 0 ]
+ok $? "snmptrapd decoded one notification per state change (want $want, got $got)"
+grep -q '^    mpmonMonitorId.0 = Mpmon.Linux.Essentials.UnitFailed$' "$T/out"
+ok $? "a journal entry's state change arrives as a trap"
+
+done_testing
