@@ -1095,19 +1095,28 @@ static bool compile_ref(const char *ref, size_t n, struct param_part *part)
 }
 
 /*
+ * Room for the parts of text (len bytes): each $...$ reference gives at most a
+ * literal before it and itself, and one literal may end the text, so one more
+ * than its $ signs, not one per byte.
+ */
+static struct param_part *parts_alloc(struct arena *a, const char *text, size_t len)
+{
+	size_t i, dollars = 0;
+
+	for (i = 0; i < len; i++)
+		dollars += text[i] == '$';
+	return arena_alloc(a, (dollars + 1) * sizeof(struct param_part));
+}
+
+/*
  * Compile an AlertParameter: literal text with $...$ references, as
  * compile_ref reads them; one without a value reads as empty.
  */
 int engine_compile_param(struct arena *a, const char *text, struct monitor_param *p)
 {
-	size_t len = strlen(text), i = 0, dollars = 0;
-	struct param_part *parts;
+	size_t len = strlen(text), i = 0;
+	struct param_part *parts = parts_alloc(a, text, len);
 
-	/* each $...$ gives at most a literal before it and itself; one literal ends */
-	for (i = 0; i < len; i++)
-		dollars += text[i] == '$';
-	i = 0;
-	parts = arena_alloc(a, (dollars + 1) * sizeof(*parts));
 	if (!parts)
 		return -ENOMEM;
 	p->parts = parts;
@@ -1136,7 +1145,7 @@ int engine_compile_arg(struct arena *a, const char *text, struct monitor_param *
 		       struct str *bad)
 {
 	size_t len = strlen(text), i = 0, lit = 0;
-	struct param_part *parts = arena_alloc(a, (len + 2) * sizeof(*parts));
+	struct param_part *parts = parts_alloc(a, text, len);
 
 	if (!parts)
 		return -ENOMEM;
