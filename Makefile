@@ -62,7 +62,7 @@ PROGS := $(CLI_PROGS:%=$(B)/bin/%) $(B)/bin/mpmond $(B)/bin/check_mpmon
 # Test drivers of the end-to-end tests and the benchmark.
 E2E_PROGS := $(B)/tests/trapsend
 
-.PHONY: all deps check check-asan check-valgrind test demo clean install format bench \
+.PHONY: all deps check check-asan check-valgrind test demo clean install format bench bench-run \
 	contrib-services fuzz fuzz-build fuzz-bins fuzz-list valgrind-run
 # keep objects of test programs between runs
 .SECONDARY:
@@ -239,9 +239,13 @@ $(B)/fuzz/checkpoint_seeds: $(B)/tests/fuzz/checkpoint_seeds.o $(FUZZ_COMMON) $(
 # and json-c, monitor count scaling, memory and allocations per event, and
 # traps per second to a real snmptrapd on loopback. bench/deps.sh installs
 # what only the benchmarks need.
-bench: $(PROGS) $(CORE_LIB) $(E2E_PROGS)
-	@sh build-aux/deps.sh
+# The packages first, then a make that sees their pkg-config flags: on a
+# fresh machine the build needs them.
+bench: deps
 	@sh bench/deps.sh
+	$(MAKE) bench-run
+
+bench-run: $(PROGS) $(CORE_LIB) $(E2E_PROGS)
 	@sh bench/run.sh $(B)
 
 demo: deps

@@ -4,7 +4,8 @@
 # can), alternating event 1003 and 1000 for one host so that every line is one
 # state change: line i becomes seq i (mpmond starts with an empty state). While
 # writing, and after, it follows snmptrapd's log TRAPLOG and notes when each
-# seq's record appears. Prints one line of figures:
+# seq's record appears, until all have or none has for 5 s (TIMEOUT s at the
+# most). Prints one line of figures:
 #   got=N missing=N dup=N p50_ms= p90_ms= p99_ms= max_ms= secs= rate=
 # where secs runs from the first append to the last record and rate is
 # records per second over it.
@@ -41,7 +42,7 @@ sub poll_traps {
 		$recv[$seq] = $now;
 		$got++;
 		# mpmonEventTime: when mpmond processed the line (clock = wall)
-		$proc[$seq] = timegm($6, $5, $4, $3, $2 - 1, $1) + "0$7"
+		$proc[$seq] = timegm($6, $5, $4, $3, $2 - 1, $1) + "0" . ($7 // '')
 			if $l =~ /mpmonEventTime\.0 = (\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)(\.\d+)?Z/;
 	}
 }
@@ -63,9 +64,13 @@ for my $i (1 .. $count) {
 	$sent[$i] = time;
 	poll_traps() if $rate > 0 || $i % 256 == 0;
 }
+# Wait for the rest, up to TIMEOUT s; once nothing has arrived for 5 s the
+# rest is lost (unpaced traps outrun snmptrapd, which drops them).
 my $end = time + $timeout;
-while ($got < $count && time < $end) {
+my ($had, $quiet) = ($got, time);
+while ($got < $count && time < $end && time - $quiet < 5) {
 	poll_traps();
+	($had, $quiet) = ($got, time) if $got != $had;
 	sleep(0.0005);
 }
 my (@lat, @read, @deliver);

@@ -54,4 +54,5 @@ row "allocations per event after the first tenth" "$per" 0 "$per" "<=0.001"
 echo "  allocations: $a_warm for the first $warm lines, $a_all for all $lines lines," \
 	"$a_one and $a_two for the log once and twice through stdin ($((a_all - a_warm))" \
 	"after the first tenth): each one a new monitor instance, its hash table or the" \
-	"timer heap growing, none per event"
+	"timer heap growing, or a regular expression's first match by PCRE2's interpreter" \
+	"(its backtracking frames) or its JIT compilation at its 64th; none per event"

@@ -403,7 +403,8 @@ static int add_pack(const char *path, struct engine *e, struct mp_pack ***packs,
 		diag_error(d, path, 0, "cannot read pack: %s", strerror(-x));
 		return 0;
 	}
-	x = mp_load(path, data, len, &p, d);
+	/* no monitor source text: a check never shows it */
+	x = mp_load_flags(path, data, len, 0, &p, d);
 	free(data);
 	if (x == -ENOMEM)
 		return x;

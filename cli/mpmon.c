@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,8 @@ static struct mp_pack *load_pack(const char *path, struct diag *d)
 		diag_error(d, path, 0, "cannot read pack: %s", file_read_error(r));
 	if (r < 0)
 		return NULL;
-	r = mp_load(path, data, len, &pack, d);
+	/* validate and replay never show a monitor's source: mpmon doc loads its own */
+	r = mp_load_flags(path, data, len, 0, &pack, d);
 	free(data);
 	if (r == -ENOMEM)
 		diag_error(d, path, 0, "out of memory");
@@ -934,6 +936,16 @@ static int cmd_reset(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+#ifdef M_MXFAST
+	/*
+	 * No fastbins: mpmon's small blocks either live to the end (the model,
+	 * instances) or are freed all at once (libxml2's tree of each pack).
+	 * Fastbins would hold the tree's 100,000s of nodes uncoalesced until a
+	 * later allocation walks them all again, cold: a tenth of loading a
+	 * large pack. Freed without them, neighbours merge while still in cache.
+	 */
+	mallopt(M_MXFAST, 0);
+#endif
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -333,7 +333,8 @@ static struct mp_pack *load_pack(const char *path, struct diag *dg)
 		diag_error(dg, path, 0, "cannot read pack: %s", strerror(-r));
 		return NULL;
 	}
-	r = mp_load(path, data, len, &pack, dg);
+	/* no monitor source text: only mpmon doc shows it */
+	r = mp_load_flags(path, data, len, 0, &pack, dg);
 	free(data);
 	if (r == -ENOMEM)
 		diag_error(dg, path, 0, "out of memory");

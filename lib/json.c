@@ -8,10 +8,15 @@
 #include "lib/str.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Bytes written as they are: printable ASCII but the quote and the backslash. */
+static bool plain(unsigned c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c < 0x80;
+}
 
 int json_string(struct buf *b, const char *s, size_t n)
 {
@@ -25,8 +30,10 @@ int json_string(struct buf *b, const char *s, size_t n)
 		unsigned c = p[i];
 		const char *rep = NULL;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i++;
+		/* most text is plain: stride over it in one tight loop */
+		if (plain(c)) {
+			while (++i < n && plain(p[i]))
+				;
 			continue;
 		}
 		k = c >= 0x80 ? str_utf8_len(s + i, n - i) : 0;
@@ -88,18 +95,33 @@ int json_member_cstr(struct buf *b, bool *first, const char *key, const char *s)
 	return json_member_str(b, first, key, s, s ? strlen(s) : 0);
 }
 
+/* Append v in decimal, after a minus sign when neg: printf's work, without printf. */
+static int put_decimal(struct buf *b, uint64_t v, bool neg)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (neg)
+		d[--i] = '-';
+	return buf_append(b, d + i, sizeof(d) - i);
+}
+
 int json_member_i64(struct buf *b, bool *first, const char *key, int64_t v)
 {
 	if (json_key(b, first, key) < 0)
 		return -ENOMEM;
-	return buf_printf(b, "%" PRId64, v);
+	/* the magnitude in unsigned arithmetic: -INT64_MIN does not fit an int64_t */
+	return put_decimal(b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 int json_member_u64(struct buf *b, bool *first, const char *key, uint64_t v)
 {
 	if (json_key(b, first, key) < 0)
 		return -ENOMEM;
-	return buf_printf(b, "%" PRIu64, v);
+	return put_decimal(b, v, false);
 }
 
 int json_member_bool(struct buf *b, bool *first, const char *key, bool v)

@@ -114,8 +114,7 @@ bool str_to_double(struct str s, double *out)
 	return true;
 }
 
-/* How common a byte is in log text: lower is rarer. */
-static int commonness(unsigned char c)
+int str_commonness(unsigned char c)
 {
 	if (c == ' ')
 		return 9;
@@ -133,10 +132,16 @@ static int commonness(unsigned char c)
 size_t str_rare_index(const char *needle, size_t m)
 {
 	size_t i, best = 0;
+	int least = m ? str_commonness((unsigned char)needle[0]) : 0;
 
-	for (i = 1; i < m; i++)
-		if (commonness((unsigned char)needle[i]) < commonness((unsigned char)needle[best]))
+	for (i = 1; i < m && least > 1; i++) {
+		int c = str_commonness((unsigned char)needle[i]);
+
+		if (c < least) {
 			best = i;
+			least = c;
+		}
+	}
 	return best;
 }
 

@@ -43,6 +43,9 @@ bool str_to_double(struct str s, double *out);
 size_t str_rare_index(const char *needle, size_t m);
 const char *str_find(const char *hay, size_t n, const char *needle, size_t m, size_t rare);
 
+/* How common byte c is in log text, by str_rare_index's classes: 1 (rarest) to 9. */
+int str_commonness(unsigned char c);
+
 /* FNV-1a, for hash tables keyed by text. */
 uint64_t str_hash(struct str s);
 

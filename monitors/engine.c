@@ -96,6 +96,7 @@ void engine_free(struct engine *e)
 	for (i = 0; i < e->nmons; i++)
 		mon_free(e->mons[i]);
 	free(e->mons);
+	free(e->ids);
 	for (i = 0; i < e->nrules; i++)
 		engine_rule_free(e->rules[i]);
 	free(e->rules);
@@ -106,11 +107,13 @@ void engine_free(struct engine *e)
 		free(e->logs[i].name);
 		free(e->logs[i].nums);
 		free(e->logs[i].pubs);
+		free(e->logs[i].runs);
 		free(e->logs[i].any);
 	}
 	free(e->logs);
 	free(e->heap);
 	free(e->cand);
+	free(e->merged);
 	buf_release(&e->msg);
 	arena_release(&e->arena);
 	free(e);
@@ -127,7 +130,7 @@ static bool heap_less(const struct inst *a, const struct inst *b)
 static void heap_set(struct engine *e, size_t i, struct inst *in)
 {
 	e->heap[i] = in;
-	in->heap_pos = i;
+	in->heap_pos = (uint32_t)i;
 }
 
 static void heap_up(struct engine *e, size_t i)
@@ -165,9 +168,9 @@ static void heap_remove(struct engine *e, struct inst *in)
 	size_t i = in->heap_pos;
 	struct inst *moved;
 
-	if (i == SIZE_MAX)
+	if (i == INST_NOT_IN_HEAP)
 		return;
-	in->heap_pos = SIZE_MAX;
+	in->heap_pos = INST_NOT_IN_HEAP;
 	if (i == --e->nheap)
 		return;
 	moved = e->heap[e->nheap];
@@ -185,12 +188,12 @@ int engine_set_deadline(struct engine *e, struct inst *in, int64_t deadline)
 	in->deadline = deadline;
 	if (deadline == MONITOR_NO_DEADLINE)
 		return 0;
-	if (engine_grow((void **)&e->heap, &e->capheap, e->nheap + 1, sizeof(*e->heap)) < 0)
+	if (e->nheap >= INST_NOT_IN_HEAP ||
+	    engine_grow((void **)&e->heap, &e->capheap, e->nheap + 1, sizeof(*e->heap)) < 0)
 		return -ENOMEM;
 	in->deadline_seq = e->deadline_seq++;
 	e->heap[e->nheap] = in;
-	in->heap_pos = e->nheap++;
-	heap_up(e, in->heap_pos);
+	heap_up(e, e->nheap++);
 	return 0;
 }
 
@@ -266,16 +269,27 @@ static int rehash(struct mon *mo, size_t nbuckets)
  * The instance for key, created when missing (*created says so when not NULL);
  * NULL when memory runs out.
  */
+/* The type state's size rounded up: the key follows it. */
+static size_t state_room(const struct mon *mo)
+{
+	return (mo->m.type->state_size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+}
+
+struct str engine_inst_key(const struct inst *in)
+{
+	return (struct str){ (const char *)in->tstate + state_room(in->mon), in->key_len };
+}
+
 struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, bool *created)
 {
-	size_t size = mo->m.type->state_size;
+	size_t size = state_room(mo);
 	uint64_t h = str_hash(key);
 	struct inst *in;
 
 	if (mo->nbuckets) {
 		for (in = mo->buckets[h & (mo->nbuckets - 1)]; in; in = in->hnext)
 			if (in->hash == h && in->key_len == key.len &&
-			    memcmp(in->key, key.p, key.len) == 0) {
+			    memcmp(in->tstate + size, key.p, key.len) == 0) {
 				if (in != mo->lru_tail) {
 					lru_unlink(mo, in);
 					lru_push(mo, in);
@@ -293,7 +307,8 @@ struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, b
 	if (mo->count + 1 > mo->nbuckets &&
 	    rehash(mo, mo->nbuckets ? mo->nbuckets * 2 : 4) < 0)
 		return NULL;
-	size = (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+	if (key.len > INST_MAX_KEY)
+		return NULL;
 	in = calloc(1, sizeof(*in) + size + key.len + 1);
 	if (!in)
 		return NULL;
@@ -302,11 +317,10 @@ struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, b
 	in->state = -1;
 	in->health = MP_HEALTH_UNINITIALIZED;
 	in->deadline = MONITOR_NO_DEADLINE;
-	in->heap_pos = SIZE_MAX;
-	in->key = (char *)in->tstate + size;
-	in->key_len = key.len;
+	in->heap_pos = INST_NOT_IN_HEAP;
+	in->key_len = (uint32_t)key.len;
 	if (key.len)
-		memcpy(in->key, key.p, key.len);
+		memcpy(in->tstate + size, key.p, key.len);
 	in->hnext = mo->buckets[h & (mo->nbuckets - 1)];
 	mo->buckets[h & (mo->nbuckets - 1)] = in;
 	lru_push(mo, in);
@@ -430,6 +444,7 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 {
 	const struct monitor *m = &in->mon->m;
 	const struct mp_alert *a = &m->def->alert;
+	struct str key = engine_inst_key(in);
 	struct state_change c;
 	enum mp_health health;
 
@@ -453,14 +468,14 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 			in->alert_open = false;
 		}
 	}
-	if (fill_message(&e->msg, m, ev, (struct str){ in->key, in->key_len }) < 0)
+	if (fill_message(&e->msg, m, ev, key) < 0)
 		return -ENOMEM;
 	c.seq = e->seq++;
 	c.time = now;
 	c.monitor = m;
 	c.monitor_id = m->def->id;
-	c.instance = in->key;
-	c.instance_len = in->key_len;
+	c.instance = key.p;
+	c.instance_len = key.len;
 	c.state = m->opstate_of[to];
 	c.cause = cause;
 	c.severity = severity_of(a, health);
@@ -537,7 +552,7 @@ int engine_rollup_leaf_set(struct engine *e, const struct mon *mo, const struct 
 	e->rollup_ev = ev;
 	e->rollup_cause = cause;
 	e->rollup_now = now;
-	return rollup_set(e->rollup, mo->leaf, (struct str){ in->key, in->key_len }, h,
+	return rollup_set(e->rollup, mo->leaf, engine_inst_key(in), h,
 			  e->quiet ? NULL : emit_rollup, e);
 }
 
@@ -649,9 +664,9 @@ static int cmp_num_ref(const void *pa, const void *pb)
 
 	if (a->number != b->number)
 		return a->number < b->number ? -1 : 1;
-	if (a->mon != b->mon)
-		return a->mon < b->mon ? -1 : 1;
-	return a->sub < b->sub ? -1 : a->sub > b->sub;
+	if (a->r.mon != b->r.mon)
+		return a->r.mon < b->r.mon ? -1 : 1;
+	return a->r.sub < b->r.sub ? -1 : a->r.sub > b->r.sub;
 }
 
 static int cmp_pub_ref(const void *pa, const void *pb)
@@ -660,60 +675,186 @@ static int cmp_pub_ref(const void *pa, const void *pb)
 
 	if (a->hash != b->hash)
 		return a->hash < b->hash ? -1 : 1;
-	if (a->mon != b->mon)
-		return a->mon < b->mon ? -1 : 1;
-	return a->sub < b->sub ? -1 : a->sub > b->sub;
+	if (a->r.mon != b->r.mon)
+		return a->r.mon < b->r.mon ? -1 : 1;
+	return a->r.sub < b->r.sub ? -1 : a->r.sub > b->r.sub;
+}
+
+/*
+ * Sort li's runs and make its table of publisher hashes, once all its
+ * subscriptions are in: a publisher is then found with one or two probes,
+ * however many a busy log has. 0 or -ENOMEM.
+ */
+static int index_sort(struct log_index *li)
+{
+	size_t i, nruns = 0, cap = 4;
+
+	if (li->sorted)
+		return 0;
+	/* qsort(NULL, 0, ...) is undefined: a log whose monitors test no number. */
+	if (li->nnums)
+		qsort(li->nums, li->nnums, sizeof(*li->nums), cmp_num_ref);
+	if (li->npubs)
+		qsort(li->pubs, li->npubs, sizeof(*li->pubs), cmp_pub_ref);
+	for (i = 0; i < li->npubs; i++)
+		nruns += i == 0 || li->pubs[i].hash != li->pubs[i - 1].hash;
+	while (cap < 2 * nruns)
+		cap *= 2;
+	free(li->runs);
+	li->runs = calloc(cap, sizeof(*li->runs));
+	if (!li->runs)
+		return -ENOMEM;
+	li->runs_mask = cap - 1;
+	for (i = 0; i < li->npubs; i++) {
+		struct pub_run *t = li->runs + (li->pubs[i].hash & li->runs_mask);
+
+		if (i > 0 && li->pubs[i].hash == li->pubs[i - 1].hash)
+			continue;
+		while (t->n)
+			t = t == li->runs + li->runs_mask ? li->runs : t + 1;
+		t->hash = li->pubs[i].hash;
+		t->start = (uint32_t)i;
+		while (i + t->n < li->npubs && li->pubs[i + t->n].hash == t->hash)
+			t->n++;
+	}
+	li->sorted = true;
+	return 0;
 }
 
 /* Subscriptions in dispatch order: monitors by index, then rules (RULE_BIT). */
-static inline uint64_t order_of(uint32_t mon, uint32_t sub)
+static inline uint64_t order_of(struct sub_ref s)
 {
-	return (uint64_t)mon << 32 | sub;
+	return (uint64_t)s.mon << 32 | s.sub;
 }
 
 /*
- * The next entry of the publisher run at p that names pub (hashes may
- * collide). Equal names share one pointer (engine_index_sub interns them), so
- * once one entry matched, *name is its pointer and the others compare by it.
+ * The literal prefilter: the byte pairs of the event's EventDescription, as a
+ * set of 4096 hashed pairs, made once per event that has PAIRS_MIN_CANDIDATES
+ * candidates or more (making it costs a few expressions' walk). A pair is in
+ * the set when its slot carries this event's stamp, so making a set clears
+ * nothing but the one slot per pair it writes. An index entry
+ * with a signature pair the set lacks cannot pass and is not a candidate; one
+ * that passes still has its whole required text (monitor_sub.desc_text) tried
+ * before its expression is walked.
  */
-static const struct pub_ref *next_pub(const struct pub_ref *p, const struct pub_ref *end,
-				      struct str pub, const char **name)
+#define PAIRS_MIN_CANDIDATES 8
+
+static inline unsigned pair_bit(const char *p)
 {
-	if (*name) {
-		while (p < end && p->name.p != *name)
-			p++;
-		return p;
+	return ((unsigned)(unsigned char)p[0] << 4 ^ (unsigned char)p[1]) & 4095;
+}
+
+static inline bool pair_in(const struct engine *e, unsigned b)
+{
+	return e->desc_stamp[b] == e->desc_gen;
+}
+
+/* An event without an EventDescription has no pairs: no required text is in it. */
+static void desc_pairs_make(struct engine *e, struct str d)
+{
+	uint16_t gen = ++e->desc_gen;
+	size_t i;
+
+	if (gen == 0) {
+		/* the stamps came round: old ones could pass for this event's */
+		memset(e->desc_stamp, 0, sizeof(e->desc_stamp));
+		gen = e->desc_gen = 1;
 	}
-	while (p < end && !str_eq(p->name, pub))
-		p++;
-	if (p < end)
-		*name = p->name.p;
-	return p;
+	for (i = 0; i + 1 < d.len; i++)
+		e->desc_stamp[pair_bit(d.p + i)] = gen;
+}
+
+/* Whether every byte pair of t is in the set (from the end: endings differ most). */
+static bool desc_pairs_have(const struct engine *e, struct str t)
+{
+	size_t i;
+
+	for (i = t.len - 1; i > 0; i--)
+		if (!pair_in(e, pair_bit(t.p + i - 1)))
+			return false;
+	return true;
 }
 
 /*
- * The subscriptions in li an event could pass, in monitor order: those under
- * its number, those under its publisher, and those constrained by neither.
+ * The signature of required text t (len 0: none): SIG_PAIRS distinct pairs of
+ * it, the rarest in log text (by their bytes' str_commonness: digits and
+ * capitals before lower case and space), nearer the end on a tie, as endings
+ * differ most; fewer distinct ones repeat. "backend db0012 lost" is known by
+ * "00", "01", "12" and "b0", which other backends' lines lack, not by "lost".
  */
-static size_t candidates(struct engine *e, struct log_index *li, const struct event *ev)
+static void sig_make(uint16_t sig[SIG_PAIRS], struct str t)
+{
+	int score[SIG_PAIRS];
+	unsigned n = 0, k;
+	size_t i;
+
+	sig[0] = SIG_NONE;
+	for (i = t.len; i > 1; i--) {
+		unsigned b = pair_bit(t.p + i - 2);
+		int sc = str_commonness((unsigned char)t.p[i - 2]) +
+			 str_commonness((unsigned char)t.p[i - 1]);
+
+		for (k = 0; k < n && sig[k] != b; k++)
+			;
+		if (k < n)
+			continue;
+		/* keep the SIG_PAIRS lowest scores, in order; an equal one stays behind */
+		if (n < SIG_PAIRS)
+			n++;
+		else if (sc >= score[n - 1])
+			continue;
+		for (k = n - 1; k > 0 && score[k - 1] > sc; k--) {
+			sig[k] = sig[k - 1];
+			score[k] = score[k - 1];
+		}
+		sig[k] = (uint16_t)b;
+		score[k] = sc;
+	}
+	for (k = n; n && k < SIG_PAIRS; k++)
+		sig[k] = sig[n - 1];
+}
+
+/* Whether r may pass an event with the pair set made; without a set, it may. */
+static inline bool sig_may_pass(const struct engine *e, const struct ref *r, bool pairs)
+{
+	return !pairs || r->sig[0] == SIG_NONE ||
+	       (pair_in(e, r->sig[0]) && pair_in(e, r->sig[1]) && pair_in(e, r->sig[2]) &&
+		pair_in(e, r->sig[3]));
+}
+
+/* Append r to out[*n] when it may pass. */
+static inline void take(const struct engine *e, const struct ref *r, bool pairs,
+			struct sub_ref *out, size_t *n)
+{
+	if (sig_may_pass(e, r, pairs)) {
+		out[*n].mon = r->mon;
+		out[*n].sub = r->sub;
+		(*n)++;
+	}
+}
+
+/*
+ * The subscriptions in li an event could pass, in monitor order (in e->cand):
+ * those under its number, those under its publisher, and those constrained by
+ * neither, less those whose signature the event's pairs rule out. *pairs says
+ * whether the pair set was made.
+ */
+static size_t candidates(struct engine *e, struct log_index *li, const struct event *ev,
+			 bool *pairs)
 {
 	const struct num_ref *lo = NULL, *hi = NULL;
 	const struct pub_ref *plo = NULL, *phi = NULL;
-	const char *pub_name = NULL;
 	const struct any_ref *any = li->any, *any_end = any ? any + li->nany : any;
 	struct str pub = ev->slot[EVENT_PUBLISHER];
+	size_t n = 0, seg[3], need, i, j, k, m;
+	const char *name;
+	struct sub_ref *swap;
 	uint64_t have = 0;
-	size_t n = 0, need;
 	unsigned f;
 
-	if (!li->sorted) {
-		/* qsort(NULL, 0, ...) is undefined: a log whose monitors test no number. */
-		if (li->nnums)
-			qsort(li->nums, li->nnums, sizeof(*li->nums), cmp_num_ref);
-		if (li->npubs)
-			qsort(li->pubs, li->npubs, sizeof(*li->pubs), cmp_pub_ref);
-		li->sorted = true;
-	}
+	*pairs = false;
+	if (index_sort(li) < 0)
+		return 0;
 	if (ev->has_number && li->nnums) {
 		size_t l = 0, r = li->nnums;
 
@@ -731,20 +872,12 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	}
 	if (pub.p && li->npubs) {
 		uint64_t h = str_hash(pub);
-		size_t l = 0, r = li->npubs;
+		const struct pub_run *t = li->runs + (h & li->runs_mask);
 
-		while (l < r) {
-			size_t mid = l + (r - l) / 2;
-
-			if (li->pubs[mid].hash < h)
-				l = mid + 1;
-			else
-				r = mid;
-		}
-		plo = phi = li->pubs + l;
-		while (phi < li->pubs + li->npubs && phi->hash == h)
-			phi++;
-		plo = next_pub(plo, phi, pub, &pub_name);
+		while (t->n && t->hash != h)
+			t = t == li->runs + li->runs_mask ? li->runs : t + 1;
+		plo = phi = li->pubs + t->start;
+		phi += t->n;
 	}
 	/* which of the fields unconstrained subscriptions need the event has */
 	for (f = 0; f < li->nneeds; f++)
@@ -755,81 +888,61 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 		return 0;
 	if (engine_grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
 		return 0;
-	/* merge the three sorted runs so records come out in monitor order */
-	for (;;) {
-		uint64_t k = UINT64_MAX, kn = UINT64_MAX, kp = UINT64_MAX;
-
-		while (any < any_end && any->need && !(have >> (any->need - 1) & 1))
-			any++;
-		if (lo == hi && plo == phi && any == any_end)
-			break;
-
-		if (lo < hi)
-			kn = order_of(lo->mon, lo->sub);
-		if (plo < phi)
-			kp = order_of(plo->mon, plo->sub);
-		if (any < any_end)
-			k = order_of(any->mon, any->sub);
-		if (kn <= kp && kn <= k) {
-			e->cand[n].mon = lo->mon;
-			e->cand[n++].sub = lo->sub;
-			lo++;
-		} else if (kp <= k) {
-			e->cand[n].mon = plo->mon;
-			e->cand[n++].sub = plo->sub;
-			plo = next_pub(plo + 1, phi, pub, &pub_name);
-		} else {
-			e->cand[n].mon = any->mon;
-			e->cand[n++].sub = any->sub;
-			any++;
-		}
+	if (need >= PAIRS_MIN_CANDIDATES) {
+		desc_pairs_make(e, ev->slot[EVENT_DESCRIPTION]);
+		*pairs = true;
 	}
+	/* each run, filtered, into its own stretch of cand; each stays in monitor order */
+	for (; lo < hi; lo++)
+		take(e, &lo->r, *pairs, e->cand, &n);
+	seg[0] = n;
+	/*
+	 * Hashes may collide; equal names share one pointer (engine_index_sub
+	 * interns them), so once one entry matched, the others compare by it.
+	 */
+	for (; plo < phi && !str_eq(plo->name, pub); plo++)
+		;
+	for (name = plo < phi ? plo->name.p : NULL; plo < phi; plo++)
+		if (plo->name.p == name)
+			take(e, &plo->r, *pairs, e->cand, &n);
+	seg[1] = n;
+	for (; any < any_end; any++)
+		if (!any->need || have >> (any->need - 1) & 1)
+			take(e, &any->r, *pairs, e->cand, &n);
+	seg[2] = n;
+	if ((seg[0] != 0) + (seg[1] != seg[0]) + (seg[2] != seg[1]) < 2)
+		return n;
+	/* more than one stretch: merge them into monitor order */
+	if (engine_grow((void **)&e->merged, &e->capmerged, n, sizeof(*e->merged)) < 0)
+		return 0;
+	i = 0;
+	j = seg[0];
+	k = seg[1];
+	for (m = 0; m < n; m++) {
+		uint64_t a = i < seg[0] ? order_of(e->cand[i]) : UINT64_MAX;
+		uint64_t b = j < seg[1] ? order_of(e->cand[j]) : UINT64_MAX;
+		uint64_t c = k < seg[2] ? order_of(e->cand[k]) : UINT64_MAX;
+
+		if (a <= b && a <= c)
+			e->merged[m] = e->cand[i++];
+		else if (b <= c)
+			e->merged[m] = e->cand[j++];
+		else
+			e->merged[m] = e->cand[k++];
+	}
+	swap = e->cand;
+	e->cand = e->merged;
+	e->merged = swap;
+	m = e->capcand;
+	e->capcand = e->capmerged;
+	e->capmerged = m;
 	return n;
-}
-
-/*
- * The literal prefilter: the byte pairs of the event's EventDescription, as
- * bits of a 4096-bit set, made once per event when a candidate first needs
- * them and the event has PAIRS_MIN_CANDIDATES candidates or more. A subscription whose required text (monitor_sub.desc_text) has a pair
- * the set lacks cannot pass, and is skipped without walking its expression.
- */
-#define PAIRS_MIN_CANDIDATES 8
-
-static inline unsigned pair_bit(const char *p)
-{
-	return ((unsigned)(unsigned char)p[0] << 4 ^ (unsigned char)p[1]) & 4095;
-}
-
-static void desc_pairs_make(struct engine *e, struct str d)
-{
-	size_t i;
-
-	memset(e->desc_pairs, 0, sizeof(e->desc_pairs));
-	for (i = 0; i + 1 < d.len; i++) {
-		unsigned b = pair_bit(d.p + i);
-
-		e->desc_pairs[b >> 6] |= 1ULL << (b & 63);
-	}
-}
-
-/* Whether every byte pair of t is in the set (from the end: endings differ most). */
-static bool desc_pairs_have(const struct engine *e, struct str t)
-{
-	size_t i;
-
-	for (i = t.len - 1; i > 0; i--) {
-		unsigned b = pair_bit(t.p + i - 1);
-
-		if (!(e->desc_pairs[b >> 6] >> (b & 63) & 1))
-			return false;
-	}
-	return true;
 }
 
 int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 {
-	bool pairs_made = false;
 	struct log_index *li;
+	bool pairs;
 	size_t i, n;
 
 	if (engine_advance(e, now) < 0)
@@ -837,7 +950,7 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 	e->stats.events++;
 	if (!ev->slot[EVENT_LOG].p || !(li = find_log(e, ev->slot[EVENT_LOG])))
 		return 0;
-	n = candidates(e, li, ev);
+	n = candidates(e, li, ev, &pairs);
 	for (i = 0; i < n; i++) {
 		struct mon *mo;
 		const struct monitor_sub *sub;
@@ -847,27 +960,20 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		bool created;
 		int to;
 
-		e->stats.evaluations++;
 		if (e->cand[i].mon & RULE_BIT) {
 			struct rule *ru = e->rules[e->cand[i].mon & ~RULE_BIT];
 
+			e->stats.evaluations++;
 			if (expr_eval(ru->expr, ev) && engine_rule_fire(e, ru, ev) < 0)
 				return -ENOMEM;
 			continue;
 		}
 		mo = e->mons[e->cand[i].mon];
 		sub = &mo->m.subs[e->cand[i].sub];
-		/* making the set costs a few expressions' walk: worth it for many */
-		if (sub->desc_text.len && n >= PAIRS_MIN_CANDIDATES) {
-			if (!ev->slot[EVENT_DESCRIPTION].p)
-				continue;
-			if (!pairs_made) {
-				desc_pairs_make(e, ev->slot[EVENT_DESCRIPTION]);
-				pairs_made = true;
-			}
-			if (!desc_pairs_have(e, sub->desc_text))
-				continue;
-		}
+		/* its signature's pairs are there; the rest of its text may not be */
+		if (pairs && sub->desc_text.len && !desc_pairs_have(e, sub->desc_text))
+			continue;
+		e->stats.evaluations++;
 		if (!expr_eval(sub->expr, ev))
 			continue;
 		if (mo->m.has_instance_field) {
@@ -917,14 +1023,10 @@ static int reset_one(struct engine *e, struct inst *in, int64_t now)
 
 int engine_reset(struct engine *e, const char *monitor_id, const char *instance, int64_t now)
 {
-	struct mon *mo = NULL;
+	struct mon *mo = engine_mon_find(e, monitor_id);
 	struct inst *in, *next;
-	size_t i;
 
-	for (i = 0; i < e->nmons && !mo; i++)
-		if (!e->mons[i]->off && strcmp(e->mons[i]->m.def->id, monitor_id) == 0)
-			mo = e->mons[i];
-	if (!mo)
+	if (!mo || mo->off)
 		return -ENOENT;
 	if (engine_advance(e, now) < 0)
 		return -ENOMEM;
@@ -993,13 +1095,27 @@ static bool compile_ref(const char *ref, size_t n, struct param_part *part)
 }
 
 /*
+ * Room for the parts of text (len bytes): each $...$ reference gives at most a
+ * literal before it and itself, and one literal may end the text, so one more
+ * than its $ signs, not one per byte.
+ */
+static struct param_part *parts_alloc(struct arena *a, const char *text, size_t len)
+{
+	size_t i, dollars = 0;
+
+	for (i = 0; i < len; i++)
+		dollars += text[i] == '$';
+	return arena_alloc(a, (dollars + 1) * sizeof(struct param_part));
+}
+
+/*
  * Compile an AlertParameter: literal text with $...$ references, as
  * compile_ref reads them; one without a value reads as empty.
  */
 int engine_compile_param(struct arena *a, const char *text, struct monitor_param *p)
 {
 	size_t len = strlen(text), i = 0;
-	struct param_part *parts = arena_alloc(a, (len + 2) * sizeof(*parts));
+	struct param_part *parts = parts_alloc(a, text, len);
 
 	if (!parts)
 		return -ENOMEM;
@@ -1029,7 +1145,7 @@ int engine_compile_arg(struct arena *a, const char *text, struct monitor_param *
 		       struct str *bad)
 {
 	size_t len = strlen(text), i = 0, lit = 0;
-	struct param_part *parts = arena_alloc(a, (len + 2) * sizeof(*parts));
+	struct param_part *parts = parts_alloc(a, text, len);
 
 	if (!parts)
 		return -ENOMEM;
@@ -1170,6 +1286,16 @@ static struct log_index *log_for(struct engine *e, const char *name)
 	return li;
 }
 
+/* The text x's EventDescription must hold, when there is a byte pair of it to test. */
+static struct str desc_text_of(const struct expr *x)
+{
+	struct str t;
+
+	if (expr_required_text(x, EVENT_DESCRIPTION, &t) && t.len >= 2)
+		return t;
+	return (struct str){ NULL, 0 };
+}
+
 /* Index one subscription: mon is a monitor's index, or a rule's with RULE_BIT. */
 int engine_index_sub(struct engine *e, const char *log_name, const struct expr *x,
 		     uint32_t mon, uint32_t sub)
@@ -1177,10 +1303,12 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 	struct log_index *li = log_for(e, log_name);
 	uint64_t nums[MAX_NUMBERS];
 	struct str pubs[MAX_NUMBERS];
+	struct ref ref = { mon, sub, { SIG_NONE } };
 	size_t n, k;
 
 	if (!li)
 		return -ENOMEM;
+	sig_make(ref.sig, desc_text_of(x));
 	if (expr_numbers(x, nums, MAX_NUMBERS, &n)) {
 		if (engine_grow((void **)&li->nums, &li->capnums, li->nnums + n, sizeof(*li->nums)) < 0)
 			return -ENOMEM;
@@ -1188,8 +1316,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 			struct num_ref *r = &li->nums[li->nnums++];
 
 			r->number = nums[k];
-			r->mon = mon;
-			r->sub = sub;
+			r->r = ref;
 		}
 		li->sorted = false;
 	} else if (expr_publishers(x, pubs, MAX_NUMBERS, &n)) {
@@ -1214,8 +1341,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 					break;
 				}
 			li->npubs++;
-			r->mon = mon;
-			r->sub = sub;
+			r->r = ref;
 		}
 		li->sorted = false;
 	} else {
@@ -1233,10 +1359,51 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 				li->needs[li->nneeds++] = f;
 			j = j < MAX_NEEDS ? j + 1 : 0;
 		}
-		li->any[li->nany].mon = mon;
-		li->any[li->nany].sub = sub;
+		li->any[li->nany].r = ref;
 		li->any[li->nany++].need = j;
 	}
+	return 0;
+}
+
+/*
+ * The ID table: loading checks each monitor's ID against all before it, and a
+ * reset or a checkpoint line names one; with many monitors a walk of them all
+ * each time adds up.
+ */
+struct mon *engine_mon_find(const struct engine *e, const char *id)
+{
+	size_t i;
+
+	if (!e->ids)
+		return NULL;
+	for (i = str_hash(str_of(id)) & e->ids_mask; e->ids[i]; i = (i + 1) & e->ids_mask)
+		if (strcmp(e->mons[e->ids[i] - 1]->m.def->id, id) == 0)
+			return e->mons[e->ids[i] - 1];
+	return NULL;
+}
+
+/* Put mons[k] in the ID table, which grows to stay at most half full. */
+static int ids_add(struct engine *e, size_t k)
+{
+	size_t i, j;
+
+	if (2 * (k + 1) > e->ids_mask) {
+		size_t cap = e->ids ? 2 * (e->ids_mask + 1) : 64;
+		uint32_t *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		free(e->ids);
+		e->ids = t;
+		e->ids_mask = cap - 1;
+		for (j = 0; j < k; j++)
+			if (ids_add(e, j) < 0)
+				return -ENOMEM;
+	}
+	i = str_hash(str_of(e->mons[k]->m.def->id)) & e->ids_mask;
+	while (e->ids[i])
+		i = (i + 1) & e->ids_mask;
+	e->ids[i] = (uint32_t)k + 1;
 	return 0;
 }
 
@@ -1246,11 +1413,8 @@ static int index_monitor(struct engine *e, struct mon *mo)
 
 	for (s = 0; s < mo->m.nsubs; s++) {
 		struct monitor_sub *sub = &mo->m.subs[s];
-		struct str t;
 
-		/* one byte pair at least, or the prefilter has nothing to test */
-		if (expr_required_text(sub->expr, EVENT_DESCRIPTION, &t) && t.len >= 2)
-			sub->desc_text = t;
+		sub->desc_text = desc_text_of(sub->expr);
 		if (engine_index_sub(e, sub->log_name, sub->expr, (uint32_t)mo->m.index, s) < 0)
 			return -ENOMEM;
 	}
@@ -1350,7 +1514,10 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 		goto nomem;
 	if (engine_grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
 		goto nomem;
-	e->mons[e->nmons++] = mo;
+	e->mons[e->nmons] = mo;
+	if (ids_add(e, e->nmons) < 0)
+		goto nomem;
+	e->nmons++;
 	if (off)
 		return 0;
 	if (index_monitor(e, mo) < 0)
@@ -1371,7 +1538,7 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 		return -ENOMEM;
 	for (def = pack->monitors; def; def = def->next) {
 		const struct monitor_type *t;
-		bool dup = false, off;
+		bool off;
 		int r, leaf;
 
 		leaf = rollup_add_leaf(e->rollup, def, pack->file, d);
@@ -1384,9 +1551,7 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 				   def->id);
 			t = NULL;
 		}
-		for (i = 0; t && i < e->nmons && !dup; i++)
-			dup = strcmp(e->mons[i]->m.def->id, def->id) == 0;
-		if (dup) {
+		if (t && engine_mon_find(e, def->id)) {
 			diag_error(d, pack->file, def->line,
 				   "monitor '%s' is already defined by another pack", def->id);
 			t = NULL;
@@ -1412,7 +1577,13 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 	}
 	if (engine_add_rules(e, pack, d) < 0)
 		return -ENOMEM;
-	return engine_add_actions(e, pack, d);
+	if (engine_add_actions(e, pack, d) < 0)
+		return -ENOMEM;
+	/* sorted now, not at the first event: the allocation belongs to loading */
+	for (i = 0; i < e->nlogs; i++)
+		if (index_sort(&e->logs[i]) < 0)
+			return -ENOMEM;
+	return 0;
 }
 
 void engine_enable_all(struct engine *e)
@@ -1422,12 +1593,11 @@ void engine_enable_all(struct engine *e)
 
 enum engine_status engine_monitor_status(const struct engine *e, const char *id)
 {
-	size_t i;
+	const struct mon *mo = engine_mon_find(e, id);
 
-	for (i = 0; i < e->nmons; i++)
-		if (strcmp(e->mons[i]->m.def->id, id) == 0)
-			return e->mons[i]->off ? ENGINE_OFF : ENGINE_RUN;
-	return ENGINE_NOT_LOADED;
+	if (!mo)
+		return ENGINE_NOT_LOADED;
+	return mo->off ? ENGINE_OFF : ENGINE_RUN;
 }
 
 void engine_get_stats(const struct engine *e, struct engine_stats *s)

@@ -40,22 +40,29 @@ struct monitor_param {
 	unsigned nparts;
 };
 
+/*
+ * One health state of a monitor: there may be 10,000 of each, so the fields
+ * are packed (80 bytes on 64-bit targets); the type's state and then the key
+ * follow in the same allocation (engine_inst_key).
+ */
 struct inst {
 	struct inst *hnext;			/* hash chain */
 	struct inst *prev, *next;		/* least recently used first */
 	uint64_t hash;
 	struct mon *mon;
-	int state;				/* type state, -1 before the first */
-	enum mp_health health;
-	bool alert_open;
 	int64_t since;				/* last change of health */
 	int64_t deadline;
 	uint64_t deadline_seq;			/* orders equal deadlines */
-	size_t heap_pos;			/* SIZE_MAX when not in the heap */
-	size_t key_len;
-	char *key;
+	int32_t state;				/* type state, -1 before the first */
+	uint32_t heap_pos;			/* INST_NOT_IN_HEAP when not in the heap */
+	uint32_t key_len;
+	uint8_t health;				/* enum mp_health */
+	bool alert_open;
 	alignas(max_align_t) unsigned char tstate[];
 };
+
+#define INST_NOT_IN_HEAP UINT32_MAX
+#define INST_MAX_KEY UINT32_MAX		/* a longer key is refused, as memory would be */
 
 struct mon {
 	struct monitor m;
@@ -90,10 +97,24 @@ struct rule {
 	const char *diagnosis, *resolution;
 };
 
+/*
+ * A subscription as the dispatch index holds it: which one, and up to
+ * SIG_PAIRS byte pairs (pair bits, see engine.c) of the text its
+ * EventDescription must hold, so that an event lacking one is turned away
+ * without touching the monitor. sig[0] is SIG_NONE when no text is required.
+ */
+#define SIG_PAIRS 4
+#define SIG_NONE 0xffffu
+
+struct ref {
+	uint32_t mon, sub;
+	uint16_t sig[SIG_PAIRS];
+};
+
 /* One subscription under one event number; sorted by (number, mon, sub). */
 struct num_ref {
 	uint64_t number;
-	uint32_t mon, sub;
+	struct ref r;
 };
 
 struct sub_ref {
@@ -104,7 +125,7 @@ struct sub_ref {
 
 /* A subscription with neither constraint; need: 1 + its required field, or 0. */
 struct any_ref {
-	uint32_t mon, sub;
+	struct ref r;
 	uint32_t need;
 };
 
@@ -112,7 +133,13 @@ struct any_ref {
 struct pub_ref {
 	uint64_t hash;
 	struct str name;			/* borrowed from the pack */
-	uint32_t mon, sub;
+	struct ref r;
+};
+
+/* The pub_refs of one hash, pubs[start..start+n); n 0: an empty table slot. */
+struct pub_run {
+	uint64_t hash;
+	uint32_t start, n;
 };
 
 struct log_index {
@@ -120,10 +147,11 @@ struct log_index {
 	size_t len;
 	struct num_ref *nums;
 	size_t nnums, capnums;
-	bool sorted;
+	bool sorted;				/* nums and pubs sorted, runs made */
 	struct pub_ref *pubs;			/* no number, but PublisherName constraint */
 	size_t npubs, cappubs;
-	bool pubs_sorted;
+	struct pub_run *runs;			/* open addressing by hash: mask + 1 slots */
+	size_t runs_mask;
 	struct any_ref *any;			/* subscriptions constrained by neither */
 	size_t nany, capany;
 	struct field_ref needs[MAX_NEEDS];	/* fields some of them cannot pass without */
@@ -135,6 +163,8 @@ struct engine {
 	void *arg;
 	struct mon **mons;
 	size_t nmons, capmons;
+	uint32_t *ids;				/* 1 + index into mons by ID hash; 0: free */
+	size_t ids_mask;			/* ids has ids_mask + 1 slots, or none */
 	struct log_index *logs;
 	size_t nlogs, caplogs;
 	struct inst **heap;
@@ -158,13 +188,18 @@ struct engine {
 	size_t nrules, caprules;
 	struct engine_action **actions;		/* diagnostics and recoveries that run */
 	size_t nactions, capactions;
-	struct sub_ref *cand;			/* scratch for dispatch */
-	size_t capcand;
-	uint64_t desc_pairs[64];		/* byte pairs in the event's EventDescription */
+	struct sub_ref *cand, *merged;		/* scratch for dispatch */
+	size_t capcand, capmerged;
+	/* byte pairs in the event's EventDescription: those stamped with desc_gen */
+	uint16_t desc_stamp[4096];
+	uint16_t desc_gen;
 };
 
 /* A growable array of *cap elements of size bytes: room for need. 0 or -ENOMEM. */
 int engine_grow(void **v, size_t *cap, size_t need, size_t size);
+
+/* The monitor with this ID (running or turned off), or NULL. */
+struct mon *engine_mon_find(const struct engine *e, const char *id);
 
 /* Compile an AlertParameter's text ($Data/...$ references and literal text). */
 int engine_compile_param(struct arena *a, const char *text, struct monitor_param *p);
@@ -197,6 +232,9 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 int engine_knowledge_text(struct engine *e, const struct mp_pack *pack, const char *id,
 			  const struct mp_article *ka, const char **diagnosis,
 			  const char **resolution);
+
+/* The instance's key, borrowed from it. */
+struct str engine_inst_key(const struct inst *in);
 
 /* The instance for key, created when missing (*created says so); NULL on -ENOMEM. */
 struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, bool *created);

@@ -31,7 +31,7 @@ int engine_foreach(const struct engine *e,
 		for (in = mo->lru_head; in; in = in->next) {
 			info.monitor = &mo->m;
 			info.monitor_id = mo->m.def->id;
-			info.instance = in->key;
+			info.instance = engine_inst_key(in).p;
 			info.instance_len = in->key_len;
 			info.health = in->health;
 			info.state = in->state >= 0 ? mo->m.opstate_of[in->state] : NULL;
@@ -86,7 +86,7 @@ int engine_save(const struct engine *e, struct buf *out)
 			r |= buf_putc(out, ' ');
 			r |= put_token(out, t->id, strlen(t->id));
 			r |= buf_putc(out, ' ');
-			r |= put_token(out, in->key, in->key_len);
+			r |= put_token(out, engine_inst_key(in).p, in->key_len);
 			r |= buf_printf(out, " %s %s %d %" PRId64 " %" PRId64 " %zu ",
 					in->state >= 0 ? t->states[in->state] : "-",
 					mp_health_name(in->health), in->alert_open ? 1 : 0,
@@ -188,12 +188,9 @@ static bool tok_eq(struct str tok, const char *s)
 
 static struct mon *find_running(const struct engine *e, const char *id)
 {
-	size_t i;
+	struct mon *mo = engine_mon_find(e, id);
 
-	for (i = 0; i < e->nmons; i++)
-		if (!e->mons[i]->off && strcmp(e->mons[i]->m.def->id, id) == 0)
-			return e->mons[i];
-	return NULL;
+	return mo && !mo->off ? mo : NULL;
 }
 
 /*

@@ -57,6 +57,7 @@ struct loader {
 	const char *file;
 	xmlDoc *doc;
 	xmlBuffer *dump;		/* reused to serialise each UnitMonitor */
+	unsigned flags;			/* MP_LOAD_* */
 	int err;			/* -ENOMEM once memory ran out */
 	bool doctype;			/* a DOCTYPE was met and the parse stopped */
 	bool fatal;			/* libxml2 reported a fatal error */
@@ -970,7 +971,8 @@ static void load_monitor(struct loader *l, const xmlNode *n)
 		m->config = copy_elem(l, c, NULL);
 	display(l, m->id, NULL, &m->display_name, &m->description);
 	m->knowledge = map_get(&l->articles, m->id, NULL);
-	dump_source(l, m, n);
+	if (l->flags & MP_LOAD_SOURCE)
+		dump_source(l, m, n);
 	resolve_type(l, m);
 	if (l->err)
 		return;
@@ -1325,12 +1327,20 @@ static void load_recovery(struct loader *l, const xmlNode *n)
 
 static void load_monitoring(struct loader *l, const xmlNode *mon)
 {
-	const xmlNode *set, *c;
+	const xmlNode *set, *c, *next;
 
 	/* DependencyMonitor is not evaluated yet: skipped */
 	for (set = first(mon, "Monitors"); set; set = after(set, "Monitors"))
-		for (c = first(set, "UnitMonitor"); c && !l->err; c = after(c, "UnitMonitor"))
+		for (c = first(set, "UnitMonitor"); c && !l->err; c = next) {
+			next = after(c, "UnitMonitor");
 			load_monitor(l, c);
+			/*
+			 * The model holds all it needs of it: its nodes go now, and the
+			 * model of the monitors after it grows into their memory.
+			 */
+			xmlUnlinkNode((xmlNode *)c);
+			xmlFreeNode((xmlNode *)c);
+		}
 	for (set = first(mon, "Monitors"); set; set = after(set, "Monitors"))
 		for (c = first(set, "AggregateMonitor"); c && !l->err;
 		     c = after(c, "AggregateMonitor"))
@@ -1371,8 +1381,33 @@ static void load_root(struct loader *l, const xmlNode *root)
 
 /* ---- public ---------------------------------------------------------------- */
 
+/* What read_mem has left to give. */
+struct mem_input {
+	const char *p;
+	size_t left;
+};
+
+/*
+ * libxml2 2.9 parses a document in memory from a whole copy of it that it
+ * makes first; read through this callback instead, it takes a few KiB at a
+ * time and lets go of what it has parsed, as it does with a file.
+ */
+static int read_mem(void *ctx, char *buf, int len)
+{
+	struct mem_input *in = ctx;
+	size_t n = len < 0 ? 0 : (size_t)len;
+
+	if (n > in->left)
+		n = in->left;
+	memcpy(buf, in->p, n);
+	in->p += n;
+	in->left -= n;
+	return (int)n;
+}
+
 static int parse(struct loader *l, const void *data, size_t len)
 {
+	struct mem_input in = { data, len };
 	xmlParserCtxtPtr ctxt;
 	const xmlNode *root;
 	int err = 0;
@@ -1396,8 +1431,8 @@ static int parse(struct loader *l, const void *data, size_t len)
 	 * No XML_PARSE_NOENT, DTDLOAD or DTDVALID: entities are never
 	 * substituted and no DTD is fetched; on_doctype refuses the rest.
 	 */
-	l->doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
-				   XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+	l->doc = xmlCtxtReadIO(ctxt, read_mem, NULL, &in, NULL, NULL,
+			       XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT);
 	if (l->doctype || !l->doc || !ctxt->wellFormed) {
 		if (!l->doctype && !l->fatal && !l->err)
 			lerr(l, 0, "malformed xml: cannot be parsed");
@@ -1428,6 +1463,12 @@ out:
 int mp_load(const char *name, const void *data, size_t len, struct mp_pack **out,
 	    struct diag *d)
 {
+	return mp_load_flags(name, data, len, MP_LOAD_SOURCE, out, d);
+}
+
+int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags,
+		  struct mp_pack **out, struct diag *d)
+{
 	xmlStructuredErrorFunc old_serror;
 	xmlGenericErrorFunc old_gerror;
 	void *old_sctx, *old_gctx;
@@ -1441,6 +1482,7 @@ int mp_load(const char *name, const void *data, size_t len, struct mp_pack **out
 		d = &local;
 	}
 	l.d = d;
+	l.flags = flags;
 	l.file = name ? name : "(pack)";
 	l.p = calloc(1, sizeof(*l.p));
 	if (!l.p) {

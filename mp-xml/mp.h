@@ -231,7 +231,7 @@ struct mp_monitor {
 	const struct mp_elem *config;	/* <Configuration>, or NULL */
 	const char *display_name, *description;
 	const struct mp_article *knowledge;	/* ENU (or default) article, or NULL */
-	const char *source_xml;		/* the UnitMonitor element as text, for documentation */
+	const char *source_xml;		/* the UnitMonitor as text (MP_LOAD_SOURCE), else NULL */
 	struct mp_monitor *next;
 };
 
@@ -346,6 +346,18 @@ struct mp_pack {
  */
 int mp_load(const char *name, const void *data, size_t len, struct mp_pack **out,
 	    struct diag *d);
+
+/* What mp_load_flags keeps beyond what the monitors need to run. */
+#define MP_LOAD_SOURCE 0x1u	/* each UnitMonitor as written, in source_xml */
+
+/*
+ * mp_load keeping only what flags ask for beyond the running model: a
+ * collector or a replay never shows a monitor's source, and writing each one
+ * out again is a large share of loading a pack of many monitors. mp_load is
+ * mp_load_flags with MP_LOAD_SOURCE.
+ */
+int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags,
+		  struct mp_pack **out, struct diag *d);
 
 /* Free a pack and everything it holds; NULL does nothing. */
 void mp_pack_free(struct mp_pack *p);

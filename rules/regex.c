@@ -2,7 +2,10 @@
  * PCRE2 behind regex.h: the one file of mpmon that includes pcre2.h. Each regex
  * owns its compiled code, a one-pair match data block and a match context with
  * limits, all made at compile time, so matching an event allocates nothing and
- * a catastrophic pattern costs a bounded amount of work.
+ * a catastrophic pattern costs a bounded amount of work. The JIT is put off
+ * until a regex has been run REGEX_JIT_AFTER times, and then allocates once:
+ * its code, and the first time any regex of the thread needs it, the JIT
+ * stack that all of them share (a match uses it only while it runs).
  *
  * A pattern that starts with a plain literal ("Get-OMSSysHeartbeat.*") gets a
  * substring prefilter (str_find): most log lines lack the literal, and a substring search is much cheaper
@@ -34,7 +37,7 @@ struct regex {
 	pcre2_code *code;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
-	pcre2_jit_stack *jit_stack;	/* NULL when the pattern is not JIT-compiled */
+	unsigned runs;			/* PCRE2 runs, counted up to REGEX_JIT_AFTER */
 	bool literal;			/* the prefix is the whole pattern */
 	bool anchored;			/* the prefix is at the subject's start ("^abc") */
 	int required[2];		/* a byte every match holds, in either case; -1: none */
@@ -46,6 +49,9 @@ struct regex {
 };
 
 static uint64_t limit_hits;
+
+/* The JIT stack of this thread's regexes; made when the first JIT match needs it. */
+static _Thread_local pcre2_jit_stack *jit_stack;
 
 uint64_t regex_limit_hits(void)
 {
@@ -311,19 +317,36 @@ int regex_compile(const char *pattern, size_t n, struct regex **out,
 	pcre2_set_match_limit(re->mctx, MATCH_LIMIT);
 	pcre2_set_depth_limit(re->mctx, DEPTH_LIMIT);
 	pcre2_set_heap_limit(re->mctx, HEAP_LIMIT_KIB);
-	/* JIT is an optimisation: without it (no JIT on this CPU) we interpret. */
-	if (pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0) {
-		re->jit_stack = pcre2_jit_stack_create(JIT_STACK_MIN, JIT_STACK_MAX, NULL);
-		if (!re->jit_stack)
-			goto nomem;
-		pcre2_jit_stack_assign(re->mctx, NULL, re->jit_stack);
-	}
 	set_required(re);
 	*out = re;
 	return 0;
 nomem:
 	regex_free(re);
 	return -ENOMEM;
+}
+
+/*
+ * PCRE2 asks for the JIT stack at each JIT match. Without one (no memory)
+ * it uses 32 KiB of the machine stack, so a deep match hits the JIT stack
+ * limit sooner and counts as a limit hit: a failure to allocate here is not
+ * an error.
+ */
+static pcre2_jit_stack *thread_jit_stack(void *unused)
+{
+	(void)unused;
+	if (!jit_stack)
+		jit_stack = pcre2_jit_stack_create(JIT_STACK_MIN, JIT_STACK_MAX, NULL);
+	return jit_stack;
+}
+
+/* pcre2_match on s, JIT-compiling re first when this is its REGEX_JIT_AFTER-th run. */
+static int run(struct regex *re, PCRE2_SPTR s, size_t len)
+{
+	/* JIT is an optimisation: without it (no JIT on this CPU, no memory) we interpret. */
+	if (re->runs < REGEX_JIT_AFTER && ++re->runs == REGEX_JIT_AFTER &&
+	    pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0)
+		pcre2_jit_stack_assign(re->mctx, thread_jit_stack, NULL);
+	return pcre2_match(re->code, s, len, 0, 0, re->md, re->mctx);
 }
 
 static void count_limit(int rc)
@@ -348,7 +371,7 @@ bool regex_search(struct regex *re, struct str s)
 	/* A pattern without metacharacters matches wherever the prefilter found it. */
 	if (re->literal)
 		return true;
-	rc = pcre2_match(re->code, subject, s.len, 0, 0, re->md, re->mctx);
+	rc = run(re, subject, s.len);
 	if (rc >= 0)
 		return true;
 	count_limit(rc);
@@ -364,7 +387,7 @@ bool regex_match(struct regex *re, struct str s, struct str *groups, unsigned n)
 
 	if (!prefilter(re, subject, s.len))
 		return false;
-	rc = pcre2_match(re->code, subject, s.len, 0, 0, re->md, re->mctx);
+	rc = run(re, subject, s.len);
 	if (rc < 0) {
 		count_limit(rc);
 		return false;
@@ -422,7 +445,6 @@ void regex_free(struct regex *re)
 {
 	if (!re)
 		return;
-	pcre2_jit_stack_free(re->jit_stack);
 	pcre2_match_context_free(re->mctx);
 	pcre2_match_data_free(re->md);
 	pcre2_code_free(re->code);

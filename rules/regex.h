@@ -1,8 +1,9 @@
 /*
  * Regular expressions for RegExExpression, behind a small interface so that no
- * PCRE2 type leaves regex.c. A regex is compiled once (JIT when the platform has
- * it) and matched per event without allocating; a pathological pattern runs into
- * a match limit instead of hanging the collector.
+ * PCRE2 type leaves regex.c. A regex is compiled once and matched per event
+ * without allocating; one that PCRE2 has run REGEX_JIT_AFTER times is then
+ * JIT-compiled (when the platform has a JIT), once. A pathological pattern runs
+ * into a match limit instead of hanging the collector.
  */
 #ifndef MPMON_RULES_REGEX_H
 #define MPMON_RULES_REGEX_H
@@ -16,6 +17,14 @@
 struct regex;
 
 #define REGEX_ERR_LEN 160
+
+/*
+ * Runs of PCRE2's interpreter before a regex is JIT-compiled. JIT-compiling
+ * costs as much as a few dozen interpreted matches of a log line; most of a
+ * large pack's patterns are rarely run at all (the prefilters turn lines away
+ * first), and those that are busy pass this early.
+ */
+#define REGEX_JIT_AFTER 64u
 
 /*
  * Compile pattern (n bytes) as .NET's Regex would read it, as far as PCRE2 can:

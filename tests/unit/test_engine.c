@@ -158,6 +158,26 @@ static struct mp_pack *load(const char *monitors, struct diag *d)
 	return p;
 }
 
+/*
+ * An engine running the monitors of xml (set *p and d first: the caller frees
+ * them and the engine), or NULL with a failed check naming what did not load.
+ */
+static struct engine *engine_with(const char *xml, struct mp_pack **p, struct diag *d,
+				  const char *what)
+{
+	struct engine *e;
+
+	diag_init(d);
+	*p = load(xml, d);
+	e = engine_new(collect, NULL);
+	if (!*p || !e || engine_add_pack(e, *p, d) < 0 || d->errors) {
+		ok(false, "%s pack loads", what);
+		engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
 static void mkev(struct event *ev, const char *log, const char *num, const char *desc)
 {
 	event_reset(ev);
@@ -799,16 +819,18 @@ static void test_rollup_cycle(void)
 	"</ValueExpression><Operator>Equal</Operator><ValueExpression><Value>" v \
 	"</Value></ValueExpression></SimpleExpression>"
 
-#define MANUAL(id, expr) \
+/* A manual-reset monitor on log, with alert (AlertSettings or ""), raised by expr. */
+#define MANUAL_ON(id, log, alert, expr) \
 	"<UnitMonitor ID=\"" id "\" Accessibility=\"Public\" Enabled=\"true\" Target=\"Windows!Microsoft.Windows.Computer\" " \
 	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" " \
 	"TypeID=\"Windows!Microsoft.Windows.SingleEventLogManualReset2StateMonitorType\" ConfirmDelivery=\"false\">\n" \
-	"<Category>AvailabilityHealth</Category>\n" \
+	"<Category>AvailabilityHealth</Category>\n" alert \
 	"<OperationalStates><OperationalState ID=\"Raised\" MonitorTypeStateID=\"EventRaised\" HealthState=\"Warning\"/>" \
 	"<OperationalState ID=\"Reset\" MonitorTypeStateID=\"ManualResetEventRaised\" HealthState=\"Success\"/></OperationalStates>\n" \
-	"<Configuration><ComputerName>x</ComputerName><LogName>Pub</LogName>" \
+	"<Configuration><ComputerName>x</ComputerName><LogName>" log "</LogName>" \
 	"<Expression>" expr "</Expression></Configuration>\n" \
 	"</UnitMonitor>\n"
+#define MANUAL(id, expr) MANUAL_ON(id, "Pub", "", expr)
 
 /*
  * Subscriptions indexed by PublisherName: an event reaches only those of its
@@ -834,13 +856,9 @@ static void test_publisher_index(void)
 	struct event ev;
 	struct diag d;
 
-	diag_init(&d);
-	p = load(xml, &d);
-	e = engine_new(collect, NULL);
-	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
-		ok(false, "publisher pack loads");
+	e = engine_with(xml, &p, &d, "publisher");
+	if (!e)
 		goto out;
-	}
 	nrecs = 0;
 	event_reset(&ev);
 	event_set(&ev, "LogName", 7, str_of("Pub"));
@@ -914,13 +932,9 @@ static void test_literal_prefilter(void)
 	struct event ev;
 	struct diag d;
 
-	diag_init(&d);
-	p = load(xml, &d);
-	e = engine_new(collect, NULL);
-	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
-		ok(false, "prefilter pack loads");
+	e = engine_with(xml, &p, &d, "prefilter");
+	if (!e)
 		goto out;
-	}
 	nrecs = 0;
 	event_reset(&ev);
 	event_set(&ev, "LogName", 7, str_of("Pub"));
@@ -945,6 +959,172 @@ out:
 	engine_free(e);
 	mp_pack_free(p);
 	diag_release(&d);
+}
+
+/*
+ * An alert parameter of several references, literals between them, an empty
+ * $$ and a lone $ at the end: each piece in its place (the parts are sized by
+ * the $ signs, not by the text's length).
+ */
+static void test_param_parts(void)
+{
+	static const char *xml = MANUAL_ON("P.Parts", "Parts",
+		"<AlertSettings AlertMessage=\"T.Msg\"><AlertOnState>Warning</AlertOnState>"
+		"<AutoResolve>true</AutoResolve><AlertPriority>High</AlertPriority>"
+		"<AlertSeverity>MatchMonitorHealth</AlertSeverity><AlertParameters>"
+		"<AlertParameter1>[$Data/Context/EventDescription$|$$|"
+		"$Data/Context/Params/Param[1]$]$Target/Host/Property[Type=\"Windows!Microsoft."
+		"Windows.Computer\"]/NetworkName$ costs $5</AlertParameter1>"
+		"<AlertParameter2>$Data/EventDisplayNumber$</AlertParameter2>"
+		"</AlertParameters></AlertSettings>", EXPR_NUM("3"));
+	struct mp_pack *p;
+	struct engine *e;
+	struct event ev;
+	struct diag d;
+
+	e = engine_with(xml, &p, &d, "parameter");
+	if (!e)
+		goto out;
+	nrecs = 0;
+	mkev(&ev, "Parts", "3", "disk full");
+	event_set(&ev, "Params/Param[1]", 15, str_of("sdb"));
+	engine_feed(e, &ev, 10 * SEC);
+	is_int(nrecs, 1, "parameter parts: one change");
+	is_str(recs[0].message, "Seen: [disk full||sdb]host1 costs $5 on 3",
+	       "parameter parts: references, literals, $$ and a lone $ in place");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
+#define NUM_AND(n, t) "<And><Expression>" EXPR_NUM(n) "</Expression><Expression>" t "</Expression></And>"
+
+/*
+ * Candidates from the number, the publisher and the unconstrained runs, turned
+ * away by their text's byte pairs or kept, still come out in monitor order; a
+ * text whose pairs are all in the event but which is not is still refused.
+ */
+static void test_dispatch_merge(void)
+{
+	static const char *xml =
+		MANUAL("M.0", NUM_AND("5", SUBSTR_DESC("alpha")))
+		MANUAL("M.1", PUB_AND(SUBSTR_DESC("alpha")))
+		MANUAL("M.2", SUBSTR_DESC("alpha"))
+		MANUAL("M.3", NUM_AND("5", SUBSTR_DESC("beta")))
+		MANUAL("M.4", PUB_AND(SUBSTR_DESC("beta")))
+		MANUAL("M.5", SUBSTR_DESC("beta"))
+		MANUAL("M.6", NUM_AND("5", SUBSTR_DESC("alpha")))
+		MANUAL("M.7", PUB_AND(SUBSTR_DESC("alpha")))
+		MANUAL("M.8", PUB_AND(SUBSTR_DESC("lpha alph")));
+	static const char *const first[] = { "M.0", "M.1", "M.2", "M.6", "M.7" };
+	static const char *const second[] = { "M.3", "M.4", "M.5" };
+	struct engine_stats st, st2;
+	struct mp_pack *p;
+	struct engine *e;
+	struct event ev;
+	struct diag d;
+	unsigned i, wrong;
+
+	e = engine_with(xml, &p, &d, "merge");
+	if (!e)
+		goto out;
+	nrecs = 0;
+	mkev(&ev, "Pub", "5", "alpha here");
+	event_set(&ev, "PublisherName", 13, str_of("q"));
+	engine_feed(e, &ev, 10 * SEC);
+	is_int(nrecs, 5, "merge: the five alpha monitors of three runs");
+	for (i = 0; i < 5 && i < (unsigned)nrecs; i++)
+		is_str(recs[i].monitor, first[i], "merge: in monitor order");
+	nrecs = 0;
+	mkev(&ev, "Pub", "5", "alpha and beta");
+	event_set(&ev, "PublisherName", 13, str_of("q"));
+	engine_get_stats(e, &st);
+	engine_feed(e, &ev, 11 * SEC);
+	engine_get_stats(e, &st2);
+	is_int(nrecs, 3, "merge: the beta monitors, not 'lpha alph' whose pairs are all there");
+	for (i = 0; i < 3 && i < (unsigned)nrecs; i++)
+		is_str(recs[i].monitor, second[i], "merge: in monitor order");
+	/* five alpha monitors (already raised) and three beta ones: M.8 is walked too */
+	is_int((int64_t)(st2.evaluations - st.evaluations), 9,
+	       "merge: every monitor whose text's pairs are there is evaluated");
+	nrecs = 0;
+	mkev(&ev, "Pub", "5", "gamma");
+	event_set(&ev, "PublisherName", 13, str_of("q"));
+	engine_get_stats(e, &st);
+	engine_feed(e, &ev, 12 * SEC);
+	engine_get_stats(e, &st2);
+	is_int((int64_t)(st2.evaluations - st.evaluations), 0,
+	       "merge: text in none of them, nothing evaluated");
+	/* more events than the pair set has stamps: none of the old ones passes */
+	for (i = 0, wrong = 0; i < 70000; i++) {
+		mkev(&ev, "Pub", "5", i % 7 ? "gamma" : "alpha and beta");
+		event_set(&ev, "PublisherName", 13, str_of("q"));
+		engine_get_stats(e, &st);
+		engine_feed(e, &ev, 13 * SEC);
+		engine_get_stats(e, &st2);
+		wrong += st2.evaluations - st.evaluations != (i % 7 ? 0 : 9);
+	}
+	is_int(wrong, 0, "merge: 70,000 events later, the same candidates evaluated");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
+/* Many publishers on one log: each event reaches its publisher's monitor only. */
+static void test_many_publishers(void)
+{
+	struct engine_stats st, st2;
+	struct mp_pack *p = NULL;
+	struct engine *e = NULL;
+	struct event ev;
+	struct diag d;
+	struct buf xml;
+	char name[16], id[16];
+	unsigned i, wrong = 0;
+
+	buf_init(&xml);
+	for (i = 0; i < 40; i++)
+		buf_printf(&xml, MANUAL("Q.%u", EXPR_PUB("pub%u")), i, i);
+	e = engine_with(xml.data, &p, &d, "publisher table");
+	if (!e)
+		goto out;
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "pub%u", (i * 7) % 40);
+		snprintf(id, sizeof(id), "Q.%u", (i * 7) % 40);
+		nrecs = 0;
+		mkev(&ev, "Pub", "1", NULL);
+		event_set(&ev, "PublisherName", 13, str_of(name));
+		engine_get_stats(e, &st);
+		engine_feed(e, &ev, (10 + i) * SEC);
+		engine_get_stats(e, &st2);
+		if (nrecs != 1 || strcmp(recs[0].monitor, id) != 0 ||
+		    st2.evaluations - st.evaluations != 1)
+			wrong++;
+	}
+	is_int(wrong, 0, "40 publishers: each event evaluates and changes its own monitor only");
+	nrecs = 0;
+	mkev(&ev, "Pub", "1", NULL);
+	event_set(&ev, "PublisherName", 13, str_of("pub40"));
+	engine_feed(e, &ev, 60 * SEC);
+	is_int(nrecs, 0, "40 publishers: another publisher reaches none");
+	for (i = 0, wrong = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "Q.%u", i);
+		wrong += engine_monitor_status(e, id) != ENGINE_RUN;
+	}
+	is_int(wrong, 0, "40 monitors: each found by its ID");
+	is_int(engine_monitor_status(e, "Q.40"), ENGINE_NOT_LOADED, "40 monitors: Q.40 is not");
+	is_int(engine_reset(e, "Q.40", NULL, 70 * SEC), -ENOENT, "40 monitors: no Q.40 to reset");
+	diag_release(&d);
+	diag_init(&d);
+	engine_add_pack(e, p, &d);
+	is_int((int64_t)d.errors, 40, "40 monitors loaded again: each one a duplicate");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+	buf_release(&xml);
 }
 
 int main(void)
@@ -979,6 +1159,9 @@ int main(void)
 	test_instances(e);
 	test_publisher_index();
 	test_literal_prefilter();
+	test_dispatch_merge();
+	test_param_parts();
+	test_many_publishers();
 	engine_free(e);
 	test_checkpoint(p);
 	test_instance_bound(p);

@@ -19,6 +19,7 @@
 #include "mp-xml/mp.h"
 #include "rules/event.h"
 #include "rules/expr.h"
+#include "rules/regex.h"
 #include "tests/unit/tap.h"
 
 /* ---- a tiny XML reader: elements, attributes, text, entities, comments ---- */
@@ -908,6 +909,55 @@ static void test_regex(void)
 		   "</RegExExpression>"), 1, "regex on a constant");
 }
 
+/*
+ * A regex is interpreted for its first REGEX_JIT_AFTER runs and JIT-compiled
+ * then: the answers, the captures and the limit must not change across that.
+ */
+static void test_regex_jit_switch(void)
+{
+	static const char line[] = "job 4711 failed: volume vol0013 unavailable";
+	static const char other[] = "job 4711 completed: volume vol0013 available";
+	static char redos[64];
+	char err[REGEX_ERR_LEN];
+	struct regex *re = NULL, *bad = NULL;
+	struct str g[3];
+	unsigned i, wrong = 0, hits_wrong = 0;
+	uint64_t before;
+
+	if (regex_compile("^job (\\d+) (failed): volume", strlen("^job (\\d+) (failed): volume"),
+			  &re, err) < 0) {
+		ok(0, "jit switch: compiles (%s)", err);
+		return;
+	}
+	for (i = 0; i < 3 * REGEX_JIT_AFTER; i++) {
+		bool m = regex_match(re, str_of(i % 2 ? other : line), g, 3);
+
+		if (i % 2 ? m : !m || g[1].len != 4 || memcmp(g[1].p, "4711", 4) != 0 ||
+				    g[2].p != line + 9 || g[2].len != 6)
+			wrong++;
+	}
+	is_int(wrong, 0, "jit switch: the same matches and captures before and after");
+	regex_free(re);
+
+	memset(redos, 'a', 30);
+	redos[30] = 'b';
+	if (regex_compile("^(a+)+$", 7, &bad, err) < 0) {
+		ok(0, "jit switch: ReDoS pattern compiles (%s)", err);
+		return;
+	}
+	/* the backtracking subject only before and after the switch: each hit is slow */
+	for (i = 0; i < REGEX_JIT_AFTER + 2; i++) {
+		bool slow = i == 0 || i >= REGEX_JIT_AFTER;
+
+		before = regex_limit_hits();
+		if (regex_search(bad, str_of(slow ? redos : "aab")) ||
+		    regex_limit_hits() - before != slow)
+			hits_wrong++;
+	}
+	is_int(hits_wrong, 0, "jit switch: a backtracking pattern hits the limit before and after");
+	regex_free(bad);
+}
+
 /* ---- dispatch numbers ---- */
 
 /* expr_numbers of inner as "1,2,3", or "-" when unconstrained. */
@@ -1511,6 +1561,7 @@ int main(void)
 	test_errors();
 	test_substring_wildcard();
 	test_regex();
+	test_regex_jit_switch();
 	test_numbers();
 	test_numbers_sound();
 	test_publishers();

@@ -716,6 +716,21 @@ static void test_seed(void)
 			      "ValueExpression", (char *)NULL), "ValueExpression");
 	is_str(mp_elem_child_text(e, "Value"), "1003", "seed: SecondExpression event 1003");
 	is_str(mp_elem_child_text(cfg, "SecondLogName"), "Mobile Device Manager", "seed: SecondLogName");
+
+	/* loaded to run, not to document: the same model without the source text */
+	mp_pack_free(p);
+	p = NULL;
+	diag_release(&d);
+	diag_init(&d);
+	rc = mp_load_flags("seed.xml", doc.data, doc.len, 0, &p, &d);
+	is_int(rc, 0, "seed without source: loads");
+	m = p ? p->monitors : NULL;
+	ok(m && !m->source_xml, "seed without source: source_xml is NULL");
+	is_str(m ? m->type_id : NULL, "Microsoft.Windows.2SingleEventLog2StateMonitorType",
+	       "seed without source: type ID");
+	is_str(m ? mp_elem_child_text(m->config, "SecondLogName") : NULL, "Mobile Device Manager",
+	       "seed without source: configuration");
+	is_int((int64_t)d.warnings, 1, "seed without source: the same one warning");
 out:
 	mp_pack_free(p);
 	diag_release(&d);
