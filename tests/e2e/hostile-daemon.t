@@ -75,6 +75,8 @@ mounted=
 if [ -n "${MPMON_UNSHARED:-}" ] && mkdir -p "$T/state" &&
 	mount -t tmpfs -o size=1m,mode=0750 mpmon-hostile "$T/state"; then
 	mounted=1
+	# unmounted before the folder is removed (in the namespace only)
+	trap 'umount -l "$T/state" 2>/dev/null; cleanup' EXIT
 	"$run_mpmond" --give "$T/state"
 fi
 ev 2 fifo >"$T/logs/a.log"
