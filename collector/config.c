@@ -354,6 +354,11 @@ static int sink_key(struct parse *p, const char *name, const char *value)
 			k->backoff_max_ms = (unsigned)n;
 		return 0;
 	}
+	if (strcmp(name, "trap_rate") == 0) {
+		if (parse_range(p, name, value, 0, TRAP_RATE_MAX, " per second", &n))
+			k->trap_rate = (unsigned)n;
+		return 0;
+	}
 	diag_error(p->d, file, p->line, "unknown key '%s' in [sink %s]", name, k->name);
 	return 0;
 }
@@ -382,6 +387,7 @@ static int begin_sink(struct parse *p, const char *name)
 	}
 	k = &c->sinks[c->nsinks++];
 	memset(k, 0, sizeof(*k));
+	k->trap_rate = TRAP_DEFAULT_RATE;
 	k->name = strdup(name);
 	k->line = p->section_line;
 	p->sink = k;
@@ -614,7 +620,8 @@ bool config_sinks_equal(const struct config *a, const struct config *b)
 		    !str_eq(x->community, y->community) || !str_eq(x->user, y->user) ||
 		    x->auth != y->auth || !str_eq(x->auth_pass, y->auth_pass) ||
 		    !str_eq(x->priv_pass, y->priv_pass) || !str_eq(x->engine_id, y->engine_id) ||
-		    x->timeout_ms != y->timeout_ms || x->backoff_max_ms != y->backoff_max_ms)
+		    x->timeout_ms != y->timeout_ms || x->backoff_max_ms != y->backoff_max_ms ||
+		    x->trap_rate != y->trap_rate)
 			return false;
 	}
 	return true;
@@ -636,7 +643,7 @@ bool config_trap(const struct config *c, const char *spool_dir, struct trap_dest
 			.inform = k->inform, .community = k->community, .user = k->user,
 			.auth = k->auth, .auth_pass = k->auth_pass, .priv_pass = k->priv_pass,
 			.engine_id = k->engine_id, .timeout_ms = k->timeout_ms,
-			.backoff_max_ms = k->backoff_max_ms,
+			.backoff_max_ms = k->backoff_max_ms, .trap_rate = k->trap_rate,
 		};
 	}
 	out->dests = dests;

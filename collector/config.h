@@ -56,6 +56,7 @@ struct config_sink {
 	char *auth_pass, *priv_pass;	/* v3 passphrases: the file must be 0600 */
 	char *engine_id;	/* v3: receiver's engine ID in hex; NULL: discovered */
 	unsigned timeout_ms, backoff_max_ms;	/* 0: the sender's defaults */
+	unsigned trap_rate;	/* traps per second; 0: unpaced (default TRAP_DEFAULT_RATE) */
 	long line;
 };
 

@@ -56,6 +56,8 @@ struct dest {
 	int64_t reopen_at;
 	bool down_logged;
 	bool ack_seen;			/* an acknowledgement came during the last read */
+	double tokens;			/* traps that may go now (pacing), as of tokens_at */
+	int64_t tokens_at;
 };
 
 struct trap_sender {
@@ -795,6 +797,27 @@ static int queue_summary(struct trap_sender *s, const struct storm_summary *sum,
 	return r < 0 ? -ENOMEM : queue_encoded(s, sum->last_seq, now);
 }
 
+/* Traps a paced destination may send at now: a bucket that holds 20 ms' worth. */
+static double trap_tokens(const struct dest *d, int64_t now)
+{
+	double burst = d->cfg.trap_rate / 50.0, t;
+
+	if (burst < 1)
+		burst = 1;
+	t = d->tokens + (double)(now - d->tokens_at) * d->cfg.trap_rate / 1e6;
+	return t < burst ? t : burst;
+}
+
+/* When a destination with traps queued may send the next one. */
+static int64_t trap_due(const struct dest *d, int64_t now)
+{
+	double t;
+
+	if (d->cfg.inform || !d->cfg.trap_rate || (t = trap_tokens(d, now)) >= 1)
+		return now;
+	return now + (int64_t)((1 - t) * 1e6 / d->cfg.trap_rate) + 1;
+}
+
 size_t trap_sender_fds(const struct trap_sender *s, int *fds, size_t max)
 {
 	size_t n = 0;
@@ -825,6 +848,8 @@ int64_t trap_sender_next_timeout(const struct trap_sender *s, int64_t now)
 				t = now + (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 		} else if (spool_count(d->q) > 0) {
 			t = d->next_try > now ? d->next_try : now;
+			if (trap_due(d, now) > t)
+				t = trap_due(d, now);
 		}
 		if (t < next)
 			next = t;
@@ -832,12 +857,18 @@ int64_t trap_sender_next_timeout(const struct trap_sender *s, int64_t now)
 	return next;
 }
 
-/* Send what the destination may send now: all queued traps, or the oldest inform. */
+/* Send what the destination may send now: queued traps (paced), or the oldest inform. */
 static void pump(struct dest *d)
 {
 	struct trap_sender *s = d->s;
+	bool paced = !d->cfg.inform && d->cfg.trap_rate;
+
+	if (paced) {
+		d->tokens = trap_tokens(d, s->now);
+		d->tokens_at = s->now;
+	}
 	while (d->ss && !d->in_flight && spool_count(d->q) > 0 &&
-	       (!d->cfg.inform || s->now >= d->next_try)) {
+	       (!d->cfg.inform || s->now >= d->next_try) && (!paced || d->tokens >= 1)) {
 		uint64_t id = spool_id_at(d->q, 0);
 		int r = spool_read(d->q, id, &s->tmp);
 		netsnmp_pdu *pdu = r < 0 ? NULL :
@@ -869,6 +900,8 @@ static void pump(struct dest *d)
 			return;
 		}
 		s->st.sent++;
+		if (paced)
+			d->tokens -= 1;
 		if (!d->cfg.inform)
 			spool_remove(d->q, id);
 	}
