@@ -14,6 +14,7 @@ export MPMON_BUILD
 count=${BENCH_COUNT:-5000}
 top=$(cd "$(dirname "$0")/.." && pwd)
 set -- # snmp-lib.sh takes no arguments
+run_mpmond=$top/build-aux/run-mpmond
 . "$top/tests/e2e/snmp-lib.sh"
 # snmp-lib.sh moves to the checkout of a test two folders down: come back
 cd "$top" || exit 1
