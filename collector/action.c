@@ -40,6 +40,7 @@
 #define ENV_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define ENV_LOCALE "LC_ALL=C"
 #define KILL_GRACE_US 5000000	/* after a kill, how long the pipes may stay open */
+#define EXIT_POLL_US 100000	/* without pidfd: how often a running child's exit is looked for */
 
 struct capture {
 	int fd;			/* read end; -1 once closed */
@@ -59,6 +60,7 @@ struct action_job {
 	bool require_output;
 	pid_t pid;			/* 0 when not running */
 	int pidfd;
+	int64_t exit_poll;		/* no pidfd: next look for the exit (monotonic µs), else 0 */
 	bool reaped, timed_out;
 	int wstatus;
 	int64_t deadline;		/* monotonic µs */
@@ -459,8 +461,11 @@ static bool start(struct action_runner *r, struct action_job *j, int64_t now)
 	j->err.fd = err[0];
 	out[0] = err[0] = -1;
 	j->pidfd = (int)syscall(SYS_pidfd_open, j->pid, 0);
-	if (j->pidfd < 0 || watch(r, j->pidfd, j) < 0 || watch(r, j->out.fd, j) < 0 ||
-	    watch(r, j->err.fd, j) < 0) {
+	/* kernels before 5.3 (and valgrind) have no pidfd: look for the exit every EXIT_POLL_US */
+	if (j->pidfd < 0 && errno == ENOSYS)
+		j->exit_poll = now + EXIT_POLL_US;
+	if ((j->pidfd < 0 && !j->exit_poll) || (j->pidfd >= 0 && watch(r, j->pidfd, j) < 0) ||
+	    watch(r, j->out.fd, j) < 0 || watch(r, j->err.fd, j) < 0) {
 		/* unwatched, it could run forever unseen: end it now */
 		set_reason(j, "cannot watch the child: %s", strerror(errno));
 		kill(-j->pid, SIGKILL);
@@ -564,7 +569,8 @@ static void reap(struct action_job *j)
 		return;
 	j->reaped = true;
 	/* a reaped child's pidfd stays readable: out of the epoll with it */
-	close(j->pidfd);
+	if (j->pidfd >= 0)
+		close(j->pidfd);
 	j->pidfd = -1;
 }
 
@@ -582,6 +588,8 @@ bool action_runner_process(struct action_runner *r, int64_t now)
 		drain(r, &j->out);
 		drain(r, &j->err);
 		reap(j);
+		if (j->exit_poll && !j->reaped)
+			j->exit_poll = now + EXIT_POLL_US;
 		if (now >= j->deadline) {
 			if (!j->reaped && !j->timed_out) {
 				/* the program too, should it have left its group */
@@ -740,9 +748,12 @@ int64_t action_runner_next_deadline(const struct action_runner *r)
 
 	if (r->queue && (r->nrunning < r->cfg.max_running || !r->cfg.enabled))
 		return 0;
-	for (j = r->running; j; j = j->next)
+	for (j = r->running; j; j = j->next) {
 		if (j->deadline < t)
 			t = j->deadline;
+		if (j->exit_poll && !j->reaped && j->exit_poll < t)
+			t = j->exit_poll;
+	}
 	return t;
 }
 
