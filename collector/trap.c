@@ -847,9 +847,9 @@ int64_t trap_sender_next_timeout(const struct trap_sender *s, int64_t now)
 			if (!block)
 				t = now + (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 		} else if (spool_count(d->q) > 0) {
-			t = d->next_try > now ? d->next_try : now;
-			if (trap_due(d, now) > t)
-				t = trap_due(d, now);
+			int64_t due = trap_due(d, now);
+
+			t = d->next_try > due ? d->next_try : due;
 		}
 		if (t < next)
 			next = t;
