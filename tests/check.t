@@ -23,15 +23,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {	# ok STATUS DESCRIPTION
+misrun=	# set by run when the exit status or the syntax was wrong since the last ok
+ok() {	# ok STATUS DESCRIPTION: STATUS 0 and every run since the last ok as wanted
 	n=$((n + 1))
-	if [ "$1" = 0 ]; then
+	if [ "$1" = 0 ] && [ -z "$misrun" ]; then
 		echo "ok $n - $2"
 	else
 		echo "not ok $n - $2"
 		fail=$((fail + 1))
+		[ -n "$misrun" ] && echo "#   $misrun"
 		sed 's/^/#   out: /' "$T/out" 2>/dev/null | head -8
 	fi
+	misrun=
 }
 
 # syntax: the first line is "MPMON STATE - text" with perfdata after " | "
@@ -56,7 +59,9 @@ run() {	# run WANT-EXIT ARGS...: run the plugin, check exit status and syntax
 	"$chk" "$@" >"$T/out" 2>"$T/err"
 	got=$?
 	line=$(head -n 1 "$T/out")
-	[ "$got" = "$want" ] && syntax
+	[ "$got" = "$want" ] || misrun="$misrun exit $got, not $want;"
+	syntax || misrun="$misrun not the plugin syntax;"
+	[ -z "$misrun" ]
 }
 
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
