@@ -55,7 +55,8 @@ struct standalone {
  * Lock SEEK_FILE.lock (a concurrent run of the same service waits), restore
  * the seek file (source positions, monitor state, last messages),
  * read the log's new lines through the packs, run the timers that are due,
- * save the seek file atomically and put every instance's health into out.
+ * save the seek file atomically and put every instance's health into out,
+ * with an Uninitialized entry for each running monitor that has no instance.
  * monitor: when not NULL, *known is set to whether a monitor of that ID is
  * loaded. Log messages of the file source go to notes. Returns 0; -EINVAL with
  * the reason in err (packs with errors, a damaged seek file, a bad pattern),
@@ -65,12 +66,14 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 		   bool *known, struct buf *notes, struct buf *err);
 
 /*
- * Daemon mode with --mp: whether monitor is a running monitor of the packs in
- * o->packs, so that one without an event yet (absent from the state file) is
- * told from one that does not exist. 0 with *known set; -EINVAL with the
- * reason in err (packs with errors), -ENOMEM.
+ * Daemon mode with --mp: add an Uninitialized entry to set for each running
+ * monitor of the packs in o->packs that has no instance in it (no event yet,
+ * so absent from the state file), and, when monitor is not NULL, set *known to
+ * whether it is a running monitor, so that one without data is told from one
+ * that does not exist. 0; -EINVAL with the reason in err (packs with errors),
+ * -ENOMEM.
  */
-int packs_monitor_known(struct standalone *o, const char *monitor, bool *known,
-			struct buf *err);
+int packs_add_monitors(struct standalone *o, struct check_set *set, const char *monitor,
+		       bool *known, struct buf *err);
 
 #endif

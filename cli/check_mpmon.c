@@ -80,8 +80,9 @@ static void usage(FILE *f)
 		"                       resolution, -vv every instance, -vvv how it was read\n"
 		" -m, --monitor=ID      only this monitor (default: all monitors)\n"
 		" -i, --instance=NAME   only this instance of the monitor (\"\" for none)\n"
-		"     --mp=PACK         daemon mode: the packs mpmond runs, so that -m of a\n"
-		"                       monitor without an event yet is OK, no data yet\n"
+		"     --mp=PACK         daemon mode: the packs mpmond runs, so that their\n"
+		"                       monitors without an event yet count as uninitialized\n"
+		"                       (no data yet) and -m of one is OK, no data yet\n"
 		"                       (without --mp it is UNKNOWN: not in the state)\n"
 		" -w, --warning=RANGE   WARNING when the number of instances in Warning or\n"
 		" -c, --critical=RANGE  Error (perfdata 'problems') is outside RANGE\n"
@@ -487,6 +488,23 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * -m (with -i) of a monitor that runs but has no such instance in set: it has
+ * no data yet.
+ */
+static void add_no_data(struct check_set *set, const char *monitor, const char *instance)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (strcmp(set->v[i].monitor, monitor) == 0 &&
+		    (!instance || strcmp(set->v[i].instance, instance) == 0))
+			return;
+	if (check_set_add(set, monitor, instance ? instance : "", instance ? strlen(instance) : 0,
+			  MP_HEALTH_UNINITIALIZED, "", "", "") < 0)
+		unknown("out of memory");
+}
+
 /* A whole non-negative number of at most INT_MAX, or -1. */
 static long parse_count(const char *s)
 {
@@ -661,19 +679,8 @@ int main(int argc, char **argv)
 			unknown("%s", text.len ? text.data : strerror(-r));
 		if (o.monitor && !known)
 			unknown("monitor '%s' is not in the packs (or does not run)", o.monitor);
-		if (o.monitor) {
-			size_t i;
-			bool any = false;
-
-			for (i = 0; i < set.n && !any; i++)
-				any = strcmp(set.v[i].monitor, o.monitor) == 0 &&
-				      (!o.instance || strcmp(set.v[i].instance, o.instance) == 0);
-			/* A loaded monitor that has seen no event yet has no data yet. */
-			if (!any && check_set_add(&set, o.monitor, o.instance ? o.instance : "",
-						  o.instance ? strlen(o.instance) : 0,
-						  MP_HEALTH_UNINITIALIZED, "", "", "") < 0)
-				unknown("out of memory");
-		}
+		if (o.monitor)
+			add_no_data(&set, o.monitor, o.instance);
 		buf_printf(&extra, "'lines'=%lu;;;0; 'bad'=%lu;;;0;", sa.lines, sa.bad);
 		if (sa.first_run)
 			buf_printf(&how, "first run: %s starts at its %s\n", sa.log,
@@ -704,26 +711,23 @@ int main(int argc, char **argv)
 			buf_printf(&how, "read %zu bytes of %s\n", text.len, state_file);
 		}
 		why = parse_state(&text, &set, &written);
-		if (!why && o.monitor && sa.npacks) {
-			/* With the packs, a monitor without an event yet is told from an unknown one. */
-			bool known = false, any = false;
+		if (!why && sa.npacks) {
+			/*
+			 * With the packs, monitors without an event yet (absent from the
+			 * state) have no data yet, and one of them is told from an unknown one.
+			 */
+			bool known = false;
 			struct buf err;
-			size_t i;
 
 			buf_init(&err);
-			r = packs_monitor_known(&sa, o.monitor, &known, &err);
+			r = packs_add_monitors(&sa, &set, o.monitor, &known, &err);
 			if (r < 0)
 				unknown("%s", err.len ? err.data : strerror(-r));
 			buf_release(&err);
-			if (!known)
+			if (o.monitor && !known)
 				unknown("monitor '%s' is not in the packs (or does not run)", o.monitor);
-			for (i = 0; i < set.n && !any; i++)
-				any = strcmp(set.v[i].monitor, o.monitor) == 0 &&
-				      (!o.instance || strcmp(set.v[i].instance, o.instance) == 0);
-			if (!any && check_set_add(&set, o.monitor, o.instance ? o.instance : "",
-						  o.instance ? strlen(o.instance) : 0,
-						  MP_HEALTH_UNINITIALIZED, "", "", "") < 0)
-				unknown("out of memory");
+			if (o.monitor)
+				add_no_data(&set, o.monitor, o.instance);
 		}
 		if (why)
 			unknown("%s: %s", state_file ? state_file : state_dir, why);

@@ -475,6 +475,38 @@ static int collect(void *arg, const struct engine_instance_info *in)
 			     n ? n->message : "", n ? n->diagnosis : "", n ? n->resolution : "");
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Every running monitor of the packs that has no instance in out gets one
+ * Uninitialized entry (instance ""): a monitor that has seen no event yet is
+ * counted and shown as having no data, not left out. 0 or -ENOMEM.
+ */
+static int add_monitors_without_data(const struct engine *e, struct mp_pack *const *packs,
+				     size_t npacks, struct check_set *out)
+{
+	const char **seen = malloc((out->n ? out->n : 1) * sizeof(*seen));
+	const struct mp_monitor *m;
+	size_t nseen = out->n, i;
+	int x = 0;
+
+	if (!seen)
+		return -ENOMEM;
+	for (i = 0; i < nseen; i++)
+		seen[i] = out->v[i].monitor;
+	qsort(seen, nseen, sizeof(*seen), cmp_str);
+	for (i = 0; x == 0 && i < npacks; i++)
+		for (m = packs[i]->monitors; x == 0 && m; m = m->next)
+			if (engine_monitor_status(e, m->id) == ENGINE_RUN &&
+			    !bsearch(&m->id, seen, nseen, sizeof(*seen), cmp_str))
+				x = check_set_add(out, m->id, "", 0, MP_HEALTH_UNINITIALIZED, "", "", "");
+	free(seen);
+	return x;
+}
+
 static struct buf *log_notes;
 
 static void logger(int priority, const char *msg)
@@ -596,6 +628,8 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 
 		x = engine_foreach(r.engine, collect, &c);
 	}
+	if (x == 0)
+		x = add_monitors_without_data(r.engine, packs, npacks, out);
 out:
 	if (x == -ENOMEM && !err->len)
 		buf_puts(err, "out of memory");
@@ -615,8 +649,8 @@ out:
 	return x;
 }
 
-int packs_monitor_known(struct standalone *o, const char *monitor, bool *known,
-			struct buf *err)
+int packs_add_monitors(struct standalone *o, struct check_set *set, const char *monitor,
+		       bool *known, struct buf *err)
 {
 	struct engine *e = engine_new(NULL, NULL);
 	struct mp_pack **packs = NULL;
@@ -626,8 +660,10 @@ int packs_monitor_known(struct standalone *o, const char *monitor, bool *known,
 	if (!e)
 		return -ENOMEM;
 	x = load_packs(o, e, &packs, &npacks, err);
-	if (x == 0)
+	if (x == 0 && monitor)
 		*known = engine_monitor_status(e, monitor) == ENGINE_RUN;
+	if (x == 0)
+		x = add_monitors_without_data(e, packs, npacks, set);
 	engine_free(e);
 	for (i = 0; i < npacks; i++)
 		mp_pack_free(packs[i]);

@@ -136,6 +136,12 @@ ok $? "--mp: a monitor of the packs without an event yet is OK, no data yet ($li
 run 3 --state "$S" -m No.Such.Monitor --mp tests/e2e/data/pack.xml
 grep -q "not in the packs" "$T/out"
 ok $? "--mp: a monitor not in the packs is UNKNOWN ($line)"
+state "$T/one.json" "$(now)" "Test.Job web1 Success ok"
+run 0 --state "$T/one.json" --mp tests/e2e/data/pack.xml
+grep -q "^MPMON OK - 2 instances: 0 critical, 0 warning, 1 ok, 1 uninitialized; worst Test.Backup is Uninitialized: no data yet | .*'uninitialized'=1;;;0;" "$T/out"
+ok $? "--mp without -m: a monitor of the packs without data counts as uninitialized ($line)"
+run 2 --state "$T/one.json" --mp tests/e2e/data/pack.xml --uninitialized critical
+ok $? "--mp without -m, --uninitialized critical: that monitor makes it CRITICAL"
 
 # Ranges apply to the number of instances in Warning or Error (here 2).
 run 1 --state "$S" -w 1 -c 3
@@ -278,8 +284,11 @@ sa() { run "$1" --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System; }
 lines() { sed -n "s/.*'lines'=\([0-9]*\);.*/\1/p" "$T/out"; }
 ev 2 old 1 >"$L"
 sa 0
-grep -q "no monitor has data yet" "$T/out" && [ "$(lines)" = 0 ] && [ -f "$T/seek" ]
-ok $? "standalone, first run: starts at the end, OK, seek file written ($line)"
+grep -q "^MPMON OK - 2 instances: 0 critical, 0 warning, 0 ok, 2 uninitialized; worst Test.Job is Uninitialized: no data yet | .*'uninitialized'=2;;;0;" "$T/out" &&
+	[ "$(lines)" = 0 ] && [ -f "$T/seek" ]
+ok $? "standalone, first run: starts at the end; the monitors without data count as uninitialized, OK; seek file written ($line)"
+run 1 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System --uninitialized warning
+ok $? "standalone --uninitialized warning: monitors without data make it WARNING ($line)"
 ev 2 web1 2 >>"$L"
 sa 2
 grep -q "worst Test.Job \[web1\] is Error: Job failed on web1: job 2 |" "$T/out" && [ "$(lines)" = 1 ]
@@ -293,7 +302,7 @@ mv "$L" "$L.1"
 ev 1 web1 4 >"$L"
 ev 2 web3 5 >>"$L"
 sa 2
-grep -q "3 instances: 2 critical, 0 warning, 1 ok" "$T/out" && [ "$(lines)" = 3 ]
+grep -q "4 instances: 2 critical, 0 warning, 1 ok, 1 uninitialized" "$T/out" && [ "$(lines)" = 3 ]
 ok $? "rotation by rename between runs: every new line once ($line)"
 # copytruncate: the copy's rest, then the truncated file from its start
 ev 1 web2 6 >>"$L"
@@ -301,7 +310,7 @@ cp "$L" "$L.1"
 : >"$L"
 ev 1 web3 7 >>"$L"
 sa 0
-grep -q "3 instances: 0 critical, 0 warning, 3 ok" "$T/out" && [ "$(lines)" = 2 ]
+grep -q "4 instances: 0 critical, 0 warning, 3 ok, 1 uninitialized" "$T/out" && [ "$(lines)" = 2 ]
 ok $? "copytruncate between runs: every new line once ($line)"
 sa 0
 [ "$(lines)" = 0 ]
