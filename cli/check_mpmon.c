@@ -6,7 +6,9 @@
  * for a fresh copy, else state.json, docs/state-file.md); in standalone mode
  * (check_standalone.c) it reads a log itself since its last run. Health maps to
  * status as Success OK, Warning WARNING, Error CRITICAL, Uninitialized OK ("no
- * data yet", --uninitialized changes it); state that cannot be read is UNKNOWN.
+ * data yet", --uninitialized changes it); state that cannot be read is UNKNOWN,
+ * and so is a log that cannot be read (a missing one too, unless --missing-log
+ * says otherwise); a log whose every line read is bad is at least WARNING.
  *
  * The state file is parsed with json-c, here only: it is nested JSON (objects
  * in arrays, escaped strings), which is a full parser's job; the project's own
@@ -61,6 +63,7 @@ static void usage(FILE *f)
 		"       check_mpmon --mp PACK [--mp PACK]... --log FILE --seek-file FILE\n"
 		"                   [--format FMT] [--pattern PCRE] [--log-name NAME]\n"
 		"                   [--start end|beginning] [--clock wall|event]\n"
+		"                   [--missing-log STATUS]\n"
 		"                   [-m MONITOR [-i INSTANCE]] [-w RANGE] [-c RANGE] ...\n"
 		"       check_mpmon -h | -V\n"
 		"\n"
@@ -103,11 +106,18 @@ static void usage(FILE *f)
 		"     --start=WHERE     standalone, first run: end (default) or beginning\n"
 		"     --clock=CLOCK     standalone: wall (default) or event (TimeGenerated)\n"
 		"     --max-line=BYTES  standalone: longer lines are cut (default %u)\n"
+		"     --missing-log=STATUS  standalone: status when nothing is under the\n"
+		"                       log's name: unknown (default), ok, warning or\n"
+		"                       critical (the health counts too when worse); a log\n"
+		"                       that is there but cannot be read is UNKNOWN\n"
 		"\n"
 		"Status: Success OK, Warning WARNING, Error CRITICAL, Uninitialized OK (\"no\n"
-		"data yet\"), state missing, unparsable or stale UNKNOWN. Perfdata: instances\n"
-		"per health (ok, warning, critical, uninitialized), problems (warning +\n"
-		"critical, with -w/-c), the state's age (daemon) or lines read (standalone).\n",
+		"data yet\"), state missing, unparsable or stale UNKNOWN. Standalone: a log\n"
+		"not read is UNKNOWN with the reason (see --missing-log) and leaves the seek\n"
+		"file as it was; every line read bad is WARNING (-v: the first one); an\n"
+		"empty log is no problem. Perfdata: instances per health (ok, warning,\n"
+		"critical, uninitialized), problems (warning + critical, with -w/-c), the\n"
+		"state's age (daemon) or lines read and bad (standalone).\n",
 		MPMON_VERSION, DEFAULT_TIMEOUT, DEFAULT_STATE_DIR, DEFAULT_MAX_AGE,
 		DEFAULT_MAX_LINE);
 }
@@ -364,7 +374,27 @@ struct opts {
 	struct range warn, crit;
 	enum status uninit;
 	int verbose;
+	/* A problem with the input (standalone: the log not read, every line bad). */
+	const char *input_why;		/* first on the status line, or NULL */
+	enum status input_st;
+	const char *input_detail;	/* a line of -v output, or NULL */
 };
+
+/*
+ * The status given a problem with the input: UNKNOWN stands (the health may
+ * be out of date); otherwise the worse of the two, in the order the
+ * guidelines combine states (max_state_alt): CRITICAL, WARNING, UNKNOWN, OK.
+ */
+static enum status with_input(enum status st, enum status input)
+{
+	static const int order[] = {
+		[ST_OK] = 0, [ST_UNKNOWN] = 1, [ST_WARNING] = 2, [ST_CRITICAL] = 3,
+	};
+
+	if (input == ST_UNKNOWN)
+		return ST_UNKNOWN;
+	return order[input] > order[st] ? input : st;
+}
 
 /*
  * Judge the instances in set (filtered by -m/-i) and print the status line,
@@ -423,7 +453,13 @@ static enum status report(const struct opts *o, const struct check_set *set, con
 	} else if (worst) {
 		st = status_of(worst->health, o->uninit);
 	}
+	if (o->input_why)
+		st = with_input(st, o->input_st);
 	buf_printf(&line, "MPMON %s - ", status_name[st]);
+	if (o->input_why) {
+		put_text(&line, o->input_why);
+		buf_puts(&line, "; ");
+	}
 	if (total == 0) {
 		buf_puts(&line, "no monitor has data yet");
 	} else if (total == 1 && o->monitor) {
@@ -465,6 +501,11 @@ static enum status report(const struct opts *o, const struct check_set *set, con
 	if (extra && *extra)
 		buf_printf(&perf, " %s", extra);
 	printf("%s | %s\n", line.data, perf.data);
+	if (o->verbose >= 1 && o->input_detail) {
+		buf_reset(&line);
+		put_text(&line, o->input_detail);
+		printf("%s\n", line.data);
+	}
 	if (o->verbose >= 1 && worst && worst->health != MP_HEALTH_SUCCESS) {
 		buf_reset(&line);
 		put_long(&line, "Diagnosis", worst->diagnosis);
@@ -486,6 +527,18 @@ static int64_t now_us(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ok, warning, critical or unknown, in any case; exits UNKNOWN otherwise. */
+static enum status parse_status(const char *option, const char *s)
+{
+	int v;
+
+	for (v = 0; v < 4 && strcasecmp(s, status_name[v]) != 0; v++)
+		;
+	if (v == 4)
+		unknown("%s takes ok, warning, critical or unknown, not '%s'", option, s);
+	return (enum status)v;
 }
 
 /*
@@ -520,7 +573,7 @@ static long parse_count(const char *s)
 
 enum {
 	OPT_STATE_DIR = 256, OPT_STATE, OPT_MAX_AGE, OPT_MP, OPT_LOG, OPT_SEEK, OPT_FORMAT,
-	OPT_PATTERN, OPT_LOG_NAME, OPT_START, OPT_CLOCK, OPT_MAX_LINE, OPT_UNINIT,
+	OPT_PATTERN, OPT_LOG_NAME, OPT_START, OPT_CLOCK, OPT_MAX_LINE, OPT_UNINIT, OPT_MISSING_LOG,
 };
 
 int main(int argc, char **argv)
@@ -547,6 +600,7 @@ int main(int argc, char **argv)
 		{ "start", required_argument, NULL, OPT_START },
 		{ "clock", required_argument, NULL, OPT_CLOCK },
 		{ "max-line", required_argument, NULL, OPT_MAX_LINE },
+		{ "missing-log", required_argument, NULL, OPT_MISSING_LOG },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *packs[MAX_PACKS];
@@ -556,7 +610,9 @@ int main(int argc, char **argv)
 	struct check_set set = { 0 };
 	struct buf text, how, extra;
 	long max_age = DEFAULT_MAX_AGE, v;
-	enum status st;
+	const char *missing_opt = NULL;
+	enum status st, missing_st = ST_UNKNOWN;
+	char input_why[sizeof(sa.unread) + 64], input_detail[sizeof(sa.first_bad) + 64];
 	int c;
 
 	/* The guidelines: usage errors are UNKNOWN too, on stdout, one line. */
@@ -595,12 +651,11 @@ int main(int argc, char **argv)
 			o.crit_text = optarg;
 			break;
 		case OPT_UNINIT:
-			for (v = 0; v < 4 && strcasecmp(optarg, status_name[v]) != 0; v++)
-				;
-			if (v == 4)
-				unknown("--uninitialized takes ok, warning, critical or unknown, not '%s'",
-					optarg);
-			o.uninit = (enum status)v;
+			o.uninit = parse_status("--uninitialized", optarg);
+			break;
+		case OPT_MISSING_LOG:
+			missing_st = parse_status("--missing-log", optarg);
+			missing_opt = optarg;
 			break;
 		case OPT_STATE_DIR:
 			state_dir = optarg;
@@ -658,6 +713,8 @@ int main(int argc, char **argv)
 		unknown("unexpected argument '%s' (see --help)", argv[optind]);
 	if (o.instance && !o.monitor)
 		unknown("-i needs -m");
+	if (missing_opt && !sa.log && !sa.seek_file)
+		unknown("--missing-log is for standalone mode (--log), not '%s' here", missing_opt);
 	signal(SIGALRM, on_alarm);
 	alarm(timeout_s);
 
@@ -681,6 +738,22 @@ int main(int argc, char **argv)
 			unknown("monitor '%s' is not in the packs (or does not run)", o.monitor);
 		if (o.monitor)
 			add_no_data(&set, o.monitor, o.instance);
+		/* Nothing read is never OK by itself: a missing log only when asked. */
+		if (sa.unread[0]) {
+			snprintf(input_why, sizeof(input_why), "log not read: %s", sa.unread);
+			o.input_why = input_why;
+			o.input_st = sa.missing ? missing_st : ST_UNKNOWN;
+		} else if (sa.bad && !sa.good) {
+			snprintf(input_why, sizeof(input_why), "all %lu line%s read %s bad", sa.bad,
+				 sa.bad == 1 ? "" : "s", sa.bad == 1 ? "is" : "are");
+			o.input_why = input_why;
+			o.input_st = ST_WARNING;
+		}
+		if (sa.bad) {
+			snprintf(input_detail, sizeof(input_detail), "first bad line (of %lu): %s",
+				 sa.bad, sa.first_bad);
+			o.input_detail = input_detail;
+		}
 		buf_printf(&extra, "'lines'=%lu;;;0; 'bad'=%lu;;;0;", sa.lines, sa.bad);
 		if (sa.first_run)
 			buf_printf(&how, "first run: %s starts at its %s\n", sa.log,
