@@ -598,7 +598,16 @@ static int cmd_replay(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!nfiles || !input || optind != argc || max_line < 16) {
+	/* Name what is missing: the whole usage would hide it. */
+	if (!nfiles || !input) {
+		fprintf(stderr, "mpmon replay: %s is missing (%s); see 'mpmon replay --help'\n",
+			!nfiles ? "--mp" : "--input",
+			!nfiles ? "--mp PATH: a pack or a folder of packs, may be repeated"
+				: "--input FILE: the events, '-' for stdin");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (optind != argc || max_line < 16) {
 		usage(stderr);
 		status = EXIT_USAGE;
 		goto out;
