@@ -105,7 +105,7 @@ $(CORE_LIB): $(CORE_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-MPMON_OBJ    := $(B)/cli/mpmon.o $(B)/cli/doc.o $(B)/cli/timeline.o
+MPMON_OBJ    := $(B)/cli/mpmon.o $(B)/cli/doc.o $(B)/cli/timeline.o $(B)/cli/state_text.o
 
 $(B)/bin/mpmon: $(MPMON_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
