@@ -48,4 +48,17 @@ ok $? "snmptrapd decoded one notification per state change (want $want, got $got
 grep -q '^    mpmonMonitorId.0 = Mpmon.Linux.Essentials.UnitFailed$' "$T/out"
 ok $? "a journal entry's state change arrives as a trap"
 
+# The README's first screen quotes make demo: its lines, in order ("..."
+# skips lines; "$ " is the command; the port is the one of this run).
+perl -e 'open my $r, "<", $ARGV[0] or die; my ($in, @want);
+	while (<$r>) { chomp; if (/^<!-- lines of make demo/) { $in = 1; next }
+		next unless $in; last if /^```$/ && @want; next if /^```/;
+		push @want, $_ unless $_ eq "..." || /^\$ /; }
+	open my $o, "<", $ARGV[1] or die; my @got = map { chomp; $_ } <$o>;
+	s/127\.0\.0\.1:\d+/127.0.0.1:PORT/g for @want, @got;
+	my $i = 0; for my $w (@want) { $i++ while $i < @got && $got[$i] ne $w;
+		if ($i == @got) { print "#   not in the demo output (in order): $w\n"; exit 1 } $i++ }
+	exit(@want ? 0 : 1)' README.md "$T/out"
+ok $? "the lines of make demo the README quotes are what it prints, in order"
+
 done_testing
