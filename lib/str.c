@@ -4,6 +4,8 @@
  */
 #include "lib/str.h"
 
+#include "lib/buf.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -210,4 +212,28 @@ size_t str_utf8_len(const char *s, size_t n)
 	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
 		return 0;
 	return len;
+}
+
+int str_put_printable(struct buf *b, const char *p, size_t n, size_t *width)
+{
+	size_t i = 0, k, w = 0;
+	int r = 0;
+
+	while (i < n && r == 0) {
+		unsigned char c = (unsigned char)p[i];
+
+		k = (c < 0x20 && c != '\t') || c == 0x7f ? 0 : str_utf8_len(p + i, n - i);
+		if (k == 0) {
+			r = buf_printf(b, "\\x%02x", c);
+			w += 4;
+			i++;
+			continue;
+		}
+		r = buf_append(b, p + i, k);
+		w++;
+		i += k;
+	}
+	if (width)
+		*width = w;
+	return r;
 }

@@ -56,4 +56,14 @@ uint64_t str_hash(struct str s);
  */
 size_t str_utf8_len(const char *p, size_t n);
 
+struct buf;
+
+/*
+ * Append the n bytes at p to b for a terminal: control characters (but tab)
+ * and bytes that are not UTF-8 become \xNN, so text from a log can neither
+ * forge a line nor send a terminal escape. Sets *width, when not NULL, to the
+ * characters appended (a UTF-8 sequence counts one). Returns 0 or -ENOMEM.
+ */
+int str_put_printable(struct buf *b, const char *p, size_t n, size_t *width);
+
 #endif
