@@ -159,6 +159,8 @@ static int apply_head(struct daemon *d, char *text, size_t len, bool dry, size_t
 				   &st.checksum, &st.cut, &st.bad, &st.rotations) != 8)
 				goto bad;
 			cur = find_source(d, name, strlen(name), type);
+			if (cur && cur->started)
+				cur = NULL;	/* kept running by a reload: it has its position */
 			if (cur && !dry)
 				cur->st = st;
 		} else if (strncmp(p, "note ", 5) == 0) {

@@ -611,6 +611,17 @@ static void watch_dir(struct source *s, struct fsrc *fs)
 	fs->dir_warned = fs->dir_wd < 0;
 }
 
+/* f is now known as path (kept as it was when out of memory). */
+static void set_path(struct tfile *f, const char *path)
+{
+	char *p;
+
+	if (strcmp(f->path, path) == 0 || !(p = strdup(path)))
+		return;
+	free(f->path);
+	f->path = p;
+}
+
 /* Glob again: new files are opened, files gone from their name become rotated. */
 static void scan(struct source *s, struct fsrc *fs)
 {
@@ -643,14 +654,7 @@ static void scan(struct source *s, struct fsrc *fs)
 			if (f->id.dev == st.st_dev && f->id.ino == st.st_ino)
 				break;
 		if (f) {
-			if (strcmp(f->path, g.gl_pathv[i]) != 0) {
-				char *p = strdup(g.gl_pathv[i]);
-
-				if (p) {
-					free(f->path);
-					f->path = p;
-				}
-			}
+			set_path(f, g.gl_pathv[i]);
 			f->rotated = false;
 			f->idle_since = 0;
 		} else {
@@ -680,8 +684,11 @@ static void scan(struct source *s, struct fsrc *fs)
 		for (f = fs->files; f; f = f->next)
 			if (f->id.dev == st.st_dev && f->id.ino == st.st_ino)
 				break;
-		if (f)
-			continue;	/* ours already: marked rotated above */
+		if (f) {
+			/* ours already, marked rotated above: name it by its new name */
+			set_path(f, path);
+			continue;
+		}
 		f = open_file(s, fs, path, false);
 		if (f) {
 			source_log(s, LOG_INFO, "'%s' was rotated before it was read: reading it", path);
@@ -735,6 +742,15 @@ static int file_process(struct source *s, bool *more)
 	int pass;
 
 	*more = false;
+	/* A reload may have changed max_line: the buffer holds a whole line. */
+	if (fs->cap != s->conf->max_line + 1 + READ_CHUNK) {
+		char *b = realloc(fs->buf, s->conf->max_line + 1 + READ_CHUNK);
+
+		if (!b)
+			return -ENOMEM;
+		fs->buf = b;
+		fs->cap = s->conf->max_line + 1 + READ_CHUNK;
+	}
 	if (fs->ino_fd >= 0)
 		drain(fs);
 	if (fs->ino_fd < 0 || fs->dir_wd < 0) {
@@ -841,6 +857,25 @@ static int file_restore(struct source *s, const char *line)
 	return 0;
 }
 
+static void file_stop(struct source *s)
+{
+	struct fsrc *fs = s->impl;
+	const struct tfile *f;
+	bool unread = false;
+
+	for (f = fs->files; f; f = f->next) {
+		struct stat st;
+
+		if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size > f->pos) {
+			source_log(s, LOG_WARNING, "no longer configured: '%s' closed with %" PRIu64
+				   " bytes not read", f->path, (uint64_t)st.st_size - f->pos);
+			unread = true;
+		}
+	}
+	if (!unread && fs->nfiles)
+		source_log(s, LOG_INFO, "no longer configured: %zu files closed, all read", fs->nfiles);
+}
+
 static void file_free(struct source *s)
 {
 	struct fsrc *fs = s->impl;
@@ -869,6 +904,7 @@ static const struct source_ops file_ops = {
 	.next_wakeup = file_next_wakeup,
 	.save = file_save,
 	.restore = file_restore,
+	.stop = file_stop,
 	.free = file_free,
 };
 
