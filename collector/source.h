@@ -35,6 +35,13 @@ struct source_stats {
 	uint64_t cut;		/* lines longer than max_line */
 	uint64_t bad;		/* records the format rejected */
 	uint64_t rotations;	/* rotations and truncations seen */
+	/*
+	 * Files that went away (deleted, or rewritten with no copy left) before
+	 * all of them was read, and the bytes of them known to be unread then;
+	 * what was written to them after mpmond last looked is not known.
+	 */
+	uint64_t lost_files;
+	uint64_t lost_bytes;
 };
 
 struct source_ops {

@@ -83,6 +83,8 @@ struct saved {
 	uint64_t tail_hash;
 	long lineno;
 	bool skipping;
+	uint64_t size;		/* the file's size then, when size_known */
+	bool size_known;	/* not in a checkpoint of version 1 */
 	char *path;
 	bool used;
 };
@@ -466,6 +468,35 @@ static const char *file_kind(mode_t m)
 	}
 }
 
+/*
+ * A file of the checkpoint went away (what: "is gone", or rewritten with no
+ * copy left) before mpmond read all of it: log what could not be read and
+ * count it. The bytes between the saved position and the saved size are known
+ * to be lost; what was written to the file after the checkpoint is not known.
+ */
+static void lost_rest(struct source *s, const struct saved *sv, const char *path,
+		      const char *what, const char *then)
+{
+	uint64_t n = sv->size_known && sv->size > sv->pos ? sv->size - sv->pos : 0;
+
+	if (!sv->size_known) {
+		source_log(s, LOG_WARNING, "'%s' %s: what it had after line %ld was not read (how "
+			   "much is unknown: the checkpoint is of version 1)%s", path, what,
+			   sv->lineno, then);
+		s->st.lost_files++;
+	} else if (n) {
+		source_log(s, LOG_WARNING, "'%s' %s: the %" PRIu64 " bytes after line %ld (its size "
+			   "at the last checkpoint) were not read, nor anything written to it later%s",
+			   path, what, n, sv->lineno, then);
+		s->st.lost_files++;
+		s->st.lost_bytes += n;
+	} else {
+		source_log(s, LOG_NOTICE, "'%s' %s: it was read to its end (line %ld) at the last "
+			   "checkpoint; what was written to it later, if anything, is unknown%s",
+			   path, what, sv->lineno, then);
+	}
+}
+
 /* The saved position for this identity, if the checkpoint had one. */
 static struct saved *find_saved(struct fsrc *fs, const struct ident *id)
 {
@@ -524,12 +555,13 @@ static struct tfile *open_file(struct source *s, struct fsrc *fs, const char *pa
 			f->lineno = sv->lineno;
 			f->skipping = sv->skipping;
 			f->id = sv->id;
-		} else {
+		} else if (read_copy(s, fs, &old, false)) {
 			/* Truncated or a new file on a reused inode while we were down. */
-			source_log(s, LOG_INFO, "'%s' changed while mpmond was down: reading it from the start",
-				   path);
-			read_copy(s, fs, &old, false);
-			f->lineno = 0;
+			source_log(s, LOG_INFO, "'%s' changed while mpmond was down: its copy was read "
+				   "from line %ld on; reading it from the start", path, sv->lineno);
+		} else {
+			lost_rest(s, sv, path, "changed while mpmond was down and no copy of it is left",
+				  "; reading it from the start");
 		}
 	} else if (at_start && (s->conf->start == START_END || s->force_end)) {
 		/* Seen for the first time at startup: start at its last complete line. */
@@ -562,13 +594,15 @@ static void read_saved_rotated(struct source *s, struct fsrc *fs)
 		struct dirent *de;
 		DIR *d;
 
+		bool found = false;
+
 		if (sv->used)
 			continue;
-		sv->used = true;
 		d = opendir(fs->dir);
 		if (!d)
-			return;
-		while ((de = readdir(d))) {
+			return;	/* the folder may come back with them */
+		sv->used = true;
+		while (!found && (de = readdir(d))) {
 			struct tfile c = { .wd = -1 };
 			char path[PATH_MAX];
 			struct stat st;
@@ -580,6 +614,7 @@ static void read_saved_rotated(struct source *s, struct fsrc *fs)
 			c.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 			if (c.fd < 0)
 				continue;
+			found = true;
 			if (head_matches(c.fd, &sv->id) &&
 			    tail_matches(c.fd, sv->pos, sv->tail_len, sv->tail_hash)) {
 				c.path = path;
@@ -588,11 +623,14 @@ static void read_saved_rotated(struct source *s, struct fsrc *fs)
 				c.skipping = sv->skipping;
 				source_log(s, LOG_INFO, "reading the rest of rotated '%s'", path);
 				read_lines(s, fs, &c, &budget);
+			} else {
+				lost_rest(s, sv, path, "changed while mpmond was down and no copy of it is left", "");
 			}
 			close(c.fd);
-			break;
 		}
 		closedir(d);
+		if (!found)
+			lost_rest(s, sv, sv->path, "is gone", "");
 	}
 }
 
@@ -817,28 +855,42 @@ static int file_start(struct source *s)
 	return file_process(s, &more);
 }
 
-/* "file DEV INO HEADLEN HEADHASH POS TAILLEN TAILHASH LINENO SKIPPING PATH" */
+/*
+ * "file DEV INO HEADLEN HEADHASH POS TAILLEN TAILHASH LINENO SKIPPING SIZE PATH":
+ * SIZE, the file's size now, tells how much a file that is gone by the next
+ * start took with it.
+ */
 static int file_save(const struct source *s, struct buf *out)
 {
 	const struct fsrc *fs = s->impl;
 	const struct tfile *f;
 	int r = 0;
 
-	for (f = fs->files; f && r == 0; f = f->next)
+	for (f = fs->files; f && r == 0; f = f->next) {
+		struct stat st;
+		uint64_t size = fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : f->pos;
+
 		r = buf_printf(out, "file %ju %ju %" PRIu32 " %016" PRIx64 " %" PRIu64 " %" PRIu32
-			       " %016" PRIx64 " %ld %d %s\n",
+			       " %016" PRIx64 " %ld %d %" PRIu64 " %s\n",
 			       (uintmax_t)f->id.dev, (uintmax_t)f->id.ino, f->id.head_len,
 			       f->id.head_hash, f->pos, f->tail_len, f->tail_hash, f->lineno,
-			       f->skipping, f->path);
+			       f->skipping, size, f->path);
+	}
 	return r;
 }
 
+/*
+ * A line of file_save, or of version 1, which had no SIZE: there PATH follows
+ * SKIPPING. A token of digits and a space after SKIPPING is SIZE: mpmond's
+ * paths are absolute; only a relative path of check_mpmon's that starts so
+ * would be misread, and a path only names the file in messages.
+ */
 static int file_restore(struct source *s, const char *line)
 {
 	struct fsrc *fs = s->impl;
 	struct saved sv = { 0 };
 	uintmax_t dev, ino;
-	int skipping, off = 0;
+	int skipping, off = 0, more = 0;
 
 	if (fs->nsaved == MAX_SAVED)
 		return 0;
@@ -847,6 +899,12 @@ static int file_restore(struct source *s, const char *line)
 		   &sv.tail_len, &sv.tail_hash, &sv.lineno, &skipping, &off) != 9 || !off ||
 	    sv.id.head_len > HEAD_BYTES || sv.tail_len > TAIL_BYTES || !line[off])
 		return -EINVAL;
+	if (line[off] >= '0' && line[off] <= '9' &&
+	    sscanf(line + off, "%" SCNu64 " %n", &sv.size, &more) == 1 && more &&
+	    line[off + more - 1] == ' ' && line[off + more]) {
+		sv.size_known = true;
+		off += more;
+	}
 	sv.id.dev = dev;
 	sv.id.ino = ino;
 	sv.skipping = skipping != 0;
