@@ -1,11 +1,16 @@
 /*
  * Text log files: a glob of files in one folder, followed with inotify (or, only
  * when inotify is unavailable, by stat polling once a second). Each file is
- * known by its identity: device, inode and a hash of its first bytes. A file
- * renamed or deleted away is read to its end before it is let go; a truncated
- * file (copytruncate) is detected by its size or by a hash of the bytes just
- * before our position, and its copy, when one is next to it, is read to its end
- * first, so no line is lost when the writer outran us. Positions are the start
+ * known by its identity: device, inode and a hash of its first bytes, its
+ * fingerprint. A file rewritten in place whose first bytes are another
+ * followed file's fingerprint holds a copy of that file and is not read again
+ * (as Zabbix's logrt tells copies by an MD5 of their first block); otherwise
+ * it is new content. A file renamed or deleted away is read to its end before
+ * it is let go; a truncated file (copytruncate) is detected by its size or by a
+ * hash of the bytes just before our position, and its copy, when one is next to
+ * it, is read to its end first, so no line is lost when the writer outran us.
+ * What cannot be read (a saved file gone while mpmond was down) is logged and
+ * counted in the source's lost_ counters. Positions are the start
  * of the next complete line (a partial last line is not consumed: it is read
  * again when its newline has come), and carry the hash of the bytes before
  * them, so copytruncate and inode reuse are also noticed across a restart.
@@ -35,7 +40,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#define HEAD_BYTES 256		/* identity: hash of up to this many first bytes */
+#define HEAD_BYTES 1024		/* fingerprint: hash of up to this many first bytes */
 #define TAIL_BYTES 64		/* position check: hash of up to this many bytes before it */
 #define READ_CHUNK (64u << 10)
 #define WORK_PER_CALL (8u << 20)	/* bytes per process() before yielding to the loop */
@@ -45,12 +50,21 @@
 #define MAX_SAVED 1024
 #define MAX_MOVED 32		/* renames away from the glob between two scans */
 #define MAX_REFUSED 64		/* names not followed that are remembered as logged */
+#define COPY_QUIET_US 1000000	/* a copy that did not grow for this long is complete */
 
 struct ident {
 	dev_t dev;
 	ino_t ino;
 	uint32_t head_len;
 	uint64_t head_hash;
+};
+
+/* How far a content was read: enough to tell a copy of it. */
+struct mark {
+	struct ident id;
+	uint64_t pos;
+	uint32_t tail_len;
+	uint64_t tail_hash;
 };
 
 struct tfile {
@@ -68,6 +82,13 @@ struct tfile {
 	bool seen;
 	int64_t idle_since;	/* rotated and at its end since (monotonic µs), 0 = not */
 	off_t last_size;
+	uint64_t size_seen;	/* the size at the last read */
+	struct mark prev;	/* the content before the last rewrite (head_len 0: none) */
+	long prev_lineno;
+	uint64_t prev_unread;	/* bytes we had seen past prev.pos */
+	int64_t judge_at;	/* emptied, no copy found: what was lost is said when content
+				 * comes, or COPY_QUIET_US after this; 0: nothing to say */
+	int64_t copy_at;	/* holds a copy of another file, last grown then; 0: not */
 	/* copytruncate: the copy read last, and when we last started over. */
 	dev_t copy_dev;
 	ino_t copy_ino;
@@ -311,6 +332,121 @@ static bool newer(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
 }
 
+static struct mark mark_of(const struct tfile *f)
+{
+	return (struct mark){ f->id, f->pos, f->tail_len, f->tail_hash };
+}
+
+/*
+ * Whether fd, of size bytes, holds a copy of the content m says we read: its
+ * first bytes hash to m's fingerprint, and it has the bytes before m's position,
+ * or, when it is shorter (a copy still being written, or made before we read
+ * on), ends with the bytes that ref_fd (m's file, or -1 when its content is
+ * gone) has at the same offset. A fingerprint of fewer than HEAD_BYTES (a
+ * short file) counts only for a copy of exactly that length.
+ */
+static bool holds_copy(int fd, uint64_t size, const struct mark *m, int ref_fd)
+{
+	uint64_t a, b;
+	uint32_t n;
+
+	if (!m->id.head_len || (m->id.head_len < HEAD_BYTES && size != m->id.head_len) ||
+	    size < m->id.head_len || !head_matches(fd, &m->id))
+		return false;
+	if (size >= m->pos)
+		return tail_matches(fd, m->pos, m->tail_len, m->tail_hash);
+	if (ref_fd < 0)
+		return true;
+	n = size < TAIL_BYTES ? (uint32_t)size : TAIL_BYTES;
+	return hash_at(fd, size - n, n, &a) == 0 && hash_at(ref_fd, size - n, n, &b) == 0 && a == b;
+}
+
+/*
+ * The name of the file whose content fd (a file with identity self, just found
+ * rewritten) now holds a copy of: another file we follow, as it is or as it was
+ * before it was rewritten, or one of the checkpoint. NULL when none.
+ */
+static const char *copy_of(const struct fsrc *fs, int fd, uint64_t size, const struct ident *self)
+{
+	const struct tfile *g;
+	size_t i;
+
+	for (g = fs->files; g; g = g->next) {
+		struct mark m = mark_of(g);
+
+		if (g->id.dev == self->dev && g->id.ino == self->ino)
+			continue;
+		if (holds_copy(fd, size, &m, g->fd) || holds_copy(fd, size, &g->prev, -1))
+			return g->path;
+	}
+	for (i = 0; i < fs->nsaved; i++) {
+		const struct saved *sv = &fs->saved[i];
+		struct mark m = { sv->id, sv->pos, sv->tail_len, sv->tail_hash };
+
+		if ((sv->id.dev != self->dev || sv->id.ino != self->ino) && holds_copy(fd, size, &m, -1))
+			return sv->path;
+	}
+	return NULL;
+}
+
+/* f now holds a copy, to its end: what comes next is read as appended. */
+static void skip_copy(struct tfile *f, const struct stat *st)
+{
+	f->pos = (uint64_t)st->st_size;
+	f->skipping = false;
+	update_tail(f);
+	if (f->id.head_len < HEAD_BYTES && (uint64_t)st->st_size > f->id.head_len)
+		ident_of(f->fd, &f->id);
+}
+
+/*
+ * f was rewritten: if with a copy of another file's content, log it and take
+ * the copy as read (what it holds past that file's position is read from it
+ * when that file is seen truncated: read_copy). Returns true then.
+ */
+static bool take_copy(struct source *s, struct fsrc *fs, struct tfile *f, const struct stat *st)
+{
+	const char *orig = copy_of(fs, f->fd, (uint64_t)st->st_size, &f->id);
+
+	if (!orig)
+		return false;
+	source_log(s, LOG_INFO, "'%s' was overwritten with a copy of '%s': not read again", f->path,
+		   orig);
+	if (f->restarted && f->pos == 0) {
+		f->judge_at = 0;	/* emptied for this copy: nothing lost */
+	} else {
+		s->st.rotations++;
+		f->prev = mark_of(f);
+	}
+	f->lineno = 0;
+	f->restarted = false;
+	f->copy_at = source_now();
+	ident_of(f->fd, &f->id);
+	skip_copy(f, st);
+	return true;
+}
+
+/*
+ * f holds a copy: while it grows (the copy is still being written) it is not
+ * read. Returns false when it is to be read again: rewritten once more, or
+ * appended to after it stayed the same for COPY_QUIET_US.
+ */
+static bool still_copy(struct tfile *f, const struct stat *st)
+{
+	int64_t now = source_now();
+
+	if ((uint64_t)st->st_size < f->pos || !tail_matches(f->fd, f->pos, f->tail_len, f->tail_hash) ||
+	    ((uint64_t)st->st_size > f->pos && now - f->copy_at >= COPY_QUIET_US)) {
+		f->copy_at = 0;
+		return false;
+	}
+	if ((uint64_t)st->st_size > f->pos) {
+		f->copy_at = now;
+		skip_copy(f, st);
+	}
+	return true;
+}
+
 /*
  * A file was truncated under us. Its copy (a file in the same folder whose name
  * starts with ours, with our head and the bytes before our position) holds the
@@ -380,12 +516,43 @@ static void watch_file(struct fsrc *fs, struct tfile *f)
 }
 
 /* Start f over from its beginning (truncated, or a new file took the inode). */
+/*
+ * f was truncated and no copy of what it held was found: the bytes we had seen
+ * past our position are lost. A renamed file we had read to its end was not
+ * written to any more as far as we know; a file under its name may have been,
+ * just before.
+ */
+static void judge_loss(struct source *s, struct tfile *f)
+{
+	f->judge_at = 0;
+	if (f->prev_unread) {
+		source_log(s, LOG_WARNING, "'%s' was truncated and no copy of it has the %" PRIu64
+			   " bytes after line %ld: they are lost", f->path, f->prev_unread,
+			   f->prev_lineno);
+		s->st.lost_files++;
+		s->st.lost_bytes += f->prev_unread;
+	} else if (f->prev.pos && !f->rotated) {
+		source_log(s, LOG_WARNING, "'%s' was truncated and no copy of it has the %" PRIu64
+			   " bytes we had read: lines after them may be lost", f->path, f->prev.pos);
+	}
+}
+
+/*
+ * Start f over from its beginning (truncated, or a new file took the inode).
+ * An empty file is judged when content comes (judge_loss): a copy of another
+ * file being written into it, from its first bytes (take_copy), loses nothing.
+ */
 static void restart_file(struct source *s, struct fsrc *fs, struct tfile *f,
 			 const struct stat *st)
 {
-	if (!read_copy(s, fs, f, false) && f->pos)
-		source_log(s, LOG_WARNING, "'%s' was truncated and no copy of it has the %" PRIu64
-			   " bytes we had read: lines after them may be lost", f->path, f->pos);
+	bool copied = read_copy(s, fs, f, false);
+
+	f->prev = mark_of(f);
+	f->prev_lineno = f->lineno;
+	f->prev_unread = f->size_seen > f->pos ? f->size_seen - f->pos : 0;
+	f->judge_at = copied ? 0 : source_now();
+	if (f->judge_at && st->st_size > 0)
+		judge_loss(s, f);
 	s->st.rotations++;
 	f->pos = 0;
 	f->lineno = 0;
@@ -405,18 +572,30 @@ static int follow(struct source *s, struct fsrc *fs, struct tfile *f, size_t *bu
 
 	if (fstat(f->fd, &st) < 0)
 		return -errno;
+	if (f->copy_at && still_copy(f, &st))
+		return 0;
 	if ((uint64_t)st.st_size < f->pos ||
 	    (f->pos && !tail_matches(f->fd, f->pos, f->tail_len, f->tail_hash))) {
+		if (take_copy(s, fs, f, &st)) {
+			f->size_seen = f->pos;
+			return 0;
+		}
 		source_log(s, LOG_INFO, "'%s' was truncated: reading it from the start", f->path);
 		restart_file(s, fs, f, &st);
+	} else if (f->pos == 0 && f->restarted && st.st_size > 0 && take_copy(s, fs, f, &st)) {
+		f->size_seen = f->pos;
+		return 0;
 	} else if (f->pos == 0 && f->restarted && read_copy(s, fs, f, true)) {
 		f->restart_mtime = st.st_mtim;
 	} else if (f->id.head_len < HEAD_BYTES && (uint64_t)st.st_size > f->id.head_len) {
 		ident_of(f->fd, &f->id);	/* the head grew: identity covers more */
 	}
+	if (f->judge_at && (st.st_size > 0 || source_now() - f->judge_at >= COPY_QUIET_US))
+		judge_loss(s, f);
 	r = read_lines(s, fs, f, budget);
 	if (r < 0)
 		source_log(s, LOG_ERR, "'%s': read error: %s", f->path, strerror(-r));
+	f->size_seen = (uint64_t)st.st_size > f->pos ? (uint64_t)st.st_size : f->pos;
 	return r;
 }
 
@@ -510,6 +689,7 @@ static struct saved *find_saved(struct fsrc *fs, const struct ident *id)
 
 static struct tfile *open_file(struct source *s, struct fsrc *fs, const char *path, bool at_start)
 {
+	const char *orig;
 	struct tfile *f;
 	struct saved *sv;
 	struct stat st;
@@ -555,6 +735,11 @@ static struct tfile *open_file(struct source *s, struct fsrc *fs, const char *pa
 			f->lineno = sv->lineno;
 			f->skipping = sv->skipping;
 			f->id = sv->id;
+		} else if ((orig = copy_of(fs, f->fd, (uint64_t)st.st_size, &f->id))) {
+			source_log(s, LOG_INFO, "'%s' was overwritten with a copy of '%s' while mpmond "
+				   "was down: not read again", path, orig);
+			f->copy_at = source_now();
+			skip_copy(f, &st);
 		} else if (read_copy(s, fs, &old, false)) {
 			/* Truncated or a new file on a reused inode while we were down. */
 			source_log(s, LOG_INFO, "'%s' changed while mpmond was down: its copy was read "
@@ -623,6 +808,10 @@ static void read_saved_rotated(struct source *s, struct fsrc *fs)
 				c.skipping = sv->skipping;
 				source_log(s, LOG_INFO, "reading the rest of rotated '%s'", path);
 				read_lines(s, fs, &c, &budget);
+			} else if (fstat(c.fd, &st) == 0 && copy_of(fs, c.fd, (uint64_t)st.st_size, &sv->id)) {
+				source_log(s, LOG_INFO, "'%s' was overwritten with a copy of '%s' while "
+					   "mpmond was down: not read again", path,
+					   copy_of(fs, c.fd, (uint64_t)st.st_size, &sv->id));
 			} else {
 				lost_rest(s, sv, path, "changed while mpmond was down and no copy of it is left", "");
 			}
@@ -817,6 +1006,8 @@ static int file_process(struct source *s, bool *more)
 				f->idle_since = now;
 			}
 			if (f->idle_since && now - f->idle_since >= s->conf->rotate_wait_us) {
+				if (f->judge_at)
+					judge_loss(s, f);
 				*pp = f->next;
 				fs->nfiles--;
 				close_file(fs, f);
@@ -834,9 +1025,12 @@ static int64_t file_next_wakeup(const struct source *s)
 	int64_t t = fs->next_poll;
 	const struct tfile *f;
 
-	for (f = fs->files; f; f = f->next)
+	for (f = fs->files; f; f = f->next) {
 		if (f->rotated && f->idle_since && f->idle_since + s->conf->rotate_wait_us < t)
 			t = f->idle_since + s->conf->rotate_wait_us;
+		if (f->judge_at && f->judge_at + COPY_QUIET_US < t)
+			t = f->judge_at + COPY_QUIET_US;
+	}
 	return t;
 }
 
