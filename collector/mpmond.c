@@ -923,8 +923,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mpmond --config FILE [--check-config] [--foreground] [--allow-root] [-v]\n"
 		"\n"
-		"--check-config  check the config and its packs; problems as FILE:LINE: message;\n"
-		"                exit 0 when there are none, 1 otherwise\n"
+		"--check-config  check the config, its packs and that the file sources' folders\n"
+		"                exist; problems as FILE:LINE: message; exit 0 when there are\n"
+		"                none, 1 otherwise\n"
 		"--foreground    log to stderr even under systemd (otherwise the journal is\n"
 		"                used when $JOURNAL_STREAM says stderr goes there)\n"
 		"--allow-root    run as root; without it mpmond refuses (exit 4): run it as\n"
@@ -985,7 +986,8 @@ int main(int argc, char **argv)
 	source_logger = logger;
 	buf_init(&d.scratch);
 	diag_init(&dg);
-	if (config_load(config_path, &d.cfg, &dg) < 0 || build_engine(&d, &d, &dg) < 0 || dg.errors) {
+	if (config_load(config_path, &d.cfg, &dg) < 0 || build_engine(&d, &d, &dg) < 0 ||
+	    (check && config_check_paths(&d.cfg, &dg) < 0) || dg.errors) {
 		print_diags(&dg);
 		fprintf(stderr, "mpmond: %s: %zu errors\n", config_path, dg.errors ? dg.errors : 1);
 		goto out;

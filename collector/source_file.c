@@ -139,7 +139,7 @@ struct fsrc {
 	uint64_t refused[MAX_REFUSED], refused_now[MAX_REFUSED];
 	size_t nrefused, nrefused_now;
 	bool refused_overflow;
-	bool dir_warned;	/* "cannot watch" logged; said again after a watch worked */
+	int dir_error;		/* why the folder cannot be watched (logged), 0: it can */
 };
 
 static uint64_t hash_bytes(const char *p, size_t n)
@@ -823,19 +823,41 @@ static void read_saved_rotated(struct source *s, struct fsrc *fs)
 	}
 }
 
+/*
+ * Watch the folder (inotify) or, when polling, look that it is there. Its
+ * absence is logged once, and so is its appearance after that.
+ */
 static void watch_dir(struct source *s, struct fsrc *fs)
 {
-	if (fs->ino_fd < 0 || fs->dir_wd >= 0)
+	int every = (fs->ino_fd < 0 ? POLL_US : RETRY_US) / 1000000, e = 0;
+	struct stat st;
+
+	if (fs->ino_fd >= 0 && fs->dir_wd >= 0)
 		return;
 	/* IN_ATTRIB: a file we could not open may have been made readable. */
-	fs->dir_wd = inotify_add_watch(fs->ino_fd, fs->dir,
-				       IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
-				       IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF |
-				       IN_ONLYDIR);
-	if (fs->dir_wd < 0 && !fs->dir_warned)
+	if (fs->ino_fd >= 0)
+		fs->dir_wd = inotify_add_watch(fs->ino_fd, fs->dir,
+					       IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+					       IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF |
+					       IN_ONLYDIR);
+	if (fs->ino_fd >= 0 && fs->dir_wd < 0)
+		e = errno;
+	else if (fs->ino_fd < 0 && stat(fs->dir, &st) < 0)
+		e = errno;
+	else if (fs->ino_fd < 0 && !S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	if (e && !fs->dir_error && e == ENOENT)
+		source_log(s, LOG_WARNING, "folder '%s' does not exist: looking for it every %d s",
+			   fs->dir, every);
+	else if (e && !fs->dir_error)
 		source_log(s, LOG_WARNING, "cannot watch '%s': %s; looking again every %d s", fs->dir,
-			   strerror(errno), RETRY_US / 1000000);
-	fs->dir_warned = fs->dir_wd < 0;
+			   strerror(e), every);
+	else if (!e && fs->dir_error == ENOENT)
+		source_log(s, LOG_NOTICE, "folder '%s' appeared: following '%s'", fs->dir, s->conf->path);
+	else if (!e && fs->dir_error)
+		source_log(s, LOG_NOTICE, "'%s' can be watched again: following '%s'", fs->dir,
+			   s->conf->path);
+	fs->dir_error = e;
 }
 
 /* f is now known as path (kept as it was when out of memory). */
