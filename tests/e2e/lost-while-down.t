@@ -36,6 +36,19 @@ fresh() {	# 100 lines and a partial one, read by mpmond, which then stops
 	stop
 }
 
+# expect_lost CASE RECORDS MESSAGE: mpmond started reads RECORDS records in
+# all, counts the partial line as lost and logs MESSAGE about app.log
+expect_lost() {
+	start
+	wait_for 5 records_are "$2"
+	l=$(lost)
+	[ "$l" = "40 1" ]
+	ok $? "$1: 40 bytes and 1 file counted as lost (got '$l')"
+	grep -qF "'$T/logs/app.log' $3" "$T/log"
+	ok $? "$1: the log says how much"
+	stop
+}
+
 # Rotated, then deleted, while mpmond is down.
 fresh
 printf '"x":1}\n' >>"$T/logs/app.log"
@@ -43,27 +56,13 @@ lines a 101 150 >>"$T/logs/app.log"
 mv "$T/logs/app.log" "$T/logs/app.log.1"
 lines b 1 10 >"$T/logs/app.log"
 rm "$T/logs/app.log.1"
-start
-wait_for 5 records_are 110
-l=$(lost)
-[ "$l" = "40 1" ]
-ok $? "deleted while down: 40 bytes and 1 file counted as lost (got '$l')"
-grep -q "'$T/logs/app.log' is gone: the 40 bytes after line 100 (its size at the last checkpoint) were not read, nor anything written to it later" "$T/log"
-ok $? "deleted while down: the log says how much"
-stop
+expect_lost "deleted while down" 110 "is gone: the 40 bytes after line 100 (its size at the last checkpoint) were not read, nor anything written to it later"
 
 # Rewritten in place with new content while mpmond is down (as when the
 # deleted file's inode is reused), no copy left.
 fresh
 lines c 1 5 >"$T/logs/app.log"
-start
-wait_for 5 records_are 105
-l=$(lost)
-[ "$l" = "40 1" ]
-ok $? "rewritten while down: 40 bytes and 1 file counted as lost (got '$l')"
-grep -q "'$T/logs/app.log' changed while mpmond was down and no copy of it is left: the 40 bytes after line 100 (its size at the last checkpoint) were not read, nor anything written to it later; reading it from the start" "$T/log"
-ok $? "rewritten while down: the log says how much"
-stop
+expect_lost "rewritten while down" 105 "changed while mpmond was down and no copy of it is left: the 40 bytes after line 100 (its size at the last checkpoint) were not read, nor anything written to it later; reading it from the start"
 
 # A checkpoint of version 1: the same positions, no sizes, no loss counters.
 fresh

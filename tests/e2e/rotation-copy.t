@@ -32,14 +32,18 @@ check() {	# check N WHAT: N records, the checksum of $T/all, no loss claimed
 	ok $? "$2: no loss claimed"
 }
 
-for glob in '*.log' 'app.log*'; do
-	fresh "$glob"
+renamed() {	# renamed N: 100 lines read, the file renamed, N lines in a new one
 	lines a 1 100 >"$T/logs/app.log"
 	start
 	wait_for 5 records_are 100
 	mv "$T/logs/app.log" "$T/logs/app.log.1"
-	lines b 1 100 >"$T/logs/app.log"
-	wait_for 5 records_are 200
+	lines b 1 "$1" >"$T/logs/app.log"
+	wait_for 5 records_are $((100 + $1))
+}
+
+for glob in '*.log' 'app.log*'; do
+	fresh "$glob"
+	renamed 100
 	cp "$T/logs/app.log" "$T/logs/app.log.1" && : >"$T/logs/app.log"
 	lines c 1 10 >>"$T/logs/app.log"
 	check 210 "path $glob: a copy of the live file onto the renamed one"
@@ -50,27 +54,14 @@ done
 
 # Other first bytes: new content, read from its start.
 fresh
-lines a 1 100 >"$T/logs/app.log"
-start
-wait_for 5 records_are 100
-mv "$T/logs/app.log" "$T/logs/app.log.1"
-lines b 1 10 >"$T/logs/app.log"
-wait_for 5 records_are 110
-lines d 1 20 >"$T/logs/app.log.1.new"
-mv "$T/logs/app.log.1.new" "$T/logs/app.log.1.tmp"
-cat "$T/logs/app.log.1.tmp" >"$T/logs/app.log.1"
-rm "$T/logs/app.log.1.tmp"
+renamed 10
+lines d 1 20 >"$T/logs/app.log.1"
 check 130 "the renamed file rewritten with new content"
 stop
 
 # The same copy made while mpmond is down: both files are in the checkpoint.
 fresh 'app.log*'
-lines a 1 100 >"$T/logs/app.log"
-start
-wait_for 5 records_are 100
-mv "$T/logs/app.log" "$T/logs/app.log.1"
-lines b 1 100 >"$T/logs/app.log"
-wait_for 5 records_are 200
+renamed 100
 stop
 cp "$T/logs/app.log" "$T/logs/app.log.1" && : >"$T/logs/app.log"
 lines c 1 10 >>"$T/logs/app.log"
