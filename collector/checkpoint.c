@@ -6,14 +6,16 @@
  * replaced atomically; a checksum line at the end tells a damaged file, and the
  * fallback is in docs/state-file.md.
  *
- *	mpmond-checkpoint 1
+ *	mpmond-checkpoint 2
  *	seq LAST_SEQ
- *	source NAME TYPE RECORDS BYTES CHECKSUM CUT BAD ROTATIONS
+ *	source NAME TYPE RECORDS BYTES CHECKSUM CUT BAD ROTATIONS LOST_FILES LOST_BYTES
  *	file ... | cursor ...		(the source's own lines)
  *	note MONITOR\tINSTANCE\tMESSAGE\tDIAGNOSIS\tRESOLUTION	(escaped)
  *	engine BYTES
  *	<engine_save text>
  *	end HASH			(str_hash of everything before this line)
+ *
+ * Version 1 had no LOST_ counters (and the file source no sizes); it still loads.
  */
 #include "collector/daemon.h"
 
@@ -85,13 +87,14 @@ int checkpoint_build(const struct daemon *d, struct buf *out)
 	int r;
 
 	buf_init(&eng);
-	r = buf_printf(out, "mpmond-checkpoint 1\nseq %" PRIu64 "\n", d->last_seq);
+	r = buf_printf(out, "mpmond-checkpoint 2\nseq %" PRIu64 "\n", d->last_seq);
 	for (i = 0; r == 0 && i < d->nsources; i++) {
 		const struct source *s = d->sources[i];
 
 		r = buf_printf(out, "source %s %s %" PRIu64 " %" PRIu64 " %016" PRIx64 " %" PRIu64
-			       " %" PRIu64 " %" PRIu64 "\n", s->name, s->ops->type, s->st.records,
-			       s->st.bytes, s->st.checksum, s->st.cut, s->st.bad, s->st.rotations);
+			       " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", s->name,
+			       s->ops->type, s->st.records, s->st.bytes, s->st.checksum, s->st.cut,
+			       s->st.bad, s->st.rotations, s->st.lost_files, s->st.lost_bytes);
 		if (r == 0)
 			r = s->ops->save(s, out);
 	}
@@ -130,6 +133,7 @@ static int apply_head(struct daemon *d, char *text, size_t len, bool dry, size_t
 	struct source *cur = NULL;
 	char *p = text, *end = text + len;
 	bool seen_magic = false;
+	int version = 0;
 
 	while (p < end) {
 		char *nl = memchr(p, '\n', end - p);
@@ -140,7 +144,11 @@ static int apply_head(struct daemon *d, char *text, size_t len, bool dry, size_t
 		save = *nl;
 		*nl = '\0';
 		if (!seen_magic) {
-			if (strcmp(p, "mpmond-checkpoint 1") != 0)
+			if (strcmp(p, "mpmond-checkpoint 2") == 0)
+				version = 2;
+			else if (strcmp(p, "mpmond-checkpoint 1") == 0)
+				version = 1;
+			else
 				goto bad;
 			seen_magic = true;
 		} else if (strncmp(p, "seq ", 4) == 0) {
@@ -152,13 +160,16 @@ static int apply_head(struct daemon *d, char *text, size_t len, bool dry, size_t
 				d->last_seq = seq;
 		} else if (strncmp(p, "source ", 7) == 0) {
 			char name[256], type[32];
-			struct source_stats st;
+			struct source_stats st = { 0 };
 
 			if (sscanf(p, "source %255s %31s %" SCNu64 " %" SCNu64 " %" SCNx64 " %" SCNu64
-				   " %" SCNu64 " %" SCNu64, name, type, &st.records, &st.bytes,
-				   &st.checksum, &st.cut, &st.bad, &st.rotations) != 8)
+				   " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, name, type,
+				   &st.records, &st.bytes, &st.checksum, &st.cut, &st.bad,
+				   &st.rotations, &st.lost_files, &st.lost_bytes) != (version == 1 ? 8 : 10))
 				goto bad;
 			cur = find_source(d, name, strlen(name), type);
+			if (cur && cur->started)
+				cur = NULL;	/* kept running by a reload: it has its position */
 			if (cur && !dry)
 				cur->st = st;
 		} else if (strncmp(p, "note ", 5) == 0) {

@@ -566,6 +566,35 @@ int config_load(const char *path, struct config *c, struct diag *d)
 	return d->errors > errors ? -EINVAL : 0;
 }
 
+int config_check_paths(const struct config *c, struct diag *d)
+{
+	size_t i, errors = d->errors;
+
+	for (i = 0; i < c->nsources; i++) {
+		const struct config_source *s = &c->sources[i];
+		const char *slash = s->path ? strrchr(s->path, '/') : NULL;
+		char dir[4096];
+		struct stat st;
+		int e;
+
+		if (!s->type || strcmp(s->type, "file") != 0 || !slash ||
+		    (size_t)(slash - s->path) >= sizeof(dir))
+			continue;
+		snprintf(dir, sizeof(dir), "%.*s", slash > s->path ? (int)(slash - s->path) : 1, s->path);
+		e = stat(dir, &st) < 0 ? errno : 0;
+		if (e == ENOENT)
+			diag_error(d, c->file, s->path_line, "source '%s': folder '%s' does not exist",
+				   s->name, dir);
+		else if (e)
+			diag_error(d, c->file, s->path_line, "source '%s': folder '%s': %s", s->name, dir,
+				   strerror(e));
+		else if (!S_ISDIR(st.st_mode))
+			diag_error(d, c->file, s->path_line, "source '%s': '%s' is not a folder", s->name,
+				   dir);
+	}
+	return d->errors > errors ? -ENOENT : 0;
+}
+
 void config_release(struct config *c)
 {
 	size_t i, j;

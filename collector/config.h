@@ -95,6 +95,14 @@ int config_load(const char *path, struct config *c, struct diag *d);
 void config_release(struct config *c);
 
 /*
+ * What config_load does not look at: that the folder of every file source
+ * exists. For --check-config only: a running mpmond waits for a folder that
+ * is not there yet. Problems go to d as FILE:LINE: message; returns -ENOENT
+ * when there were some, 0 otherwise.
+ */
+int config_check_paths(const struct config *c, struct diag *d);
+
+/*
  * Whether a and b describe the same sinks and [snmp] settings: a reload
  * recreates the trap sender only when they differ.
  */

@@ -493,10 +493,13 @@ static void start_sources(struct daemon *d, int ep)
 		struct source *s = d->sources[i];
 		int r;
 
-		s->force_end = d->force_end;
-		r = s->ops->start(s);
-		if (r < 0)
-			source_log(s, LOG_ERR, "cannot start: %s", strerror(-r));
+		if (!s->started) {
+			s->force_end = d->force_end;
+			r = s->ops->start(s);
+			if (r < 0)
+				source_log(s, LOG_ERR, "cannot start: %s", strerror(-r));
+			s->started = r == 0;
+		}
 		watch_source(d, ep, i);
 	}
 	d->force_end = false;
@@ -539,9 +542,77 @@ static void schedule_heartbeat(struct daemon *d, struct loop *l)
 				    source_now() + (int64_t)d->cfg.snmp.heartbeat_s * 1000000 : INT64_MAX;
 }
 
+/* The running source of d that nd's source c reads the input of, or NULL. */
+static struct source **running_source(struct daemon *d, const struct config_source *c)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsources; i++)
+		if (d->sources[i] && d->sources[i]->started &&
+		    source_same_input(d->sources[i]->conf, c))
+			return &d->sources[i];
+	return NULL;
+}
+
+static bool still_configured(const struct daemon *nd, const struct source *s)
+{
+	size_t i;
+
+	for (i = 0; i < nd->nsources; i++)
+		if (strcmp(nd->sources[i]->name, s->name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Sources the new config no longer names read what is there now, before the
+ * checkpoint text is built: what they read goes into the monitor state that
+ * the new engine takes over.
+ */
+static void finish_removed(struct daemon *d, const struct daemon *nd)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsources; i++) {
+		struct source *s = d->sources[i];
+		bool more;
+
+		if (s->started && !still_configured(nd, s))
+			s->ops->process(s, &more);
+	}
+}
+
+/*
+ * Move d's running sources that nd still configures alike into nd, in place of
+ * the ones just made for them: their open files (rotated ones in their
+ * rotate_wait too) and positions go on as they were. Sources the config no
+ * longer names say what they leave unread. A source whose name stays but whose
+ * input changed is replaced; the checkpoint gives the new one the old positions.
+ */
+static void keep_sources(struct daemon *d, struct daemon *nd)
+{
+	size_t i;
+
+	for (i = 0; i < nd->nsources; i++) {
+		struct source **old = running_source(d, nd->sources[i]->conf);
+
+		if (old) {
+			source_free(nd->sources[i]);
+			nd->sources[i] = *old;
+			*old = NULL;
+		}
+	}
+	for (i = 0; i < d->nsources; i++)
+		if (d->sources[i] && d->sources[i]->started && d->sources[i]->ops->stop &&
+		    !still_configured(nd, d->sources[i]))
+			d->sources[i]->ops->stop(d->sources[i]);
+}
+
 /*
  * SIGHUP: a new config and packs; the running state goes across as checkpoint
- * text, so unchanged monitors keep their state and sources their positions.
+ * text, so unchanged monitors keep their state. Sources that read the same
+ * input are kept running (keep_sources); the others get their positions from
+ * that text.
  */
 static void reload(struct daemon *d, struct loop *l)
 {
@@ -569,6 +640,7 @@ static void reload(struct daemon *d, struct loop *l)
 	print_diags(&dg);
 	if (strcmp(nd.cfg.state_dir, d->cfg.state_dir) != 0)
 		daemon_log(LOG_WARNING, "reload: state_dir changes only at restart");
+	finish_removed(d, &nd);
 	if (checkpoint_build(d, &ck) < 0) {
 		daemon_log(LOG_ERR, "reload: out of memory");
 		free_sources(&nd, -1);
@@ -577,6 +649,7 @@ static void reload(struct daemon *d, struct loop *l)
 		goto out;
 	}
 	new_sender = !config_sinks_equal(&d->cfg, &nd.cfg);
+	keep_sources(d, &nd);
 	free_sources(d, ep);
 	free_engine(d);
 	free(nd.cfg.state_dir);
@@ -858,8 +931,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mpmond --config FILE [--check-config] [--foreground] [--allow-root] [-v]\n"
 		"\n"
-		"--check-config  check the config and its packs; problems as FILE:LINE: message;\n"
-		"                exit 0 when there are none, 1 otherwise\n"
+		"--check-config  check the config, its packs and that the file sources' folders\n"
+		"                exist; problems as FILE:LINE: message; exit 0 when there are\n"
+		"                none, 1 otherwise\n"
 		"--foreground    log to stderr even under systemd (otherwise the journal is\n"
 		"                used when $JOURNAL_STREAM says stderr goes there)\n"
 		"--allow-root    run as root; without it mpmond refuses (exit 4): run it as\n"
@@ -920,7 +994,8 @@ int main(int argc, char **argv)
 	source_logger = logger;
 	buf_init(&d.scratch);
 	diag_init(&dg);
-	if (config_load(config_path, &d.cfg, &dg) < 0 || build_engine(&d, &d, &dg) < 0 || dg.errors) {
+	if (config_load(config_path, &d.cfg, &dg) < 0 || build_engine(&d, &d, &dg) < 0 ||
+	    (check && config_check_paths(&d.cfg, &dg) < 0) || dg.errors) {
 		print_diags(&dg);
 		fprintf(stderr, "mpmond: %s: %zu errors\n", config_path, dg.errors ? dg.errors : 1);
 		goto out;

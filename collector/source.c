@@ -72,6 +72,24 @@ void source_free(struct source *s)
 	free(s);
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool source_same_input(const struct config_source *a, const struct config_source *b)
+{
+	size_t i;
+
+	if (!same_str(a->name, b->name) || !same_str(a->type, b->type) ||
+	    !same_str(a->path, b->path) || a->nmatches != b->nmatches)
+		return false;
+	for (i = 0; i < a->nmatches; i++)
+		if (!same_str(a->matches[i], b->matches[i]))
+			return false;
+	return true;
+}
+
 void source_log(const struct source *s, int priority, const char *fmt, ...)
 {
 	char msg[1024];

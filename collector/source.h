@@ -35,6 +35,13 @@ struct source_stats {
 	uint64_t cut;		/* lines longer than max_line */
 	uint64_t bad;		/* records the format rejected */
 	uint64_t rotations;	/* rotations and truncations seen */
+	/*
+	 * Files that went away (deleted, or rewritten with no copy left) before
+	 * all of them was read, and the bytes of them known to be unread then;
+	 * what was written to them after mpmond last looked is not known.
+	 */
+	uint64_t lost_files;
+	uint64_t lost_bytes;
 };
 
 struct source_ops {
@@ -53,6 +60,11 @@ struct source_ops {
 	int (*save)(const struct source *s, struct buf *out);
 	/* Take one line that save wrote (without the newline). Before start. 0 or -EINVAL. */
 	int (*restore)(struct source *s, const char *line);
+	/*
+	 * A reload removed the source from the config: log what its files leave
+	 * unread, just before free. NULL when there is nothing to say.
+	 */
+	void (*stop)(struct source *s);
 	void (*free)(struct source *s);
 };
 
@@ -61,6 +73,7 @@ struct source {
 	char *name;			/* owned */
 	const struct config_source *conf;	/* borrowed from the config, which outlives the source */
 	int fd;				/* to watch for input, or -1 */
+	bool started;			/* start() worked: a reload keeps the source running */
 	bool force_end;			/* no usable position: start at the end, whatever the config says */
 	struct source_handler h;
 	struct source_stats st;
@@ -74,6 +87,15 @@ struct source {
 int source_new(const struct config_source *conf, const struct source_handler *h,
 	       struct source **out);
 void source_free(struct source *s);
+
+/*
+ * Whether a running source made for a reads what b describes, so that a reload
+ * keeps it (its open files, rotated ones too, and positions): the same name,
+ * type, path and journal matches. The other settings (format, log_name,
+ * max_line, rotate_wait_ms, start) may differ; the source reads them from its
+ * conf, which the reload points at b.
+ */
+bool source_same_input(const struct config_source *a, const struct config_source *b);
 
 /* Log a message about this source: the collector's logger, set by mpmond. */
 void source_log(const struct source *s, int priority, const char *fmt, ...)

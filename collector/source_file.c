@@ -1,11 +1,16 @@
 /*
  * Text log files: a glob of files in one folder, followed with inotify (or, only
  * when inotify is unavailable, by stat polling once a second). Each file is
- * known by its identity: device, inode and a hash of its first bytes. A file
- * renamed or deleted away is read to its end before it is let go; a truncated
- * file (copytruncate) is detected by its size or by a hash of the bytes just
- * before our position, and its copy, when one is next to it, is read to its end
- * first, so no line is lost when the writer outran us. Positions are the start
+ * known by its identity: device, inode and a hash of its first bytes, its
+ * fingerprint. A file rewritten in place whose first bytes are another
+ * followed file's fingerprint holds a copy of that file and is not read again
+ * (as Zabbix's logrt tells copies by an MD5 of their first block); otherwise
+ * it is new content. A file renamed or deleted away is read to its end before
+ * it is let go; a truncated file (copytruncate) is detected by its size or by a
+ * hash of the bytes just before our position, and its copy, when one is next to
+ * it, is read to its end first, so no line is lost when the writer outran us.
+ * What cannot be read (a saved file gone while mpmond was down) is logged and
+ * counted in the source's lost_ counters. Positions are the start
  * of the next complete line (a partial last line is not consumed: it is read
  * again when its newline has come), and carry the hash of the bytes before
  * them, so copytruncate and inode reuse are also noticed across a restart.
@@ -35,7 +40,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#define HEAD_BYTES 256		/* identity: hash of up to this many first bytes */
+#define HEAD_BYTES 1024		/* fingerprint: hash of up to this many first bytes */
 #define TAIL_BYTES 64		/* position check: hash of up to this many bytes before it */
 #define READ_CHUNK (64u << 10)
 #define WORK_PER_CALL (8u << 20)	/* bytes per process() before yielding to the loop */
@@ -45,12 +50,21 @@
 #define MAX_SAVED 1024
 #define MAX_MOVED 32		/* renames away from the glob between two scans */
 #define MAX_REFUSED 64		/* names not followed that are remembered as logged */
+#define COPY_QUIET_US 1000000	/* a copy that did not grow for this long is complete */
 
 struct ident {
 	dev_t dev;
 	ino_t ino;
 	uint32_t head_len;
 	uint64_t head_hash;
+};
+
+/* How far a content was read: enough to tell a copy of it. */
+struct mark {
+	struct ident id;
+	uint64_t pos;
+	uint32_t tail_len;
+	uint64_t tail_hash;
 };
 
 struct tfile {
@@ -68,6 +82,13 @@ struct tfile {
 	bool seen;
 	int64_t idle_since;	/* rotated and at its end since (monotonic µs), 0 = not */
 	off_t last_size;
+	uint64_t size_seen;	/* the size at the last read */
+	struct mark prev;	/* the content before the last rewrite (head_len 0: none) */
+	long prev_lineno;
+	uint64_t prev_unread;	/* bytes we had seen past prev.pos */
+	int64_t judge_at;	/* emptied, no copy found: what was lost is said when content
+				 * comes, or COPY_QUIET_US after this; 0: nothing to say */
+	int64_t copy_at;	/* holds a copy of another file, last grown then; 0: not */
 	/* copytruncate: the copy read last, and when we last started over. */
 	dev_t copy_dev;
 	ino_t copy_ino;
@@ -83,6 +104,8 @@ struct saved {
 	uint64_t tail_hash;
 	long lineno;
 	bool skipping;
+	uint64_t size;		/* the file's size then, when size_known */
+	bool size_known;	/* not in a checkpoint of version 1 */
 	char *path;
 	bool used;
 };
@@ -116,7 +139,7 @@ struct fsrc {
 	uint64_t refused[MAX_REFUSED], refused_now[MAX_REFUSED];
 	size_t nrefused, nrefused_now;
 	bool refused_overflow;
-	bool dir_warned;	/* "cannot watch" logged; said again after a watch worked */
+	int dir_error;		/* why the folder cannot be watched (logged), 0: it can */
 };
 
 static uint64_t hash_bytes(const char *p, size_t n)
@@ -309,6 +332,121 @@ static bool newer(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
 }
 
+static struct mark mark_of(const struct tfile *f)
+{
+	return (struct mark){ f->id, f->pos, f->tail_len, f->tail_hash };
+}
+
+/*
+ * Whether fd, of size bytes, holds a copy of the content m says we read: its
+ * first bytes hash to m's fingerprint, and it has the bytes before m's position,
+ * or, when it is shorter (a copy still being written, or made before we read
+ * on), ends with the bytes that ref_fd (m's file, or -1 when its content is
+ * gone) has at the same offset. A fingerprint of fewer than HEAD_BYTES (a
+ * short file) counts only for a copy of exactly that length.
+ */
+static bool holds_copy(int fd, uint64_t size, const struct mark *m, int ref_fd)
+{
+	uint64_t a, b;
+	uint32_t n;
+
+	if (!m->id.head_len || (m->id.head_len < HEAD_BYTES && size != m->id.head_len) ||
+	    size < m->id.head_len || !head_matches(fd, &m->id))
+		return false;
+	if (size >= m->pos)
+		return tail_matches(fd, m->pos, m->tail_len, m->tail_hash);
+	if (ref_fd < 0)
+		return true;
+	n = size < TAIL_BYTES ? (uint32_t)size : TAIL_BYTES;
+	return hash_at(fd, size - n, n, &a) == 0 && hash_at(ref_fd, size - n, n, &b) == 0 && a == b;
+}
+
+/*
+ * The name of the file whose content fd (a file with identity self, just found
+ * rewritten) now holds a copy of: another file we follow, as it is or as it was
+ * before it was rewritten, or one of the checkpoint. NULL when none.
+ */
+static const char *copy_of(const struct fsrc *fs, int fd, uint64_t size, const struct ident *self)
+{
+	const struct tfile *g;
+	size_t i;
+
+	for (g = fs->files; g; g = g->next) {
+		struct mark m = mark_of(g);
+
+		if (g->id.dev == self->dev && g->id.ino == self->ino)
+			continue;
+		if (holds_copy(fd, size, &m, g->fd) || holds_copy(fd, size, &g->prev, -1))
+			return g->path;
+	}
+	for (i = 0; i < fs->nsaved; i++) {
+		const struct saved *sv = &fs->saved[i];
+		struct mark m = { sv->id, sv->pos, sv->tail_len, sv->tail_hash };
+
+		if ((sv->id.dev != self->dev || sv->id.ino != self->ino) && holds_copy(fd, size, &m, -1))
+			return sv->path;
+	}
+	return NULL;
+}
+
+/* f now holds a copy, to its end: what comes next is read as appended. */
+static void skip_copy(struct tfile *f, const struct stat *st)
+{
+	f->pos = (uint64_t)st->st_size;
+	f->skipping = false;
+	update_tail(f);
+	if (f->id.head_len < HEAD_BYTES && (uint64_t)st->st_size > f->id.head_len)
+		ident_of(f->fd, &f->id);
+}
+
+/*
+ * f was rewritten: if with a copy of another file's content, log it and take
+ * the copy as read (what it holds past that file's position is read from it
+ * when that file is seen truncated: read_copy). Returns true then.
+ */
+static bool take_copy(struct source *s, struct fsrc *fs, struct tfile *f, const struct stat *st)
+{
+	const char *orig = copy_of(fs, f->fd, (uint64_t)st->st_size, &f->id);
+
+	if (!orig)
+		return false;
+	source_log(s, LOG_INFO, "'%s' was overwritten with a copy of '%s': not read again", f->path,
+		   orig);
+	if (f->restarted && f->pos == 0) {
+		f->judge_at = 0;	/* emptied for this copy: nothing lost */
+	} else {
+		s->st.rotations++;
+		f->prev = mark_of(f);
+	}
+	f->lineno = 0;
+	f->restarted = false;
+	f->copy_at = source_now();
+	ident_of(f->fd, &f->id);
+	skip_copy(f, st);
+	return true;
+}
+
+/*
+ * f holds a copy: while it grows (the copy is still being written) it is not
+ * read. Returns false when it is to be read again: rewritten once more, or
+ * appended to after it stayed the same for COPY_QUIET_US.
+ */
+static bool still_copy(struct tfile *f, const struct stat *st)
+{
+	int64_t now = source_now();
+
+	if ((uint64_t)st->st_size < f->pos || !tail_matches(f->fd, f->pos, f->tail_len, f->tail_hash) ||
+	    ((uint64_t)st->st_size > f->pos && now - f->copy_at >= COPY_QUIET_US)) {
+		f->copy_at = 0;
+		return false;
+	}
+	if ((uint64_t)st->st_size > f->pos) {
+		f->copy_at = now;
+		skip_copy(f, st);
+	}
+	return true;
+}
+
 /*
  * A file was truncated under us. Its copy (a file in the same folder whose name
  * starts with ours, with our head and the bytes before our position) holds the
@@ -378,12 +516,43 @@ static void watch_file(struct fsrc *fs, struct tfile *f)
 }
 
 /* Start f over from its beginning (truncated, or a new file took the inode). */
+/*
+ * f was truncated and no copy of what it held was found: the bytes we had seen
+ * past our position are lost. A renamed file we had read to its end was not
+ * written to any more as far as we know; a file under its name may have been,
+ * just before.
+ */
+static void judge_loss(struct source *s, struct tfile *f)
+{
+	f->judge_at = 0;
+	if (f->prev_unread) {
+		source_log(s, LOG_WARNING, "'%s' was truncated and no copy of it has the %" PRIu64
+			   " bytes after line %ld: they are lost", f->path, f->prev_unread,
+			   f->prev_lineno);
+		s->st.lost_files++;
+		s->st.lost_bytes += f->prev_unread;
+	} else if (f->prev.pos && !f->rotated) {
+		source_log(s, LOG_WARNING, "'%s' was truncated and no copy of it has the %" PRIu64
+			   " bytes we had read: lines after them may be lost", f->path, f->prev.pos);
+	}
+}
+
+/*
+ * Start f over from its beginning (truncated, or a new file took the inode).
+ * An empty file is judged when content comes (judge_loss): a copy of another
+ * file being written into it, from its first bytes (take_copy), loses nothing.
+ */
 static void restart_file(struct source *s, struct fsrc *fs, struct tfile *f,
 			 const struct stat *st)
 {
-	if (!read_copy(s, fs, f, false) && f->pos)
-		source_log(s, LOG_WARNING, "'%s' was truncated and no copy of it has the %" PRIu64
-			   " bytes we had read: lines after them may be lost", f->path, f->pos);
+	bool copied = read_copy(s, fs, f, false);
+
+	f->prev = mark_of(f);
+	f->prev_lineno = f->lineno;
+	f->prev_unread = f->size_seen > f->pos ? f->size_seen - f->pos : 0;
+	f->judge_at = copied ? 0 : source_now();
+	if (f->judge_at && st->st_size > 0)
+		judge_loss(s, f);
 	s->st.rotations++;
 	f->pos = 0;
 	f->lineno = 0;
@@ -403,18 +572,30 @@ static int follow(struct source *s, struct fsrc *fs, struct tfile *f, size_t *bu
 
 	if (fstat(f->fd, &st) < 0)
 		return -errno;
+	if (f->copy_at && still_copy(f, &st))
+		return 0;
 	if ((uint64_t)st.st_size < f->pos ||
 	    (f->pos && !tail_matches(f->fd, f->pos, f->tail_len, f->tail_hash))) {
+		if (take_copy(s, fs, f, &st)) {
+			f->size_seen = f->pos;
+			return 0;
+		}
 		source_log(s, LOG_INFO, "'%s' was truncated: reading it from the start", f->path);
 		restart_file(s, fs, f, &st);
+	} else if (f->pos == 0 && f->restarted && st.st_size > 0 && take_copy(s, fs, f, &st)) {
+		f->size_seen = f->pos;
+		return 0;
 	} else if (f->pos == 0 && f->restarted && read_copy(s, fs, f, true)) {
 		f->restart_mtime = st.st_mtim;
 	} else if (f->id.head_len < HEAD_BYTES && (uint64_t)st.st_size > f->id.head_len) {
 		ident_of(f->fd, &f->id);	/* the head grew: identity covers more */
 	}
+	if (f->judge_at && (st.st_size > 0 || source_now() - f->judge_at >= COPY_QUIET_US))
+		judge_loss(s, f);
 	r = read_lines(s, fs, f, budget);
 	if (r < 0)
 		source_log(s, LOG_ERR, "'%s': read error: %s", f->path, strerror(-r));
+	f->size_seen = (uint64_t)st.st_size > f->pos ? (uint64_t)st.st_size : f->pos;
 	return r;
 }
 
@@ -466,6 +647,35 @@ static const char *file_kind(mode_t m)
 	}
 }
 
+/*
+ * A file of the checkpoint went away (what: "is gone", or rewritten with no
+ * copy left) before mpmond read all of it: log what could not be read and
+ * count it. The bytes between the saved position and the saved size are known
+ * to be lost; what was written to the file after the checkpoint is not known.
+ */
+static void lost_rest(struct source *s, const struct saved *sv, const char *path,
+		      const char *what, const char *then)
+{
+	uint64_t n = sv->size_known && sv->size > sv->pos ? sv->size - sv->pos : 0;
+
+	if (!sv->size_known) {
+		source_log(s, LOG_WARNING, "'%s' %s: what it had after line %ld was not read (how "
+			   "much is unknown: the checkpoint is of version 1)%s", path, what,
+			   sv->lineno, then);
+		s->st.lost_files++;
+	} else if (n) {
+		source_log(s, LOG_WARNING, "'%s' %s: the %" PRIu64 " bytes after line %ld (its size "
+			   "at the last checkpoint) were not read, nor anything written to it later%s",
+			   path, what, n, sv->lineno, then);
+		s->st.lost_files++;
+		s->st.lost_bytes += n;
+	} else {
+		source_log(s, LOG_NOTICE, "'%s' %s: it was read to its end (line %ld) at the last "
+			   "checkpoint; what was written to it later, if anything, is unknown%s",
+			   path, what, sv->lineno, then);
+	}
+}
+
 /* The saved position for this identity, if the checkpoint had one. */
 static struct saved *find_saved(struct fsrc *fs, const struct ident *id)
 {
@@ -479,6 +689,7 @@ static struct saved *find_saved(struct fsrc *fs, const struct ident *id)
 
 static struct tfile *open_file(struct source *s, struct fsrc *fs, const char *path, bool at_start)
 {
+	const char *orig;
 	struct tfile *f;
 	struct saved *sv;
 	struct stat st;
@@ -524,12 +735,18 @@ static struct tfile *open_file(struct source *s, struct fsrc *fs, const char *pa
 			f->lineno = sv->lineno;
 			f->skipping = sv->skipping;
 			f->id = sv->id;
-		} else {
+		} else if ((orig = copy_of(fs, f->fd, (uint64_t)st.st_size, &f->id))) {
+			source_log(s, LOG_INFO, "'%s' was overwritten with a copy of '%s' while mpmond "
+				   "was down: not read again", path, orig);
+			f->copy_at = source_now();
+			skip_copy(f, &st);
+		} else if (read_copy(s, fs, &old, false)) {
 			/* Truncated or a new file on a reused inode while we were down. */
-			source_log(s, LOG_INFO, "'%s' changed while mpmond was down: reading it from the start",
-				   path);
-			read_copy(s, fs, &old, false);
-			f->lineno = 0;
+			source_log(s, LOG_INFO, "'%s' changed while mpmond was down: its copy was read "
+				   "from line %ld on; reading it from the start", path, sv->lineno);
+		} else {
+			lost_rest(s, sv, path, "changed while mpmond was down and no copy of it is left",
+				  "; reading it from the start");
 		}
 	} else if (at_start && (s->conf->start == START_END || s->force_end)) {
 		/* Seen for the first time at startup: start at its last complete line. */
@@ -562,13 +779,15 @@ static void read_saved_rotated(struct source *s, struct fsrc *fs)
 		struct dirent *de;
 		DIR *d;
 
+		bool found = false;
+
 		if (sv->used)
 			continue;
-		sv->used = true;
 		d = opendir(fs->dir);
 		if (!d)
-			return;
-		while ((de = readdir(d))) {
+			return;	/* the folder may come back with them */
+		sv->used = true;
+		while (!found && (de = readdir(d))) {
 			struct tfile c = { .wd = -1 };
 			char path[PATH_MAX];
 			struct stat st;
@@ -580,6 +799,7 @@ static void read_saved_rotated(struct source *s, struct fsrc *fs)
 			c.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 			if (c.fd < 0)
 				continue;
+			found = true;
 			if (head_matches(c.fd, &sv->id) &&
 			    tail_matches(c.fd, sv->pos, sv->tail_len, sv->tail_hash)) {
 				c.path = path;
@@ -588,27 +808,67 @@ static void read_saved_rotated(struct source *s, struct fsrc *fs)
 				c.skipping = sv->skipping;
 				source_log(s, LOG_INFO, "reading the rest of rotated '%s'", path);
 				read_lines(s, fs, &c, &budget);
+			} else if (fstat(c.fd, &st) == 0 && copy_of(fs, c.fd, (uint64_t)st.st_size, &sv->id)) {
+				source_log(s, LOG_INFO, "'%s' was overwritten with a copy of '%s' while "
+					   "mpmond was down: not read again", path,
+					   copy_of(fs, c.fd, (uint64_t)st.st_size, &sv->id));
+			} else {
+				lost_rest(s, sv, path, "changed while mpmond was down and no copy of it is left", "");
 			}
 			close(c.fd);
-			break;
 		}
 		closedir(d);
+		if (!found)
+			lost_rest(s, sv, sv->path, "is gone", "");
 	}
 }
 
+/*
+ * Watch the folder (inotify) or, when polling, look that it is there. Its
+ * absence is logged once, and so is its appearance after that.
+ */
 static void watch_dir(struct source *s, struct fsrc *fs)
 {
-	if (fs->ino_fd < 0 || fs->dir_wd >= 0)
+	int every = (fs->ino_fd < 0 ? POLL_US : RETRY_US) / 1000000, e = 0;
+	struct stat st;
+
+	if (fs->ino_fd >= 0 && fs->dir_wd >= 0)
 		return;
 	/* IN_ATTRIB: a file we could not open may have been made readable. */
-	fs->dir_wd = inotify_add_watch(fs->ino_fd, fs->dir,
-				       IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
-				       IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF |
-				       IN_ONLYDIR);
-	if (fs->dir_wd < 0 && !fs->dir_warned)
+	if (fs->ino_fd >= 0)
+		fs->dir_wd = inotify_add_watch(fs->ino_fd, fs->dir,
+					       IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+					       IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF |
+					       IN_ONLYDIR);
+	if (fs->ino_fd >= 0 && fs->dir_wd < 0)
+		e = errno;
+	else if (fs->ino_fd < 0 && stat(fs->dir, &st) < 0)
+		e = errno;
+	else if (fs->ino_fd < 0 && !S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	if (e && !fs->dir_error && e == ENOENT)
+		source_log(s, LOG_WARNING, "folder '%s' does not exist: looking for it every %d s",
+			   fs->dir, every);
+	else if (e && !fs->dir_error)
 		source_log(s, LOG_WARNING, "cannot watch '%s': %s; looking again every %d s", fs->dir,
-			   strerror(errno), RETRY_US / 1000000);
-	fs->dir_warned = fs->dir_wd < 0;
+			   strerror(e), every);
+	else if (!e && fs->dir_error == ENOENT)
+		source_log(s, LOG_NOTICE, "folder '%s' appeared: following '%s'", fs->dir, s->conf->path);
+	else if (!e && fs->dir_error)
+		source_log(s, LOG_NOTICE, "'%s' can be watched again: following '%s'", fs->dir,
+			   s->conf->path);
+	fs->dir_error = e;
+}
+
+/* f is now known as path (kept as it was when out of memory). */
+static void set_path(struct tfile *f, const char *path)
+{
+	char *p;
+
+	if (strcmp(f->path, path) == 0 || !(p = strdup(path)))
+		return;
+	free(f->path);
+	f->path = p;
 }
 
 /* Glob again: new files are opened, files gone from their name become rotated. */
@@ -643,14 +903,7 @@ static void scan(struct source *s, struct fsrc *fs)
 			if (f->id.dev == st.st_dev && f->id.ino == st.st_ino)
 				break;
 		if (f) {
-			if (strcmp(f->path, g.gl_pathv[i]) != 0) {
-				char *p = strdup(g.gl_pathv[i]);
-
-				if (p) {
-					free(f->path);
-					f->path = p;
-				}
-			}
+			set_path(f, g.gl_pathv[i]);
 			f->rotated = false;
 			f->idle_since = 0;
 		} else {
@@ -680,8 +933,11 @@ static void scan(struct source *s, struct fsrc *fs)
 		for (f = fs->files; f; f = f->next)
 			if (f->id.dev == st.st_dev && f->id.ino == st.st_ino)
 				break;
-		if (f)
-			continue;	/* ours already: marked rotated above */
+		if (f) {
+			/* ours already, marked rotated above: name it by its new name */
+			set_path(f, path);
+			continue;
+		}
 		f = open_file(s, fs, path, false);
 		if (f) {
 			source_log(s, LOG_INFO, "'%s' was rotated before it was read: reading it", path);
@@ -735,6 +991,15 @@ static int file_process(struct source *s, bool *more)
 	int pass;
 
 	*more = false;
+	/* A reload may have changed max_line: the buffer holds a whole line. */
+	if (fs->cap != s->conf->max_line + 1 + READ_CHUNK) {
+		char *b = realloc(fs->buf, s->conf->max_line + 1 + READ_CHUNK);
+
+		if (!b)
+			return -ENOMEM;
+		fs->buf = b;
+		fs->cap = s->conf->max_line + 1 + READ_CHUNK;
+	}
 	if (fs->ino_fd >= 0)
 		drain(fs);
 	if (fs->ino_fd < 0 || fs->dir_wd < 0) {
@@ -763,6 +1028,8 @@ static int file_process(struct source *s, bool *more)
 				f->idle_since = now;
 			}
 			if (f->idle_since && now - f->idle_since >= s->conf->rotate_wait_us) {
+				if (f->judge_at)
+					judge_loss(s, f);
 				*pp = f->next;
 				fs->nfiles--;
 				close_file(fs, f);
@@ -780,9 +1047,12 @@ static int64_t file_next_wakeup(const struct source *s)
 	int64_t t = fs->next_poll;
 	const struct tfile *f;
 
-	for (f = fs->files; f; f = f->next)
+	for (f = fs->files; f; f = f->next) {
 		if (f->rotated && f->idle_since && f->idle_since + s->conf->rotate_wait_us < t)
 			t = f->idle_since + s->conf->rotate_wait_us;
+		if (f->judge_at && f->judge_at + COPY_QUIET_US < t)
+			t = f->judge_at + COPY_QUIET_US;
+	}
 	return t;
 }
 
@@ -801,28 +1071,42 @@ static int file_start(struct source *s)
 	return file_process(s, &more);
 }
 
-/* "file DEV INO HEADLEN HEADHASH POS TAILLEN TAILHASH LINENO SKIPPING PATH" */
+/*
+ * "file DEV INO HEADLEN HEADHASH POS TAILLEN TAILHASH LINENO SKIPPING SIZE PATH":
+ * SIZE, the file's size now, tells how much a file that is gone by the next
+ * start took with it.
+ */
 static int file_save(const struct source *s, struct buf *out)
 {
 	const struct fsrc *fs = s->impl;
 	const struct tfile *f;
 	int r = 0;
 
-	for (f = fs->files; f && r == 0; f = f->next)
+	for (f = fs->files; f && r == 0; f = f->next) {
+		struct stat st;
+		uint64_t size = fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : f->pos;
+
 		r = buf_printf(out, "file %ju %ju %" PRIu32 " %016" PRIx64 " %" PRIu64 " %" PRIu32
-			       " %016" PRIx64 " %ld %d %s\n",
+			       " %016" PRIx64 " %ld %d %" PRIu64 " %s\n",
 			       (uintmax_t)f->id.dev, (uintmax_t)f->id.ino, f->id.head_len,
 			       f->id.head_hash, f->pos, f->tail_len, f->tail_hash, f->lineno,
-			       f->skipping, f->path);
+			       f->skipping, size, f->path);
+	}
 	return r;
 }
 
+/*
+ * A line of file_save, or of version 1, which had no SIZE: there PATH follows
+ * SKIPPING. A token of digits and a space after SKIPPING is SIZE: mpmond's
+ * paths are absolute; only a relative path of check_mpmon's that starts so
+ * would be misread, and a path only names the file in messages.
+ */
 static int file_restore(struct source *s, const char *line)
 {
 	struct fsrc *fs = s->impl;
 	struct saved sv = { 0 };
 	uintmax_t dev, ino;
-	int skipping, off = 0;
+	int skipping, off = 0, more = 0;
 
 	if (fs->nsaved == MAX_SAVED)
 		return 0;
@@ -831,6 +1115,12 @@ static int file_restore(struct source *s, const char *line)
 		   &sv.tail_len, &sv.tail_hash, &sv.lineno, &skipping, &off) != 9 || !off ||
 	    sv.id.head_len > HEAD_BYTES || sv.tail_len > TAIL_BYTES || !line[off])
 		return -EINVAL;
+	if (line[off] >= '0' && line[off] <= '9' &&
+	    sscanf(line + off, "%" SCNu64 " %n", &sv.size, &more) == 1 && more &&
+	    line[off + more - 1] == ' ' && line[off + more]) {
+		sv.size_known = true;
+		off += more;
+	}
 	sv.id.dev = dev;
 	sv.id.ino = ino;
 	sv.skipping = skipping != 0;
@@ -839,6 +1129,25 @@ static int file_restore(struct source *s, const char *line)
 		return -ENOMEM;
 	fs->saved[fs->nsaved++] = sv;
 	return 0;
+}
+
+static void file_stop(struct source *s)
+{
+	struct fsrc *fs = s->impl;
+	const struct tfile *f;
+	bool unread = false;
+
+	for (f = fs->files; f; f = f->next) {
+		struct stat st;
+
+		if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size > f->pos) {
+			source_log(s, LOG_WARNING, "no longer configured: '%s' closed with %" PRIu64
+				   " bytes not read", f->path, (uint64_t)st.st_size - f->pos);
+			unread = true;
+		}
+	}
+	if (!unread && fs->nfiles)
+		source_log(s, LOG_INFO, "no longer configured: %zu files closed, all read", fs->nfiles);
 }
 
 static void file_free(struct source *s)
@@ -869,6 +1178,7 @@ static const struct source_ops file_ops = {
 	.next_wakeup = file_next_wakeup,
 	.save = file_save,
 	.restore = file_restore,
+	.stop = file_stop,
 	.free = file_free,
 };
 

@@ -288,6 +288,8 @@ int state_build(const struct daemon *d, struct buf *b)
 		r = r ? r : json_member_u64(b, &f, "cut", s->st.cut);
 		r = r ? r : json_member_u64(b, &f, "bad", s->st.bad);
 		r = r ? r : json_member_u64(b, &f, "rotations", s->st.rotations);
+		r = r ? r : json_member_u64(b, &f, "lost_files", s->st.lost_files);
+		r = r ? r : json_member_u64(b, &f, "lost_bytes", s->st.lost_bytes);
 		r = r ? r : buf_putc(b, '}');
 	}
 	r = r ? r : buf_puts(b, "\n ]");

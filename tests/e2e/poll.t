@@ -5,6 +5,8 @@
 # with EMFILE and the source polls with stat once a second. Appends and
 # rotations by rename, copytruncate and delete+recreate are still seen, every
 # line exactly once (count and checksum in the state file equal the writer's).
+# A source whose folder does not exist yet: its absence and its appearance are
+# logged once each, and the files that come in it are read.
 . "$(dirname "$0")/lib.sh"
 
 if ! unshare --user --map-root-user sh -c 'echo 0 >/proc/sys/user/max_inotify_instances' 2>/dev/null; then
@@ -44,4 +46,26 @@ for method in rename copytruncate create; do
 	stop
 	ok $? "$method: mpmond exits 0"
 done
+
+rm -rf "$T/logs" "$T/state" "$T/log"
+conf
+sed -i "s|^path = $T/logs/\\*.log|path = $T/later/*.log|" "$T/c.conf"
+start
+ok $? "no folder: mpmond starts without inotify"
+grep -q "source app: folder '$T/later' does not exist: looking for it every 1 s" "$T/log"
+ok $? "no folder: it says it looks for the folder"
+mkdir "$T/later"
+chmod 755 "$T/later"
+perl "$top/tests/e2e/writer.pl" "$T/later/app.log" none 0 50 >"$T/want"
+want=$(cat "$T/want")
+wait_for 10 sh -c "grep -q '\"records\":${want%% *},' $T/state/state.json"
+got=$(records)
+[ "$got" = "$want" ]
+ok $? "no folder: the file in the folder that appeared is read (want $want, got $got)"
+c=$(grep -c "folder '$T/later' appeared: following '$T/later/\*.log'" "$T/log")
+m=$(grep -c "folder '$T/later' does not exist" "$T/log")
+[ "$c" = 1 ] && [ "$m" = 1 ]
+ok $? "no folder: its absence and its appearance are logged once each (got $m and $c)"
+stop
+ok $? "no folder: mpmond exits 0"
 done_testing
