@@ -582,9 +582,10 @@ int config_check_paths(const struct config *c, struct diag *d)
 			continue;
 		snprintf(dir, sizeof(dir), "%.*s", slash > s->path ? (int)(slash - s->path) : 1, s->path);
 		e = stat(dir, &st) < 0 ? errno : 0;
+		/* the daemon waits for a folder yet to come: not worth refusing a start */
 		if (e == ENOENT)
-			diag_error(d, c->file, s->path_line, "source '%s': folder '%s' does not exist",
-				   s->name, dir);
+			diag_warn(d, c->file, s->path_line, "source '%s': folder '%s' does not exist "
+				  "(yet): mpmond will wait for it", s->name, dir);
 		else if (e)
 			diag_error(d, c->file, s->path_line, "source '%s': folder '%s': %s", s->name, dir,
 				   strerror(e));

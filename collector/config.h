@@ -95,10 +95,11 @@ int config_load(const char *path, struct config *c, struct diag *d);
 void config_release(struct config *c);
 
 /*
- * What config_load does not look at: that the folder of every file source
- * exists. For --check-config only: a running mpmond waits for a folder that
- * is not there yet. Problems go to d as FILE:LINE: message; returns -ENOENT
- * when there were some, 0 otherwise.
+ * What config_load does not look at: the folder of every file source. For
+ * --check-config only. A folder not there yet is a warning (a running mpmond
+ * waits for it); a path through a file or a folder that cannot be looked at
+ * is an error. Problems go to d as FILE:LINE: message; returns -ENOENT when
+ * there were errors, 0 otherwise.
  */
 int config_check_paths(const struct config *c, struct diag *d);
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-# A file source whose folder does not exist: `mpmond --check-config` says so as
-# FILE:LINE and exits 1; the daemon starts anyway, says once that it looks for
+# A file source whose folder does not exist: `mpmond --check-config` warns at
+# FILE:LINE and exits 0 (the unit's ExecStartPre must not keep mpmond from
+# waiting for it); a path under a file is an error; the daemon starts anyway, says once that it looks for
 # the folder, and once when the folder appears, then reads the files that come
 # in it. (tests/e2e/poll.t does the same without inotify.)
 . "$(dirname "$0")/lib.sh"
@@ -13,8 +14,14 @@ sed -i "s|^path = $T/logs/\\*.log|path = $T/later/sub/*.log|" "$T/c.conf"
 pl=$(grep -n "^path = $T/later/sub/" "$T/c.conf" | cut -d: -f1)
 "$bin/mpmond" --config "$T/c.conf" --check-config >/dev/null 2>"$T/err"
 st=$?
-[ $st = 1 ] && grep -qx "$T/c.conf:$pl: source 'app': folder '$T/later/sub' does not exist" "$T/err"
-ok $? "--check-config names FILE:LINE and the folder, exit 1 (exit $st: $(cat "$T/err"))"
+[ $st = 0 ] && grep -qx "$T/c.conf:$pl: warning: source 'app': folder '$T/later/sub' does not exist (yet): mpmond will wait for it" "$T/err"
+ok $? "--check-config warns with FILE:LINE and the folder, exit 0 (exit $st: $(cat "$T/err"))"
+: >"$T/plain"
+sed "s|^path = $T/later/sub/|path = $T/plain/|" "$T/c.conf" >"$T/c2.conf"
+"$bin/mpmond" --config "$T/c2.conf" --check-config >/dev/null 2>"$T/err"
+st=$?
+[ $st = 1 ] && grep -q "^$T/c2.conf:$pl: .*source 'app': '$T/plain' is not a folder" "$T/err"
+ok $? "a path under a file is an error, exit 1 (exit $st: $(cat "$T/err"))"
 
 mkdir -p "$T/later"
 chmod 755 "$T/later"
