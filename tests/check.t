@@ -7,13 +7,9 @@
 # Every output must be one status line whose perfdata follows the guidelines'
 # syntax exactly ('label'=value[UOM];[warn];[crit];[min];[max]).
 cd "$(dirname "$0")/.." || exit 1
-top=$(pwd)
-bin=${MPMON_BIN:-$top/build/bin}
-chk=$bin/check_mpmon
+bin=${MPMON_BIN:-$PWD/build/bin}
+run_mpmond=$PWD/build-aux/run-mpmond
 T=$(mktemp -d) || exit 1
-# mpmond runs unprivileged, as under systemd (build-aux/run-mpmond)
-chmod 755 "$T"
-"$top/build-aux/run-mpmond" --give "$T"
 PID=
 n=0
 fail=0
@@ -22,6 +18,15 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
+# mpmond runs unprivileged, as under systemd (build-aux/run-mpmond), from a
+# copy of the checkout that its user can read wherever the checkout lies
+chmod 755 "$T"
+"$run_mpmond" --give "$T"
+why=$("$run_mpmond" --stage "$T/top" "$bin") || { echo "1..0 # SKIP $why"; exit 0; }
+top=$T/top
+bin=$top/build/bin
+cd "$top" || exit 1
+chk=$bin/check_mpmon
 
 ok() {	# ok STATUS DESCRIPTION
 	n=$((n + 1))
@@ -245,7 +250,7 @@ ev() {	# ev NUMBER HOST MINUTE
 }
 ev 1 web1 1 >"$T/logs/a.log"
 ev 2 web2 2 >>"$T/logs/a.log"
-"$top/build-aux/run-mpmond" "$bin/mpmond" --config "$T/c.conf" --foreground 2>"$T/mlog" &
+"$run_mpmond" "$bin/mpmond" --config "$T/c.conf" --foreground 2>"$T/mlog" &
 PID=$!
 i=0
 while ! grep -q '"instance":"web2"' "$T/mstate/state.json" 2>/dev/null && [ $i -lt 200 ]; do
