@@ -10,13 +10,9 @@
 # Every output must be one status line whose perfdata follows the guidelines'
 # syntax exactly ('label'=value[UOM];[warn];[crit];[min];[max]).
 cd "$(dirname "$0")/.." || exit 1
-top=$(pwd)
-bin=${MPMON_BIN:-$top/build/bin}
-chk=$bin/check_mpmon
+bin=${MPMON_BIN:-$PWD/build/bin}
+run_mpmond=$PWD/build-aux/run-mpmond
 T=$(mktemp -d) || exit 1
-# mpmond runs unprivileged, as under systemd (build-aux/run-mpmond)
-chmod 755 "$T"
-"$top/build-aux/run-mpmond" --give "$T"
 PID=
 n=0
 fail=0
@@ -25,6 +21,15 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
+# mpmond runs unprivileged, as under systemd (build-aux/run-mpmond), from a
+# copy of the checkout that its user can read wherever the checkout lies
+chmod 755 "$T"
+"$run_mpmond" --give "$T"
+why=$("$run_mpmond" --stage "$T/top" "$bin") || { echo "1..0 # SKIP $why"; exit 0; }
+top=$T/top
+bin=$top/build/bin
+cd "$top" || exit 1
+chk=$bin/check_mpmon
 
 misrun=	# set by run when the exit status or the syntax was wrong since the last ok
 ok() {	# ok STATUS DESCRIPTION: STATUS 0 and every run since the last ok as wanted
@@ -263,7 +268,7 @@ ev() {	# ev NUMBER HOST MINUTE
 }
 ev 1 web1 1 >"$T/logs/a.log"
 ev 2 web2 2 >>"$T/logs/a.log"
-"$top/build-aux/run-mpmond" "$bin/mpmond" --config "$T/c.conf" --foreground 2>"$T/mlog" &
+"$run_mpmond" "$bin/mpmond" --config "$T/c.conf" --foreground 2>"$T/mlog" &
 PID=$!
 i=0
 while ! grep -q '"instance":"web2"' "$T/mstate/state.json" 2>/dev/null && [ $i -lt 200 ]; do

@@ -11,7 +11,6 @@
 # HTML.
 cd "$(dirname "$0")/.." || exit 1
 bin=${MPMON_BIN:-build/bin}
-corpus=${MP_CORPUS:-../shared/mp-corpus}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0
@@ -19,6 +18,7 @@ fail=0
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $1"; fail=$((fail + 1)); }
+. tests/corpus-lib.sh
 
 # has FILE LINE: FILE holds LINE as a whole line
 has() {
@@ -182,8 +182,15 @@ if [ $? = 1 ]; then ok "missing pack: exit 1"; else not_ok "missing pack: exit 1
 "$bin/mpmon" doc tests/e2e/data/actions-pack.xml --monitor Test.Svc >"$tmp/act.md" 2>/dev/null
 has "$tmp/act.md" '| Runs in mpmond | Yes, when its \[actions\] are enabled |'
 has "$tmp/act.md" '| Command | `["/bin/sh","-c","printf \"%s\\n\" \"$1\" >> @TMP@/restarts.log","restart","$Data/Context/EventDescription$"]` |'
-"$bin/mpmon" doc "$corpus/SCOMMPTraining__DiagnosticsAndRecoveries.xml" >"$tmp/dr.md" 2>/dev/null
-has "$tmp/dr.md" '| Runs in mpmond | ApplicationName '"'%windir%\\\\system32\\\\tasklist.exe'"' is not an absolute path |'
+if ! corpus_missing "a corpus pack's diagnostic says why mpmond does not run it, every corpus pack renders"; then
+	"$bin/mpmon" doc "$corpus/SCOMMPTraining__DiagnosticsAndRecoveries.xml" >"$tmp/dr.md" 2>/dev/null
+	has "$tmp/dr.md" '| Runs in mpmond | ApplicationName '"'%windir%\\\\system32\\\\tasklist.exe'"' is not an absolute path |'
+	what="shipped and corpus packs"
+	least=17
+else
+	what="shipped packs"
+	least=$(ls mp-xml/packs/*.xml | wc -l)
+fi
 
 # --- every shipped and corpus pack renders in both formats
 count=0
@@ -205,10 +212,10 @@ for f in mp-xml/packs/*.xml "$corpus"/*.xml; do
 	got=$(grep -c '(UnitMonitor)$' "$tmp/p.md")
 	[ "$want" = "$got" ] || bad="$bad pages:$(basename "$f"):$got/$want"
 done
-if [ -z "$bad" ] && [ "$count" -ge 17 ]; then
-	ok "all $count shipped and corpus packs render (md and well-formed html)"
+if [ -z "$bad" ] && [ "$count" -ge "$least" ]; then
+	ok "all $count $what render (md and well-formed html)"
 else
-	not_ok "all shipped and corpus packs render: failed:$bad (of $count)"
+	not_ok "all $what render: failed:$bad (of $count, want at least $least)"
 fi
 
 echo "1..$n"

@@ -2,13 +2,12 @@
 # real mpmond started and stopped by its PID, bounded waits and TAP output.
 # mpmond runs unprivileged ($run_mpmond, build-aux/run-mpmond), as it does
 # under systemd: it creates its state folder in $T and reads what is there.
+# The test works in $top, a copy of the checkout with the programs in $bin
+# that mpmond's user can read wherever the checkout lies (run-mpmond --stage).
 cd "$(dirname "$0")/../.." || exit 1
-top=$(pwd)
-bin=${MPMON_BIN:-$top/build/bin}
-run_mpmond=$top/build-aux/run-mpmond
+bin=${MPMON_BIN:-$PWD/build/bin}
+run_mpmond=$PWD/build-aux/run-mpmond
 T=$(mktemp -d) || exit 1
-chmod 755 "$T"
-"$run_mpmond" --give "$T"
 PID=
 n=0
 fail=0
@@ -20,6 +19,12 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
+chmod 755 "$T"
+"$run_mpmond" --give "$T"
+why=$("$run_mpmond" --stage "$T/top" "$bin") || { echo "1..0 # SKIP $why"; exit 0; }
+top=$T/top
+bin=$top/build/bin
+cd "$top" || exit 1
 
 ok() {	# ok CONDITION-STATUS DESCRIPTION
 	n=$((n + 1))

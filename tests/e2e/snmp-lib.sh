@@ -3,15 +3,15 @@
 # per notification (format2), decoding varbinds by name with mibs/MPMON-MIB.txt.
 # Every record starts with "TRAP " and lists the varbinds separated by "|"; a
 # record spans more lines only when a text varbind holds newlines.
+# The test works in a copy of the checkout, with its programs in $MPMON_BIN,
+# that mpmond's user can read wherever the checkout lies (run-mpmond --stage).
 cd "$(dirname "$0")/../.." || exit 1
-bin=${MPMON_BUILD:-build}
+bin=${MPMON_BUILD:-$PWD/build}
 trapsend="$bin/tests/trapsend"
 tmp=$(mktemp -d) || exit 1
 # mpmond runs unprivileged, as under systemd: "$run_mpmond" MPMOND ARGS...
 # (a caller outside tests/e2e/, a benchmark, sets run_mpmond first)
 run_mpmond=${run_mpmond:-$PWD/build-aux/run-mpmond}
-chmod 755 "$tmp"
-"$run_mpmond" --give "$tmp"
 trapd_pid=
 cleanup() {
 	if [ -n "$trapd_pid" ]; then
@@ -21,6 +21,11 @@ cleanup() {
 	[ -n "${MPMON_KEEP_TMP:-}" ] && echo "# kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
+chmod 755 "$tmp"
+"$run_mpmond" --give "$tmp"
+why=$("$run_mpmond" --stage "$tmp/top" "${MPMON_BIN:-$bin/bin}") || { echo "1..0 # SKIP $why"; exit 0; }
+MPMON_BIN=$tmp/top/build/bin
+cd "$tmp/top" || exit 1
 # net-snmp reads and writes only in the scratch folder.
 export SNMP_PERSISTENT_DIR="$tmp/persist" SNMPCONFPATH="$tmp" MIBS="" MIBDIRS="$PWD/mibs"
 

@@ -12,7 +12,7 @@ b=${1:-build-fuzz}
 secs=${2:-60}
 shift 2 2>/dev/null
 targets=${*:-$(make -s --no-print-directory fuzz-list)}
-corpus_src=${MP_CORPUS:-../shared/mp-corpus}
+. tests/corpus-lib.sh
 fz=$b/fuzz
 mkdir -p "$fz/crashes" "$fz/logs" || exit 1
 
@@ -40,7 +40,7 @@ seed_all() {
 	# shellcheck disable=SC2046
 	seed pack tests/data/*/pack.xml tests/data/packs/*.xml tests/data/bad/*.xml \
 		tests/data/doc/*.xml mp-xml/packs/*.xml
-	for f in "$corpus_src"/*.xml; do
+	for f in "$corpus"/*.xml; do
 		# the largest corpus packs would only slow every execution down
 		[ -f "$f" ] && [ "$(wc -c < "$f")" -le 524288 ] && seed pack "$f"
 	done

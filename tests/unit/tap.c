@@ -1,6 +1,6 @@
 /*
- * TAP output: "ok N - name" / "not ok N - name" with want/got diagnostics, and
- * the plan at the end.
+ * TAP output: "ok N - name" / "not ok N - name" with want/got diagnostics, skips,
+ * and the plan at the end.
  */
 #include "tests/unit/tap.h"
 
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int count, failed;
 
@@ -63,6 +64,34 @@ void tap_diag(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+}
+
+void tap_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	count++;
+	printf("ok %d # SKIP ", count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+const char *tap_corpus(const char *what)
+{
+	const char *env = getenv("MP_CORPUS");
+	const char *dir = env && *env ? env : "../shared/mp-corpus";
+	struct stat st;
+
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return dir;
+	if (env && *env)
+		tap_ok(false, __FILE__, __LINE__, "%s: no pack corpus at %s (MP_CORPUS)", what, dir);
+	else
+		tap_skip("%s: no pack corpus at %s (MP_CORPUS=DIR make check runs them)", what, dir);
+	return NULL;
 }
 
 int tap_done(void)
