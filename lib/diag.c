@@ -95,6 +95,41 @@ void diag_warn(struct diag *d, const char *file, long line, const char *fmt, ...
 	va_end(ap);
 }
 
+struct ranked {
+	struct diag_entry e;
+	size_t rank;
+};
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+
+	if (a->e.line != b->e.line)
+		return a->e.line < b->e.line ? -1 : 1;
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+void diag_sort_lines(struct diag *d, size_t from)
+{
+	struct ranked *v;
+	size_t i, n;
+
+	if (from >= d->n || d->n - from < 2)
+		return;
+	n = d->n - from;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return;
+	for (i = 0; i < n; i++) {
+		v[i].e = d->v[from + i];
+		v[i].rank = i;
+	}
+	qsort(v, n, sizeof(*v), cmp_ranked);
+	for (i = 0; i < n; i++)
+		d->v[from + i] = v[i].e;
+	free(v);
+}
+
 const char *diag_format(const struct diag_entry *e, struct buf *out)
 {
 	static const char *const label[] = { "", "warning: ", "note: " };

@@ -37,6 +37,8 @@ void engine_rule_free(struct rule *ru)
 /* Whether rule def can run; a warning names what mpmon does not run. */
 static bool rule_runnable(const struct mp_rule *def, const char *file, struct diag *d)
 {
+	if (def->unresolved)
+		return false;	/* the loader reported the type that resolves nowhere */
 	if (def->ndata_sources != 1) {
 		diag_warn(d, file, def->line, "rule '%s' has %zu data sources; mpmon runs rules "
 			  "with one event data source, the rule stays disabled", def->id,

@@ -38,6 +38,20 @@ check unknown-type.xml 17 "monitor 'Bad.Monitor': type 'Contoso.NoSuch.MonitorTy
 check entity-bomb.xml 2 'document type declarations are not allowed'
 check external-entity.xml 2 'document type declarations are not allowed'
 check wrong-root.xml 2 ".*'Policy'"
+# Every alias and element reference resolves, as SCOM's import demands.
+check references.xml 21 "monitor 'Bad.Parent': parent monitor 'SystemHealth!System.Health.AvailabilityState' resolves nowhere: alias 'SystemHealth' is not declared in References"
+check references.xml 40 "rule 'Bad.DataSource': data source 'Win!Microsoft.Windows.EventProvider' resolves nowhere: alias 'Win' is not declared in References"
+check references.xml 49 "rule 'Bad.DataSource': \$MPElement name 'Bad.NoSuch.Message' resolves nowhere: this pack defines no 'Bad.NoSuch.Message'"
+check references.xml 62 "rule 'Bad.WriteAction': write action 'SystemHealth!System.Health.GenerateAlert' resolves nowhere"
+# Missing display strings are warnings: the alert would have no name.
+check references.xml 21 "warning: monitor 'Bad.Parent' has no display string; it is shown by its ID"
+check references.xml 23 "warning: monitor 'Bad.Parent': alert message 'Bad.Parent.Message' has no display string; its alerts have an empty name and text"
+if grep -q '2 rules: 0 run, 0 off in the pack, 2 disabled' "$tmp/out"; then
+	ok "rules whose modules resolve nowhere do not run"
+else
+	not_ok "rules whose modules resolve nowhere do not run"
+	sed 's/^/#   /' "$tmp/out"
+fi
 
 # A missing file names itself.
 "$bin/mpmon" validate tests/data/bad/no-such-pack.xml >/dev/null 2>"$tmp/err"
