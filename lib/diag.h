@@ -46,9 +46,10 @@ void diag_warn(struct diag *d, const char *file, long line, const char *fmt, ...
 	__attribute__((format(printf, 4, 5)));
 
 /*
- * Order the entries from index from on by line, keeping the order of those on
- * the same line: a producer that checks in more than one pass lists its
- * problems as a reader meets them. Without memory for it, nothing moves.
+ * Order the entries from index from on by file (in the order the files first
+ * appear) and line, keeping the order of those on the same line: a producer
+ * that checks in more than one pass lists its problems as a reader meets them.
+ * Without memory for it, nothing moves.
  */
 void diag_sort_lines(struct diag *d, size_t from);
 

@@ -53,6 +53,35 @@ else
 	sed 's/^/#   /' "$tmp/out"
 fi
 
+# A Configuration element the type does not take is named at its own line.
+check misspelt-element.xml 23 "monitor 'Bad.Timer': type 'Windows!Microsoft.Windows.SingleEventLogTimer2StateMonitorType' takes no configuration element 'TimerWaitInSecond'; did you mean 'TimerWaitInSeconds'?"
+check misspelt-element.xml 19 "monitor 'Bad.Timer': configuration lacks 'TimerWaitInSeconds'"
+
+# Types defined nowhere: an Mpmon. type mpmon lacks is an error on its own; one
+# through the alias of a pack is an error once that pack is validated with it.
+check type-user.xml 29 "monitor 'Bad.User.Own': type 'Mpmon.Heartbeat2StateMonitorType' resolves nowhere"
+check type-user.xml 25 "warning: monitor 'Bad.User.Gone': type 'Lib!Bad.Library.Gone' is defined in pack 'Bad.Library', which is not loaded"
+lib=tests/data/bad/type-library.xml
+user=tests/data/bad/type-user.xml
+# together [FILE LINE PATTERN]...: validate the library and the user pack together
+together() {
+	timeout 5 "$bin/mpmon" validate "$lib" "$user" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	while [ $# -gt 0 ]; do
+		if [ "$status" = 1 ] && grep -q "^$1:$2: $3" "$tmp/err"; then
+			ok "with the library: $1:$2"
+		else
+			not_ok "with the library: $1:$2 (exit $status)"
+			echo "#   want '$1:$2: $3'"
+			sed 's/^/#   /' "$tmp/err" | head -8
+		fi
+		shift 3
+	done
+}
+together "$user" 25 "monitor 'Bad.User.Gone': type 'Lib!Bad.Library.Gone' resolves nowhere: pack 'Bad.Library' ($lib) defines no 'Bad.Library.Gone'" \
+	"$user" 38 "rule 'Bad.User.Rule': data source 'Lib!Bad.Library.Pulse' resolves nowhere: pack 'Bad.Library' ($lib) defines no 'Bad.Library.Pulse'" \
+	"$user" 17 "warning: monitor 'Bad.User.Beat': type 'Lib!Bad.Library.Beat' is composed in pack 'Bad.Library'"
+
 # A missing file names itself.
 "$bin/mpmon" validate tests/data/bad/no-such-pack.xml >/dev/null 2>"$tmp/err"
 status=$?
