@@ -110,6 +110,8 @@ static int compile_rule_expr(struct rule *ru, const struct mp_elem *ex, struct d
 
 	diag_init(&local);
 	r = expr_compile(ex, &ru->expr, &local);
+	if (r == 0 && !local.errors)
+		expr_lint(ex, "rule", ru->def->id, d);
 	for (i = 0; i < local.n; i++)
 		diag_add(d, local.v[i].severity == DIAG_ERROR ? DIAG_WARNING : local.v[i].severity,
 			 local.v[i].file, local.v[i].line, "rule '%s' stays disabled: %s",

@@ -82,6 +82,34 @@ together "$user" 25 "monitor 'Bad.User.Gone': type 'Lib!Bad.Library.Gone' resolv
 	"$user" 38 "rule 'Bad.User.Rule': data source 'Lib!Bad.Library.Pulse' resolves nowhere: pack 'Bad.Library' ($lib) defines no 'Bad.Library.Pulse'" \
 	"$user" 17 "warning: monitor 'Bad.User.Beat': type 'Lib!Bad.Library.Beat' is composed in pack 'Bad.Library'"
 
+# Warnings alone: exit 0; --strict makes them errors (exit 1, no "warning:").
+# warned LINE PATTERN: warnings.xml has the warning at LINE, and --strict the error
+warned() {
+	file=tests/data/bad/warnings.xml
+	timeout 5 "$bin/mpmon" validate "$file" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	timeout 5 "$bin/mpmon" validate --strict "$file" >"$tmp/out" 2>"$tmp/strict"
+	strict=$?
+	if [ "$status" = 0 ] && grep -q "^$file:$1: warning: $2" "$tmp/err" &&
+	   [ "$strict" = 1 ] && grep -q "^$file:$1: $2" "$tmp/strict"; then
+		ok "warnings.xml: warning at line $1, an error with --strict"
+	else
+		not_ok "warnings.xml: warning at line $1, an error with --strict"
+		echo "#   want exit 0 and '$file:$1: warning: $2'; --strict: exit 1, an error"
+		echo "#   got exit $status and $strict:"
+		sed 's/^/#   /' "$tmp/err" "$tmp/strict" | head -8
+	fi
+}
+warned 16 "monitor 'Bad.Warnings.Typo' has no display string; it is shown by its ID"
+warned 26 "monitor 'Bad.Warnings.Typo': no input format gives a field 'EventDescripton'; did you mean 'EventDescription'?"
+warned 44 "rule 'Bad.Warnings.Backtrack': regular expression '^user (\\\\w+\\\\s?)+ locked\\$' repeats a group that repeats (at offset 6)"
+if grep -q '3 errors, 0 warnings' "$tmp/out"; then
+	ok "--strict counts the warnings as errors"
+else
+	not_ok "--strict counts the warnings as errors"
+	sed 's/^/#   /' "$tmp/out"
+fi
+
 # A missing file names itself.
 "$bin/mpmon" validate tests/data/bad/no-such-pack.xml >/dev/null 2>"$tmp/err"
 status=$?
@@ -101,8 +129,8 @@ else
 	not_ok "replay refuses a pack with errors (exit $status)"
 fi
 
-# The shipped packs validate without a warning.
-"$bin/mpmon" validate mp-xml/packs/*.xml >"$tmp/out" 2>"$tmp/err"
+# The shipped packs validate without a warning, --strict or not.
+"$bin/mpmon" validate --strict mp-xml/packs/*.xml >"$tmp/out" 2>"$tmp/err"
 status=$?
 if [ "$status" = 0 ] && [ ! -s "$tmp/err" ]; then
 	ok "shipped packs validate cleanly"
