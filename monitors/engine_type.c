@@ -167,7 +167,8 @@ static void composed(const struct mp_pack *pack, const struct mp_monitor *def,
 	if (home == pack)
 		diag_warn(d, file_of(pack, def), def->line,
 			  "monitor '%s': type '%s' is composed in the pack; mpmon does not run "
-			  "composed types yet, the monitor stays disabled", def->id, def->type_id_raw);
+			  "composed types yet, the monitor stays disabled", def->id,
+			  def->type_id_raw);
 	else
 		diag_warn(d, file_of(pack, def), def->line,
 			  "monitor '%s': type '%s' is composed in pack '%s' (%s); mpmon does not "

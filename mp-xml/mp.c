@@ -744,10 +744,12 @@ static void keep_ids(struct loader *l)
 	l->p->ids = lalloc(l, (l->nids ? l->nids : 1) * sizeof(*l->p->ids));
 	if (!l->p->ids)
 		return;
-	for (i = 0; i < l->ids.cap && n < l->nids; i++)
-		if (l->ids.slots[i].k1 &&
-		    !(l->p->ids[n++] = ldup(l, l->a, l->ids.slots[i].k1, strlen(l->ids.slots[i].k1))))
+	for (i = 0; i < l->ids.cap && n < l->nids; i++) {
+		const char *k = l->ids.slots[i].k1;
+
+		if (k && !(l->p->ids[n++] = ldup(l, l->a, k, strlen(k))))
 			return;
+	}
 	l->p->nids = n;
 	qsort(l->p->ids, n, sizeof(*l->p->ids), cmp_id);
 }
@@ -857,8 +859,9 @@ static void note_xref(struct loader *l, const struct owner *o, const char *what,
 	struct mp_xref *x;
 	char key[256];
 
+	/* no ID is that long: mp_pack_link would not find it either */
 	if (len >= sizeof(key))
-		return;		/* no ID is that long: mp_pack_link would not find it either */
+		return;
 	memcpy(key, id, len);
 	key[len] = '\0';
 	x = (struct mp_xref *)map_get(&l->xrefs, pack, key);
@@ -976,7 +979,6 @@ static void check_whole_ref(struct loader *l, const struct owner *o, const xmlNo
 
 	if (!ref_text(n))
 		return;
-
 	while (is_xml_space(*s))
 		s++;
 	for (len = strlen(s); len && is_xml_space(s[len - 1]); len--)
@@ -1012,7 +1014,8 @@ static void check_refs(struct loader *l, const xmlNode *n, struct owner o)
 			return;
 	}
 	for (at = n->properties; at && !l->err; at = at->next) {
-		if (at->ns || (named(n, "UnitMonitor") && strcmp((const char *)at->name, "TypeID") == 0))
+		if (at->ns ||
+		    (named(n, "UnitMonitor") && strcmp((const char *)at->name, "TypeID") == 0))
 			continue;
 		v = attr_text(l, at);
 		if (!v)

@@ -351,7 +351,7 @@ struct mp_xref {
 	const char *id;			/* the element's ID there, without the alias */
 	const char *raw;		/* as first written, alias included */
 	const char *what;		/* "type", "parent monitor", "$MPElement", ... */
-	const char *owner_kind;		/* the element that refers: "monitor", ...; NULL: none */
+	const char *owner_kind;		/* the referring element: "monitor", ...; NULL: none */
 	const char *owner_id;
 	long line;			/* the first reference */
 	size_t count;			/* references to this element in the pack */
@@ -375,7 +375,7 @@ struct mp_pack {
 	struct mp_diagnostic *diagnostics;
 	struct mp_recovery *recoveries;
 	struct mp_article *articles;	/* all knowledge articles of the chosen language */
-	struct mp_type *types;		/* UnitMonitorTypes and module types, in document order */
+	struct mp_type *types;		/* UnitMonitorTypes and module types, in order */
 	const char **ids;		/* every element ID the pack defines, sorted (strcmp) */
 	size_t nids;
 	struct mp_xref *xrefs;		/* references into other packs */

@@ -128,6 +128,22 @@ static size_t literal_prefix(const char *p, size_t n, size_t *start)
 }
 
 /*
+ * The end of the class that starts at p[i] ('['): a leading ']' is a member,
+ * escapes pair up.
+ */
+static size_t class_end(const char *p, size_t n, size_t i)
+{
+	i++;
+	if (i < n && p[i] == '^')
+		i++;
+	if (i < n && p[i] == ']')
+		i++;
+	while (i < n && p[i] != ']')
+		i += p[i] == '\\' ? 2 : 1;
+	return i < n ? i + 1 : n;
+}
+
+/*
  * The longest run of plain characters every match of p must contain, outside
  * every group, copied to out (n bytes of room); its length, 0 when there is
  * none we can be sure of. A character with a quantifier that allows zero of it
@@ -157,15 +173,7 @@ static size_t inner_literal(const char *p, size_t n, char *out)
 		size_t next;
 
 		if (c == '[') {
-			/* skip the class: a leading ']' is a member, escapes pair up */
-			i++;
-			if (i < n && p[i] == '^')
-				i++;
-			if (i < n && p[i] == ']')
-				i++;
-			while (i < n && p[i] != ']')
-				i += p[i] == '\\' ? 2 : 1;
-			i++;
+			i = class_end(p, n, i);
 			run = 0;
 			continue;
 		}
@@ -488,19 +496,6 @@ static bool unbounded_repeat(const char *p, size_t n, size_t i, size_t *len)
 	return unbounded;
 }
 
-/* The end of the class that starts at p[i] ('['): a leading ']' is a member. */
-static size_t class_end(const char *p, size_t n, size_t i)
-{
-	i++;
-	if (i < n && p[i] == '^')
-		i++;
-	if (i < n && p[i] == ']')
-		i++;
-	while (i < n && p[i] != ']')
-		i += p[i] == '\\' ? 2 : 1;
-	return i < n ? i + 1 : n;
-}
-
 /* Past a group's "(?..." head at p[i] ('('): where its content starts; *atomic for "(?>". */
 static size_t group_start(const char *p, size_t n, size_t i, bool *atomic)
 {
@@ -524,7 +519,7 @@ static size_t group_start(const char *p, size_t n, size_t i, bool *atomic)
 		return j < n ? j + 1 : n;
 	}
 	/* inline options, "(?i)" or "(?i-m:" */
-	while (j < n && ((p[j] >= 'a' && p[j] <= 'z') || (p[j] >= 'A' && p[j] <= 'Z') || p[j] == '-'))
+	while (j < n && (((p[j] | 0x20) >= 'a' && (p[j] | 0x20) <= 'z') || p[j] == '-'))
 		j++;
 	return j < n && p[j] == ':' ? j + 1 : j;
 }

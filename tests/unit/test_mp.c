@@ -1747,7 +1747,7 @@ static const char refs_pack[] =
 	"</DataSourceModuleType></ModuleTypes></TypeDefinitions>\n"		/* 8 */
 	"<Monitoring><Monitors>\n"						/* 9 */
 	"<UnitMonitor ID=\"Refs.Mon\" Target=\"Refs.Class\" TypeID=\"Windows!Microsoft.Windows."
-	"2SingleEventLog2StateMonitorType\"\n"					/* 10 (libxml2 dates the tag 11) */
+	"2SingleEventLog2StateMonitorType\"\n"	/* 10; libxml2 dates the tag at its end, 11 */
 	" ParentMonitorID=\"Hlth!System.Health.AvailabilityState\">\n"	/* 11 */
 	"<AlertSettings AlertMessage=\"Refs.Msg\"><AlertParameters><AlertParameter1>"
 	"$Target/Property[Type=\"Nope!Some.Class\"]/Name$</AlertParameter1>\n"	/* 12 */
