@@ -20,6 +20,7 @@
 #include "lib/file.h"
 #include "lib/html.h"
 #include "lib/json.h"
+#include "monitors/engine.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -36,6 +37,7 @@ struct doc {
 	struct buf *b;
 	enum doc_format fmt;
 	const struct mp_pack *pack;
+	const struct engine *engine;	/* what mpmon runs of the pack, or NULL */
 	int level;		/* heading level of an element's title */
 	int err;
 };
@@ -787,9 +789,46 @@ static void alert_props(struct doc *d, const struct mp_alert *a)
 	prop(d, "Alert Auto Resolve", a->present ? yes_no(a->auto_resolve) : "");
 }
 
+/* A monitor mpmon keeps out says so at the top of its page, with validate's reason. */
+static void not_run_note(struct doc *d, const struct mp_monitor *m)
+{
+	const char *why = d->engine ? engine_monitor_why(d->engine, m->id) : NULL;
+
+	if (!why || engine_monitor_status(d->engine, m->id) != ENGINE_NOT_LOADED)
+		return;
+	if (d->fmt == DOC_HTML) {
+		put(d, "<p class=\"disabled\"><strong>Not run by mpmon:</strong> ");
+		text(d, why);
+		put(d, "</p>\n");
+	} else {
+		put(d, "**Not run by mpmon:** ");
+		md_text(d, why, strlen(why), false, true);
+		put(d, "\n\n");
+	}
+}
+
+/* The "Runs in mpmond" row: yes, or no and why. */
+static void runs_prop(struct doc *d, const struct mp_monitor *m)
+{
+	const char *why;
+
+	if (!d->engine)
+		return;
+	why = engine_monitor_why(d->engine, m->id);
+	prop_open(d, "Runs in mpmond");
+	if (!why && engine_monitor_status(d->engine, m->id) == ENGINE_RUN) {
+		text(d, "Yes");
+	} else {
+		text(d, "No: ");
+		text(d, why ? why : "mpmon cannot run it");
+	}
+	prop_close(d);
+}
+
 static void monitor_page(struct doc *d, const struct mp_monitor *m, const char *anchor)
 {
 	title_block(d, anchor, m->display_name, m->id, "UnitMonitor");
+	not_run_note(d, m);
 	paragraph(d, m->description);
 	knowledge_block(d, m->knowledge);
 	section_heading(d, "Element properties");
@@ -800,6 +839,7 @@ static void monitor_page(struct doc *d, const struct mp_monitor *m, const char *
 	prop(d, "Enabled", yes_no(m->enabled));
 	alert_props(d, &m->alert);
 	prop_id(d, "Monitor Type", m->type_id_raw);
+	runs_prop(d, m);
 	prop(d, "Remotable", yes_no(m->remotable));
 	prop(d, "Accessibility", m->accessibility);
 	if (m->alert.present)
@@ -914,6 +954,7 @@ static const char css[] =
 	"table.props th{background:#f0f4f8;white-space:nowrap;font-weight:600}\n"
 	"table.kb th{background:#f0f4f8}\n"
 	"p.id{color:#555;margin-top:-.4em}\n"
+	"p.disabled{background:#fff4e5;border-left:4px solid #d97706;padding:.4em .8em}\n"
 	".element{margin-bottom:3em}\n"
 	".toc ul{padding-left:1.4em}\n"
 	"@media print{.element{page-break-after:always}}\n";
@@ -1056,9 +1097,9 @@ static void whole_pack(struct doc *d)
 }
 
 int doc_render(struct buf *out, const struct mp_pack *pack, const char *element_id,
-	       enum doc_format fmt)
+	       enum doc_format fmt, const struct engine *e)
 {
-	struct doc d = { .b = out, .fmt = fmt, .pack = pack, .level = 1, .err = 0 };
+	struct doc d = { .b = out, .fmt = fmt, .pack = pack, .engine = e, .level = 1, .err = 0 };
 	const struct mp_monitor *m = NULL;
 	const struct mp_aggregate *g = NULL;
 	const struct mp_rule *r = NULL;
@@ -1150,6 +1191,7 @@ int doc_main(int argc, char **argv)
 	const char *element = NULL, *output = NULL;
 	enum doc_format fmt = DOC_MARKDOWN;
 	struct mp_pack *pack = NULL;
+	struct engine *e = NULL;
 	int status = 0, c, r, verbose = 0;
 	bool written;
 	struct diag dg;
@@ -1202,6 +1244,12 @@ int doc_main(int argc, char **argv)
 	diag_init(&dg);
 	buf_init(&b);
 	pack = doc_load(argv[optind], &dg);
+	/* what validate would run of it: a page marks a monitor mpmon keeps out */
+	if (pack && (!(e = engine_new(NULL, NULL)) || engine_add_pack(e, pack, &dg) < 0)) {
+		fprintf(stderr, "mpmon: out of memory\n");
+		status = 2;
+		goto out;
+	}
 	if (verbose)
 		print_problems(&dg, verbose > 1);
 	if (!pack) {
@@ -1210,7 +1258,7 @@ int doc_main(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	r = doc_render(&b, pack, element, fmt);
+	r = doc_render(&b, pack, element, fmt, e);
 	if (r == -ENOENT) {
 		fprintf(stderr, "mpmon: %s: no monitor, aggregate monitor or rule '%s'\n",
 			argv[optind], element);
@@ -1237,6 +1285,7 @@ int doc_main(int argc, char **argv)
 		status = 2;
 	}
 out:
+	engine_free(e);
 	mp_pack_free(pack);
 	buf_release(&b);
 	diag_release(&dg);

@@ -10,6 +10,7 @@
 #include "mp-xml/mp.h"
 
 struct buf;
+struct engine;
 
 enum doc_format { DOC_MARKDOWN, DOC_HTML };
 
@@ -18,11 +19,14 @@ enum doc_format { DOC_MARKDOWN, DOC_HTML };
  * unit monitor (or aggregate monitor, or rule) alone; with element_id NULL, a
  * pack header with a table of contents, then every unit monitor's page and
  * shorter entries for aggregates and rules. Everything taken from the pack is
- * escaped for the format. Returns 0, -ENOENT when no element has element_id
- * (out then holds nothing new), or -ENOMEM.
+ * escaped for the format. With e (an engine the pack was added to), a unit
+ * monitor's page says whether mpmond runs it, and a monitor mpmon keeps out
+ * is marked so with the reason validate gives; NULL leaves that out. Returns
+ * 0, -ENOENT when no element has element_id (out then holds nothing new), or
+ * -ENOMEM.
  */
 int doc_render(struct buf *out, const struct mp_pack *pack, const char *element_id,
-	       enum doc_format fmt);
+	       enum doc_format fmt, const struct engine *e);
 
 /*
  * The `mpmon doc` command: argv[0] is "doc". Returns the exit status: 0, 1 when

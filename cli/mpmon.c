@@ -46,7 +46,7 @@ static int verbose;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mpmon validate [-v] [--list] [--all] FILE...\n"
+		"usage: mpmon validate [-v] [--list] [--all] [--strict] FILE...\n"
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--health] [--max-line BYTES]\n"
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
@@ -56,8 +56,10 @@ static void usage(FILE *f)
 		"       mpmon reset MONITOR [INSTANCE] [--state-dir DIR]\n"
 		"       mpmon --help | --version\n"
 		"\n"
-		"validate  check management packs; problems go to stderr as FILE:LINE: message,\n"
-		"          a summary of monitors run and disabled to stdout; exit 1 on errors\n"
+		"validate  check management packs, together, as mpmond would load them; problems\n"
+		"          go to stderr as FILE:LINE: message, a summary of monitors run and\n"
+		"          disabled to stdout; exit 1 on errors; --strict makes every warning\n"
+		"          an error (for a pack's CI)\n"
 		"replay    run the events in FILE through the packs (PATH: a pack or a folder\n"
 		"          of packs) on the events' own clock; one JSON line per state change\n"
 		"          on stdout; bad lines are reported as FILE:LINE: message and skipped\n"
@@ -132,25 +134,100 @@ static void list_monitors(const struct mp_pack *pack, const struct engine *e)
 		       m->id, m->type_id_raw ? m->type_id_raw : "");
 }
 
+/* --strict: every warning counts, and is shown, as an error. */
+static void warnings_to_errors(struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].severity == DIAG_WARNING)
+			d->v[i].severity = DIAG_ERROR;
+	d->errors += d->warnings;
+	d->warnings = 0;
+}
+
+/* The counts one pack added to the engine's: now less before. */
+static void pack_stats(const struct engine_stats *now, const struct engine_stats *before,
+		       struct engine_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->monitors_run = now->monitors_run - before->monitors_run;
+	out->monitors_off = now->monitors_off - before->monitors_off;
+	out->monitors_disabled = now->monitors_disabled - before->monitors_disabled;
+	out->rules_run = now->rules_run - before->rules_run;
+	out->rules_off = now->rules_off - before->rules_off;
+	out->rules_disabled = now->rules_disabled - before->rules_disabled;
+	out->actions_run = now->actions_run - before->actions_run;
+	out->actions_off = now->actions_off - before->actions_off;
+	out->actions_disabled = now->actions_disabled - before->actions_disabled;
+}
+
+/*
+ * One pack of those validate checks: loaded, added to the engine that holds
+ * the ones before it (so that references between them are checked, as
+ * mpmond's would be), its problems and summary printed. Returns the pack, or
+ * NULL; *bad is set when it has errors.
+ */
+static struct mp_pack *validate_one(struct engine *e, const char *path, bool list, bool strict,
+				    bool *bad)
+{
+	struct engine_stats before, now, st;
+	struct mp_pack *pack;
+	struct diag d;
+
+	diag_init(&d);
+	engine_get_stats(e, &before);
+	pack = load_pack(path, &d);
+	if (pack && engine_add_pack(e, pack, &d) < 0)
+		diag_error(&d, path, 0, "out of memory");
+	engine_get_stats(e, &now);
+	pack_stats(&now, &before, &st);
+	if (strict)
+		warnings_to_errors(&d);
+	diag_sort_lines(&d, 0);
+	print_diags(&d, verbose > 0);
+	if (pack && list)
+		list_monitors(pack, e);
+	if (pack)
+		printf("%s: %zu monitors: %zu run, %zu off in the pack, %zu disabled; "
+		       "%zu aggregate monitors; %zu rules: %zu run, %zu off in the pack, "
+		       "%zu disabled; %zu diagnostics and recoveries: %zu can run, %zu off "
+		       "in the pack, %zu will not run; %zu errors, %zu warnings\n",
+		       path, pack->nmonitors, st.monitors_run, st.monitors_off,
+		       st.monitors_disabled, pack->naggregates, pack->nrules, st.rules_run,
+		       st.rules_off, st.rules_disabled,
+		       st.actions_run + st.actions_off + st.actions_disabled, st.actions_run,
+		       st.actions_off, st.actions_disabled, d.errors, d.warnings);
+	if (d.errors || !pack)
+		*bad = true;
+	diag_release(&d);
+	return pack;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
 	int status = EXIT_OK, i, c;
-	bool list = false, all = false;
+	bool list = false, all = false, strict = false, bad = false;
+	struct mp_pack **packs = NULL;
+	struct engine *e = NULL;
 
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "strict", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	while ((c = getopt_long(argc, argv, "vlah", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vlash", opts, NULL)) != -1) {
 		if (c == 'a')
 			all = true;
 		else if (c == 'v')
 			verbose++;
 		else if (c == 'l')
 			list = true;
+		else if (c == 's')
+			strict = true;
 		else if (c == 'h') {
 			usage(stdout);
 			return EXIT_OK;
@@ -163,42 +240,25 @@ static int cmd_validate(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (i = optind; i < argc; i++) {
-		struct engine_stats st = { 0 };
-		struct engine *e = NULL;
-		struct mp_pack *pack;
-		struct diag d;
-
-		diag_init(&d);
-		pack = load_pack(argv[i], &d);
-		if (pack) {
-			e = engine_new(NULL, NULL);
-			if (e && all)
-				engine_enable_all(e);
-			if (!e || engine_add_pack(e, pack, &d) < 0)
-				diag_error(&d, argv[i], 0, "out of memory");
-			else
-				engine_get_stats(e, &st);
-		}
-		print_diags(&d, verbose > 0);
-		if (pack && list)
-			list_monitors(pack, e);
-		if (pack)
-			printf("%s: %zu monitors: %zu run, %zu off in the pack, %zu disabled; "
-			       "%zu aggregate monitors; %zu rules: %zu run, %zu off in the pack, "
-			       "%zu disabled; %zu diagnostics and recoveries: %zu can run, %zu off "
-			       "in the pack, %zu will not run; %zu errors, %zu warnings\n",
-			       argv[i], pack->nmonitors, st.monitors_run, st.monitors_off,
-			       st.monitors_disabled, pack->naggregates, pack->nrules, st.rules_run,
-			       st.rules_off, st.rules_disabled,
-			       st.actions_run + st.actions_off + st.actions_disabled, st.actions_run,
-			       st.actions_off, st.actions_disabled, d.errors, d.warnings);
-		if (d.errors || !pack)
-			status = EXIT_BAD_INPUT;
-		engine_free(e);
-		mp_pack_free(pack);
-		diag_release(&d);
+	/* the engine borrows each pack: they all live until the end */
+	packs = calloc((size_t)(argc - optind), sizeof(*packs));
+	e = engine_new(NULL, NULL);
+	if (!packs || !e) {
+		fprintf(stderr, "mpmon: out of memory\n");
+		status = EXIT_USAGE;
+		goto out;
 	}
+	if (all)
+		engine_enable_all(e);
+	for (i = optind; i < argc; i++)
+		packs[i - optind] = validate_one(e, argv[i], list, strict, &bad);
+	if (bad)
+		status = EXIT_BAD_INPUT;
+out:
+	engine_free(e);
+	for (i = 0; packs && i < argc - optind; i++)
+		mp_pack_free(packs[i]);
+	free(packs);
 	return status;
 }
 

@@ -5,6 +5,7 @@
 
 #include "lib/buf.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,53 @@ void diag_warn(struct diag *d, const char *file, long line, const char *fmt, ...
 	va_start(ap, fmt);
 	diag_vadd(d, DIAG_WARNING, file, line, fmt, ap);
 	va_end(ap);
+}
+
+struct ranked {
+	struct diag_entry e;
+	size_t file;		/* the order in which its file first appears */
+	size_t rank;
+};
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->e.line != b->e.line)
+		return a->e.line < b->e.line ? -1 : 1;
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+void diag_sort_lines(struct diag *d, size_t from)
+{
+	struct ranked *v;
+	size_t i, j, n, nfiles = 0;
+
+	if (from >= d->n || d->n - from < 2)
+		return;
+	n = d->n - from;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return;
+	for (i = 0; i < n; i++) {
+		v[i].e = d->v[from + i];
+		v[i].rank = i;
+		/* few files, many entries: the files seen so far are searched, newest first */
+		for (j = i; j > 0 && !same_file(v[j - 1].e.file, v[i].e.file); j--)
+			;
+		v[i].file = j > 0 ? v[j - 1].file : nfiles++;
+	}
+	qsort(v, n, sizeof(*v), cmp_ranked);
+	for (i = 0; i < n; i++)
+		d->v[from + i] = v[i].e;
+	free(v);
 }
 
 const char *diag_format(const struct diag_entry *e, struct buf *out)

@@ -46,6 +46,14 @@ void diag_warn(struct diag *d, const char *file, long line, const char *fmt, ...
 	__attribute__((format(printf, 4, 5)));
 
 /*
+ * Order the entries from index from on by file (in the order the files first
+ * appear) and line, keeping the order of those on the same line: a producer
+ * that checks in more than one pass lists its problems as a reader meets them.
+ * Without memory for it, nothing moves.
+ */
+void diag_sort_lines(struct diag *d, size_t from);
+
+/*
  * Format one entry as "file:line: message", "file:line: warning: message" (no
  * line part when line is 0), into out; returns out->data or NULL on -ENOMEM.
  */

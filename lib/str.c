@@ -237,3 +237,58 @@ int str_put_printable(struct buf *b, const char *p, size_t n, size_t *width)
 		*width = w;
 	return r;
 }
+
+size_t str_distance(struct str a, struct str b, size_t max)
+{
+	size_t row[3][STR_DISTANCE_MAX + 1], i, j, best;
+	size_t *prev2 = row[0], *prev = row[1], *cur = row[2], *t;
+
+	if (str_eq(a, b))
+		return 0;
+	if (a.len > STR_DISTANCE_MAX || b.len > STR_DISTANCE_MAX ||
+	    (a.len > b.len ? a.len - b.len : b.len - a.len) > max)
+		return max + 1;
+	for (j = 0; j <= b.len; j++)
+		prev[j] = j;
+	for (i = 1; i <= a.len; i++) {
+		cur[0] = best = i;
+		for (j = 1; j <= b.len; j++) {
+			size_t cost = a.p[i - 1] != b.p[j - 1], v = prev[j - 1] + cost;
+
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			/* two neighbours swapped */
+			if (i > 1 && j > 1 && a.p[i - 1] == b.p[j - 2] &&
+			    a.p[i - 2] == b.p[j - 1] && prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			cur[j] = v;
+			if (v < best)
+				best = v;
+		}
+		/* every later row is at least this row's least */
+		if (best > max)
+			return max + 1;
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[b.len] > max ? max + 1 : prev[b.len];
+}
+
+const char *str_nearest(struct str s, const char *const *names)
+{
+	size_t max = s.len / 4, best = max + 1, k, i;
+	const char *found = NULL;
+
+	for (i = 0; names && names[i] && max; i++) {
+		k = str_distance(s, str_of(names[i]), best - 1 < max ? best - 1 : max);
+		if (k > 0 && k < best) {
+			best = k;
+			found = names[i];
+		}
+	}
+	return found;
+}

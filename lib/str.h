@@ -66,4 +66,20 @@ struct buf;
  */
 int str_put_printable(struct buf *b, const char *p, size_t n, size_t *width);
 
+/*
+ * The edit distance between a and b: insertions, deletions, substitutions and
+ * swaps of two neighbours count one each (optimal string alignment). Names
+ * longer than STR_DISTANCE_MAX bytes are only ever equal or "far": the result
+ * is then 0 or max + 1. A result above max is reported as max + 1.
+ */
+#define STR_DISTANCE_MAX 64
+size_t str_distance(struct str a, struct str b, size_t max);
+
+/*
+ * Of names (NULL-terminated), the one nearest s that a slip of the keyboard
+ * could have turned into s: at most one edit in four bytes of s, and never
+ * s itself. NULL when none is that near. The first of equally near names wins.
+ */
+const char *str_nearest(struct str s, const char *const *names);
+
 #endif

@@ -33,6 +33,15 @@ enum cons_reset { CONS_RESET_EVENT, CONS_RESET_MANUAL, CONS_RESET_TIMER };
 /* Subscription numbers the type files use. */
 enum { CONS_SUB_HEALTHY = 0, CONS_SUB_COUNTED = 1 };
 
+/*
+ * The Configuration elements of a consolidator type whose counted side is
+ * prefix ("Repeated", "Missing"): its log and expression (or the unprefixed
+ * ones, cons_subscribe_counted), which are also the healthy side of the
+ * event-reset types, and the Consolidator.
+ */
+#define CONS_CONFIG(prefix) \
+	prefix "LogName", prefix "Expression", "LogName", "Expression", "Consolidator"
+
 /* A type's configuration, monitor->priv. */
 struct cons_config {
 	enum cons_mode mode;

@@ -18,8 +18,13 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 	return corr_configure(m, config, &tmpl, d);
 }
 
+static const char *const config_names[] = {
+	CORR_CONFIG, NULL,
+};
+
 const struct monitor_type monitor_type_correlated_manual_reset = {
 	.id = "Microsoft.Windows.CorrelatedEventLogManualReset2StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = 0,

@@ -205,8 +205,14 @@ static void release(struct monitor *m)
 	m->priv = NULL;
 }
 
+static const char *const config_names[] = {
+	"LogName", "FirstExpression", "SecondExpression", "CorrelationField",
+	"WindowSeconds", NULL,
+};
+
 const struct monitor_type monitor_type_correlated_missing = {
 	.id = "Mpmon.CorrelatedMissingEvent2StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = CORRELATED,

@@ -17,8 +17,13 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 	return corr_configure(m, config, &tmpl, d);
 }
 
+static const char *const config_names[] = {
+	CORR_CONFIG, "TimerWaitInSeconds", NULL,
+};
+
 const struct monitor_type monitor_type_correlated_timer_reset = {
 	.id = "Microsoft.Windows.CorrelatedEventLogTimer2StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = 0,

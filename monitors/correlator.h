@@ -33,6 +33,15 @@ enum corr_reset { CORR_RESET_EVENT, CORR_RESET_MANUAL, CORR_RESET_TIMER };
  */
 enum { CORR_SUB_HEALTHY = 0, CORR_SUB_SECOND = 1, CORR_SUB_FIRST = 2 };
 
+/*
+ * The Configuration elements every correlator type takes: the two events and
+ * the Correlator, whose own elements may also stand in the Configuration.
+ */
+#define CORR_CONFIG \
+	"FirstLogName", "FirstExpression", "SecondLogName", "SecondExpression", "Correlator", \
+	"CorrelationExpression", "Count", "Interval", "Latency", "DrainWait", \
+	"CorrelationOrder", "CorrelationItemPolicy"
+
 /* One equality of the CorrelationExpression: a field of each event. */
 struct corr_pair {
 	struct field_ref first, second;	/* borrow from the pack */

@@ -114,6 +114,8 @@ void engine_free(struct engine *e)
 	free(e->heap);
 	free(e->cand);
 	free(e->merged);
+	free(e->packs);
+	free(e->disabled);
 	buf_release(&e->msg);
 	arena_release(&e->arena);
 	free(e);
@@ -1421,44 +1423,6 @@ static int index_monitor(struct engine *e, struct mon *mo)
 	return 0;
 }
 
-/* Whether def can run; a warning says why not. */
-static const struct monitor_type *runnable(const struct mp_monitor *def, struct diag *d)
-{
-	const char *file = def->config ? def->config->file : NULL;
-	const struct monitor_type *t;
-
-	/* a fragment-library template (VSAE ##Token## placeholders) is not a
-	 * monitor until its author fills the tokens in: its values cannot parse */
-	if (def->id && strstr(def->id, "##")) {
-		diag_warn(d, file, def->line,
-			  "monitor '%s' is a fragment template with ##placeholders##; fill them "
-			  "in to run it, the monitor stays disabled", def->id);
-		return NULL;
-	}
-	switch (def->type_origin) {
-	case MP_TYPE_UNRESOLVED:
-		return NULL;	/* the loader reported it */
-	case MP_TYPE_PACK:
-		diag_warn(d, file, def->line,
-			  "monitor '%s': type '%s' is composed in the pack; mpmon does not run "
-			  "composed types yet, the monitor stays disabled", def->id, def->type_id_raw);
-		return NULL;
-	case MP_TYPE_EXTERNAL:
-		diag_warn(d, file, def->line,
-			  "monitor '%s': type '%s' is defined outside this file; the monitor "
-			  "stays disabled", def->id, def->type_id_raw);
-		return NULL;
-	case MP_TYPE_LIBRARY:
-		break;
-	}
-	t = monitor_type_find(def->type_id);
-	if (!t)
-		diag_warn(d, file, def->line,
-			  "monitor '%s': type '%s' is not supported by mpmon yet; the monitor "
-			  "stays disabled", def->id, def->type_id_raw);
-	return t;
-}
-
 static int add_monitor(struct engine *e, const struct mp_pack *pack,
 		       const struct mp_monitor *def, const struct monitor_type *t, bool off,
 		       int leaf, struct diag *d)
@@ -1467,7 +1431,7 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	struct mon *mo;
 	int64_t max;
 	unsigned i;
-	int r;
+	int r, bad;
 
 	mo = calloc(1, sizeof(*mo));
 	if (!mo)
@@ -1478,7 +1442,10 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	mo->m.dropped = &e->stats.dropped;
 	mo->off = off;
 	mo->leaf = leaf;
+	bad = engine_config_check(pack, def, t, d);
 	r = t->configure(&mo->m, def->config, d);
+	if (r == 0)
+		r = bad;
 	if (r == 0)
 		r = map_states(&mo->m, d);
 	inst = mp_elem_child(def->config, "InstanceField");
@@ -1534,17 +1501,19 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 	const struct mp_monitor *def;
 	size_t i;
 
-	if (rollup_add_aggregates(e->rollup, pack, d) < 0)
+	if (engine_link_pack(e, pack, d) < 0 || rollup_add_aggregates(e->rollup, pack, d) < 0)
 		return -ENOMEM;
 	for (def = pack->monitors; def; def = def->next) {
 		const struct monitor_type *t;
+		size_t first;
 		bool off;
 		int r, leaf;
 
 		leaf = rollup_add_leaf(e->rollup, def, pack->file, d);
 		if (leaf == -ENOMEM)
 			return leaf;
-		t = runnable(def, d);
+		first = d->n;
+		t = engine_monitor_type(e, pack, def, d);
 
 		if (t && !def->config) {
 			diag_error(d, pack->file, def->line, "monitor '%s' has no Configuration",
@@ -1558,6 +1527,8 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 		}
 		if (!t) {
 			e->stats.monitors_disabled++;
+			if (engine_note_disabled(e, def, d, first) < 0)
+				return -ENOMEM;
 			continue;
 		}
 		off = !def->enabled && !e->enable_all;
@@ -1568,6 +1539,8 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 		r = add_monitor(e, pack, def, t, off, leaf, d);
 		if (r < 0)
 			return r;
+		if (r > 0 && engine_note_disabled(e, def, d, first) < 0)
+			return -ENOMEM;
 		if (r > 0)
 			e->stats.monitors_disabled++;
 		else if (off)

@@ -146,6 +146,14 @@ enum engine_status { ENGINE_NOT_LOADED, ENGINE_RUN, ENGINE_OFF };
 enum engine_status engine_monitor_status(const struct engine *e, const char *id);
 
 /*
+ * Why the unit monitor with this ID does not run: the problem engine_add_pack
+ * reported when it kept the monitor out (its type, its configuration), or
+ * that the pack turns it off. NULL when it runs or no pack added has it.
+ * Valid as long as the engine.
+ */
+const char *engine_monitor_why(const struct engine *e, const char *id);
+
+/*
  * Run the timers due at or before now (each at its own deadline, in order), then
  * evaluate ev against the monitors that could match it. now must not go back;
  * an earlier time is taken as the latest seen. Returns 0 or -ENOMEM.

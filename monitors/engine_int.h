@@ -158,6 +158,12 @@ struct log_index {
 	unsigned nneeds;
 };
 
+/* A unit monitor that stays out, and why (for `mpmon doc`). */
+struct disabled {
+	const char *id;				/* borrowed from the pack */
+	const char *why;			/* in the engine's arena */
+};
+
 struct engine {
 	engine_emit_fn *emit;
 	void *arg;
@@ -188,6 +194,10 @@ struct engine {
 	size_t nrules, caprules;
 	struct engine_action **actions;		/* diagnostics and recoveries that run */
 	size_t nactions, capactions;
+	const struct mp_pack **packs;		/* added so far: references between them */
+	size_t npacks, cappacks;
+	struct disabled *disabled;		/* unit monitors that stay out */
+	size_t ndisabled, capdisabled;
 	struct sub_ref *cand, *merged;		/* scratch for dispatch */
 	size_t capcand, capmerged;
 	/* byte pairs in the event's EventDescription: those stamped with desc_gen */
@@ -261,5 +271,40 @@ void engine_actions_free(struct engine *e);
 
 /* engine_rule.c: free a rule; NULL does nothing. */
 void engine_rule_free(struct rule *ru);
+
+/*
+ * engine_type.c: the type def runs as, or NULL when it cannot run: a warning
+ * says why when the type exists (composed, not run yet, in a pack that is not
+ * loaded), an error when it is defined nowhere (or the loader said so).
+ */
+const struct monitor_type *engine_monitor_type(const struct engine *e, const struct mp_pack *pack,
+					       const struct mp_monitor *def, struct diag *d);
+
+/*
+ * engine_type.c: every element of def's Configuration must be one type t takes;
+ * each other is an error at its line. Returns 0 or -EINVAL.
+ */
+int engine_config_check(const struct mp_pack *pack, const struct mp_monitor *def,
+			const struct monitor_type *t, struct diag *d);
+
+/*
+ * engine_type.c: whether raw (a module's TypeID as written in pack) names a
+ * loaded pack through its alias and that pack does not define it: defined
+ * nowhere, which mp_pack_link reports.
+ */
+bool engine_type_missing(const struct engine *e, const struct mp_pack *pack, const char *raw);
+
+/*
+ * engine_type.c: check pack's references into the packs added before it and
+ * theirs into pack (mp_pack_link), then hold pack among them. 0 or -ENOMEM.
+ */
+int engine_link_pack(struct engine *e, const struct mp_pack *pack, struct diag *d);
+
+/*
+ * engine_type.c: remember that def stays out, with the first problem d holds
+ * about it from entry first on as the reason. 0 or -ENOMEM.
+ */
+int engine_note_disabled(struct engine *e, const struct mp_monitor *def, const struct diag *d,
+			 size_t first);
 
 #endif

@@ -35,8 +35,16 @@ void engine_rule_free(struct rule *ru)
 }
 
 /* Whether rule def can run; a warning names what mpmon does not run. */
-static bool rule_runnable(const struct mp_rule *def, const char *file, struct diag *d)
+static bool rule_runnable(const struct engine *e, const struct mp_pack *pack,
+			  const struct mp_rule *def, struct diag *d)
 {
+	const char *file = pack->file;
+
+	/* a type that resolves nowhere is an error the loader or mp_pack_link reported */
+	if (def->unresolved || engine_type_missing(e, pack, def->ds_type_raw) ||
+	    engine_type_missing(e, pack, def->cd_type_raw) ||
+	    engine_type_missing(e, pack, def->other_wa_raw))
+		return false;
 	if (def->ndata_sources != 1) {
 		diag_warn(d, file, def->line, "rule '%s' has %zu data sources; mpmon runs rules "
 			  "with one event data source, the rule stays disabled", def->id,
@@ -102,6 +110,8 @@ static int compile_rule_expr(struct rule *ru, const struct mp_elem *ex, struct d
 
 	diag_init(&local);
 	r = expr_compile(ex, &ru->expr, &local);
+	if (r == 0 && !local.errors)
+		expr_lint(ex, "rule", ru->def->id, d);
 	for (i = 0; i < local.n; i++)
 		diag_add(d, local.v[i].severity == DIAG_ERROR ? DIAG_WARNING : local.v[i].severity,
 			 local.v[i].file, local.v[i].line, "rule '%s' stays disabled: %s",
@@ -176,7 +186,7 @@ int engine_add_rules(struct engine *e, const struct mp_pack *pack, struct diag *
 	int r;
 
 	for (def = pack->rules; def; def = def->next) {
-		if (!rule_runnable(def, pack->file, d)) {
+		if (!rule_runnable(e, pack, def, d)) {
 			e->stats.rules_disabled++;
 			continue;
 		}

@@ -236,8 +236,14 @@ static void release(struct monitor *m)
 	m->priv = NULL;
 }
 
+static const char *const config_names[] = {
+	"LogName", "GoodExpression", "BadExpression", "WindowSeconds", "MinSamples",
+	"UnhealthyRatio", "HealthyRatio", NULL,
+};
+
 const struct monitor_type monitor_type_event_ratio = {
 	.id = "Mpmon.EventRatio2StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = UNDER,

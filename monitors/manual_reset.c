@@ -13,8 +13,13 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 	return monitor_subscribe(m, config, "LogName", "Expression", 1, d);
 }
 
+static const char *const config_names[] = {
+	"LogName", "Expression", NULL,
+};
+
 const struct monitor_type monitor_type_manual_reset = {
 	.id = "Microsoft.Windows.SingleEventLogManualReset2StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = 0,

@@ -84,8 +84,13 @@ static void release(struct monitor *m)
 	m->priv = NULL;
 }
 
+static const char *const config_names[] = {
+	"LogName", "Expression", "IntervalSeconds", NULL,
+};
+
 const struct monitor_type monitor_type_missing_event = {
 	.id = "Mpmon.MissingEvent2StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = RAISED,

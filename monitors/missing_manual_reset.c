@@ -23,8 +23,13 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 	return rc < 0 ? rc : r;
 }
 
+static const char *const config_names[] = {
+	CONS_CONFIG("Missing"), NULL,
+};
+
 const struct monitor_type monitor_type_missing_manual_reset = {
 	.id = "Microsoft.Windows.MissingEventLogManualReset2StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = 0,

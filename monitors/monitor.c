@@ -34,6 +34,7 @@ int monitor_subscribe(struct monitor *m, const struct mp_elem *config, const cha
 		return -ENOSPC;
 	if (expr_compile(ex, &x, d) < 0)
 		return -EINVAL;
+	expr_lint(ex, "monitor", m->def->id, d);
 	sub = &m->subs[m->nsubs++];
 	sub->log_name = log->text;
 	sub->expr = x;

@@ -46,6 +46,13 @@ struct monitor;
 
 struct monitor_type {
 	const char *id;			/* SCOM TypeID without alias */
+	/*
+	 * The elements its Configuration may hold, NULL-terminated: what
+	 * configure reads. The engine adds its own (InstanceField,
+	 * MaxInstances) and the ComputerName beside each LogName (SCOM's, not
+	 * used on Linux); any other element is an error at its line.
+	 */
+	const char *const *config;
 	const char *const *states;	/* MonitorTypeStateIDs */
 	unsigned nstates;
 	int reset_state;		/* state a reset moves to; -1: the one mapped to Success */

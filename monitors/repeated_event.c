@@ -113,8 +113,13 @@ static void release(struct monitor *m)
 	m->priv = NULL;
 }
 
+static const char *const config_names[] = {
+	"LogName", "Expression", "HealthyExpression", "Count", "IntervalSeconds", NULL,
+};
+
 const struct monitor_type monitor_type_repeated_event = {
 	.id = "Mpmon.RepeatedEvent2StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = HEALTHY,

@@ -25,8 +25,14 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 	return r;
 }
 
+static const char *const config_names[] = {
+	"FirstLogName", "FirstExpression", "SecondLogName", "SecondExpression",
+	"ThirdLogName", "ThirdExpression", NULL,
+};
+
 const struct monitor_type monitor_type_three_event = {
 	.id = "Microsoft.Windows.3SingleEventLog3StateUnitMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 3,
 	.reset_state = -1,

@@ -59,8 +59,13 @@ static void release(struct monitor *m)
 	m->priv = NULL;
 }
 
+static const char *const config_names[] = {
+	"LogName", "Expression", "TimerWaitInSeconds", NULL,
+};
+
 const struct monitor_type monitor_type_timer_reset = {
 	.id = "Microsoft.Windows.SingleEventLogTimer2StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = 0,

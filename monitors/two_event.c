@@ -17,8 +17,13 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 	return r1 < 0 ? r1 : r2;
 }
 
+static const char *const config_names[] = {
+	"FirstLogName", "FirstExpression", "SecondLogName", "SecondExpression", NULL,
+};
+
 const struct monitor_type monitor_type_two_event = {
 	.id = "Microsoft.Windows.2SingleEventLog2StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = -1,

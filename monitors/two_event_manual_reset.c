@@ -20,8 +20,13 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 	return r1 < 0 ? r1 : r2;
 }
 
+static const char *const config_names[] = {
+	"FirstLogName", "FirstExpression", "SecondLogName", "SecondExpression", NULL,
+};
+
 const struct monitor_type monitor_type_two_event_manual_reset = {
 	.id = "Microsoft.Windows.2SingleEventLogManualReset3StateMonitorType",
+	.config = config_names,
 	.states = states,
 	.nstates = 3,
 	.reset_state = 2,

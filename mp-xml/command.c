@@ -119,22 +119,18 @@ static const char *trimmed(struct arena *a, const char *t)
 
 /*
  * A module's TypeID as the ID of a System.Library type ("System!X" -> "X"),
- * or NULL when it names a type of another pack (or resolves nowhere, which is
- * an error as for a monitor's type).
+ * or NULL when it names a type of another pack, or resolves nowhere (*bad is
+ * then set: the loader reports that error with the pack's references).
  */
-static const char *system_type(const struct mp_pack *p, const char *raw, const char *what,
-			       const char *id, long line, bool *bad, struct diag *d)
+static const char *system_type(const struct mp_pack *p, const char *raw, bool *bad)
 {
 	const char *bang = strchr(raw, '!'), *lib;
 
 	if (!bang)
 		return NULL;
 	lib = mp_pack_alias(p, raw, (size_t)(bang - raw));
-	if (!lib && !p->fragment) {
-		diag_error(d, p->file, line, "%s '%s': type '%s' resolves nowhere: alias '%.*s' is "
-			   "not declared in References", what, id, raw, (int)(bang - raw), raw);
+	if (!lib && !p->fragment)
 		*bad = true;
-	}
 	return lib && strcmp(lib, "System.Library") == 0 ? bang + 1 : NULL;
 }
 
@@ -231,7 +227,7 @@ int mp_command_read(struct arena *a, const struct mp_pack *p, const struct mp_el
 				    probe ? "ProbeAction" : "WriteAction");
 	raw = mp_elem_attr(module, "TypeID");
 	raw = raw ? raw : "";
-	type = system_type(p, raw, what, id, module->line, &bad, d);
+	type = system_type(p, raw, &bad);
 	if (bad)
 		return (*why_not = arena_strdup(a, "its type resolves nowhere")) ? 0 : -ENOMEM;
 	if (!is_command_type(type, probe))
@@ -314,7 +310,7 @@ int mp_condition_read(struct arena *a, const struct mp_pack *p, const struct mp_
 
 	*expr = NULL;
 	raw = raw ? raw : "";
-	type = system_type(p, raw, "recovery", id ? id : "", cd->line, &bad, d);
+	type = system_type(p, raw, &bad);
 	if (bad)
 		return *why_not || (*why_not = arena_strdup(a, "its condition's type resolves "
 							    "nowhere")) ? 0 : -ENOMEM;

@@ -35,6 +35,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,9 @@ struct loader {
 	struct map articles;	/* ElementID -> struct mp_article */
 	struct map resources;	/* StringResource ID -> its node */
 	struct map types;	/* UnitMonitorType ID -> its node */
+	struct map ids;		/* every element ID the pack defines -> its node */
+	size_t nids;
+	struct map xrefs;	/* (pack ID, element ID) -> struct mp_xref */
 	struct map monitors;	/* UnitMonitor ID -> struct mp_monitor */
 	struct map aggregates;	/* AggregateMonitor ID -> struct mp_aggregate */
 	struct map rules;	/* Rule ID -> struct mp_rule */
@@ -79,6 +83,8 @@ struct loader {
 	struct mp_diagnostic **diag_tail;
 	struct mp_recovery **rec_tail;
 	struct mp_article **art_tail;
+	struct mp_type **type_tail;
+	struct mp_xref **xref_tail;
 };
 
 /*
@@ -621,23 +627,414 @@ static void load_class(struct loader *l, const xmlNode *n)
 	l->class_tail = &c->next;
 }
 
+/*
+ * The element names of a type's <Configuration> schema: its xsd:element
+ * children (IncludeSchemaTypes only brings the types they use). Anything else
+ * there makes the schema open: its elements are not checked.
+ */
+static void load_type_schema(struct loader *l, struct mp_type *t, const xmlNode *cfg)
+{
+	const xmlNode *c;
+	const char **names;
+	size_t n = 0;
+
+	for (c = cfg ? cfg->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			n++;
+	names = lalloc(l, (n + 1) * sizeof(*names));
+	if (!names)
+		return;
+	n = 0;
+	for (c = cfg ? cfg->children : NULL; c; c = c->next) {
+		const char *name;
+
+		if (c->type != XML_ELEMENT_NODE || named(c, "IncludeSchemaTypes"))
+			continue;
+		name = named(c, "element") ? attr(l, c, "name") : NULL;
+		if (name && *name)
+			names[n++] = name;
+		else
+			t->config_open = true;
+	}
+	t->config = names;
+}
+
+static void load_type(struct loader *l, const xmlNode *n, enum mp_type_kind kind)
+{
+	struct mp_type *t = lalloc(l, sizeof(*t));
+
+	if (!t)
+		return;
+	t->id = attr(l, n, "ID");
+	t->kind = kind;
+	t->line = line_of(n);
+	load_type_schema(l, t, first(n, "Configuration"));
+	if (!t->id || l->err)
+		return;
+	*l->type_tail = t;
+	l->type_tail = &t->next;
+	/* a bare TypeID must name a UnitMonitorType of these to be this pack's own */
+	if (kind == MP_KIND_UNIT_MONITOR)
+		map_put(l, &l->types, t->id, NULL, n);
+}
+
 static void load_types(struct loader *l, const xmlNode *td)
 {
+	static const struct { const char *name; enum mp_type_kind kind; } modules[] = {
+		{ "DataSourceModuleType", MP_KIND_DATA_SOURCE },
+		{ "ProbeActionModuleType", MP_KIND_PROBE_ACTION },
+		{ "ConditionDetectionModuleType", MP_KIND_CONDITION_DETECTION },
+		{ "WriteActionModuleType", MP_KIND_WRITE_ACTION },
+	};
 	const xmlNode *et, *cts, *ct, *mts, *mt;
-	const char *id;
+	size_t i;
 
 	for (et = first(td, "EntityTypes"); et; et = after(et, "EntityTypes"))
 		for (cts = first(et, "ClassTypes"); cts; cts = after(cts, "ClassTypes"))
 			for (ct = first(cts, "ClassType"); ct && !l->err; ct = after(ct, "ClassType"))
 				load_class(l, ct);
-	/* only the IDs: a bare TypeID must name one of these to be this pack's own */
 	for (mts = first(td, "MonitorTypes"); mts; mts = after(mts, "MonitorTypes"))
 		for (mt = first(mts, "UnitMonitorType"); mt && !l->err;
-		     mt = after(mt, "UnitMonitorType")) {
-			id = attr_tmp(l, mt, "ID");
-			if (id)
-				map_put(l, &l->types, id, NULL, mt);
+		     mt = after(mt, "UnitMonitorType"))
+			load_type(l, mt, MP_KIND_UNIT_MONITOR);
+	for (mts = first(td, "ModuleTypes"); mts; mts = after(mts, "ModuleTypes"))
+		for (mt = mts->children; mt && !l->err; mt = mt->next)
+			for (i = 0; i < sizeof(modules) / sizeof(modules[0]); i++)
+				if (named(mt, modules[i].name))
+					load_type(l, mt, modules[i].kind);
+}
+
+/* ---- element IDs and references ------------------------------------------ */
+
+/*
+ * Gather the ID of every element the pack defines: the outermost elements
+ * that carry an ID, outside the manifest and the language packs (a monitor's
+ * OperationalStates and a type's member modules have IDs of their own, but
+ * those name parts of their element).
+ */
+static void gather_ids(struct loader *l, const xmlNode *n, bool top)
+{
+	const xmlNode *c;
+	const char *id;
+
+	for (c = n->children; c && !l->err; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE ||
+		    (top && (named(c, "Manifest") || named(c, "LanguagePacks"))))
+			continue;
+		if (!find_attr(c, "ID")) {
+			gather_ids(l, c, false);
+			continue;
 		}
+		id = attr_tmp(l, c, "ID");
+		if (id && *id && map_put(l, &l->ids, id, NULL, c) == 0)
+			l->nids++;
+	}
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The model's sorted copy of the IDs, for mp_pack_defines once loading is over. */
+static void keep_ids(struct loader *l)
+{
+	size_t i, n = 0;
+
+	l->p->ids = lalloc(l, (l->nids ? l->nids : 1) * sizeof(*l->p->ids));
+	if (!l->p->ids)
+		return;
+	for (i = 0; i < l->ids.cap && n < l->nids; i++) {
+		const char *k = l->ids.slots[i].k1;
+
+		if (k && !(l->p->ids[n++] = ldup(l, l->a, k, strlen(k))))
+			return;
+	}
+	l->p->nids = n;
+	qsort(l->p->ids, n, sizeof(*l->p->ids), cmp_id);
+}
+
+/* The element a reference stands in, for messages: "monitor 'X': ". */
+struct owner {
+	const char *kind, *id;
+};
+
+static const char *owner_kind(const xmlNode *n)
+{
+	static const struct { const char *elem, *kind; } kinds[] = {
+		{ "UnitMonitor", "monitor" },
+		{ "AggregateMonitor", "aggregate monitor" },
+		{ "DependencyMonitor", "dependency monitor" },
+		{ "Rule", "rule" },
+		{ "Diagnostic", "diagnostic" },
+		{ "Recovery", "recovery" },
+		{ "ClassType", "class" },
+		{ "Discovery", "discovery" },
+		{ "Task", "task" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (named(n, kinds[i].elem))
+			return kinds[i].kind;
+	return (const char *)n->name;
+}
+
+/*
+ * Attributes whose value names an element: a bare ID there must be one of
+ * this pack's. Any other attribute written Alias!ID still needs its alias.
+ */
+static const char *ref_attr_what(const xmlNode *n, const char *attr)
+{
+	static const struct { const char *attr, *what; } attrs[] = {
+		{ "ParentMonitorID", "parent monitor" },
+		{ "Target", "target" },
+		{ "Base", "base class" },
+		{ "Context", "context" },
+		{ "Monitor", "monitor" },
+		{ "MemberMonitor", "member monitor" },
+		{ "Rule", "rule" },
+		{ "Discovery", "discovery" },
+		{ "Diagnostic", "diagnostic" },
+		{ "Recovery", "recovery" },
+		{ "ExecuteOnDiagnostic", "diagnostic" },
+		{ "RunAs", "RunAs profile" },
+		{ "ParentFolder", "parent folder" },
+		{ "AlertMessage", "alert message" },
+	};
+	static const struct { const char *elem, *what; } modules[] = {
+		{ "DataSource", "data source" },
+		{ "ConditionDetection", "condition detection" },
+		{ "WriteAction", "write action" },
+		{ "ProbeAction", "probe action" },
+		{ "DiscoveryClass", "discovery class" },
+		{ "DiscoveryRelationship", "discovery relationship" },
+	};
+	size_t i;
+
+	if (strcmp(attr, "TypeID") == 0) {
+		for (i = 0; i < sizeof(modules) / sizeof(modules[0]); i++)
+			if (named(n, modules[i].elem))
+				return modules[i].what;
+		return "type";
+	}
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		if (strcmp(attr, attrs[i].attr) == 0)
+			return attrs[i].what;
+	return NULL;
+}
+
+static bool is_id_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '-';
+}
+
+/* Whether v (n bytes) is Alias!ID; *bang is then the offset of the '!'. */
+static bool qualified(const char *v, size_t n, size_t *bang)
+{
+	size_t i, b = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == '!' && !b && i > 0)
+			b = i;
+		else if (!is_id_char(v[i]))
+			return false;
+	}
+	if (!b || b + 1 == n)
+		return false;
+	*bang = b;
+	return true;
+}
+
+/*
+ * Remember a reference to id (len bytes) of pack, for mp_pack_link: one entry
+ * per element, with its first place.
+ */
+static void note_xref(struct loader *l, const struct owner *o, const char *what,
+		      const char *pack, const char *raw, size_t rawlen, size_t bang, long line)
+{
+	const char *id = raw + bang + 1;
+	size_t len = rawlen - bang - 1;
+	struct mp_xref *x;
+	char key[256];
+
+	/* no ID is that long: mp_pack_link would not find it either */
+	if (len >= sizeof(key))
+		return;
+	memcpy(key, id, len);
+	key[len] = '\0';
+	x = (struct mp_xref *)map_get(&l->xrefs, pack, key);
+	if (x) {
+		x->count++;
+		return;
+	}
+	x = lalloc(l, sizeof(*x));
+	if (!x)
+		return;
+	x->pack = pack;
+	x->id = ldup(l, l->a, id, len);
+	x->raw = ldup(l, l->a, raw, rawlen);
+	x->what = what;
+	x->owner_kind = o->kind;
+	x->owner_id = o->id ? ldup(l, l->a, o->id, strlen(o->id)) : NULL;
+	x->line = line;
+	x->count = 1;
+	if (l->err || map_put(l, &l->xrefs, x->pack, x->id, x) < 0)
+		return;
+	*l->xref_tail = x;
+	l->xref_tail = &x->next;
+}
+
+/* "monitor 'X': " before a message about a reference of o; "" without an owner. */
+static const char *owner_prefix(const struct owner *o, char *out, size_t size)
+{
+	if (!o->kind)
+		return "";
+	snprintf(out, size, "%s '%s': ", o->kind, o->id);
+	return out;
+}
+
+/*
+ * One reference as written (raw, n bytes) at line. Alias!ID needs its alias in
+ * References and is remembered for mp_pack_link; a bare ID must be this
+ * pack's own when local is set. A fragment is checked for neither: the
+ * References and the other fragments of its project are not in the file.
+ */
+static void check_ref(struct loader *l, const struct owner *o, const char *what,
+		      const char *raw, size_t n, bool local, long line)
+{
+	const char *pack;
+	char prefix[320], key[256];
+	size_t bang;
+
+	if (n == 0 || n >= sizeof(key))
+		return;
+	if (qualified(raw, n, &bang)) {
+		pack = mp_pack_alias(l->p, raw, bang);
+		if (pack)
+			note_xref(l, o, what, pack, raw, n, bang, line);
+		else if (!l->p->fragment)
+			lerr(l, line, "%s%s '%.*s' resolves nowhere: alias '%.*s' is not declared "
+			     "in References", owner_prefix(o, prefix, sizeof(prefix)), what, (int)n,
+			     raw, (int)bang, raw);
+		return;
+	}
+	if (!local || l->p->fragment || memchr(raw, '!', n) || memchr(raw, '$', n))
+		return;
+	memcpy(key, raw, n);
+	key[n] = '\0';
+	if (!map_get(&l->ids, key, NULL))
+		lerr(l, line, "%s%s '%s' resolves nowhere: this pack defines no '%s' and it "
+		     "has no alias", owner_prefix(o, prefix, sizeof(prefix)), what, key, key);
+}
+
+/*
+ * References inside text s, whose first line is line: $MPElement[Name="X"]$
+ * (and its /Property forms) and $Target/.../Property[Type="X"]/...$. Both
+ * must resolve: SCOM replaces them when it imports the pack.
+ */
+static void check_text_refs(struct loader *l, const struct owner *o, const char *s, long line)
+{
+	static const struct { const char *head, *what; } forms[] = {
+		{ "$MPElement[Name=", "$MPElement name" },
+		{ "Property[Type=", "property type" },
+	};
+	const char *p, *v, *end, *q;
+	size_t i;
+	long at;
+
+	if (!strchr(s, '$'))
+		return;
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		for (p = s; (p = strstr(p, forms[i].head)); p = end) {
+			v = p + strlen(forms[i].head);
+			end = v;
+			if (*v != '"' && *v != '\'')
+				continue;
+			end = strchr(v + 1, *v);
+			if (!end)
+				break;
+			for (at = line, q = s; q < p; q++)
+				at += *q == '\n';
+			check_ref(l, o, forms[i].what, v + 1, (size_t)(end - v - 1), true, at);
+		}
+}
+
+/*
+ * The elements whose text is a reference (a module type's data types). A
+ * report parameter's Prompt is not one: it names its pack by ID, not alias.
+ */
+static bool ref_text(const xmlNode *n)
+{
+	return named(n, "OutputType") || named(n, "InputType") || named(n, "SchemaType");
+}
+
+/* The text of such an element must resolve like an attribute's Alias!ID. */
+static void check_whole_ref(struct loader *l, const struct owner *o, const xmlNode *n,
+			    const xmlNode *text)
+{
+	const char *s = (const char *)text->content;
+	size_t len, bang;
+
+	if (!ref_text(n))
+		return;
+	while (is_xml_space(*s))
+		s++;
+	for (len = strlen(s); len && is_xml_space(s[len - 1]); len--)
+		;
+	if (len && memchr(s, '!', len) && qualified(s, len, &bang))
+		check_ref(l, o, (const char *)n->name, s, len, false, xmlGetLineNo(text));
+}
+
+/* An attribute's value without a copy when libxml2 holds it as one text node. */
+static const char *attr_text(struct loader *l, const xmlAttr *at)
+{
+	if (at->children && at->children->type == XML_TEXT_NODE && !at->children->next &&
+	    at->children->content)
+		return (const char *)at->children->content;
+	return attr_value(l, &l->scratch, at);
+}
+
+/*
+ * Check the references of n and of everything inside it. A UnitMonitor's own
+ * TypeID is resolve_type's.
+ */
+static void check_refs(struct loader *l, const xmlNode *n, struct owner o)
+{
+	const xmlAttr *at;
+	const xmlNode *c;
+	const char *v, *what;
+	size_t bang, len;
+
+	if (!o.kind && find_attr(n, "ID")) {
+		o.kind = owner_kind(n);
+		o.id = attr_tmp(l, n, "ID");
+		if (!o.id)
+			return;
+	}
+	for (at = n->properties; at && !l->err; at = at->next) {
+		if (at->ns ||
+		    (named(n, "UnitMonitor") && strcmp((const char *)at->name, "TypeID") == 0))
+			continue;
+		v = attr_text(l, at);
+		if (!v)
+			return;
+		what = ref_attr_what(n, (const char *)at->name);
+		len = strlen(v);
+		if (what || qualified(v, len, &bang))
+			check_ref(l, &o, what ? what : (const char *)at->name, v, len, what != NULL,
+				  line_of(n));
+		check_text_refs(l, &o, v, line_of(n));
+	}
+	for (c = n->children; c && !l->err; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			check_refs(l, c, o);
+		} else if (is_text(c)) {
+			check_text_refs(l, &o, (const char *)c->content, xmlGetLineNo(c));
+			check_whole_ref(l, &o, n, c);
+		}
+	}
 }
 
 /* ---- monitors ------------------------------------------------------------ */
@@ -709,6 +1106,28 @@ static bool parse_severity(const char *s, enum mp_severity *out)
 	return false;
 }
 
+/*
+ * An alert message needs a display string: without one its alerts have an
+ * empty name and text. One of another pack ("Alias!ID") has its strings
+ * there; one that resolves nowhere was reported with the pack's references.
+ */
+static void message_strings(struct loader *l, const char *what, const char *id,
+			    const char *message_id, long line)
+{
+	if (strchr(message_id, '!') || map_get(&l->strings, message_id, NULL))
+		return;
+	if (l->p->fragment || map_get(&l->ids, message_id, NULL))
+		lwarn(l, line, "%s '%s': alert message '%s' has no display string; its alerts "
+		      "have an empty name and text", what, id, message_id);
+}
+
+/* The display string of a monitor, as consoles and alerts name it. */
+static void element_strings(struct loader *l, const char *what, const char *id, long line)
+{
+	if (!map_get(&l->strings, id, NULL))
+		lwarn(l, line, "%s '%s' has no display string; it is shown by its ID", what, id);
+}
+
 /* AlertSettings of a unit or aggregate monitor; what names the element in messages. */
 static void load_alert(struct loader *l, const char *what, const char *id, struct mp_alert *a,
 		       const xmlNode *as)
@@ -768,11 +1187,7 @@ static void load_alert(struct loader *l, const char *what, const char *id, struc
 	if (!a->message_id)
 		return;
 	display(l, a->message_id, NULL, &a->message_name, &a->message_text);
-	/* "Alias!ID" names a message of another pack */
-	if (!map_get(&l->strings, a->message_id, NULL) &&
-	    !map_get(&l->resources, a->message_id, NULL) && !strchr(a->message_id, '!'))
-		lwarn(l, a->line, "%s '%s': alert message '%s' is neither a "
-		      "StringResource nor a display string", what, id, a->message_id);
+	message_strings(l, what, id, a->message_id, a->line);
 }
 
 static void load_opstates(struct loader *l, struct mp_monitor *m, const xmlNode *set)
@@ -857,11 +1272,15 @@ static void resolve_type(struct loader *l, struct mp_monitor *m)
 	}
 	bang = strchr(raw, '!');
 	if (bang) {
+		const struct owner o = { "monitor", m->id };
+
 		m->type_id = bang + 1;
 		m->type_pack = mp_pack_alias(l->p, raw, (size_t)(bang - raw));
-		if (m->type_pack)
+		if (m->type_pack) {
 			m->type_origin = MP_TYPE_LIBRARY;
-		else if (l->p->fragment)
+			note_xref(l, &o, "type", m->type_pack, raw, strlen(raw),
+				  (size_t)(bang - raw), m->line);
+		} else if (l->p->fragment)
 			m->type_origin = MP_TYPE_EXTERNAL;
 		else
 			lerr(l, m->line, "monitor '%s': type '%s' resolves nowhere: alias '%.*s' is "
@@ -970,6 +1389,7 @@ static void load_monitor(struct loader *l, const xmlNode *n)
 	if ((c = first(n, "Configuration")))
 		m->config = copy_elem(l, c, NULL);
 	display(l, m->id, NULL, &m->display_name, &m->description);
+	element_strings(l, "monitor", m->id, m->line);
 	m->knowledge = map_get(&l->articles, m->id, NULL);
 	if (l->flags & MP_LOAD_SOURCE)
 		dump_source(l, m, n);
@@ -1052,6 +1472,7 @@ static void load_aggregate(struct loader *l, const xmlNode *n)
 	if ((c = first(n, "AlertSettings")))
 		load_alert(l, "aggregate monitor", g->id, &g->alert, c);
 	display(l, g->id, NULL, &g->display_name, &g->description);
+	element_strings(l, "aggregate monitor", g->id, g->line);
 	g->knowledge = map_get(&l->articles, g->id, NULL);
 	if (l->err)
 		return;
@@ -1074,22 +1495,30 @@ static int level_012(const char *v)
 	return v && (v[0] == '0' || v[0] == '1' || v[0] == '2') && !v[1] ? v[0] - '0' : -1;
 }
 
+static const char mpelement_head[] = "$MPElement[Name=\"", mpelement_tail[] = "\"]$";
+
+/* Whether v is $MPElement[Name="X"]$ (a reference the pack's references check). */
+static bool is_mpelement(const char *v)
+{
+	size_t n = strlen(v), hl = sizeof(mpelement_head) - 1, tl = sizeof(mpelement_tail) - 1;
+
+	return n > hl + tl && strncmp(v, mpelement_head, hl) == 0 &&
+	       strcmp(v + n - tl, mpelement_tail) == 0;
+}
+
 /* $MPElement[Name="X"]$ -> X; any other text is taken as the ID itself. */
 static const char *mpelement_name(struct loader *l, const char *v)
 {
-	static const char head[] = "$MPElement[Name=\"", tail[] = "\"]$";
-	size_t n = strlen(v), hl = sizeof(head) - 1, tl = sizeof(tail) - 1;
+	size_t n = strlen(v), hl = sizeof(mpelement_head) - 1, tl = sizeof(mpelement_tail) - 1;
 
-	if (n > hl + tl && strncmp(v, head, hl) == 0 && strcmp(v + n - tl, tail) == 0)
-		return ldup(l, l->a, v + hl, n - hl - tl);
-	return v;
+	return is_mpelement(v) ? ldup(l, l->a, v + hl, n - hl - tl) : v;
 }
 
 static void load_generate_alert(struct loader *l, struct mp_rule *r, const xmlNode *wa)
 {
 	struct mp_rule_alert *a = &r->alert;
 	const xmlNode *c, *ps;
-	const char *v, *name;
+	const char *v, *name, *msg;
 	char *end;
 	long k;
 	int x;
@@ -1118,8 +1547,8 @@ static void load_generate_alert(struct loader *l, struct mp_rule *r, const xmlNo
 		a->name = v;
 	if ((v = child_token(l, wa, "AlertDescription")) && *v)
 		a->description = v;
-	if ((v = child_token(l, wa, "AlertMessageId")) && *v)
-		a->message_id = mpelement_name(l, v);
+	if ((msg = child_token(l, wa, "AlertMessageId")) && *msg)
+		a->message_id = mpelement_name(l, msg);
 	for (ps = first(wa, "AlertParameters"); ps; ps = after(ps, "AlertParameters"))
 		for (c = ps->children; c; c = c->next) {
 			if (c->type != XML_ELEMENT_NODE)
@@ -1152,10 +1581,27 @@ static void load_generate_alert(struct loader *l, struct mp_rule *r, const xmlNo
 	if (!a->message_id)
 		return;
 	display(l, a->message_id, NULL, &a->message_name, &a->message_text);
-	if (!map_get(&l->strings, a->message_id, NULL) &&
-	    !map_get(&l->resources, a->message_id, NULL) && !strchr(a->message_id, '!'))
+	if (!is_mpelement(msg) && !strchr(a->message_id, '!') &&
+	    !map_get(&l->strings, a->message_id, NULL) && !map_get(&l->ids, a->message_id, NULL))
 		lwarn(l, a->line, "rule '%s': alert message '%s' is neither a StringResource "
 		      "nor a display string", r->id, a->message_id);
+	else
+		message_strings(l, "rule", r->id, a->message_id, a->line);
+}
+
+/*
+ * Whether a module's TypeID can resolve: Alias!ID through References (a
+ * fragment's aliases are its project's), a bare ID to a type of this pack.
+ */
+static bool type_resolves(struct loader *l, const char *raw)
+{
+	const char *bang = raw ? strchr(raw, '!') : NULL;
+
+	if (!raw || l->p->fragment)
+		return true;
+	if (bang)
+		return mp_pack_alias(l->p, raw, (size_t)(bang - raw)) != NULL;
+	return map_get(&l->ids, raw, NULL) != NULL;
 }
 
 /*
@@ -1195,13 +1641,17 @@ static void load_rule(struct loader *l, const xmlNode *n)
 				r->ds_type_raw = attr(l, c, "TypeID");
 				r->ds_type_id = without_alias(r->ds_type_raw);
 				r->ds_config = copy_elem(l, c, NULL);
+				r->unresolved |= !type_resolves(l, r->ds_type_raw);
 			}
 	for (set = first(n, "ConditionDetection"); set; set = after(set, "ConditionDetection"))
-		if (r->nconditions++ == 0)
+		if (r->nconditions++ == 0) {
 			r->cd_type_raw = attr(l, set, "TypeID");
+			r->unresolved |= !type_resolves(l, r->cd_type_raw);
+		}
 	for (set = first(n, "WriteActions"); set; set = after(set, "WriteActions"))
 		for (c = first(set, "WriteAction"); c && !l->err; c = after(c, "WriteAction")) {
 			r->nwrite_actions++;
+			r->unresolved |= !type_resolves(l, attr_tmp(l, c, "TypeID"));
 			t = without_alias(attr_tmp(l, c, "TypeID"));
 			if (t && strcmp(t, "System.Health.GenerateAlert") == 0 && !r->alert.present)
 				load_generate_alert(l, r, c);
@@ -1356,10 +1806,23 @@ static void load_monitoring(struct loader *l, const xmlNode *mon)
 			load_recovery(l, c);
 }
 
+/* The references of every section but the manifest and the language packs. */
+static void check_all_refs(struct loader *l, const xmlNode *root)
+{
+	const struct owner none = { NULL, NULL };
+	const xmlNode *c;
+
+	for (c = root->children; c && !l->err; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !named(c, "Manifest") &&
+		    !named(c, "LanguagePacks"))
+			check_refs(l, c, none);
+}
+
 /*
- * Fill the model from the root. Display strings, string resources, knowledge
- * and monitor type IDs are gathered first, because monitors refer to them
- * wherever they stand in the document.
+ * Fill the model from the root. Display strings, string resources, knowledge,
+ * types and element IDs are gathered first, because monitors refer to them
+ * wherever they stand in the document, and references are checked before the
+ * monitors' nodes go.
  */
 static void load_root(struct loader *l, const xmlNode *root)
 {
@@ -1373,6 +1836,9 @@ static void load_root(struct loader *l, const xmlNode *root)
 		load_string_resources(l, c);
 	for (c = first(root, "TypeDefinitions"); c && !l->err; c = after(c, "TypeDefinitions"))
 		load_types(l, c);
+	gather_ids(l, root, true);
+	keep_ids(l);
+	check_all_refs(l, root);
 	if (l->p->id)
 		display(l, l->p->id, NULL, &l->p->display_name, &l->p->description);
 	for (c = first(root, "Monitoring"); c && !l->err; c = after(c, "Monitoring"))
@@ -1474,6 +1940,7 @@ int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags
 	void *old_sctx, *old_gctx;
 	struct loader l = { .err = 0 };
 	struct diag local;
+	size_t first_entry;
 	int err;
 
 	*out = NULL;
@@ -1482,6 +1949,7 @@ int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags
 		d = &local;
 	}
 	l.d = d;
+	first_entry = d->n;
 	l.flags = flags;
 	l.file = name ? name : "(pack)";
 	l.p = calloc(1, sizeof(*l.p));
@@ -1506,6 +1974,8 @@ int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags
 	l.diag_tail = &l.p->diagnostics;
 	l.rec_tail = &l.p->recoveries;
 	l.art_tail = &l.p->articles;
+	l.type_tail = &l.p->types;
+	l.xref_tail = &l.p->xrefs;
 
 	xmlInitParser();
 	old_serror = xmlStructuredError;
@@ -1527,6 +1997,8 @@ int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags
 	current = NULL;
 done:
 	arena_release(&l.scratch);
+	/* references are checked in a pass of their own: list all by line */
+	diag_sort_lines(d, first_entry);
 	if (err < 0)
 		mp_pack_free(l.p);
 	else

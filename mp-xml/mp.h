@@ -308,10 +308,54 @@ struct mp_rule {
 	const char *cd_type_raw;	/* first ConditionDetection's TypeID, or NULL */
 	const char *other_wa_raw;	/* first WriteAction that is not GenerateAlert, or NULL */
 	long other_wa_line;
+	bool unresolved;		/* a module's TypeID resolves nowhere (an error the
+					 * loader reported): the rule cannot run */
 	struct mp_rule_alert alert;
 	const char *display_name, *description;
 	const struct mp_article *knowledge;
 	struct mp_rule *next;
+};
+
+/* What kind of type a pack's TypeDefinitions define. */
+enum mp_type_kind {
+	MP_KIND_UNIT_MONITOR,		/* MonitorTypes/UnitMonitorType */
+	MP_KIND_DATA_SOURCE,		/* ModuleTypes/DataSourceModuleType */
+	MP_KIND_PROBE_ACTION,
+	MP_KIND_CONDITION_DETECTION,
+	MP_KIND_WRITE_ACTION,
+};
+
+/*
+ * A UnitMonitorType or module type a pack defines, with the element names its
+ * Configuration schema declares (its xsd:element children), so that a
+ * monitor's Configuration can be checked against them.
+ */
+struct mp_type {
+	const char *id;
+	enum mp_type_kind kind;
+	const char *const *config;	/* NULL-terminated element names, in order */
+	bool config_open;		/* the schema holds more than plain xsd:elements
+					 * (a sequence, a ref, xsd:any): names are not checked */
+	long line;
+	struct mp_type *next;
+};
+
+/*
+ * A reference into another pack, through an alias of the pack's References
+ * (in a fragment, a conventional alias): one entry per distinct element, with
+ * the place of its first use, so that mp_pack_link can check it once that pack
+ * is loaded.
+ */
+struct mp_xref {
+	const char *pack;		/* the referenced pack's ID */
+	const char *id;			/* the element's ID there, without the alias */
+	const char *raw;		/* as first written, alias included */
+	const char *what;		/* "type", "parent monitor", "$MPElement", ... */
+	const char *owner_kind;		/* the referring element: "monitor", ...; NULL: none */
+	const char *owner_id;
+	long line;			/* the first reference */
+	size_t count;			/* references to this element in the pack */
+	struct mp_xref *next;
 };
 
 struct mp_pack {
@@ -331,6 +375,10 @@ struct mp_pack {
 	struct mp_diagnostic *diagnostics;
 	struct mp_recovery *recoveries;
 	struct mp_article *articles;	/* all knowledge articles of the chosen language */
+	struct mp_type *types;		/* UnitMonitorTypes and module types, in order */
+	const char **ids;		/* every element ID the pack defines, sorted (strcmp) */
+	size_t nids;
+	struct mp_xref *xrefs;		/* references into other packs */
 	struct arena arena;
 };
 
@@ -370,6 +418,32 @@ const struct mp_aggregate *mp_pack_aggregate(const struct mp_pack *p, const char
 
 /* The rule with this ID, or NULL. */
 const struct mp_rule *mp_pack_rule(const struct mp_pack *p, const char *id);
+
+/*
+ * Whether p defines an element with this ID: a class, relationship, type,
+ * monitor, rule, discovery, diagnostic, recovery, override, string resource,
+ * view, folder, ... (any element of TypeDefinitions, Monitoring, Presentation
+ * and the other sections that carries an ID).
+ */
+bool mp_pack_defines(const struct mp_pack *p, const char *id);
+
+/* The UnitMonitorType or module type with this ID that p defines, or NULL. */
+const struct mp_type *mp_pack_type(const struct mp_pack *p, const char *id);
+
+/*
+ * Whether pack_id names one of the Microsoft libraries every SCOM management
+ * group holds (System.Library, Microsoft.Windows.Library, System.Health.Library,
+ * Microsoft.SystemCenter.Library, ...): what a pack references there exists in
+ * SCOM even when no file of it is loaded.
+ */
+bool mp_library_known(const char *pack_id);
+
+/*
+ * Check p's references into other (p->xrefs whose pack is other->id): each
+ * must name an element other defines. One that does not is an error at p's
+ * line of its first use. Returns the number of such errors.
+ */
+size_t mp_pack_link(const struct mp_pack *p, const struct mp_pack *other, struct diag *d);
 
 /*
  * The ID of the pack that alias (len bytes) names in p: the Reference with

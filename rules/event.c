@@ -29,6 +29,25 @@ const char *event_slot_name(enum event_slot s)
 	return (unsigned)s < EVENT_NSLOTS ? slot_names[s] : "";
 }
 
+const char *const event_names[] = {
+	"EventDisplayNumber", "PublisherName", "LogName", "Channel", "EventLevel",
+	"LoggingComputer", "EventDescription", "TimeGenerated", NULL,
+};
+
+const char *const event_journal_fields[] = {
+	"MESSAGE", "MESSAGE_ID", "PRIORITY", "CODE_FILE", "CODE_LINE", "CODE_FUNC", "ERRNO",
+	"INVOCATION_ID", "USER_INVOCATION_ID", "SYSLOG_FACILITY", "SYSLOG_IDENTIFIER",
+	"SYSLOG_PID", "SYSLOG_TIMESTAMP", "SYSLOG_RAW", "DOCUMENTATION", "TID", "UNIT",
+	"USER_UNIT", "COREDUMP_UNIT", "COREDUMP_USER_UNIT", "OBJECT_PID", "_PID", "_UID",
+	"_GID", "_COMM", "_EXE", "_CMDLINE", "_CAP_EFFECTIVE", "_AUDIT_SESSION",
+	"_AUDIT_LOGINUID", "_SYSTEMD_CGROUP", "_SYSTEMD_SLICE", "_SYSTEMD_UNIT",
+	"_SYSTEMD_USER_UNIT", "_SYSTEMD_USER_SLICE", "_SYSTEMD_SESSION", "_SYSTEMD_OWNER_UID",
+	"_SYSTEMD_INVOCATION_ID", "_SELINUX_CONTEXT", "_SOURCE_REALTIME_TIMESTAMP", "_BOOT_ID",
+	"_MACHINE_ID", "_HOSTNAME", "_TRANSPORT", "_STREAM_ID", "_LINE_BREAK", "_NAMESPACE",
+	"_RUNTIME_SCOPE", "_KERNEL_DEVICE", "_KERNEL_SUBSYSTEM", "_UDEV_SYSNAME",
+	"_UDEV_DEVNODE", "_UDEV_DEVLINK", NULL,
+};
+
 void event_reset(struct event *ev)
 {
 	/*

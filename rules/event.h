@@ -95,4 +95,18 @@ struct str event_get(const struct event *ev, const struct field_ref *ref);
 /* The canonical name of a slot ("EventDisplayNumber", ...). */
 const char *event_slot_name(enum event_slot s);
 
+/*
+ * The names a field of an event is known by without any input format: the
+ * slots and their aliases ("Channel"), NULL-terminated.
+ */
+extern const char *const event_names[];
+
+/*
+ * The journal's well-known fields (systemd.journal-fields(7)), NULL-terminated.
+ * A journal entry's data keep their own names as fields of the event
+ * (collector/journal_field.c maps MESSAGE, SYSLOG_IDENTIFIER, _HOSTNAME and
+ * PRIORITY to SCOM's names as well); these are the ones packs name.
+ */
+extern const char *const event_journal_fields[];
+
 #endif

@@ -32,6 +32,16 @@ struct expr;
  */
 int expr_compile(const struct mp_elem *e, struct expr **out, struct diag *d);
 
+/*
+ * Warn about what the expression held by e may not mean as written: an
+ * XPathQuery field that is a near miss of a field the input formats give
+ * (format_field_nearest), and a regular expression that repeats a repeated
+ * group (regex_nested_quantifier). what and id name the monitor or rule in the
+ * warnings, which go to d at the element's line. Call it on an expression that
+ * compiled: its nesting is then bounded.
+ */
+void expr_lint(const struct mp_elem *e, const char *what, const char *id, struct diag *d);
+
 /* Whether ev passes the filter. */
 bool expr_eval(const struct expr *x, const struct event *ev);
 

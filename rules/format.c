@@ -5,6 +5,9 @@
  */
 #include "rules/format.h"
 
+#include "lib/str.h"
+#include "rules/event.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +21,33 @@ static const struct format *const formats[] = {
 	&format_regex,
 	NULL,
 };
+
+/* Room for the names format_field_nearest weighs. */
+#define FIELD_NAMES_MAX 128
+
+static size_t add_names(const char **v, size_t n, const char *const *names)
+{
+	for (; names && *names && n < FIELD_NAMES_MAX; names++)
+		v[n++] = *names;
+	return n;
+}
+
+const char *format_field_nearest(const char *s, size_t len)
+{
+	const char *v[FIELD_NAMES_MAX + 1];
+	struct str name = { s, len };
+	size_t n = 0, i;
+
+	n = add_names(v, n, event_names);
+	n = add_names(v, n, event_journal_fields);
+	for (i = 0; formats[i]; i++)
+		n = add_names(v, n, formats[i]->fields);
+	v[n] = NULL;
+	for (i = 0; i < n; i++)
+		if (str_eq_cstr(name, v[i]))
+			return NULL;
+	return str_nearest(name, v);
+}
 
 const struct format *format_find(const char *name)
 {

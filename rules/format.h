@@ -59,6 +59,12 @@ struct format {
 	 */
 	int (*parse)(const struct format *fmt, const struct format_ctx *ctx, char *line,
 		     size_t len, struct event *ev, char err[FORMAT_ERR_LEN]);
+	/*
+	 * The fields the format gives events by names of its own, beyond the
+	 * slots (NULL-terminated; NULL for none). A format that takes its names
+	 * from the line (json and kv keys, regex captures) has any name.
+	 */
+	const char *const *fields;
 	/* Frees a configured instance; NULL for the table's static formats. */
 	void (*release)(struct format *fmt);
 };
@@ -71,6 +77,15 @@ const struct format *format_find(const char *name);
 
 /* Names of all formats, comma separated, for help and error messages. */
 const char *format_names(void);
+
+/*
+ * The known field name that name (n bytes, an XPathQuery's field) is a slip of the
+ * keyboard for, or NULL when there is none so near, or name is one. Known are
+ * the slots and their aliases, Params/Param[N], every format's fields and the
+ * journal's well-known fields. A name far from all of them may still be a
+ * key of a json or kv line, or a regex capture: only a near miss tells.
+ */
+const char *format_field_nearest(const char *name, size_t n);
 
 /*
  * A "regex" format instance: each line is searched with the PCRE2 pattern

@@ -120,7 +120,15 @@ static int applelog_parse(const struct format *fmt, const struct format_ctx *ctx
 	return json_scan_line(&js, member, ev);
 }
 
+/* The names of `log`'s predicates, which every line carries as fields. */
+static const char *const applelog_fields[] = {
+	"timestamp", "subsystem", "category", "processImagePath", "senderImagePath",
+	"eventMessage", "messageType", "eventType", "processID", "threadID",
+	"activityIdentifier", "formatString", NULL,
+};
+
 const struct format format_applelog = {
 	.name = "applelog",
 	.parse = applelog_parse,
+	.fields = applelog_fields,
 };

@@ -339,7 +339,13 @@ static int syslog_parse(const struct format *fmt, const struct format_ctx *ctx, 
 	return parse_3164(&ln, ev, ctx);
 }
 
+/* What the syslog line gives by name; structured data as "SD/SD-ID/PARAM". */
+static const char *const syslog_fields[] = {
+	"SyslogSeverity", "SyslogFacility", "ProcessId", "MsgId", NULL,
+};
+
 const struct format format_syslog = {
 	.name = "syslog",
 	.parse = syslog_parse,
+	.fields = syslog_fields,
 };

@@ -128,6 +128,22 @@ static size_t literal_prefix(const char *p, size_t n, size_t *start)
 }
 
 /*
+ * The end of the class that starts at p[i] ('['): a leading ']' is a member,
+ * escapes pair up.
+ */
+static size_t class_end(const char *p, size_t n, size_t i)
+{
+	i++;
+	if (i < n && p[i] == '^')
+		i++;
+	if (i < n && p[i] == ']')
+		i++;
+	while (i < n && p[i] != ']')
+		i += p[i] == '\\' ? 2 : 1;
+	return i < n ? i + 1 : n;
+}
+
+/*
  * The longest run of plain characters every match of p must contain, outside
  * every group, copied to out (n bytes of room); its length, 0 when there is
  * none we can be sure of. A character with a quantifier that allows zero of it
@@ -157,15 +173,7 @@ static size_t inner_literal(const char *p, size_t n, char *out)
 		size_t next;
 
 		if (c == '[') {
-			/* skip the class: a leading ']' is a member, escapes pair up */
-			i++;
-			if (i < n && p[i] == '^')
-				i++;
-			if (i < n && p[i] == ']')
-				i++;
-			while (i < n && p[i] != ']')
-				i += p[i] == '\\' ? 2 : 1;
-			i++;
+			i = class_end(p, n, i);
 			run = 0;
 			continue;
 		}
@@ -449,4 +457,133 @@ void regex_free(struct regex *re)
 	pcre2_match_data_free(re->md);
 	pcre2_code_free(re->code);
 	free(re);
+}
+
+/*
+ * The quantifier at p[i], if there is one: *len its length (0 for none), and
+ * whether it repeats without bound and gives back what it took.
+ */
+static bool unbounded_repeat(const char *p, size_t n, size_t i, size_t *len)
+{
+	bool unbounded = false, digits = false, comma = false, max = false;
+	size_t j = i + 1;
+
+	*len = 0;
+	if (i >= n)
+		return false;
+	if (p[i] == '*' || p[i] == '+') {
+		unbounded = true;
+	} else if (p[i] == '{') {
+		for (; j < n && p[j] >= '0' && p[j] <= '9'; j++)
+			digits = true;
+		if (j < n && p[j] == ',')
+			for (comma = true, j++; j < n && p[j] >= '0' && p[j] <= '9'; j++)
+				max = true;
+		if (!digits || j >= n || p[j] != '}')
+			return false;	/* a '{' that is no quantifier is itself */
+		unbounded = comma && !max;
+		j++;
+	} else if (p[i] != '?') {
+		return false;
+	}
+	if (j < n && p[j] == '+') {
+		unbounded = false;	/* possessive */
+		j++;
+	} else if (j < n && p[j] == '?') {
+		j++;			/* lazy: backtracks all the same */
+	}
+	*len = j - i;
+	return unbounded;
+}
+
+/* Past a group's "(?..." head at p[i] ('('): where its content starts; *atomic for "(?>". */
+static size_t group_start(const char *p, size_t n, size_t i, bool *atomic)
+{
+	size_t j = i + 1;
+
+	*atomic = false;
+	if (j >= n || p[j] != '?')
+		return j;
+	j++;
+	if (j < n && p[j] == '>')
+		*atomic = true;
+	if (j < n && strchr(":>=!|", p[j]))
+		return j + 1;
+	if (j + 1 < n && p[j] == '<' && (p[j + 1] == '=' || p[j + 1] == '!'))
+		return j + 2;
+	if (j < n && (p[j] == '<' || p[j] == '\'' || p[j] == 'P')) {
+		char close = p[j] == '\'' ? '\'' : '>';
+
+		for (j++; j < n && p[j] != close; j++)
+			;
+		return j < n ? j + 1 : n;
+	}
+	/* inline options, "(?i)" or "(?i-m:" */
+	while (j < n && (((p[j] | 0x20) >= 'a' && (p[j] | 0x20) <= 'z') || p[j] == '-'))
+		j++;
+	return j < n && p[j] == ':' ? j + 1 : j;
+}
+
+#define NEST_MAX 64	/* groups deeper than this are not followed */
+
+bool regex_nested_quantifier(const char *p, size_t n, size_t *at)
+{
+	struct { size_t open; bool atomic, repeats; } st[NEST_MAX + 1];
+	size_t top = 0, i = 0, q;
+	bool unb;
+
+	st[0].open = 0;
+	st[0].atomic = st[0].repeats = false;
+	while (i < n) {
+		char c = p[i];
+
+		if (c == '(' && i + 2 < n && p[i + 1] == '?' && p[i + 2] == '#') {
+			while (i < n && p[i] != ')')
+				i++;	/* a comment */
+			i++;
+			continue;
+		}
+		if (c == '(') {
+			if (top == NEST_MAX)
+				return false;
+			top++;
+			st[top].open = i;
+			st[top].repeats = false;
+			i = group_start(p, n, i, &st[top].atomic);
+			continue;
+		}
+		if (c == ')' && top > 0) {
+			bool inner = st[top].repeats && !st[top].atomic;
+
+			unb = unbounded_repeat(p, n, i + 1, &q);
+			if (unb && inner) {
+				*at = st[top].open;
+				return true;
+			}
+			top--;
+			st[top].repeats |= inner || unb;
+			i += 1 + q;
+			continue;
+		}
+		if (c == '|' || c == '^' || c == '$' || c == ')') {
+			i++;
+			continue;
+		}
+		if (c == '\\' && i + 1 < n && p[i + 1] == 'Q') {
+			for (i += 2; i < n && !(p[i] == '\\' && i + 1 < n && p[i + 1] == 'E'); i++)
+				;
+			i = i < n ? i + 2 : n;
+		} else if (c == '\\') {
+			i += 2;
+		} else if (c == '[') {
+			i = class_end(p, n, i);
+		} else {
+			i++;
+		}
+		/* the atom just passed, and its quantifier */
+		unb = unbounded_repeat(p, n, i, &q);
+		st[top].repeats |= unb;
+		i += q;
+	}
+	return false;
 }

@@ -73,6 +73,16 @@ const char *regex_name(const struct regex *re, unsigned i, unsigned *group);
 /* Free a regex; NULL does nothing. */
 void regex_free(struct regex *re);
 
+/*
+ * Whether pattern (n bytes) repeats a group that holds a repeat itself:
+ * (a+)+, (\w+\s?)*, (?:x{2,})+ and the like, which a subject that nearly
+ * matches makes backtrack exponentially (a ReDoS). Only unbounded repeats
+ * count (*, + and {n,}, lazy or not); a possessive one (a++) or an atomic
+ * group ((?>...)) gives nothing back and does not count. Read from the text
+ * alone, nothing compiled; *at is then the offset of the outer group's '('.
+ */
+bool regex_nested_quantifier(const char *pattern, size_t n, size_t *at);
+
 /* Limit hits since start, over all regexes. */
 uint64_t regex_limit_hits(void);
 

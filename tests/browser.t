@@ -89,7 +89,7 @@ check() {
 }
 
 "$bin/mpmon" doc mp-xml/packs/Mpmon.MDM.WipeServiceDriver.xml --format html --output "$tmp/doc.html"
-check doc "$tmp/doc.html" '<tr><th>[A-Za-z ]*</th>' 13
+check doc "$tmp/doc.html" '<tr><th>[A-Za-z ]*</th>' 14
 
 "$bin/mpmon" doc tests/data/doc/hostile.xml --format html --output "$tmp/hostile.html"
 check hostile "$tmp/hostile.html" '<h2 id="monitor-1">&lt;script&gt;alert(1)&lt;/script&gt;' 1

@@ -133,6 +133,31 @@ lacks "$h" "<script" "html: no scripts"
 lacks "$h" "<link" "html: no external style sheets"
 lacks "$h" "src=" "html: no external resources"
 
+# --- a monitor mpmon keeps out is marked so on its page, with validate's reason
+notrun=tests/data/doc/not-run.xml
+why="type 'Windows!Microsoft.Windows.WmiBased.Configurable.2StateMonitorType' is not supported by mpmon yet; the monitor stays disabled"
+"$bin/mpmon" doc "$notrun" >"$tmp/notrun.md" 2>"$tmp/err"
+st=$?
+"$bin/mpmon" doc "$notrun" --format html >"$tmp/notrun.html" 2>>"$tmp/err"
+if [ "$st$?" = 00 ] && [ ! -s "$tmp/err" ]; then ok "not run: renders, quiet"; else
+	not_ok "not run: renders, quiet"; sed 's/^/#   /' "$tmp/err" | head -5; fi
+has "$tmp/notrun.md" "**Not run by mpmon:** $why"
+has "$tmp/notrun.md" "| Runs in mpmond | No: $why |"
+has "$tmp/notrun.md" "| Runs in mpmond | Yes |"
+is_count() {	# is_count FILE TEXT N: TEXT appears on N lines
+	got=$(grep -cF -- "$2" "$1")
+	if [ "$got" = "$3" ]; then ok "$4"; else not_ok "$4 (got $got)"; fi
+}
+is_count "$tmp/notrun.md" "Not run by mpmon" 1 "not run: only the monitor kept out is marked"
+why_html=$(printf '%s' "$why" | sed "s/'/\&#39;/g")
+contains "$tmp/notrun.html" "<p class=\"disabled\"><strong>Not run by mpmon:</strong> $why_html</p>" \
+	"not run: html marks the page"
+"$bin/mpmon" doc "$notrun" --monitor Doc.Wmi >"$tmp/one.md" 2>/dev/null
+has "$tmp/one.md" "**Not run by mpmon:** $why"
+"$bin/mpmon" doc tests/data/doc/hostile.xml --monitor Doc.Hostile >"$tmp/off.md" 2>/dev/null
+has "$tmp/off.md" '| Runs in mpmond | No: it is turned off in the pack (Enabled="false") |'
+lacks "$tmp/off.md" "Not run by mpmon" "not run: a monitor the pack turns off is not marked as kept out"
+
 # --- hostile text stays text
 hostile=tests/data/doc/hostile.xml
 "$bin/mpmon" doc "$hostile" --format html >"$tmp/hostile.html" 2>"$tmp/err"

@@ -87,7 +87,7 @@ static void test_split(void)
 static const char pack[] =
 	"<ManagementPack>\n"						/* 1 */
 	"<Manifest><Identity><ID>T</ID><Version>1.0</Version></Identity>" REFS "</Manifest>\n"
-	"<Monitoring>\n"
+	"<Monitoring><Monitors><UnitMonitor ID=\"M\" TypeID=\"Windows!X\"/></Monitors>\n"
 	"<Diagnostics>\n"
 	"<Diagnostic ID=\"D.Cmd\" Monitor=\"M\" ExecuteOnState=\"Error\" Timeout=\"30\">\n"	/* 5 */
 	"<ProbeAction ID=\"PA\" TypeID=\"Sys!System.CommandExecuterProbe\">\n"
@@ -243,8 +243,9 @@ static void test_load(void)
 	   "an empty ApplicationName is an error");
 	ok(has(&d, DIAG_NOTE, 32, "mpmon runs System.CommandExecuterProbe probes only, not "
 	       "'Sys!System.CommandExecuter'"), "a write action type as a probe will not run");
-	ok(has(&d, DIAG_ERROR, 35, "diagnostic 'D.Alias': type 'Nope!System.CommandExecuterProbe' "
-	       "resolves nowhere: alias 'Nope' is not declared in References") &&
+	ok(has(&d, DIAG_ERROR, 35, "diagnostic 'D.Alias': probe action "
+	       "'Nope!System.CommandExecuterProbe' resolves nowhere: alias 'Nope' is not declared "
+	       "in References") &&
 	   !has(&d, DIAG_NOTE, 35, "will not run"),
 	   "an undeclared alias is an error, as for a monitor's type (and no note besides)");
 	ok(has(&d, DIAG_NOTE, 40, "SecureInput is not supported") &&

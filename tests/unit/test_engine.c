@@ -74,7 +74,8 @@ static const char *pack_head =
 	"<Monitoring><Monitors>\n";
 
 static const char *pack_tail =
-	"</Monitors></Monitoring>\n"
+	"</Monitors></Monitoring><Presentation><StringResources><StringResource ID=\"T.Msg\"/>"
+	"</StringResources></Presentation>\n"
 	"<LanguagePacks><LanguagePack ID=\"ENU\" IsDefault=\"true\"><DisplayStrings>\n"
 	"<DisplayString ElementID=\"T.Msg\"><Name>Test Alert</Name>"
 	"<Description>Seen: {0} on {1}</Description></DisplayString>\n"
@@ -555,7 +556,10 @@ static const char rollup_xml[] =
 	"<Manifest><Identity><ID>R.Pack</ID><Version>1.0.0.0</Version></Identity><References>"
 	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID></Reference>"
 	"<Reference Alias=\"SystemHealth\"><ID>System.Health.Library</ID></Reference>"
-	"</References></Manifest>\n"							/* 2 */
+	"<Reference Alias=\"Other\"><ID>Other.Pack</ID></Reference>"
+	"</References></Manifest><TypeDefinitions><EntityTypes><ClassTypes>"
+	"<ClassType ID=\"T.Class\" Accessibility=\"Public\" Abstract=\"false\" Base=\"Windows!Microsoft.Windows.LocalApplication\"/>"
+	"</ClassTypes></EntityTypes></TypeDefinitions>\n"				/* 2 */
 	"<Monitoring><Monitors>\n"							/* 3 */
 	"<AggregateMonitor ID=\"R.Top\" Target=\"T.Class\" ParentMonitorID=\"SystemHealth!System.Health.AvailabilityState\">"
 	"<Category>AvailabilityHealth</Category><AlertSettings AlertMessage=\"R.Top.Msg\">"
@@ -588,7 +592,8 @@ static const char rollup_xml[] =
 	"<DataSource ID=\"DS\" TypeID=\"Windows!Microsoft.Windows.TimedScript.EventProvider\"/></DataSources>"
 	"<WriteActions><WriteAction ID=\"A\" TypeID=\"SystemHealth!System.Health.GenerateAlert\"/>"
 	"</WriteActions></Rule>\n"							/* 14 */
-	"</Rules></Monitoring>\n"
+	"</Rules></Monitoring><Presentation><StringResources><StringResource ID=\"R.Top.Msg\"/>"
+	"<StringResource ID=\"R.Sup.Msg\"/></StringResources></Presentation>\n"
 	"<LanguagePacks><LanguagePack ID=\"ENU\"><DisplayStrings>"
 	"<DisplayString ElementID=\"R.Top.Msg\"><Name>Top down</Name></DisplayString>"
 	"<DisplayString ElementID=\"R.Sup.Msg\"><Name>Sup</Name><Description>Device {0} failed</Description></DisplayString>"
@@ -784,7 +789,9 @@ static void test_rollup_cycle(void)
 {
 	static const char xml[] =
 		"<ManagementPack>\n"
-		"<Manifest><Identity><ID>C.Pack</ID><Version>1.0.0.0</Version></Identity></Manifest>\n"
+		"<Manifest><Identity><ID>C.Pack</ID><Version>1.0.0.0</Version></Identity></Manifest>"
+		"<TypeDefinitions><EntityTypes><ClassTypes><ClassType ID=\"T\"/></ClassTypes>"
+		"</EntityTypes></TypeDefinitions>\n"
 		"<Monitoring><Monitors>\n"
 		"<AggregateMonitor ID=\"C.A\" Target=\"T\" ParentMonitorID=\"C.B\"/>\n"	/* 4 */
 		"<AggregateMonitor ID=\"C.B\" Target=\"T\" ParentMonitorID=\"C.A\"/>\n"	/* 5 */

@@ -55,7 +55,7 @@ static const char pack[] =
 	"<Diagnostic ID=\"D.Ref\" Monitor=\"T.Svc\" ExecuteOnState=\"Error\">"
 	"<ProbeAction ID=\"P\" TypeID=\"System!System.CommandExecuterProbe\">"
 	"<ApplicationName>/bin/true</ApplicationName><CommandLine>"
-	"$Target/Property[Type=\"X\"]/Version$</CommandLine></ProbeAction></Diagnostic>\n"	/* 9 */
+	"$Target/Property[Type=\"Windows!Microsoft.Windows.Computer\"]/Version$</CommandLine></ProbeAction></Diagnostic>\n"	/* 9 */
 	"<Diagnostic ID=\"D.PS\" Monitor=\"T.Svc\" ExecuteOnState=\"Error\">"
 	"<ProbeAction ID=\"P\" TypeID=\"Windows!Microsoft.Windows.PowerShellProbe\"/></Diagnostic>\n"
 	"</Diagnostics><Recoveries>\n"
@@ -192,7 +192,7 @@ int main(void)
 	is_int((int64_t)st.actions_disabled, 4, "4 will not run: D.Ref, D.PS, R.Orphan, R.BadCond");
 	ok(has(&d, DIAG_NOTE, 8, "diagnostic 'D.Off' is turned off in the pack"), "off: noted");
 	ok(has(&d, DIAG_NOTE, 9, "diagnostic 'D.Ref' will not run: its reference "
-	       "'$Target/Property[Type=\"X\"]/Version$' has no value on Linux"),
+	       "'$Target/Property[Type=\"Windows!Microsoft.Windows.Computer\"]/Version$' has no value on Linux"),
 	   "a reference without a value: noted, the action does not run");
 	ok(has(&d, DIAG_NOTE, 14, "recovery 'R.Orphan' will not run: it runs after diagnostic "
 	       "'D.PS', which does not run"), "a recovery after a diagnostic that does not run");

@@ -958,6 +958,95 @@ static void test_regex_jit_switch(void)
 	regex_free(bad);
 }
 
+/* ---- nested quantifiers, near-miss field names ---- */
+
+static void test_nested_quantifier(void)
+{
+	static const struct {
+		const char *pattern;
+		long at;	/* the outer group's offset, -1: none */
+	} cases[] = {
+		{ "(a+)+", 0 }, { "^(a*)*$", 1 }, { "x(?:\\d+\\s?)+y", 1 }, { "(a{2,})*", 0 },
+		{ "((ab+))+", 0 }, { "(a+?)+", 0 }, { "(?<n>\\w+)+", 0 }, { "(a|b+)*c", 0 },
+		{ "(a+)?", -1 }, { "(a+){3}", -1 }, { "(a{2,5})+", -1 }, { "(a++)+", -1 },
+		{ "(?>a+)+", -1 }, { "(a|b)+", -1 }, { "[(a+)]+", -1 }, { "\\(a+\\)+", -1 },
+		{ "\\Q(a+)+\\E", -1 }, { "(?#(a+)+)x", -1 }, { "^job (\\d+) failed$", -1 },
+		{ "a{,2}+", -1 }, { "(a\\p{L}+)+", 0 }, { "", -1 }, { "((", -1 },
+	};
+	size_t i, at;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool got = regex_nested_quantifier(cases[i].pattern, strlen(cases[i].pattern), &at);
+
+		ok(got == (cases[i].at >= 0) && (!got || (long)at == cases[i].at),
+		   "nested quantifier: '%s' %s (got %s at %ld)", cases[i].pattern,
+		   cases[i].at >= 0 ? "repeats a repeat" : "does not",
+		   got ? "yes" : "no", got ? (long)at : -1L);
+	}
+}
+
+/* The warnings expr_lint gives for inner, "line: message" joined by " | ". */
+static const char *lint(const char *inner)
+{
+	static char out[1024];
+	const char *why;
+	struct mp_elem *root;
+	size_t i, len = 0;
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "<Expression>%s</Expression>", inner);
+	root = xml_parse(&arena, "t.xml", b.data, b.len, &why);
+	buf_release(&b);
+	diag_release(&diag);
+	if (!root)
+		return "test XML refused";
+	expr_lint(root, "monitor", "M", &diag);
+	out[0] = '\0';
+	for (i = 0; i < diag.n && len < sizeof(out); i++)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s%s", i ? " | " : "",
+					diag.v[i].severity == DIAG_WARNING ? "" : "not a warning: ",
+					diag.v[i].message);
+	return out;
+}
+
+#define FIELD_EQ(f) \
+	"<SimpleExpression><ValueExpression><XPathQuery>" f "</XPathQuery></ValueExpression>" \
+	"<Operator>Equal</Operator><ValueExpression><Value>x</Value></ValueExpression>" \
+	"</SimpleExpression>"
+#define REGEX(op, p) \
+	"<RegExExpression><ValueExpression><XPathQuery>EventDescription</XPathQuery>" \
+	"</ValueExpression><Operator>" op "</Operator><Pattern>" p "</Pattern></RegExExpression>"
+
+static void test_lint(void)
+{
+	is_str(lint(FIELD_EQ("EventDescripton")), "monitor 'M': no input format gives a field "
+	       "'EventDescripton'; did you mean 'EventDescription'?", "lint: a misspelt field");
+	is_str(lint("<And><Expression>" FIELD_EQ("_SYSTEMD_UNTI") "</Expression><Expression>"
+		    FIELD_EQ(" PublisherNmae ") "</Expression></And>"),
+	       "monitor 'M': no input format gives a field '_SYSTEMD_UNTI'; did you mean "
+	       "'_SYSTEMD_UNIT'? | monitor 'M': no input format gives a field 'PublisherNmae'; "
+	       "did you mean 'PublisherName'?", "lint: journal and SCOM names, inside And");
+	is_str(lint(FIELD_EQ("SyslogSeverty")), "monitor 'M': no input format gives a field "
+	       "'SyslogSeverty'; did you mean 'SyslogSeverity'?", "lint: a syslog format field");
+	is_str(lint("<Or><Expression>" FIELD_EQ("EventDescription") "</Expression><Expression>"
+		    FIELD_EQ("Params/Param[2]") "</Expression></Or>"), "",
+	       "lint: known fields and parameters are quiet");
+	is_str(lint("<And><Expression>" FIELD_EQ("device") "</Expression><Expression>"
+		    FIELD_EQ("EventData/Data") "</Expression></And>"), "",
+	       "lint: a name near none is a json, kv or regex field: quiet");
+	is_str(lint(REGEX("MatchesRegularExpression", "^(\\w+\\s?)+$")),
+	       "monitor 'M': regular expression '^(\\w+\\s?)+$' repeats a group that repeats "
+	       "(at offset 1): a line that nearly matches makes it backtrack exponentially, up "
+	       "to the match limit", "lint: a nested quantifier");
+	ok(strstr(lint(REGEX("DoesNotMatchMOM2005BooleanRegularExpression", "(a*)*")),
+		  "repeats a group") != NULL, "lint: every regular-expression operator");
+	is_str(lint(REGEX("ContainsSubstring", "(a+)+")), "",
+	       "lint: a substring is no regular expression");
+	is_str(lint(REGEX("MatchesRegularExpression", "^(\\d+)$")), "",
+	       "lint: a plain group is quiet");
+}
+
 /* ---- dispatch numbers ---- */
 
 /* expr_numbers of inner as "1,2,3", or "-" when unconstrained. */
@@ -1563,6 +1652,8 @@ int main(void)
 	test_substring_wildcard();
 	test_regex();
 	test_regex_jit_switch();
+	test_nested_quantifier();
+	test_lint();
 	test_numbers();
 	test_numbers_sound();
 	test_publishers();

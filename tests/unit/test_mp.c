@@ -109,6 +109,20 @@ static const char *formatted(const struct diag_entry *e, struct buf *b)
 	return e ? diag_format(e, b) : NULL;
 }
 
+/* Whether d holds an entry that formats as want. */
+static bool has_entry(const struct diag *d, const char *want)
+{
+	struct buf b;
+	bool found = false;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < d->n && !found; i++)
+		found = diag_format(&d->v[i], &b) && strcmp(b.data, want) == 0;
+	buf_release(&b);
+	return found;
+}
+
 /* A path of child names from e, e.g. walk(cfg, "FirstExpression", "And", NULL). */
 static const struct mp_elem *walk(const struct mp_elem *e, ...)
 	__attribute__((sentinel));
@@ -610,7 +624,10 @@ static const char seed_monitor[] =
 	"</Configuration>\n"
 	"</UnitMonitor>";
 
-/* The seed wrapped in the smallest ManagementPack that declares its aliases. */
+/*
+ * The seed wrapped in the smallest ManagementPack that declares its aliases and
+ * defines the class it targets and the StringResource of its alert message.
+ */
 static const char seed_head[] =
 	"<ManagementPack ContentReadable=\"true\" SchemaVersion=\"2.0\">\n"
 	"<Manifest>\n"
@@ -620,10 +637,18 @@ static const char seed_head[] =
 	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID></Reference>\n"
 	"<Reference Alias=\"SystemHealth\"><ID>System.Health.Library</ID></Reference>\n"
 	"</References>\n"
-	"</Manifest>\n"
+	"</Manifest><TypeDefinitions><EntityTypes><ClassTypes><ClassType ID=\"Microsoft."
+	"SystemCenter.MobileDeviceManager.2008.1_0.WipeServiceDriver.ClassType\" "
+	"Accessibility=\"Public\" Abstract=\"false\" Base=\"Windows!Microsoft.Windows."
+	"LocalApplication\" Hosted=\"true\" Singleton=\"false\"/></ClassTypes></EntityTypes>"
+	"</TypeDefinitions>\n"
 	"<Monitoring>\n"
 	"<Monitors>\n";	/* the UnitMonitor starts on line 12 */
-static const char seed_tail[] = "\n</Monitors>\n</Monitoring>\n</ManagementPack>\n";
+static const char seed_tail[] =
+	"\n</Monitors>\n</Monitoring>\n<Presentation><StringResources><StringResource ID=\""
+	"Microsoft.SystemCenter.MobileDeviceManager.2008.1_0.WipeServiceDriver.EnrollmentConnection."
+	"MobileDeviceManager.EnrollmentConnection.EventBased.UnitMonitor.AlertMessage\"/>"
+	"</StringResources></Presentation>\n</ManagementPack>\n";
 
 static void test_seed(void)
 {
@@ -646,15 +671,22 @@ static void test_seed(void)
 	is_int((int64_t)d.errors, 0, "seed: no errors");
 	if (d.errors)
 		show_diags(&d);
-	/* its AlertMessage names no StringResource and no display string */
+	/* the wrapper has no language pack: no display strings, the warnings in line order */
 	w = entry(&d, DIAG_WARNING);
 	is_str(formatted(w, &fb),
+	       "seed.xml:12: warning: monitor 'Microsoft.SystemCenter.MobileDeviceManager.2008.1_0."
+	       "WipeServiceDriver.EnrollmentConnection.MobileDeviceManager.EnrollmentConnection."
+	       "EventBased.UnitMonitor' has no display string; it is shown by its ID",
+	       "seed: warning for the monitor without a display string");
+	w = w ? w + 1 : NULL;
+	is_str(formatted(w && w < d.v + d.n ? w : NULL, &fb),
 	       "seed.xml:14: warning: monitor 'Microsoft.SystemCenter.MobileDeviceManager.2008.1_0."
 	       "WipeServiceDriver.EnrollmentConnection.MobileDeviceManager.EnrollmentConnection."
 	       "EventBased.UnitMonitor': alert message 'Microsoft.SystemCenter.MobileDeviceManager."
 	       "2008.1_0.WipeServiceDriver.EnrollmentConnection.MobileDeviceManager."
-	       "EnrollmentConnection.EventBased.UnitMonitor.AlertMessage' is neither a "
-	       "StringResource nor a display string", "seed: warning for the unknown alert message");
+	       "EnrollmentConnection.EventBased.UnitMonitor.AlertMessage' has no display string; "
+	       "its alerts have an empty name and text",
+	       "seed: warning for the alert message without a display string");
 	m = p ? p->monitors : NULL;
 	ok(m != NULL, "seed: one monitor");
 	if (!m)
@@ -727,7 +759,7 @@ static void test_seed(void)
 	       "seed without source: type ID");
 	is_str(m ? mp_elem_child_text(m->config, "SecondLogName") : NULL, "Mobile Device Manager",
 	       "seed without source: configuration");
-	is_int((int64_t)d.warnings, 1, "seed without source: the same one warning");
+	is_int((int64_t)d.warnings, 2, "seed without source: the same two warnings");
 out:
 	mp_pack_free(p);
 	diag_release(&d);
@@ -746,7 +778,8 @@ static void full_pack(struct buf *b, const char *monitors)
 		    "<References><Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID>"
 		    "</Reference><Reference Alias=\"Mp\"><ID>Mpmon.Library</ID></Reference>"
 		    "</References></Manifest>\n"
-		    "<TypeDefinitions><MonitorTypes><UnitMonitorType ID=\"T.Type\"/></MonitorTypes>"
+		    "<TypeDefinitions><EntityTypes><ClassTypes><ClassType ID=\"T\"/></ClassTypes>"
+		    "</EntityTypes><MonitorTypes><UnitMonitorType ID=\"T.Type\"/></MonitorTypes>"
 		    "</TypeDefinitions><Monitoring><Monitors>\n");
 	buf_puts(b, monitors);
 	buf_puts(b, "\n</Monitors></Monitoring>\n<Presentation><StringResources>"
@@ -943,12 +976,15 @@ static void test_defaults(void)
 			"<AlertParameter10>ten</AlertParameter10></AlertParameters></AlertSettings>"
 			"</UnitMonitor>\n"
 			"<UnitMonitor ID=\"C\" TypeID=\"Windows!X\" Enabled=\"onStandardMonitoring\"/>\n"
-			"<AggregateMonitor ID=\"Agg\" TypeID=\"System!System.Health.WorstOfAggregator\"/>"
+			"<AggregateMonitor ID=\"Agg\"/>"
 			"<DependencyMonitor ID=\"Dep\"/>");
 	diag_init(&d);
 	rc = mp_load("t.xml", doc.data, doc.len, &p, &d);
 	is_int(rc, 0, "defaults: loads");
-	is_int((int64_t)d.errors, 0, "defaults: no errors");
+	is_int((int64_t)d.errors, 1, "defaults: one error (the unknown alert message)");
+	ok(has_entry(&d, "t.xml:6: monitor 'A': alert message 'Unknown.Msg' resolves nowhere: "
+			 "this pack defines no 'Unknown.Msg' and it has no alias"),
+	   "defaults: an alert message the pack does not define is an error");
 	is_int(p ? (int64_t)p->nmonitors : -1, 3, "defaults: aggregate and dependency monitors skipped");
 	m = p ? mp_pack_monitor(p, "A") : NULL;
 	if (m) {
@@ -965,10 +1001,14 @@ static void test_defaults(void)
 	} else {
 		ok(0, "defaults: monitor A");
 	}
-	is_str(formatted(entry(&d, DIAG_WARNING), &fb),
-	       "t.xml:6: warning: monitor 'A': alert message 'Unknown.Msg' is neither a "
-	       "StringResource nor a display string", "defaults: unknown alert message warns");
-	is_int((int64_t)d.warnings, 1, "defaults: a StringResource message does not warn");
+	ok(has_entry(&d, "t.xml:7: warning: monitor 'B': alert message 'Known.Msg' has no display "
+			 "string; its alerts have an empty name and text"),
+	   "defaults: a StringResource message without a display string warns");
+	ok(has_entry(&d, "t.xml:5: warning: monitor 'A' has no display string; it is shown by its "
+			 "ID") &&
+	   has_entry(&d, "t.xml:8: warning: monitor 'C' has no display string; it is shown by its "
+			 "ID"), "defaults: a monitor without a display string warns");
+	is_int((int64_t)d.warnings, 5, "defaults: five warnings (a message, four monitors)");
 	m = p ? mp_pack_monitor(p, "B") : NULL;
 	is_str(m ? m->alert.params[1] : NULL, " $Data/x$ ", "defaults: AlertParameter2 raw");
 	is_str(m ? m->alert.params[9] : NULL, "ten", "defaults: AlertParameter10");
@@ -1462,8 +1502,11 @@ static const char rollup_pack[] =
 	"<ManagementPack>\n"						/* 1 */
 	"<Manifest><Identity><ID>R.Pack</ID><Version>1.0.0.0</Version></Identity>\n"
 	"<References><Reference Alias=\"Health\"><ID>System.Health.Library</ID></Reference>"
-	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID></Reference></References>"
-	"</Manifest>\n"							/* 3 */
+	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID></Reference>"
+	"<Reference Alias=\"System\"><ID>System.Library</ID></Reference>"
+	"<Reference Alias=\"SC\"><ID>Microsoft.SystemCenter.Library</ID></Reference></References>"
+	"</Manifest><TypeDefinitions><EntityTypes><ClassTypes><ClassType ID=\"R.Class\"/>"
+	"</ClassTypes></EntityTypes></TypeDefinitions>\n"			/* 3 */
 	"<Monitoring><Monitors>\n"					/* 4 */
 	"<AggregateMonitor ID=\"R.Agg\" Accessibility=\"Public\" Enabled=\"true\" Target=\"R.Class\" "
 	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\">\n" /* 5 */
@@ -1504,7 +1547,8 @@ static const char rollup_pack[] =
 	"<WriteAction ID=\"A\" TypeID=\"Health!System.Health.GenerateAlert\"><Priority>3</Priority>"
 	"</WriteAction></WriteActions>\n"				/* 33 */
 	"</Rule>\n"							/* 34 */
-	"</Rules></Monitoring>\n"					/* 35 */
+	"</Rules></Monitoring><Presentation><StringResources><StringResource ID=\"R.Agg.Msg\"/>"
+	"<StringResource ID=\"R.Rule.Msg\"/></StringResources></Presentation>\n" /* 35 */
 	"<LanguagePacks><LanguagePack ID=\"ENU\"><DisplayStrings>\n"
 	"<DisplayString ElementID=\"R.Rule.Msg\"><Name>Rule alert</Name>"
 	"<Description>Saw {0}</Description></DisplayString>\n"
@@ -1675,6 +1719,178 @@ static void test_corpus_rollup_rules(void)
 	diag_release(&d);
 }
 
+/* ---- references: every alias and element reference resolves ---------------- */
+
+/* Line numbers matter: each reference stands on its own line. */
+static const char refs_pack[] =
+	"<ManagementPack>\n"							/* 1 */
+	"<Manifest><Identity><ID>Refs.Pack</ID><Version>1.0</Version></Identity><References>"
+	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID></Reference>"
+	"<Reference Alias=\"Health\"><ID>System.Health.Library</ID></Reference>"
+	"<Reference Alias=\"Other\"><ID>Other.Library</ID></Reference>"
+	"</References></Manifest>\n"						/* 2 */
+	"<TypeDefinitions><EntityTypes><ClassTypes>\n"				/* 3 */
+	"<ClassType ID=\"Refs.Class\" Base=\"Windows!Microsoft.Windows.LocalApplication\"/>\n" /* 4 */
+	"<ClassType ID=\"Refs.Bad\" Base=\"Win!Microsoft.Windows.LocalApplication\"/>\n" /* 5 */
+	"</ClassTypes></EntityTypes><ModuleTypes>\n"				/* 6 */
+	"<DataSourceModuleType ID=\"Refs.DS\"><Configuration>"
+	"<xsd:element xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" name=\"Interval\"/>"
+	"</Configuration><OutputType>Sys!System.PropertyBagData</OutputType>\n" /* 7 */
+	"</DataSourceModuleType></ModuleTypes></TypeDefinitions>\n"		/* 8 */
+	"<Monitoring><Monitors>\n"						/* 9 */
+	"<UnitMonitor ID=\"Refs.Mon\" Target=\"Refs.Class\" TypeID=\"Windows!Microsoft.Windows."
+	"2SingleEventLog2StateMonitorType\"\n"	/* 10; libxml2 dates the tag at its end, 11 */
+	" ParentMonitorID=\"Hlth!System.Health.AvailabilityState\">\n"	/* 11 */
+	"<AlertSettings AlertMessage=\"Refs.Msg\"><AlertParameters><AlertParameter1>"
+	"$Target/Property[Type=\"Nope!Some.Class\"]/Name$</AlertParameter1>\n"	/* 12 */
+	"</AlertParameters></AlertSettings></UnitMonitor>\n"			/* 13 */
+	"<UnitMonitor ID=\"Refs.Orphan\" Target=\"Refs.Class\" ParentMonitorID=\"No.Such.Aggregate\" "
+	"TypeID=\"Other!Other.MonitorType\"/>\n"				/* 14 */
+	"<UnitMonitor ID=\"Refs.Health\" Target=\"Other!Other.Class\" "
+	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" "
+	"TypeID=\"Windows!Microsoft.Windows.2SingleEventLog2StateMonitorType\"/>\n" /* 15 */
+	"</Monitors><Rules>\n"							/* 16 */
+	"<Rule ID=\"Refs.Rule\" Target=\"Refs.Class\"><DataSources>\n"		/* 17 */
+	"<DataSource ID=\"DS\" TypeID=\"Win!Microsoft.Windows.EventProvider\"/>\n" /* 18 */
+	"</DataSources><WriteActions>\n"					/* 19 */
+	"<WriteAction ID=\"A\" TypeID=\"Sys!System.Health.GenerateAlert\">\n"	/* 20 */
+	"<AlertMessageId>$MPElement[Name=\"Refs.Missing\"]$</AlertMessageId>\n" /* 21 */
+	"<AlertDescription>$MPElement[Name=\"Nope!X\"]$ and $MPElement[Name='Refs.Class']$"
+	"</AlertDescription>\n"							/* 22 */
+	"</WriteAction></WriteActions></Rule>\n"				/* 23 */
+	"</Rules></Monitoring>\n"						/* 24 */
+	"<Presentation><StringResources><StringResource ID=\"Refs.Msg\"/>"
+	"<StringResource ID=\"Refs.Unnamed\"/></StringResources></Presentation>\n" /* 25 */
+	"<LanguagePacks><LanguagePack ID=\"ENU\"><DisplayStrings>"
+	"<DisplayString ElementID=\"Refs.Mon\"><Name>Mon</Name></DisplayString>"
+	"<DisplayString ElementID=\"Refs.Msg\"><Name>Msg</Name></DisplayString>"
+	"<DisplayString ElementID=\"Refs.OnlyAString\"><Name>Only</Name></DisplayString>"
+	"</DisplayStrings></LanguagePack></LanguagePacks>\n"
+	"</ManagementPack>\n";
+
+static void test_references(void)
+{
+	static const char *const errors[] = {
+		"r.xml:5: class 'Refs.Bad': base class 'Win!Microsoft.Windows.LocalApplication' "
+		"resolves nowhere: alias 'Win' is not declared in References",
+		"r.xml:7: DataSourceModuleType 'Refs.DS': OutputType 'Sys!System.PropertyBagData' "
+		"resolves nowhere: alias 'Sys' is not declared in References",
+		"r.xml:11: monitor 'Refs.Mon': parent monitor 'Hlth!System.Health.AvailabilityState' "
+		"resolves nowhere: alias 'Hlth' is not declared in References",
+		"r.xml:12: monitor 'Refs.Mon': property type 'Nope!Some.Class' resolves nowhere: "
+		"alias 'Nope' is not declared in References",
+		"r.xml:14: monitor 'Refs.Orphan': parent monitor 'No.Such.Aggregate' resolves "
+		"nowhere: this pack defines no 'No.Such.Aggregate' and it has no alias",
+		"r.xml:18: rule 'Refs.Rule': data source 'Win!Microsoft.Windows.EventProvider' "
+		"resolves nowhere: alias 'Win' is not declared in References",
+		"r.xml:20: rule 'Refs.Rule': write action 'Sys!System.Health.GenerateAlert' resolves "
+		"nowhere: alias 'Sys' is not declared in References",
+		"r.xml:21: rule 'Refs.Rule': $MPElement name 'Refs.Missing' resolves nowhere: this "
+		"pack defines no 'Refs.Missing' and it has no alias",
+		"r.xml:22: rule 'Refs.Rule': $MPElement name 'Nope!X' resolves nowhere: alias 'Nope' "
+		"is not declared in References",
+	};
+	const struct mp_xref *x;
+	struct mp_pack *p;
+	struct diag d;
+	size_t i, n;
+	int rc;
+
+	diag_init(&d);
+	p = load_text("r.xml", refs_pack, &d, &rc);
+	is_int(rc, 0, "references: the pack loads (errors are in d)");
+	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+		ok(has_entry(&d, errors[i]), "references: %.*s", 60, errors[i] + 6);
+	is_int((int64_t)d.errors, (int64_t)(sizeof(errors) / sizeof(errors[0])),
+	       "references: no other errors");
+	if (d.errors != sizeof(errors) / sizeof(errors[0]))
+		show_diags(&d);
+	ok(has_entry(&d, "r.xml:14: warning: monitor 'Refs.Orphan' has no display string; it is "
+			 "shown by its ID"), "a monitor without a display string warns");
+	ok(!has_entry(&d, "r.xml:10: warning: monitor 'Refs.Mon' has no display string; it is "
+			  "shown by its ID"), "... one with a display string does not");
+	for (i = 1; i < d.n; i++)
+		if (d.v[i].line < d.v[i - 1].line)
+			break;
+	is_int((int64_t)i, (int64_t)d.n, "references: problems listed in line order");
+	if (!p)
+		goto out;
+	ok(mp_pack_defines(p, "Refs.Class") && mp_pack_defines(p, "Refs.DS") &&
+	   mp_pack_defines(p, "Refs.Mon") && mp_pack_defines(p, "Refs.Rule") &&
+	   mp_pack_defines(p, "Refs.Unnamed"), "defines: classes, types, monitors, rules, strings");
+	ok(!mp_pack_defines(p, "Refs.OnlyAString") && !mp_pack_defines(p, "DS") &&
+	   !mp_pack_defines(p, "Refs.Pack") && !mp_pack_defines(p, NULL),
+	   "defines: not a display string alone, a member module or the manifest");
+	ok(mp_pack_type(p, "Refs.DS") && mp_pack_type(p, "Refs.DS")->kind == MP_KIND_DATA_SOURCE &&
+	   mp_pack_type(p, "Refs.DS")->config[0] &&
+	   strcmp(mp_pack_type(p, "Refs.DS")->config[0], "Interval") == 0 &&
+	   !mp_pack_type(p, "Refs.DS")->config[1] && !mp_pack_type(p, "Refs.DS")->config_open,
+	   "type: a module type with its configuration schema");
+	for (n = 0, x = p->xrefs; x; x = x->next, n++)
+		if (strcmp(x->pack, "Microsoft.Windows.Library") == 0 &&
+		    strcmp(x->id, "Microsoft.Windows.LocalApplication") == 0)
+			ok(x->line == 4 && x->count == 1 && strcmp(x->what, "base class") == 0,
+			   "xref: first use and count (%ld, %zu)", x->line, x->count);
+		else if (strcmp(x->id, "Microsoft.Windows.2SingleEventLog2StateMonitorType") == 0)
+			ok(x->line == 11 && x->count == 2 && strcmp(x->owner_id, "Refs.Mon") == 0,
+			   "xref: a type used twice is one entry (%ld, %zu)", x->line, x->count);
+	is_int((int64_t)n, 5, "xrefs: one per distinct element of another pack");
+out:
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
+/* A fragment's aliases come from its project: nothing of it resolves nowhere. */
+static void test_fragment_references(void)
+{
+	struct mp_pack *p;
+	struct diag d;
+	struct buf b;
+	int rc;
+
+	buf_init(&b);
+	fragment(&b, "<UnitMonitor ID=\"F.Mon\" Target=\"F.Elsewhere\" ParentMonitorID=\"Nope!X\" "
+		     "TypeID=\"Windows!Microsoft.Windows.2SingleEventLog2StateMonitorType\"/>");
+	diag_init(&d);
+	p = load_text("f.xml", b.data, &d, &rc);
+	is_int((int64_t)d.errors, 0, "fragment: unknown aliases and bare IDs are no errors");
+	ok(p && p->xrefs && strcmp(p->xrefs->pack, "Microsoft.Windows.Library") == 0,
+	   "fragment: a conventional alias is a reference into its library");
+	mp_pack_free(p);
+	diag_release(&d);
+	buf_release(&b);
+}
+
+/* References into another loaded pack must name what it defines. */
+static void test_link(void)
+{
+	static const char lib[] =
+		"<ManagementPack><Manifest><Identity><ID>Other.Library</ID><Version>1.0</Version>"
+		"</Identity></Manifest><TypeDefinitions><EntityTypes><ClassTypes>"
+		"<ClassType ID=\"Other.Class\"/></ClassTypes></EntityTypes></TypeDefinitions>"
+		"</ManagementPack>\n";
+	struct mp_pack *p, *o;
+	struct diag d;
+	int rc;
+
+	diag_init(&d);
+	p = load_text("r.xml", refs_pack, &d, &rc);
+	o = load_text("other.xml", lib, &d, &rc);
+	diag_release(&d);
+	diag_init(&d);
+	is_int((int64_t)mp_pack_link(p, o, &d), 1, "link: one reference resolves nowhere");
+	ok(has_entry(&d, "r.xml:14: monitor 'Refs.Orphan': type 'Other!Other.MonitorType' "
+			 "resolves nowhere: pack 'Other.Library' (other.xml) defines no "
+			 "'Other.MonitorType'"), "link: named at the referring line");
+	is_int((int64_t)mp_pack_link(o, p, &d), 0, "link: nothing to check the other way");
+	ok(mp_library_known("System.Library") && mp_library_known("Microsoft.Windows.Library") &&
+	   !mp_library_known("Other.Library") && !mp_library_known(NULL),
+	   "the standard libraries are known");
+	mp_pack_free(p);
+	mp_pack_free(o);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	corpus_dir = tap_corpus("the corpus packs load with the values they hold");
@@ -1700,5 +1916,8 @@ int main(void)
 	test_api();
 	test_aggregates_and_rules();
 	test_aggregate_errors();
+	test_references();
+	test_fragment_references();
+	test_link();
 	return tap_done();
 }

@@ -60,7 +60,8 @@ static const char *pack_head =
 	"<Monitoring><Monitors>\n";
 
 static const char *pack_tail =
-	"</Monitors></Monitoring>\n"
+	"</Monitors></Monitoring><Presentation><StringResources><StringResource ID=\"T.Msg\"/>"
+	"</StringResources></Presentation>\n"
 	"<LanguagePacks><LanguagePack ID=\"ENU\" IsDefault=\"true\"><DisplayStrings>\n"
 	"<DisplayString ElementID=\"T.Msg\"><Name>Test Alert</Name>"
 	"<Description>[{0}] on [{1}]</Description></DisplayString>\n"
@@ -110,6 +111,17 @@ static void print_diags(const struct diag *d)
 	buf_release(&b);
 }
 
+/* Warnings about monitors without a display string: these tests need no names. */
+static size_t unnamed(const struct diag *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		n += d->v[i].severity == DIAG_WARNING &&
+		     strstr(d->v[i].message, "has no display string; it is shown by its ID") != NULL;
+	return n;
+}
+
 /* A pack of these monitors and an engine running it; NULL when it has errors. */
 static struct engine *start(const char *monitors, struct mp_pack **pack)
 {
@@ -128,7 +140,7 @@ static struct engine *start(const char *monitors, struct mp_pack **pack)
 		e = engine_new(collect, NULL);
 		engine_add_pack(e, *pack, &d);
 	}
-	if (d.errors || d.warnings) {
+	if (d.errors || d.warnings > unnamed(&d)) {
 		print_diags(&d);
 		engine_free(e);
 		e = NULL;
