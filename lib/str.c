@@ -211,3 +211,32 @@ size_t str_utf8_len(const char *s, size_t n)
 		return 0;
 	return len;
 }
+
+size_t str_escape(char *out, size_t cap, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0, o = 0, k;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		k = (c < 0x20 && c != '\t') || c == 0x7f ? 0 : str_utf8_len(s + i, n - i);
+		if (k == 0) {
+			if (o + 4 >= cap)
+				break;
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+			i++;
+			continue;
+		}
+		if (o + k >= cap)
+			break;
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	return i;
+}

@@ -56,4 +56,14 @@ uint64_t str_hash(struct str s);
  */
 size_t str_utf8_len(const char *p, size_t n);
 
+/*
+ * Copy n bytes of s to out as text that is safe to print: control characters
+ * other than tab, DEL and bytes that are not UTF-8 are written as \xNN, so
+ * that text from a log can neither forge a line of its own (a newline) nor
+ * reach a terminal as an escape sequence (ESC, BEL). out holds cap bytes
+ * (cap >= 1) and is always NUL-terminated; 4 * n + 1 bytes hold any s. What
+ * does not fit whole is left off. Returns the bytes of s copied, n when all.
+ */
+size_t str_escape(char *out, size_t cap, const char *s, size_t n);
+
 #endif
