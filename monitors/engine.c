@@ -479,14 +479,15 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 		if (health >= a->on_state && !in->alert_open) {
 			c.alert = true;
 			in->alert_open = true;
-		} else if (health < a->on_state && in->alert_open && a->auto_resolve) {
+		} else if (health <= MP_HEALTH_SUCCESS && in->alert_open && a->auto_resolve) {
+			/* SCOM's AutoResolve: back to healthy, not merely below AlertOnState */
 			c.alert_resolved = true;
 			in->alert_open = false;
 		}
 	}
 	if (c.alert ? fill_message(&e->msg, m, ev, key) < 0 :
-		      other_message(&e->msg, c.alert_resolved, m->def->alert.message_name,
-				    m->def->display_name, m->def->id) < 0)
+		      other_message(&e->msg, c.alert_resolved, a->message_name, m->def->display_name,
+				    m->def->id) < 0)
 		return -ENOMEM;
 	c.seq = e->seq++;
 	c.time = now;
@@ -501,8 +502,8 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 	c.alert_name = (c.alert || c.alert_resolved) && a->message_name ? a->message_name : "";
 	c.message = e->msg.data;
 	/* the knowledge is about the failure: current while the instance is not healthy */
-	c.diagnosis = !c.alert_resolved && health > MP_HEALTH_SUCCESS ? m->diagnosis : "";
-	c.resolution = !c.alert_resolved && health > MP_HEALTH_SUCCESS ? m->resolution : "";
+	c.diagnosis = health > MP_HEALTH_SUCCESS ? m->diagnosis : "";
+	c.resolution = health > MP_HEALTH_SUCCESS ? m->resolution : "";
 	c.event = ev;
 	c.kind = CHANGE_MONITOR;
 	c.target = "";

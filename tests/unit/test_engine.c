@@ -713,7 +713,9 @@ static void test_rollup(void)
 	is_int(nrecs, 5, "U1 back to Success: the tree follows");
 	is_rollup(1, "R.Best", "", MP_HEALTH_ERROR, MP_HEALTH_SUCCESS, "U1 Success again");
 	is_rollup(2, "R.Top", "", MP_HEALTH_ERROR, MP_HEALTH_WARNING, "U1 Success again");
-	ok(recs[2].resolved && !recs[2].alert, "R.Top's alert is resolved below Error");
+	ok(!recs[2].resolved && !recs[2].alert, "R.Top's alert stays open at Warning: AutoResolve "
+	   "waits for healthy");
+	is_str(recs[2].message, "", "  a change that neither raises nor resolves has no message");
 	is_rollup(4, "System.Health.EntityState", "", MP_HEALTH_ERROR, MP_HEALTH_WARNING,
 		  "U1 Success again");
 
@@ -743,6 +745,13 @@ static void test_rollup(void)
 	is_int(engine_rollup_health(b, "R.Top", NULL, ""), MP_HEALTH_WARNING,
 	       "roll-up: restored at every level");
 	engine_free(b);
+
+	/* U3 Success: R.Top is healthy again, which resolves its alert */
+	nrecs = 0;
+	feed_num(e, "5", NULL, 65 * SEC);
+	is_rollup(1, "R.Top", "", MP_HEALTH_WARNING, MP_HEALTH_SUCCESS, "U3 Success");
+	ok(recs[1].resolved && !recs[1].alert, "R.Top's alert is resolved back at Success");
+	is_str(recs[1].message, "alert resolved: Top down", "  the record names the alert");
 
 	/* rules */
 	nrecs = 0;
