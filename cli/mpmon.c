@@ -253,11 +253,6 @@ static void put_text(struct buf *b, const char *text)
 	}
 }
 
-static void put_slice(struct buf *b, const char *s, size_t n)
-{
-	buf_put_escaped(b, s, n);
-}
-
 /* A label and text indented by four spaces, each line escaped; nothing when empty. */
 static void put_block(struct buf *b, const char *label, const char *text)
 {
@@ -282,7 +277,7 @@ static void put_head(struct buf *b, const struct state_change *c, const char *wh
 	}
 	if (c->instance_len) {
 		buf_puts(b, " [");
-		put_slice(b, c->instance, c->instance_len);
+		buf_put_escaped(b, c->instance, c->instance_len);
 		buf_putc(b, ']');
 	}
 }
