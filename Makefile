@@ -4,6 +4,15 @@
 
 PREFIX     ?= /usr/local
 PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
+# Where make install puts the rest; the files that name paths are written
+# with these (see install).
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/mpmon
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 DESTDIR    ?=
 CC         ?= cc
 CFLAGS     ?= -O2 -g
@@ -105,7 +114,7 @@ $(CORE_LIB): $(CORE_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-MPMON_OBJ    := $(B)/cli/mpmon.o $(B)/cli/doc.o $(B)/cli/timeline.o
+MPMON_OBJ    := $(B)/cli/mpmon.o $(B)/cli/doc.o $(B)/cli/timeline.o $(B)/cli/state_text.o
 
 $(B)/bin/mpmon: $(MPMON_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
@@ -252,14 +261,53 @@ demo: deps
 	$(MAKE) all
 	@sh build-aux/demo.sh $(B)/bin
 
+# make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc] ...: the
+# programs, check_mpmon in PLUGINDIR too, the packs and MIB, the man pages, the
+# sample config (as SYSCONFDIR/mpmon/mpmond.conf only when there is none yet,
+# always as mpmond.conf.sample beside it), the systemd unit, sysusers.d and
+# tmpfiles.d files, and the snmptrapd, snmptt, Icinga 2 and Nagios files under
+# DATADIR. The contrib/ files and man pages name the default paths
+# (/usr/local/..., /etc/mpmon); they are installed with the paths of this
+# install instead, so the unit runs the mpmond it installed and the config
+# names the packs it installed.
+INSTALL_SUBST = sed -e 's|/usr/local/lib/nagios/plugins|$(PLUGINDIR)|g' \
+	-e 's|/usr/local/lib/systemd/system|$(UNITDIR)|g' \
+	-e 's|/usr/local/lib/sysusers.d|$(SYSUSERSDIR)|g' \
+	-e 's|/usr/local/lib/tmpfiles.d|$(TMPFILESDIR)|g' \
+	-e 's|/usr/local/share/mpmon|$(DATADIR)|g' \
+	-e 's|/usr/local/bin|$(BINDIR)|g' \
+	-e 's|/etc/mpmon|$(SYSCONFDIR)/mpmon|g'
+MAN_PAGES := docs/man/mpmon.1 docs/man/check_mpmon.1 docs/man/mpmond.conf.5 docs/man/mpmond.8
+# install_subst MODE SOURCE TARGET: install SOURCE with this install's paths
+install_subst = $(INSTALL_SUBST) $(2) >$(B)/install.tmp && \
+	install -m $(1) $(B)/install.tmp $(DESTDIR)$(3) && rm -f $(B)/install.tmp
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mpmon/packs
-	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
-	install -d $(DESTDIR)$(PLUGINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(DATADIR)/packs \
+		$(DESTDIR)$(DATADIR)/mibs $(DESTDIR)$(DATADIR)/snmptrapd $(DESTDIR)$(DATADIR)/snmptt \
+		$(DESTDIR)$(DATADIR)/icinga2 $(DESTDIR)$(DATADIR)/nagios \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/mpmon $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(TMPFILESDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 755 $(B)/bin/check_mpmon $(DESTDIR)$(PLUGINDIR)/
-	install -m 644 mp-xml/packs/*.xml $(DESTDIR)$(PREFIX)/share/mpmon/packs/
-	install -d $(DESTDIR)$(PREFIX)/share/mpmon/mibs
-	install -m 644 mibs/*.txt $(DESTDIR)$(PREFIX)/share/mpmon/mibs/
+	install -m 644 mp-xml/packs/*.xml $(DESTDIR)$(DATADIR)/packs/
+	install -m 644 mibs/*.txt $(DESTDIR)$(DATADIR)/mibs/
+	for p in $(MAN_PAGES); do \
+		$(call install_subst,644,$$p,$(MANDIR)/man$${p##*.}/$${p##*/}) || exit 1; done
+	$(call install_subst,644,contrib/mpmond.conf,$(SYSCONFDIR)/mpmon/mpmond.conf.sample)
+	test -e $(DESTDIR)$(SYSCONFDIR)/mpmon/mpmond.conf || \
+		install -m 644 $(DESTDIR)$(SYSCONFDIR)/mpmon/mpmond.conf.sample \
+			$(DESTDIR)$(SYSCONFDIR)/mpmon/mpmond.conf
+	$(call install_subst,644,contrib/systemd/mpmond.service,$(UNITDIR)/mpmond.service)
+	install -m 644 contrib/systemd/mpmon.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/mpmon.conf
+	install -m 644 contrib/systemd/mpmon.tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/mpmon.conf
+	$(call install_subst,644,contrib/snmptrapd/snmptrapd.conf,$(DATADIR)/snmptrapd/snmptrapd.conf)
+	install -m 644 contrib/snmptt/mpmon.conf $(DESTDIR)$(DATADIR)/snmptt/mpmon.conf
+	for f in contrib/icinga2/*.conf; do \
+		$(call install_subst,644,$$f,$(DATADIR)/icinga2/$${f##*/}) || exit 1; done
+	for f in contrib/nagios/*.cfg; do \
+		$(call install_subst,644,$$f,$(DATADIR)/nagios/$${f##*/}) || exit 1; done
 
 # The example services per shipped monitor in contrib/ (committed; regenerate
 # after changing the packs).

@@ -17,10 +17,12 @@ target=deps
 # clang and libclang-rt-14-dev (libFuzzer, sanitizer runtimes): make fuzz and
 # tests/fuzz.t; valgrind: make check-valgrind; python3: tests/hostile.t checks
 # that output is valid UTF-8 JSON; util-linux (setpriv): it reads files as nobody.
+# groff-base, man-db and mandoc: tests/man.t lints the man pages (groff -ww,
+# man --warnings, mandoc -T lint).
 PKGS="gcc make pkg-config perl libxml2-dev libpcre2-dev libsystemd-dev libsnmp-dev
 	libinih-dev snmptrapd snmp smitools snmptt libxml2-utils chromium
 	systemd-journal-remote strace libjson-c-dev icinga2
-	clang libclang-rt-14-dev valgrind python3 util-linux time"
+	clang libclang-rt-14-dev valgrind python3 util-linux time groff-base man-db mandoc"
 if [ $# -gt 1 ]; then
 	target=$1
 	shift

@@ -48,6 +48,16 @@ struct standalone {
 	/* Results. */
 	unsigned long lines;		/* lines read in this run */
 	unsigned long bad;		/* lines the format rejected in this run */
+	unsigned long good;		/* lines it took (blank lines are neither) */
+	char first_bad[1024];		/* "FILE:LINE: message" of the first bad line, or "" */
+	/*
+	 * Why the log was not read ("FILE: reason"), or "" when it was: nothing
+	 * under its name (missing), or a name the file source did not or could
+	 * not read. Then the seek file is left as it was (but a first run over
+	 * a missing log writes one, so the log is read whole when it appears).
+	 */
+	char unread[1024];
+	bool missing;
 	bool first_run;			/* there was no seek file */
 };
 
@@ -55,22 +65,27 @@ struct standalone {
  * Lock SEEK_FILE.lock (a concurrent run of the same service waits), restore
  * the seek file (source positions, monitor state, last messages),
  * read the log's new lines through the packs, run the timers that are due,
- * save the seek file atomically and put every instance's health into out.
- * monitor: when not NULL, *known is set to whether a monitor of that ID is
- * loaded. Log messages of the file source go to notes. Returns 0; -EINVAL with
- * the reason in err (packs with errors, a damaged seek file, a bad pattern),
- * -errno when the seek file cannot be written, -ENOMEM.
+ * save the seek file atomically (unless o->unread says the log was not read)
+ * and put every instance's health into out, with an Uninitialized entry for
+ * each running monitor that has no instance. monitor: when not NULL, *known is
+ * set to whether a monitor of that ID is loaded. Log messages of the file
+ * source go to notes. Returns 0 (also when the log was not read: see
+ * o->unread); -EINVAL with the reason in err (packs with errors, a damaged
+ * seek file, a bad pattern), -errno when the seek file cannot be written,
+ * -ENOMEM.
  */
 int standalone_run(struct standalone *o, struct check_set *out, const char *monitor,
 		   bool *known, struct buf *notes, struct buf *err);
 
 /*
- * Daemon mode with --mp: whether monitor is a running monitor of the packs in
- * o->packs, so that one without an event yet (absent from the state file) is
- * told from one that does not exist. 0 with *known set; -EINVAL with the
- * reason in err (packs with errors), -ENOMEM.
+ * Daemon mode with --mp: add an Uninitialized entry to set for each running
+ * monitor of the packs in o->packs that has no instance in it (no event yet,
+ * so absent from the state file), and, when monitor is not NULL, set *known to
+ * whether it is a running monitor, so that one without data is told from one
+ * that does not exist. 0; -EINVAL with the reason in err (packs with errors),
+ * -ENOMEM.
  */
-int packs_monitor_known(struct standalone *o, const char *monitor, bool *known,
-			struct buf *err);
+int packs_add_monitors(struct standalone *o, struct check_set *set, const char *monitor,
+		       bool *known, struct buf *err);
 
 #endif

@@ -6,7 +6,9 @@
  * for a fresh copy, else state.json, docs/state-file.md); in standalone mode
  * (check_standalone.c) it reads a log itself since its last run. Health maps to
  * status as Success OK, Warning WARNING, Error CRITICAL, Uninitialized OK ("no
- * data yet", --uninitialized changes it); state that cannot be read is UNKNOWN.
+ * data yet", --uninitialized changes it); state that cannot be read is UNKNOWN,
+ * and so is a log that cannot be read (a missing one too, unless --missing-log
+ * says otherwise); a log whose every line read is bad is at least WARNING.
  *
  * The state file is parsed with json-c, here only: it is nested JSON (objects
  * in arrays, escaped strings), which is a full parser's job; the project's own
@@ -61,6 +63,7 @@ static void usage(FILE *f)
 		"       check_mpmon --mp PACK [--mp PACK]... --log FILE --seek-file FILE\n"
 		"                   [--format FMT] [--pattern PCRE] [--log-name NAME]\n"
 		"                   [--start end|beginning] [--clock wall|event]\n"
+		"                   [--missing-log STATUS]\n"
 		"                   [-m MONITOR [-i INSTANCE]] [-w RANGE] [-c RANGE] ...\n"
 		"       check_mpmon -h | -V\n"
 		"\n"
@@ -80,8 +83,9 @@ static void usage(FILE *f)
 		"                       resolution, -vv every instance, -vvv how it was read\n"
 		" -m, --monitor=ID      only this monitor (default: all monitors)\n"
 		" -i, --instance=NAME   only this instance of the monitor (\"\" for none)\n"
-		"     --mp=PACK         daemon mode: the packs mpmond runs, so that -m of a\n"
-		"                       monitor without an event yet is OK, no data yet\n"
+		"     --mp=PACK         daemon mode: the packs mpmond runs, so that their\n"
+		"                       monitors without an event yet count as uninitialized\n"
+		"                       (no data yet) and -m of one is OK, no data yet\n"
 		"                       (without --mp it is UNKNOWN: not in the state)\n"
 		" -w, --warning=RANGE   WARNING when the number of instances in Warning or\n"
 		" -c, --critical=RANGE  Error (perfdata 'problems') is outside RANGE\n"
@@ -102,11 +106,18 @@ static void usage(FILE *f)
 		"     --start=WHERE     standalone, first run: end (default) or beginning\n"
 		"     --clock=CLOCK     standalone: wall (default) or event (TimeGenerated)\n"
 		"     --max-line=BYTES  standalone: longer lines are cut (default %u)\n"
+		"     --missing-log=STATUS  standalone: status when nothing is under the\n"
+		"                       log's name: unknown (default), ok, warning or\n"
+		"                       critical (the health counts too when worse); a log\n"
+		"                       that is there but cannot be read is UNKNOWN\n"
 		"\n"
 		"Status: Success OK, Warning WARNING, Error CRITICAL, Uninitialized OK (\"no\n"
-		"data yet\"), state missing, unparsable or stale UNKNOWN. Perfdata: instances\n"
-		"per health (ok, warning, critical, uninitialized), problems (warning +\n"
-		"critical, with -w/-c), the state's age (daemon) or lines read (standalone).\n",
+		"data yet\"), state missing, unparsable or stale UNKNOWN. Standalone: a log\n"
+		"not read is UNKNOWN with the reason (see --missing-log) and leaves the seek\n"
+		"file as it was; every line read bad is WARNING (-v: the first one); an\n"
+		"empty log is no problem. Perfdata: instances per health (ok, warning,\n"
+		"critical, uninitialized), problems (warning + critical, with -w/-c), the\n"
+		"state's age (daemon) or lines read and bad (standalone).\n",
 		MPMON_VERSION, DEFAULT_TIMEOUT, DEFAULT_STATE_DIR, DEFAULT_MAX_AGE,
 		DEFAULT_MAX_LINE);
 }
@@ -363,7 +374,27 @@ struct opts {
 	struct range warn, crit;
 	enum status uninit;
 	int verbose;
+	/* A problem with the input (standalone: the log not read, every line bad). */
+	const char *input_why;		/* first on the status line, or NULL */
+	enum status input_st;
+	const char *input_detail;	/* a line of -v output, or NULL */
 };
+
+/*
+ * The status given a problem with the input: UNKNOWN stands (the health may
+ * be out of date); otherwise the worse of the two, in the order the
+ * guidelines combine states (max_state_alt): CRITICAL, WARNING, UNKNOWN, OK.
+ */
+static enum status with_input(enum status st, enum status input)
+{
+	static const int order[] = {
+		[ST_OK] = 0, [ST_UNKNOWN] = 1, [ST_WARNING] = 2, [ST_CRITICAL] = 3,
+	};
+
+	if (input == ST_UNKNOWN)
+		return ST_UNKNOWN;
+	return order[input] > order[st] ? input : st;
+}
 
 /*
  * Judge the instances in set (filtered by -m/-i) and print the status line,
@@ -422,7 +453,13 @@ static enum status report(const struct opts *o, const struct check_set *set, con
 	} else if (worst) {
 		st = status_of(worst->health, o->uninit);
 	}
+	if (o->input_why)
+		st = with_input(st, o->input_st);
 	buf_printf(&line, "MPMON %s - ", status_name[st]);
+	if (o->input_why) {
+		put_text(&line, o->input_why);
+		buf_puts(&line, "; ");
+	}
 	if (total == 0) {
 		buf_puts(&line, "no monitor has data yet");
 	} else if (total == 1 && o->monitor) {
@@ -464,6 +501,11 @@ static enum status report(const struct opts *o, const struct check_set *set, con
 	if (extra && *extra)
 		buf_printf(&perf, " %s", extra);
 	printf("%s | %s\n", line.data, perf.data);
+	if (o->verbose >= 1 && o->input_detail) {
+		buf_reset(&line);
+		put_text(&line, o->input_detail);
+		printf("%s\n", line.data);
+	}
 	if (o->verbose >= 1 && worst && worst->health != MP_HEALTH_SUCCESS) {
 		buf_reset(&line);
 		put_long(&line, "Diagnosis", worst->diagnosis);
@@ -487,6 +529,35 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* ok, warning, critical or unknown, in any case; exits UNKNOWN otherwise. */
+static enum status parse_status(const char *option, const char *s)
+{
+	int v;
+
+	for (v = 0; v < 4 && strcasecmp(s, status_name[v]) != 0; v++)
+		;
+	if (v == 4)
+		unknown("%s takes ok, warning, critical or unknown, not '%s'", option, s);
+	return (enum status)v;
+}
+
+/*
+ * -m (with -i) of a monitor that runs but has no such instance in set: it has
+ * no data yet.
+ */
+static void add_no_data(struct check_set *set, const char *monitor, const char *instance)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (strcmp(set->v[i].monitor, monitor) == 0 &&
+		    (!instance || strcmp(set->v[i].instance, instance) == 0))
+			return;
+	if (check_set_add(set, monitor, instance ? instance : "", instance ? strlen(instance) : 0,
+			  MP_HEALTH_UNINITIALIZED, "", "", "") < 0)
+		unknown("out of memory");
+}
+
 /* A whole non-negative number of at most INT_MAX, or -1. */
 static long parse_count(const char *s)
 {
@@ -502,7 +573,7 @@ static long parse_count(const char *s)
 
 enum {
 	OPT_STATE_DIR = 256, OPT_STATE, OPT_MAX_AGE, OPT_MP, OPT_LOG, OPT_SEEK, OPT_FORMAT,
-	OPT_PATTERN, OPT_LOG_NAME, OPT_START, OPT_CLOCK, OPT_MAX_LINE, OPT_UNINIT,
+	OPT_PATTERN, OPT_LOG_NAME, OPT_START, OPT_CLOCK, OPT_MAX_LINE, OPT_UNINIT, OPT_MISSING_LOG,
 };
 
 int main(int argc, char **argv)
@@ -529,6 +600,7 @@ int main(int argc, char **argv)
 		{ "start", required_argument, NULL, OPT_START },
 		{ "clock", required_argument, NULL, OPT_CLOCK },
 		{ "max-line", required_argument, NULL, OPT_MAX_LINE },
+		{ "missing-log", required_argument, NULL, OPT_MISSING_LOG },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *packs[MAX_PACKS];
@@ -538,7 +610,9 @@ int main(int argc, char **argv)
 	struct check_set set = { 0 };
 	struct buf text, how, extra;
 	long max_age = DEFAULT_MAX_AGE, v;
-	enum status st;
+	const char *missing_opt = NULL;
+	enum status st, missing_st = ST_UNKNOWN;
+	char input_why[sizeof(sa.unread) + 64], input_detail[sizeof(sa.first_bad) + 64];
 	int c;
 
 	/* The guidelines: usage errors are UNKNOWN too, on stdout, one line. */
@@ -577,12 +651,11 @@ int main(int argc, char **argv)
 			o.crit_text = optarg;
 			break;
 		case OPT_UNINIT:
-			for (v = 0; v < 4 && strcasecmp(optarg, status_name[v]) != 0; v++)
-				;
-			if (v == 4)
-				unknown("--uninitialized takes ok, warning, critical or unknown, not '%s'",
-					optarg);
-			o.uninit = (enum status)v;
+			o.uninit = parse_status("--uninitialized", optarg);
+			break;
+		case OPT_MISSING_LOG:
+			missing_st = parse_status("--missing-log", optarg);
+			missing_opt = optarg;
 			break;
 		case OPT_STATE_DIR:
 			state_dir = optarg;
@@ -640,6 +713,8 @@ int main(int argc, char **argv)
 		unknown("unexpected argument '%s' (see --help)", argv[optind]);
 	if (o.instance && !o.monitor)
 		unknown("-i needs -m");
+	if (missing_opt && !sa.log && !sa.seek_file)
+		unknown("--missing-log is for standalone mode (--log), not '%s' here", missing_opt);
 	signal(SIGALRM, on_alarm);
 	alarm(timeout_s);
 
@@ -661,18 +736,23 @@ int main(int argc, char **argv)
 			unknown("%s", text.len ? text.data : strerror(-r));
 		if (o.monitor && !known)
 			unknown("monitor '%s' is not in the packs (or does not run)", o.monitor);
-		if (o.monitor) {
-			size_t i;
-			bool any = false;
-
-			for (i = 0; i < set.n && !any; i++)
-				any = strcmp(set.v[i].monitor, o.monitor) == 0 &&
-				      (!o.instance || strcmp(set.v[i].instance, o.instance) == 0);
-			/* A loaded monitor that has seen no event yet has no data yet. */
-			if (!any && check_set_add(&set, o.monitor, o.instance ? o.instance : "",
-						  o.instance ? strlen(o.instance) : 0,
-						  MP_HEALTH_UNINITIALIZED, "", "", "") < 0)
-				unknown("out of memory");
+		if (o.monitor)
+			add_no_data(&set, o.monitor, o.instance);
+		/* Nothing read is never OK by itself: a missing log only when asked. */
+		if (sa.unread[0]) {
+			snprintf(input_why, sizeof(input_why), "log not read: %s", sa.unread);
+			o.input_why = input_why;
+			o.input_st = sa.missing ? missing_st : ST_UNKNOWN;
+		} else if (sa.bad && !sa.good) {
+			snprintf(input_why, sizeof(input_why), "all %lu line%s read %s bad", sa.bad,
+				 sa.bad == 1 ? "" : "s", sa.bad == 1 ? "is" : "are");
+			o.input_why = input_why;
+			o.input_st = ST_WARNING;
+		}
+		if (sa.bad) {
+			snprintf(input_detail, sizeof(input_detail), "first bad line (of %lu): %s",
+				 sa.bad, sa.first_bad);
+			o.input_detail = input_detail;
 		}
 		buf_printf(&extra, "'lines'=%lu;;;0; 'bad'=%lu;;;0;", sa.lines, sa.bad);
 		if (sa.first_run)
@@ -704,26 +784,23 @@ int main(int argc, char **argv)
 			buf_printf(&how, "read %zu bytes of %s\n", text.len, state_file);
 		}
 		why = parse_state(&text, &set, &written);
-		if (!why && o.monitor && sa.npacks) {
-			/* With the packs, a monitor without an event yet is told from an unknown one. */
-			bool known = false, any = false;
+		if (!why && sa.npacks) {
+			/*
+			 * With the packs, monitors without an event yet (absent from the
+			 * state) have no data yet, and one of them is told from an unknown one.
+			 */
+			bool known = false;
 			struct buf err;
-			size_t i;
 
 			buf_init(&err);
-			r = packs_monitor_known(&sa, o.monitor, &known, &err);
+			r = packs_add_monitors(&sa, &set, o.monitor, &known, &err);
 			if (r < 0)
 				unknown("%s", err.len ? err.data : strerror(-r));
 			buf_release(&err);
-			if (!known)
+			if (o.monitor && !known)
 				unknown("monitor '%s' is not in the packs (or does not run)", o.monitor);
-			for (i = 0; i < set.n && !any; i++)
-				any = strcmp(set.v[i].monitor, o.monitor) == 0 &&
-				      (!o.instance || strcmp(set.v[i].instance, o.instance) == 0);
-			if (!any && check_set_add(&set, o.monitor, o.instance ? o.instance : "",
-						  o.instance ? strlen(o.instance) : 0,
-						  MP_HEALTH_UNINITIALIZED, "", "", "") < 0)
-				unknown("out of memory");
+			if (o.monitor)
+				add_no_data(&set, o.monitor, o.instance);
 		}
 		if (why)
 			unknown("%s: %s", state_file ? state_file : state_dir, why);

@@ -5,7 +5,11 @@
  * the collector's file source (collector/source_file.c), so identity, rotation
  * by rename and copytruncate are handled exactly as mpmond handles them across
  * a restart, and its position lines are saved with its own save/restore; the
- * monitors' state is engine_save()'s text. The seek file:
+ * monitors' state is engine_save()'s text. A run that could not read the log
+ * (nothing under its name, or a name the file source would not or could not
+ * read) leaves the seek file as it was, so no position is lost and nothing is
+ * read twice; only a first run over a log not there yet writes one, so that
+ * the log is read from its beginning when it appears. The seek file:
  *
  *	check_mpmon-seek 1
  *	file ...			(the file source's lines, as in mpmond's checkpoint)
@@ -27,6 +31,7 @@
 #include "rules/event.h"
 #include "rules/format.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -35,12 +40,14 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #define PACK_MAX_BYTES (64u << 20)
 #define SEEK_MAX_BYTES (256u << 20)
 #define NOTES_MAX 20000		/* instances whose last texts are kept */
+#define SOURCE_NAME "log"	/* the file source's name, which its log messages start with */
 
 struct note {
 	char *monitor, *instance, *message, *diagnosis, *resolution;
@@ -180,21 +187,22 @@ static void on_line(void *arg, struct source *s, const char *file, long lineno, 
 	int64_t now = r->now;
 	int x;
 
-	(void)file;
-	(void)lineno;
 	r->o->lines++;
 	if (len == 0 || strspn(line, " \t") == len)
 		return;
 	event_reset(&ev);
 	err[0] = '\0';
 	x = r->fmt->parse(r->fmt, &ctx, line, len, &ev, err);
-	if (x == -ENOENT)
-		return;
-	if (x < 0) {
+	if (x < 0 && x != -ENOENT) {
 		s->st.bad++;
-		r->o->bad++;
+		if (r->o->bad++ == 0)
+			snprintf(r->o->first_bad, sizeof(r->o->first_bad), "%s:%ld: %s", file, lineno,
+				 err[0] ? err : "bad line");
 		return;
 	}
+	r->o->good++;
+	if (x == -ENOENT)
+		return;	/* not a line of this format (a regex that does not match) */
 	if (!ev.slot[EVENT_LOG].p && r->o->log_name)
 		ev.slot[EVENT_LOG] = str_of(r->o->log_name);
 	if (r->o->clock_event && ev.has_time)
@@ -475,13 +483,92 @@ static int collect(void *arg, const struct engine_instance_info *in)
 			     n ? n->message : "", n ? n->diagnosis : "", n ? n->resolution : "");
 }
 
-static struct buf *log_notes;
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
+/*
+ * Every running monitor of the packs that has no instance in out gets one
+ * Uninitialized entry (instance ""): a monitor that has seen no event yet is
+ * counted and shown as having no data, not left out. 0 or -ENOMEM.
+ */
+static int add_monitors_without_data(const struct engine *e, struct mp_pack *const *packs,
+				     size_t npacks, struct check_set *out)
+{
+	const char **seen = malloc((out->n ? out->n : 1) * sizeof(*seen));
+	const struct mp_monitor *m;
+	size_t nseen = out->n, i;
+	int x = 0;
+
+	if (!seen)
+		return -ENOMEM;
+	for (i = 0; i < nseen; i++)
+		seen[i] = out->v[i].monitor;
+	qsort(seen, nseen, sizeof(*seen), cmp_str);
+	for (i = 0; x == 0 && i < npacks; i++)
+		for (m = packs[i]->monitors; x == 0 && m; m = m->next)
+			if (engine_monitor_status(e, m->id) == ENGINE_RUN &&
+			    !bsearch(&m->id, seen, nseen, sizeof(*seen), cmp_str))
+				x = check_set_add(out, m->id, "", 0, MP_HEALTH_UNINITIALIZED, "", "", "");
+	free(seen);
+	return x;
+}
+
+static struct buf *log_notes;
+static struct standalone *log_run;
+
+/*
+ * The file source's messages, kept for -vvv. It logs at LOG_ERR exactly when
+ * it leaves something under the log's name unread (not a regular file, not
+ * allowed to open it, a read error): the first such message says why the log
+ * was not read.
+ */
 static void logger(int priority, const char *msg)
 {
-	(void)priority;
+	static const char prefix[] = "source " SOURCE_NAME ": ";
+
 	if (log_notes)
 		buf_printf(log_notes, "%s\n", msg);
+	if (log_run && priority <= LOG_ERR && !log_run->unread[0]) {
+		if (strncmp(msg, prefix, sizeof(prefix) - 1) == 0)
+			msg += sizeof(prefix) - 1;
+		snprintf(log_run->unread, sizeof(log_run->unread), "%s", msg);
+	}
+}
+
+/*
+ * The source follows no file under the log's name and named none it left
+ * unread: say whether nothing is there (o->missing) or the path cannot be
+ * looked at (a folder on it we may not search or read).
+ */
+static void explain_no_file(struct standalone *o)
+{
+	const char *slash = strrchr(o->log, '/');
+	char dir[4096];
+	struct stat st;
+	int e, dirlen;
+	DIR *d;
+
+	o->missing = true;
+	if (!strpbrk(slash + 1, "*?[")) {
+		e = stat(o->log, &st) < 0 ? errno : ENOENT;	/* there now: not when read */
+		o->missing = e == ENOENT || e == ENOTDIR;
+		snprintf(o->unread, sizeof(o->unread), "%s: %s", o->log, strerror(e));
+		return;
+	}
+	dirlen = slash > o->log ? (int)(slash - o->log) : 1;
+	snprintf(dir, sizeof(dir), "%.*s", dirlen, o->log);
+	d = opendir(dir);
+	if (d) {
+		closedir(d);
+		snprintf(o->unread, sizeof(o->unread), "%s: no file matches", o->log);
+		return;
+	}
+	e = errno;
+	o->missing = e == ENOENT || e == ENOTDIR;
+	snprintf(o->unread, sizeof(o->unread), "%.*s: cannot read the folder: %s", dirlen, o->log,
+		 strerror(e));
 }
 
 int standalone_run(struct standalone *o, struct check_set *out, const char *monitor,
@@ -503,7 +590,11 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 	buf_init(&seek);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	r.now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	o->lines = o->bad = o->good = 0;
+	o->first_bad[0] = o->unread[0] = '\0';
+	o->missing = false;
 	log_notes = notes;
+	log_run = o;
 	source_logger = logger;
 	r.engine = engine_new(on_change, &r);
 	if (!r.engine) {
@@ -534,7 +625,7 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 			goto out;
 		}
 	}
-	conf.name = (char *)"log";
+	conf.name = (char *)SOURCE_NAME;
 	conf.type = (char *)"file";
 	conf.path = (char *)o->log;
 	conf.max_line = o->max_line;
@@ -588,14 +679,27 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 		x = -ENOMEM;
 		goto out;
 	}
-	x = seek_build(&r, s, &seek);
-	if (x == 0 && (x = write_atomic(o->seek_file, seek.data, seek.len)) < 0)
-		buf_printf(err, "%s: cannot write seek file: %s", o->seek_file, strerror(-x));
+	/* No position saved: no file under the name was followed. */
+	x = 0;
+	if (!o->unread[0] && (x = s->ops->save(s, &seek)) == 0 && seek.len == 0)
+		explain_no_file(o);
+	buf_reset(&seek);
+	if (x < 0)
+		goto out;
+	if (o->unread[0] && !(o->missing && o->first_run)) {
+		buf_puts(notes, "the log was not read: the seek file is left as it was\n");
+	} else {
+		x = seek_build(&r, s, &seek);
+		if (x == 0 && (x = write_atomic(o->seek_file, seek.data, seek.len)) < 0)
+			buf_printf(err, "%s: cannot write seek file: %s", o->seek_file, strerror(-x));
+	}
 	if (x == 0) {
 		struct collect c = { &r, out, monitor, known };
 
 		x = engine_foreach(r.engine, collect, &c);
 	}
+	if (x == 0)
+		x = add_monitors_without_data(r.engine, packs, npacks, out);
 out:
 	if (x == -ENOMEM && !err->len)
 		buf_puts(err, "out of memory");
@@ -610,13 +714,14 @@ out:
 	buf_release(&seek);
 	source_logger = logger;
 	log_notes = NULL;
+	log_run = NULL;
 	if (lock_fd >= 0)
 		close(lock_fd);
 	return x;
 }
 
-int packs_monitor_known(struct standalone *o, const char *monitor, bool *known,
-			struct buf *err)
+int packs_add_monitors(struct standalone *o, struct check_set *set, const char *monitor,
+		       bool *known, struct buf *err)
 {
 	struct engine *e = engine_new(NULL, NULL);
 	struct mp_pack **packs = NULL;
@@ -626,8 +731,10 @@ int packs_monitor_known(struct standalone *o, const char *monitor, bool *known,
 	if (!e)
 		return -ENOMEM;
 	x = load_packs(o, e, &packs, &npacks, err);
-	if (x == 0)
+	if (x == 0 && monitor)
 		*known = engine_monitor_status(e, monitor) == ENGINE_RUN;
+	if (x == 0)
+		x = add_monitors_without_data(e, packs, npacks, set);
 	engine_free(e);
 	for (i = 0; i < npacks; i++)
 		mp_pack_free(packs[i]);

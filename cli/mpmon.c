@@ -6,6 +6,7 @@
  * so a pack can be tried before it is deployed and tests can compare exact output.
  */
 #include "cli/doc.h"
+#include "cli/state_text.h"
 #include "cli/timeline.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
@@ -13,6 +14,7 @@
 #include "lib/iso8601.h"
 #include "lib/json.h"
 #include "lib/lines.h"
+#include "lib/str.h"
 #include "lib/version.h"
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
@@ -52,7 +54,7 @@ static void usage(FILE *f)
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
 		"                    [--timeline FILE.html]\n"
 		"       mpmon doc PACK [--monitor ID] [--format md|html] [--output FILE]\n"
-		"       mpmon state [--state-dir DIR]\n"
+		"       mpmon state [--state-dir DIR] [--output json|text]\n"
 		"       mpmon reset MONITOR [INSTANCE] [--state-dir DIR]\n"
 		"       mpmon --help | --version\n"
 		"\n"
@@ -74,7 +76,8 @@ static void usage(FILE *f)
 		"          diagnostics, recoveries, XML source), Markdown or one HTML file\n"
 		"state     the health of every monitor instance as JSON, from the running\n"
 		"          mpmond (its control socket in DIR, default %s), or from its\n"
-		"          state file when it is not running\n"
+		"          state file when it is not running; --output text: a table of\n"
+		"          monitor, instance, health, since and open alert\n"
 		"reset     reset a monitor (all its instances, or one) in the running mpmond\n"
 		"formats:  %s\n",
 		DEFAULT_STATE_DIR, format_names());
@@ -204,7 +207,7 @@ static int cmd_validate(int argc, char **argv)
 /*
  * A problem with the input, on stderr: messages quote the log (a key, a
  * stamp, a monitor a reset names), escaped as mpmond escapes its own log
- * (str_escape), so no byte of the log reaches the terminal as an escape.
+ * (str_put_printable), so no byte of the log reaches the terminal as an escape.
  */
 static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -218,7 +221,7 @@ static void report(const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	buf_put_escaped(&out, msg.data, msg.len);
+	str_put_printable(&out, msg.data, msg.len, NULL);
 	fprintf(stderr, "%s\n", out.data);
 	buf_release(&msg);
 	buf_release(&out);
@@ -236,7 +239,7 @@ struct replay {
 
 /*
  * Text from the packs and the log, for a terminal: each line escaped as
- * mpmond escapes its log (str_escape: ESC, BEL and the like as \xNN), lines
+ * mpmond escapes its log (str_put_printable: ESC, BEL and the like as \xNN), lines
  * after the first indented by four spaces, so no text can pass for a record.
  */
 static void put_text(struct buf *b, const char *text)
@@ -245,7 +248,7 @@ static void put_text(struct buf *b, const char *text)
 
 	for (;;) {
 		nl = strchr(p, '\n');
-		buf_put_escaped(b, p, nl ? (size_t)(nl - p) : strlen(p));
+		str_put_printable(b, p, nl ? (size_t)(nl - p) : strlen(p), NULL);
 		if (!nl)
 			break;
 		p = nl + 1;
@@ -277,7 +280,7 @@ static void put_head(struct buf *b, const struct state_change *c, const char *wh
 	}
 	if (c->instance_len) {
 		buf_puts(b, " [");
-		buf_put_escaped(b, c->instance, c->instance_len);
+		str_put_printable(b, c->instance, c->instance_len, NULL);
 		buf_putc(b, ']');
 	}
 }
@@ -654,7 +657,16 @@ static int cmd_replay(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!nfiles || !input || optind != argc || max_line < 16) {
+	/* Name what is missing: the whole usage would hide it. */
+	if (!nfiles || !input) {
+		fprintf(stderr, "mpmon replay: %s is missing (%s); see 'mpmon replay --help'\n",
+			!nfiles ? "--mp" : "--input",
+			!nfiles ? "--mp PATH: a pack or a folder of packs, may be repeated"
+				: "--input FILE: the events, '-' for stdin");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (optind != argc || max_line < 16) {
 		usage(stderr);
 		status = EXIT_USAGE;
 		goto out;
@@ -900,19 +912,31 @@ out:
 	return r;
 }
 
-static const char *state_dir_opt(int argc, char **argv, int *first_arg, int *status)
+/*
+ * The options of state and reset: --state-dir, and --output for state only
+ * (text is NULL for reset). Returns the folder, or NULL with *status set when
+ * the command is done (--help, bad usage).
+ */
+static const char *state_dir_opt(int argc, char **argv, int *first_arg, int *status, bool *text)
 {
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = DEFAULT_STATE_DIR;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:o:h", opts, NULL)) != -1) {
 		if (c == 'd') {
 			dir = optarg;
+		} else if (c == 'o' && text && (!strcmp(optarg, "json") || !strcmp(optarg, "text"))) {
+			*text = strcmp(optarg, "text") == 0;
+		} else if (c == 'o' && text) {
+			fprintf(stderr, "mpmon: --output takes json or text, not '%s'\n", optarg);
+			*status = EXIT_USAGE;
+			return NULL;
 		} else {
 			usage(c == 'h' ? stdout : stderr);
 			*status = c == 'h' ? EXIT_OK : EXIT_USAGE;
@@ -923,10 +947,36 @@ static const char *state_dir_opt(int argc, char **argv, int *first_arg, int *sta
 	return dir;
 }
 
+/* Print the state as it came (JSON), or as a table; from is where it came from. */
+static int print_state(struct buf *b, bool text, const char *from)
+{
+	char err[FORMAT_ERR_LEN];
+	struct buf table;
+	int r, status = EXIT_OK;
+
+	if (!text) {
+		if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0)
+			status = EXIT_USAGE;
+		return status;
+	}
+	buf_init(&table);
+	r = state_text(b->data, b->len, &table, err);
+	if (r < 0) {
+		fprintf(stderr, "mpmon: %s: %s\n", from, r == -ENOMEM ? "out of memory" : err);
+		status = EXIT_BAD_INPUT;
+	} else if (fwrite(table.data, 1, table.len, stdout) != table.len || fflush(stdout) != 0) {
+		status = EXIT_USAGE;
+	}
+	buf_release(&table);
+	return status;
+}
+
 static int cmd_state(int argc, char **argv)
 {
 	int first, status = EXIT_OK, r;
-	const char *dir = state_dir_opt(argc, argv, &first, &status);
+	bool text = false;
+	const char *dir = state_dir_opt(argc, argv, &first, &status, &text);
+	char path[4096], from[4200];
 	struct buf b;
 
 	if (!dir)
@@ -937,9 +987,10 @@ static int cmd_state(int argc, char **argv)
 	}
 	buf_init(&b);
 	r = control_call(dir, "state\n", &b);
+	snprintf(from, sizeof(from), "%s/control", dir);
 	if (r < 0 || b.len == 0) {
 		/* mpmond is not running: its last state file is the best answer. */
-		char path[4096], *data;
+		char *data;
 		size_t len;
 
 		snprintf(path, sizeof(path), "%s/state.json", dir);
@@ -953,9 +1004,9 @@ static int cmd_state(int argc, char **argv)
 		buf_reset(&b);
 		buf_append(&b, data, len);
 		free(data);
+		snprintf(from, sizeof(from), "%s", path);
 	}
-	if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0)
-		status = EXIT_USAGE;
+	status = print_state(&b, text, from);
 	buf_release(&b);
 	return status;
 }
@@ -963,7 +1014,7 @@ static int cmd_state(int argc, char **argv)
 static int cmd_reset(int argc, char **argv)
 {
 	int first, status = EXIT_OK, r;
-	const char *dir = state_dir_opt(argc, argv, &first, &status);
+	const char *dir = state_dir_opt(argc, argv, &first, &status, NULL);
 	struct buf cmd, reply;
 
 	if (!dir)

@@ -227,10 +227,18 @@ static void on_change(void *arg, const struct state_change *c)
 	}
 	d->dirty = true;
 	notes_record(&d->notes, c);
-	daemon_log(LOG_NOTICE, "#%" PRIu64 " %s%s%.*s%s: %s -> %s%s%s", c->seq, c->monitor_id,
-		   c->instance_len ? " [" : "", (int)c->instance_len, c->instance,
-		   c->instance_len ? "]" : "", mp_health_name(c->from), mp_health_name(c->to),
-		   *c->message ? ": " : "", c->message);
+	/* a rule's alert has no health that changed: it is new or a repeat */
+	if (c->kind == CHANGE_RULE && c->alert)
+		daemon_log(LOG_NOTICE, "#%" PRIu64 " rule %s: new alert%s%s", c->seq, c->monitor_id,
+			   *c->message ? ": " : "", c->message);
+	else if (c->kind == CHANGE_RULE)
+		daemon_log(LOG_NOTICE, "#%" PRIu64 " rule %s: repeat %" PRIu64 " of its open alert%s%s",
+			   c->seq, c->monitor_id, c->repeat_count, *c->message ? ": " : "", c->message);
+	else
+		daemon_log(LOG_NOTICE, "#%" PRIu64 " %s%s%.*s%s: %s -> %s%s%s", c->seq, c->monitor_id,
+			   c->instance_len ? " [" : "", (int)c->instance_len, c->instance,
+			   c->instance_len ? "]" : "", mp_health_name(c->from), mp_health_name(c->to),
+			   *c->message ? ": " : "", c->message);
 	daemon_action_change(d, c);
 }
 

@@ -14,6 +14,7 @@
 #include "lib/json.h"
 #include "lib/str.h"
 #include "monitors/engine.h"
+#include "monitors/monitor.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -218,6 +219,7 @@ static int put_instance(void *arg, const struct engine_instance_info *in)
 {
 	struct walk *w = arg;
 	struct buf *b = w->out;
+	const struct mp_monitor *def = in->monitor->def;
 	size_t ml = strlen(in->monitor_id);
 	char key[4096], when[ISO8601_LEN];
 	const struct note *e = NULL;
@@ -235,6 +237,8 @@ static int put_instance(void *arg, const struct engine_instance_info *in)
 	w->first = false;
 	r = r ? r : buf_puts(b, "\n  {");
 	r = r ? r : json_member_cstr(b, &first, "monitor", in->monitor_id);
+	r = r ? r : json_member_cstr(b, &first, "display_name",
+				     def->display_name ? def->display_name : "");
 	r = r ? r : json_member_str(b, &first, "instance", in->instance, in->instance_len);
 	r = r ? r : json_member_cstr(b, &first, "health", mp_health_name(in->health));
 	r = r ? r : json_member_cstr(b, &first, "state", in->state ? in->state : "");

@@ -610,17 +610,16 @@ struct trap_sender *trap_sender_new(const struct trap_config *cfg, struct diag *
 		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
 		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
 		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+		netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 		/*
-		 * It still creates cert_indexes in its persistent folder
-		 * (/var/lib/snmp), which an unprivileged mpmond may not write:
-		 * SPOOL/../snmp, in the state folder, is mpmond's own.
+		 * Its TLS code still makes PERSISTENT_DIR/cert_indexes at init, with a
+		 * "Created directory" line on stderr, whatever the flags say. mpmond
+		 * keeps no state of net-snmp's: no engineBoots (for informs the
+		 * receiver is the authoritative engine), no certificates (no TLS
+		 * transport). A folder that cannot exist makes that mkdir fail, which
+		 * net-snmp takes silently, so nothing is written, as root too.
 		 */
-		const char *slash = cfg->spool_dir ? strrchr(cfg->spool_dir, '/') : NULL;
-		struct buf pd;
-		buf_init(&pd);
-		if (slash && buf_printf(&pd, "%.*s/snmp", (int)(slash - cfg->spool_dir), cfg->spool_dir) == 0)
-			netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, pd.data);
-		buf_release(&pd);
+		netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, "/dev/null");
 		netsnmp_set_mib_directory("");
 		setenv("MIBS", "", 0);
 		init_snmp("mpmon");

@@ -4,8 +4,6 @@
  */
 #include "lib/buf.h"
 
-#include "lib/str.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,18 +127,4 @@ char *buf_detach(struct buf *b)
 	p = b->data;
 	buf_init(b);
 	return p;
-}
-
-int buf_put_escaped(struct buf *b, const char *s, size_t n)
-{
-	size_t cap;
-
-	if (n > ((size_t)-1 / 2 - 1) / 4)
-		return -ENOMEM;
-	cap = 4 * n + 1;
-	if (buf_reserve(b, cap) < 0)
-		return -ENOMEM;
-	str_escape(b->data + b->len, cap, s, n);
-	b->len += strlen(b->data + b->len);
-	return 0;
 }

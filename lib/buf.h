@@ -35,12 +35,6 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
-/*
- * Append n bytes of s escaped as str_escape does (control characters other
- * than tab, and bytes that are not UTF-8, as \xNN). Return 0 or -ENOMEM.
- */
-int buf_put_escaped(struct buf *b, const char *s, size_t n);
-
 /* Make room for at least n more bytes. Return 0 or -ENOMEM. */
 int buf_reserve(struct buf *b, size_t n);
 

@@ -56,14 +56,24 @@ uint64_t str_hash(struct str s);
  */
 size_t str_utf8_len(const char *p, size_t n);
 
+struct buf;
+
 /*
- * Copy n bytes of s to out as text that is safe to print: control characters
- * other than tab, DEL and bytes that are not UTF-8 are written as \xNN, so
- * that text from a log can neither forge a line of its own (a newline) nor
- * reach a terminal as an escape sequence (ESC, BEL). out holds cap bytes
- * (cap >= 1) and is always NUL-terminated; 4 * n + 1 bytes hold any s. What
- * does not fit whole is left off. Returns the bytes of s copied, n when all.
+ * Text from a log, made safe to print: control characters other than tab, DEL
+ * and bytes that are not UTF-8 become \xNN, so that it can neither forge a
+ * line (a newline) nor send a terminal escape (ESC, BEL). Two forms of one
+ * rule:
+ *
+ * str_escape copies n bytes of s to out, which holds cap bytes (cap >= 1) and
+ * is always NUL-terminated (4 * n + 1 bytes hold any s), for callers that may
+ * not allocate; what does not fit whole is left off. Returns the bytes of s
+ * copied, n when all.
+ *
+ * str_put_printable appends the n bytes at p to b. Sets *width, when not NULL,
+ * to the characters appended (a UTF-8 sequence counts one). Returns 0 or
+ * -ENOMEM.
  */
 size_t str_escape(char *out, size_t cap, const char *s, size_t n);
+int str_put_printable(struct buf *b, const char *p, size_t n, size_t *width);
 
 #endif

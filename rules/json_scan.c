@@ -279,11 +279,9 @@ int json_scan_array(struct json_scan *js, int (*element)(struct json_scan *js, v
 	}
 }
 
-/* The object whose '{' is at js->i. */
-static int scan_object(struct json_scan *js,
-		       int (*member)(struct json_scan *js, struct str key, size_t key_at,
-				     void *arg),
-		       void *arg)
+int json_scan_object(struct json_scan *js,
+		     int (*member)(struct json_scan *js, struct str key, size_t key_at, void *arg),
+		     void *arg)
 {
 	int rc;
 
@@ -356,7 +354,7 @@ int json_scan_skip(struct json_scan *js)
 	if (js->s[js->i] == '[')
 		rc = json_scan_array(js, skip_element, NULL);
 	else
-		rc = scan_object(js, skip_member, NULL);
+		rc = json_scan_object(js, skip_member, NULL);
 	js->depth--;
 	return rc;
 }
@@ -375,7 +373,7 @@ int json_scan_line(struct json_scan *js,
 	}
 	if (js->s[js->i] != '{')
 		return fail(js, js->i, "expected an object");
-	rc = scan_object(js, member, arg);
+	rc = json_scan_object(js, member, arg);
 	if (rc)
 		return rc;
 	skip_ws(js);

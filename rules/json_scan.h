@@ -69,6 +69,14 @@ int json_scan_array(struct json_scan *js, int (*element)(struct json_scan *js, v
 		    void *arg);
 
 /*
+ * The object whose '{' is at js->i, one call of member per member, as for
+ * json_scan_line's object.
+ */
+int json_scan_object(struct json_scan *js,
+		     int (*member)(struct json_scan *js, struct str key, size_t key_at, void *arg),
+		     void *arg);
+
+/*
  * Read over the value at js->i, nested or not, checking its grammar; deeper than
  * JSON_SCAN_MAX_DEPTH is an error ("nesting too deep").
  */

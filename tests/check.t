@@ -3,7 +3,10 @@
 # hand-written state files (every health, stale, missing, corrupt, an unknown
 # monitor, -w/-c ranges, --timeout on a state file that blocks) and against a
 # real mpmond (its control socket, then its state file); standalone mode over
-# a log across runs, with rotation by rename and by copytruncate between them.
+# a log across runs, with rotation by rename and by copytruncate between them,
+# and over logs it cannot read (missing, mode 000 read as another user, a
+# folder), whose lines are all or partly bad, or that are empty; with --mp,
+# monitors without data count as uninitialized in both modes.
 # Every output must be one status line whose perfdata follows the guidelines'
 # syntax exactly ('label'=value[UOM];[warn];[crit];[min];[max]).
 cd "$(dirname "$0")/.." || exit 1
@@ -23,15 +26,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {	# ok STATUS DESCRIPTION
+misrun=	# set by run when the exit status or the syntax was wrong since the last ok
+ok() {	# ok STATUS DESCRIPTION: STATUS 0 and every run since the last ok as wanted
 	n=$((n + 1))
-	if [ "$1" = 0 ]; then
+	if [ "$1" = 0 ] && [ -z "$misrun" ]; then
 		echo "ok $n - $2"
 	else
 		echo "not ok $n - $2"
 		fail=$((fail + 1))
+		[ -n "$misrun" ] && echo "#   $misrun"
 		sed 's/^/#   out: /' "$T/out" 2>/dev/null | head -8
 	fi
+	misrun=
 }
 
 # syntax: the first line is "MPMON STATE - text" with perfdata after " | "
@@ -50,13 +56,16 @@ syntax() {
 		exit 0' <"$T/out"
 }
 
+as=	# a command that runs the plugin as another user, or nothing
 run() {	# run WANT-EXIT ARGS...: run the plugin, check exit status and syntax
 	want=$1
 	shift
-	"$chk" "$@" >"$T/out" 2>"$T/err"
+	$as "$chk" "$@" >"$T/out" 2>"$T/err"
 	got=$?
 	line=$(head -n 1 "$T/out")
-	[ "$got" = "$want" ] && syntax
+	[ "$got" = "$want" ] || misrun="$misrun exit $got, not $want;"
+	syntax || misrun="$misrun not the plugin syntax;"
+	[ -z "$misrun" ]
 }
 
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
@@ -131,6 +140,15 @@ ok $? "--mp: a monitor of the packs without an event yet is OK, no data yet ($li
 run 3 --state "$S" -m No.Such.Monitor --mp tests/e2e/data/pack.xml
 grep -q "not in the packs" "$T/out"
 ok $? "--mp: a monitor not in the packs is UNKNOWN ($line)"
+state "$T/one.json" "$(now)" "Test.Job web1 Success ok"
+run 0 --state "$T/one.json" --mp tests/e2e/data/pack.xml
+grep -q "^MPMON OK - 2 instances: 0 critical, 0 warning, 1 ok, 1 uninitialized; worst Test.Backup is Uninitialized: no data yet | .*'uninitialized'=1;;;0;" "$T/out"
+ok $? "--mp without -m: a monitor of the packs without data counts as uninitialized ($line)"
+run 2 --state "$T/one.json" --mp tests/e2e/data/pack.xml --uninitialized critical
+ok $? "--mp without -m, --uninitialized critical: that monitor makes it CRITICAL"
+run 3 --state "$T/one.json" --missing-log ok
+grep -q "^MPMON UNKNOWN - --missing-log is for standalone mode" "$T/out"
+ok $? "--missing-log in daemon mode: UNKNOWN ($line)"
 
 # Ranges apply to the number of instances in Warning or Error (here 2).
 run 1 --state "$S" -w 1 -c 3
@@ -324,8 +342,11 @@ sa() { run "$1" --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System; }
 lines() { sed -n "s/.*'lines'=\([0-9]*\);.*/\1/p" "$T/out"; }
 ev 2 old 1 >"$L"
 sa 0
-grep -q "no monitor has data yet" "$T/out" && [ "$(lines)" = 0 ] && [ -f "$T/seek" ]
-ok $? "standalone, first run: starts at the end, OK, seek file written ($line)"
+grep -q "^MPMON OK - 2 instances: 0 critical, 0 warning, 0 ok, 2 uninitialized; worst Test.Job is Uninitialized: no data yet | .*'uninitialized'=2;;;0;" "$T/out" &&
+	[ "$(lines)" = 0 ] && [ -f "$T/seek" ]
+ok $? "standalone, first run: starts at the end; the monitors without data count as uninitialized, OK; seek file written ($line)"
+run 1 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System --uninitialized warning
+ok $? "standalone --uninitialized warning: monitors without data make it WARNING ($line)"
 ev 2 web1 2 >>"$L"
 sa 2
 grep -q "worst Test.Job \[web1\] is Error: Job failed on web1: job 2 |" "$T/out" && [ "$(lines)" = 1 ]
@@ -339,7 +360,7 @@ mv "$L" "$L.1"
 ev 1 web1 4 >"$L"
 ev 2 web3 5 >>"$L"
 sa 2
-grep -q "3 instances: 2 critical, 0 warning, 1 ok" "$T/out" && [ "$(lines)" = 3 ]
+grep -q "4 instances: 2 critical, 0 warning, 1 ok, 1 uninitialized" "$T/out" && [ "$(lines)" = 3 ]
 ok $? "rotation by rename between runs: every new line once ($line)"
 # copytruncate: the copy's rest, then the truncated file from its start
 ev 1 web2 6 >>"$L"
@@ -347,7 +368,7 @@ cp "$L" "$L.1"
 : >"$L"
 ev 1 web3 7 >>"$L"
 sa 0
-grep -q "3 instances: 0 critical, 0 warning, 3 ok" "$T/out" && [ "$(lines)" = 2 ]
+grep -q "4 instances: 0 critical, 0 warning, 3 ok, 1 uninitialized" "$T/out" && [ "$(lines)" = 2 ]
 ok $? "copytruncate between runs: every new line once ($line)"
 sa 0
 [ "$(lines)" = 0 ]
@@ -380,6 +401,118 @@ run 3 --mp "$T/nopack.xml" --log "$L" --seek-file "$T/seek"
 ok $? "a pack that cannot be read: UNKNOWN ($line)"
 run 3 --mp "$P" --log "$L"
 ok $? "standalone without --seek-file: UNKNOWN"
+
+# ---- standalone: a log not read, or read badly, is never plain OK ----
+sb() {	# sb LOG SEEK WANT-EXIT ARGS...: standalone over LOG with its own seek file
+	l=$1 k=$2 w=$3
+	shift 3
+	run "$w" --mp "$P" --log "$l" --seek-file "$k" --log-name System "$@"
+}
+M=$T/slog/late.log
+sb "$M" "$T/seekm" 3
+grep -q "^MPMON UNKNOWN - log not read: $M: No such file or directory; 2 instances: " "$T/out" &&
+	[ -f "$T/seekm" ]
+ok $? "a missing log: UNKNOWN with the reason; a first run writes the seek file ($line)"
+ev 1 late1 9 >"$M"
+sb "$M" "$T/seekm" 0
+[ "$(lines)" = 1 ]
+ok $? "a log that appears after that first run is read from its beginning ($line)"
+# Gone from the folder (an unmounted disk, a move) and back: nothing lost, nothing twice.
+ev 2 late2 10 >>"$M"
+cp "$T/seekm" "$T/seekm.before"
+mkdir -p "$T/away"
+mv "$M" "$T/away/late.log"
+sb "$M" "$T/seekm" 3
+grep -q "^MPMON UNKNOWN - log not read: $M: No such file or directory; " "$T/out" &&
+	cmp -s "$T/seekm" "$T/seekm.before"
+ok $? "the log missing on a later run: UNKNOWN, the seek file left as it was ($line)"
+mv "$T/away/late.log" "$M"
+sb "$M" "$T/seekm" 2
+[ "$(lines)" = 1 ] && grep -q "worst Test.Job \[late2\] is Error" "$T/out"
+ok $? "back under its name, the log is read from where it was: the new line only ($line)"
+mv "$M" "$T/away/late.log"
+sb "$M" "$T/seekm" 2 --missing-log ok
+grep -q "^MPMON CRITICAL - log not read: $M: No such file or directory; 3 instances: 1 critical" "$T/out"
+ok $? "--missing-log ok over a log gone again: the health of the last read still counts, CRITICAL ($line)"
+sb "$T/slog/never.log" "$T/seekn" 0 --missing-log ok
+grep -q "^MPMON OK - log not read: $T/slog/never.log: No such file or directory; " "$T/out"
+ok $? "--missing-log ok: OK, still with the reason ($line)"
+sb "$T/slog/never.log" "$T/seekn" 1 --missing-log WARNING
+ok $? "--missing-log WARNING (any case): WARNING ($line)"
+sb "$T/slog/never.log" "$T/seekn" 3 --missing-log maybe
+grep -qx "MPMON UNKNOWN - --missing-log takes ok, warning, critical or unknown, not 'maybe'" "$T/out"
+ok $? "--missing-log with another word: UNKNOWN ($line)"
+sb "$T/slog/none/*.log" "$T/seekg" 3
+grep -q "^MPMON UNKNOWN - log not read: $T/slog/none: cannot read the folder: No such file or directory; " "$T/out"
+ok $? "a glob in a missing folder: UNKNOWN with the reason ($line)"
+
+mkdir "$T/slog/dir.log"
+sb "$T/slog/dir.log" "$T/seekd" 3
+grep -q "^MPMON UNKNOWN - log not read: $T/slog/dir.log: a folder, not a regular file: not read; " "$T/out" &&
+	[ ! -e "$T/seekd" ]
+ok $? "a folder in the log's place: UNKNOWN with the reason, no seek file ($line)"
+sb "$T/slog/dir.log" "$T/seekd" 3 --missing-log ok
+ok $? "a folder in the log's place is not a missing log: UNKNOWN with --missing-log ok too"
+
+# Mode 000: root reads anything, so the plugin runs as nobody when the tests run as root.
+U=$T/ulog/app.log
+mkdir -p "$T/ulog"
+ev 1 u1 11 >"$U"
+chmod 644 "$U"
+if [ "$(id -u)" != 0 ]; then
+	as=
+elif command -v setpriv >/dev/null &&
+	setpriv --reuid=nobody --regid="$(id -g nobody 2>/dev/null)" --clear-groups \
+		sh -c "test -x '$chk' && test -r '$P' && test -w '$T'" 2>/dev/null; then
+	as="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups"
+else
+	as=skip
+fi
+if [ "$as" = skip ]; then
+	n=$((n + 1))
+	echo "ok $n # SKIP a log of mode 000: cannot run check_mpmon as nobody (setpriv)"
+	as=
+else
+	sb "$U" "$T/seeku" 0 --start beginning
+	[ "$(lines)" = 1 ]
+	ev 2 u1 12 >>"$U"
+	chmod 000 "$U"
+	cp "$T/seeku" "$T/seeku.before"
+	sb "$U" "$T/seeku" 3
+	grep -q "^MPMON UNKNOWN - log not read: $U: cannot open: Permission denied; " "$T/out" &&
+		cmp -s "$T/seeku" "$T/seeku.before"
+	ok $? "a log of mode 000: UNKNOWN with the reason, the seek file left as it was ($line)"
+	sb "$U" "$T/seeku" 3 --missing-log ok
+	cmp -s "$T/seeku" "$T/seeku.before"
+	ok $? "a log of mode 000 is not a missing log: UNKNOWN with --missing-log ok too"
+	chmod 644 "$U"
+	sb "$U" "$T/seeku" 2
+	[ "$(lines)" = 1 ]
+	ok $? "readable again: the line written meanwhile is read, once ($line)"
+	as=
+fi
+
+B=$T/slog/bad.log
+printf 'not json\n\n{"EventDisplayNumber":\n' >"$B"
+sb "$B" "$T/seekb" 1 --start beginning -v
+grep -q "^MPMON WARNING - all 2 lines read are bad; 2 instances: .*'lines'=3;;;0; 'bad'=2;;;0;$" "$T/out" &&
+	sed -n 2p "$T/out" | grep -q "^first bad line (of 2): $B:1: ."
+ok $? "every line bad: WARNING with the count, -v the first bad line ($line)"
+X=$T/slog/mixed.log
+{ ev 1 mx1 13; echo 'not json'; ev 2 mx2 14; } >"$X"
+sb "$X" "$T/seekx" 2 --start beginning
+grep -q "^MPMON CRITICAL - 3 instances: 1 critical, 0 warning, 1 ok, 1 uninitialized; worst Test.Job \[mx2\] is Error: .*'lines'=3;;;0; 'bad'=1;;;0;$" "$T/out" &&
+	[ "$(wc -l <"$T/out")" = 1 ]
+ok $? "some lines bad: the health decides, the count is in the perfdata ($line)"
+{ ev 1 mx2 15; echo 'still not json'; } >>"$X"
+sb "$X" "$T/seekx" 0 -v
+sed -n 2p "$T/out" | grep -q "^first bad line (of 1): $X:5: ." && ! grep -q "lines read are bad" "$T/out"
+ok $? "some lines bad: OK by the health, -v names the first bad line ($line)"
+E=$T/slog/empty.log
+: >"$E"
+sb "$E" "$T/seeke" 0 --start beginning
+[ "$(lines)" = 0 ] && ! grep -q "not read" "$T/out"
+ok $? "an empty log is there, not missing: OK with 0 lines ($line)"
 
 echo "1..$n"
 [ "$fail" = 0 ]

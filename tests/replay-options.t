@@ -1,7 +1,8 @@
 #!/bin/sh
 # replay's format options: --format regex needs --pattern and only it takes one,
 # a bad pattern or --now is a usage error (exit 2) that says why, and --log-name
-# fills LogName only where the line names none.
+# fills LogName only where the line names none. A missing --mp or --input is
+# one line that names it (exit 2), not the whole usage.
 cd "$(dirname "$0")/.." || exit 1
 bin=${MPMON_BIN:-build/bin}
 tmp=$(mktemp -d) || exit 1
@@ -59,5 +60,31 @@ else
 	sed 's/^/#   got: /' "$tmp/out" | cut -c1-120
 	fail=$((fail + 1))
 fi
+
+# missing NAME WANT_LINE ARGS...: replay without --mp or --input says just that
+missing() {
+	name=$1 msg=$2
+	shift 2
+	"$bin/mpmon" replay "$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	n=$((n + 1))
+	if [ "$status" = 2 ] && [ "$(cat "$tmp/err")" = "$msg" ] && [ ! -s "$tmp/out" ]; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		echo "#   exit status: want 2, got $status"
+		echo "#   want stderr: $msg"
+		sed 's/^/#   stderr: /' "$tmp/err" | head -5
+		fail=$((fail + 1))
+	fi
+}
+missing "replay without --mp names --mp" \
+	"mpmon replay: --mp is missing (--mp PATH: a pack or a folder of packs, may be repeated); see 'mpmon replay --help'" \
+	--input "$tmp/in"
+missing "replay without --input names --input" \
+	"mpmon replay: --input is missing (--input FILE: the events, '-' for stdin); see 'mpmon replay --help'" \
+	--mp "$pack"
+missing "replay with neither names --mp first" \
+	"mpmon replay: --mp is missing (--mp PATH: a pack or a folder of packs, may be repeated); see 'mpmon replay --help'"
 echo "1..$n"
 [ "$fail" = 0 ]

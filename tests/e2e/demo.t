@@ -2,8 +2,9 @@
 # make demo's script (build-aux/demo.sh) end to end: it exits 0; mpmond,
 # following the sample text log and the journal that systemd-journal-remote
 # writes from the export-format sample, logs the same state changes, in the
-# same order, as `mpmon replay` of the same samples; it reads every journal
-# entry once; and snmptrapd decodes one notification per state change.
+# same order, as `mpmon replay` of the same samples, and the same rule alerts; it reads every journal
+# entry once; and snmptrapd decodes one notification per state change (rule
+# alerts are logged, not sent).
 . "$(dirname "$0")/lib.sh"
 samples=mp-xml/packs/samples
 
@@ -17,28 +18,48 @@ st=$?
 ok $st "the demo exits 0 (got $st)"
 [ $st = 0 ] || tail -n 20 "$T/out" | sed 's/^/#   /'
 
-# "MONITOR [INSTANCE]: FROM -> TO" of every change, as replay gives them
+# "MONITOR [INSTANCE]: FROM -> TO" of every change, and "rule RULE: new
+# alert" or "rule RULE: repeat N" of every rule alert, as replay gives them
 for f in mdm-enrollment.jsonl linux-essentials.jsonl; do
 	"$bin/mpmon" replay --mp mp-xml/packs --input "$samples/$f"
 done | perl -MJSON::PP -ne '$c = decode_json($_);
+	if (($c->{kind} // "") eq "rule") {
+		print "rule $c->{rule}: ", $c->{alert} ? "new alert" : "repeat $c->{repeat_count}", "\n";
+		next }
 	print $c->{monitor}, ($c->{instance} ne "" ? " [$c->{instance}]" : ""), ": $c->{from} -> $c->{to}\n"' \
 	>"$T/want"
 # a change that raises or resolves no alert has no message after the states
-sed -n 's/^mpmond: #[0-9]* \([^:]*: [A-Za-z]* -> [A-Za-z]*\)\(: .*\)\{0,1\}$/\1/p' "$T/out" >"$T/got"
+sed -n 's/^mpmond: #[0-9]* \([^:]*: [A-Za-z]* -> [A-Za-z]*\)\(: .*\)\{0,1\}$/\1/p; s/^mpmond: #[0-9]* \(rule [^:]*: new alert\):.*/\1/p;
+	s/^mpmond: #[0-9]* \(rule [^:]*: repeat [0-9]*\) of its open alert.*/\1/p' "$T/out" >"$T/got"
 [ -s "$T/want" ] && diff "$T/want" "$T/got" >"$T/diff"
-ok $? "mpmond's state changes equal the replay's ($(wc -l <"$T/want") of them)"
+ok $? "mpmond's state changes and rule alerts equal the replay's ($(wc -l <"$T/want") of them)"
 sed 's/^/#   /' "$T/diff"
+grep -q '^rule Mpmon.Linux.Essentials.SshRootLoginFailed.Alert.Rule: new alert$' "$T/got"
+ok $? "the journal's failed root login raises the shipped rule's alert"
 
 want=$(grep -c '^__REALTIME_TIMESTAMP=' "$samples/linux-essentials.export")
 got=$(sed -n 's/^source journal: \([0-9]*\) records, 0 bad$/\1/p' "$T/out")
 [ "$got" = "$want" ]
 ok $? "every journal entry read once (want $want records, got $got)"
 
-want=$(wc -l <"$T/got")
+want=$(grep -vc '^rule ' "$T/got")
 got=$(grep -c '^    internet.6.3.1.1.4.1.0 = mpmon\(HealthStateChange\|AlertResolved\)$' "$T/out")
 [ "$got" = "$want" ] && [ "$want" -gt 0 ]
 ok $? "snmptrapd decoded one notification per state change (want $want, got $got)"
 grep -q '^    mpmonMonitorId.0 = Mpmon.Linux.Essentials.UnitFailed$' "$T/out"
 ok $? "a journal entry's state change arrives as a trap"
+
+# The README's first screen quotes make demo: its lines, in order ("..."
+# skips lines; "$ " is the command; the port is the one of this run).
+perl -e 'open my $r, "<", $ARGV[0] or die; my ($in, @want);
+	while (<$r>) { chomp; if (/^<!-- lines of make demo/) { $in = 1; next }
+		next unless $in; last if /^```$/ && @want; next if /^```/;
+		push @want, $_ unless $_ eq "..." || /^\$ /; }
+	open my $o, "<", $ARGV[1] or die; my @got = map { chomp; $_ } <$o>;
+	s/127\.0\.0\.1:\d+/127.0.0.1:PORT/g for @want, @got;
+	my $i = 0; for my $w (@want) { $i++ while $i < @got && $got[$i] ne $w;
+		if ($i == @got) { print "#   not in the demo output (in order): $w\n"; exit 1 } $i++ }
+	exit(@want ? 0 : 1)' README.md "$T/out"
+ok $? "the lines of make demo the README quotes are what it prints, in order"
 
 done_testing
