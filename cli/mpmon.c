@@ -14,6 +14,7 @@
 #include "lib/iso8601.h"
 #include "lib/json.h"
 #include "lib/lines.h"
+#include "lib/str.h"
 #include "lib/version.h"
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
@@ -25,6 +26,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +264,29 @@ out:
 	return status;
 }
 
+/*
+ * A problem with the input, on stderr: messages quote the log (a key, a
+ * stamp, a monitor a reset names), escaped as mpmond escapes its own log
+ * (str_put_printable), so no byte of the log reaches the terminal as an escape.
+ */
+static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void report(const char *fmt, ...)
+{
+	struct buf msg, out;
+	va_list ap;
+
+	buf_init(&msg);
+	buf_init(&out);
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	str_put_printable(&out, msg.data, msg.len, NULL);
+	fprintf(stderr, "%s\n", out.data);
+	buf_release(&msg);
+	buf_release(&out);
+}
+
 static const char *const cause_names[] = { "event", "timer", "reset" };
 
 struct replay {
@@ -272,40 +297,92 @@ struct replay {
 	bool timeline_failed;
 };
 
-/* Indent every line of text by four spaces. */
-static void put_block(struct buf *b, const char *label, const char *text)
+/*
+ * Text from the packs and the log, for a terminal: each line escaped as
+ * mpmond escapes its log (str_put_printable: ESC, BEL and the like as \xNN), lines
+ * after the first indented by four spaces, so no text can pass for a record.
+ */
+static void put_text(struct buf *b, const char *text)
 {
 	const char *p = text, *nl;
 
+	for (;;) {
+		nl = strchr(p, '\n');
+		str_put_printable(b, p, nl ? (size_t)(nl - p) : strlen(p), NULL);
+		if (!nl)
+			break;
+		p = nl + 1;
+		buf_puts(b, "\n    ");
+	}
+}
+
+/* A label and text indented by four spaces, each line escaped; nothing when empty. */
+static void put_block(struct buf *b, const char *label, const char *text)
+{
 	if (!text || !*text)
 		return;
-	buf_printf(b, "  %s:\n", label);
-	for (; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl)
-			nl = p + strlen(p);
-		if (nl > p)
-			buf_printf(b, "    %.*s\n", (int)(nl - p), p);
-		else
-			buf_putc(b, '\n');
-		if (!*nl)
-			break;
+	buf_printf(b, "  %s:\n    ", label);
+	put_text(b, text);
+	buf_putc(b, '\n');
+}
+
+/* The first line of a record: seq, time, what it is about, the instance. */
+static void put_head(struct buf *b, const struct state_change *c, const char *what)
+{
+	char when[ISO8601_LEN];
+
+	buf_printf(b, "#%llu %s  %s", (unsigned long long)c->seq, iso8601_format(c->time, when),
+		   what);
+	put_text(b, c->monitor_id);
+	if (c->kind == CHANGE_ROLLUP && *c->target) {
+		buf_puts(b, " of ");
+		put_text(b, c->target);
 	}
+	if (c->instance_len) {
+		buf_puts(b, " [");
+		str_put_printable(b, c->instance, c->instance_len, NULL);
+		buf_putc(b, ']');
+	}
+}
+
+/*
+ * What a change does to its alert: raises it (the alert's name and message),
+ * resolves it (the message says so), or neither (no message line).
+ */
+static void put_alert(struct buf *b, const struct state_change *c)
+{
+	if (c->alert)
+		buf_printf(b, "  ALERT %s, priority %s", mp_severity_name(c->severity),
+			   mp_priority_name(c->priority));
+	if (c->alert_resolved)
+		buf_puts(b, "  alert resolved");
+	buf_putc(b, '\n');
+	if (!*c->message)
+		return;
+	buf_puts(b, "  message: ");
+	if (c->alert && *c->alert_name) {
+		put_text(b, c->alert_name);
+		buf_puts(b, ": ");
+	}
+	put_text(b, c->message);
+	buf_putc(b, '\n');
 }
 
 static void format_text(struct buf *b, const struct state_change *c)
 {
-	char when[ISO8601_LEN];
-
 	if (c->kind == CHANGE_RULE) {
-		buf_printf(b, "#%llu %s  rule %s\n  %s, severity %s, priority %s",
-			   (unsigned long long)c->seq, iso8601_format(c->time, when),
-			   c->monitor_id, c->alert ? "ALERT" : "repeat", mp_severity_name(c->severity),
-			   mp_priority_name(c->priority));
+		put_head(b, c, "rule ");
+		buf_printf(b, "\n  %s, severity %s, priority %s", c->alert ? "ALERT" : "repeat",
+			   mp_severity_name(c->severity), mp_priority_name(c->priority));
 		if (!c->alert)
 			buf_printf(b, " (repeat %llu)", (unsigned long long)c->repeat_count);
-		buf_printf(b, "\n  message: %s%s%s\n", c->alert_name, *c->alert_name ? ": " : "",
-			   c->message);
+		buf_puts(b, "\n  message: ");
+		if (*c->alert_name) {
+			put_text(b, c->alert_name);
+			buf_puts(b, ": ");
+		}
+		put_text(b, c->message);
+		buf_putc(b, '\n');
 		if (c->alert) {
 			put_block(b, "diagnosis", c->diagnosis);
 			put_block(b, "resolution", c->resolution);
@@ -314,40 +391,20 @@ static void format_text(struct buf *b, const struct state_change *c)
 		return;
 	}
 	if (c->kind == CHANGE_ROLLUP) {
-		buf_printf(b, "#%llu %s  roll-up %s", (unsigned long long)c->seq,
-			   iso8601_format(c->time, when), c->monitor_id);
-		if (*c->target)
-			buf_printf(b, " of %s", c->target);
-		if (c->instance_len)
-			buf_printf(b, " [%.*s]", (int)c->instance_len, c->instance);
+		put_head(b, c, "roll-up ");
 		buf_printf(b, "\n  %s -> %s (by %s)", mp_health_name(c->from), mp_health_name(c->to),
 			   cause_names[c->cause]);
-		if (c->alert)
-			buf_printf(b, "  ALERT %s, priority %s", mp_severity_name(c->severity),
-				   mp_priority_name(c->priority));
-		if (c->alert_resolved)
-			buf_puts(b, "  alert resolved");
-		buf_puts(b, "\n\n");
+		put_alert(b, c);
+		buf_putc(b, '\n');
 		return;
 	}
-
-	buf_printf(b, "#%llu %s  %s", (unsigned long long)c->seq, iso8601_format(c->time, when),
-		   c->monitor_id);
-	if (c->instance_len)
-		buf_printf(b, " [%.*s]", (int)c->instance_len, c->instance);
-	buf_printf(b, "\n  %s -> %s (%s, by %s)", mp_health_name(c->from), mp_health_name(c->to),
-		   c->state, cause_names[c->cause]);
-	if (c->alert)
-		buf_printf(b, "  ALERT %s, priority %s", mp_severity_name(c->severity),
-			   mp_priority_name(c->priority));
-	if (c->alert_resolved)
-		buf_puts(b, "  alert resolved");
-	buf_printf(b, "\n  message: %s%s%s\n", c->alert_name, *c->alert_name ? ": " : "",
-		   c->message);
-	if (c->alert) {
-		put_block(b, "diagnosis", c->diagnosis);
-		put_block(b, "resolution", c->resolution);
-	}
+	put_head(b, c, "");
+	buf_printf(b, "\n  %s -> %s (", mp_health_name(c->from), mp_health_name(c->to));
+	put_text(b, c->state);
+	buf_printf(b, ", by %s)", cause_names[c->cause]);
+	put_alert(b, c);
+	put_block(b, "diagnosis", c->diagnosis);
+	put_block(b, "resolution", c->resolution);
 	buf_putc(b, '\n');
 }
 
@@ -757,7 +814,7 @@ static int cmd_replay(int argc, char **argv)
 		}
 	}
 	if (fd < 0) {
-		fprintf(stderr, "%s: cannot open input: %s\n", input, strerror(errno));
+		report("%s: cannot open input: %s", input, strerror(errno));
 		status = EXIT_USAGE;
 		goto out;
 	}
@@ -776,14 +833,14 @@ static int cmd_replay(int argc, char **argv)
 		r = lines_next(&lr, &line, &len, &cut);
 		if (r <= 0) {
 			if (r < 0) {
-				fprintf(stderr, "%s:%ld: read error: %s\n", input, lr.lineno + 1,
+				report("%s:%ld: read error: %s", input, lr.lineno + 1,
 					strerror(-r));
 				bad++;
 			}
 			break;
 		}
 		if (cut) {
-			fprintf(stderr, "%s:%ld: line longer than %zu bytes, skipped\n", input,
+			report("%s:%ld: line longer than %zu bytes, skipped", input,
 				lr.lineno, max_line);
 			bad++;
 			continue;
@@ -796,7 +853,7 @@ static int cmd_replay(int argc, char **argv)
 		if (r == -ENOENT)
 			continue;	/* not a line the format looks for */
 		if (r < 0) {
-			fprintf(stderr, "%s:%ld: %s\n", input, lr.lineno, err);
+			report("%s:%ld: %s", input, lr.lineno, err);
 			bad++;
 			continue;
 		}
@@ -809,7 +866,7 @@ static int cmd_replay(int argc, char **argv)
 			timeline_note_time(rp.timeline, now);
 		r = replay_directive(e, &ev, now, err);
 		if (r == -EINVAL) {
-			fprintf(stderr, "%s:%ld: %s\n", input, lr.lineno, err);
+			report("%s:%ld: %s", input, lr.lineno, err);
 			bad++;
 			continue;
 		}

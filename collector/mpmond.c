@@ -54,42 +54,18 @@ enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4, TAG_S
 static bool log_to_journal;
 static int log_level = LOG_INFO;
 
-/*
- * Messages carry file names and text from the logs: control characters and
- * bytes that are not UTF-8 are written as \xNN, so that a log line can neither
- * forge a line of ours (a newline, a terminal escape) nor turn the message
- * into binary for the journal. out holds 4 bytes per byte of msg.
- */
-static void log_escape(const char *msg, char *out, size_t cap)
-{
-	size_t n = strlen(msg), i = 0, o = 0, k;
-
-	while (i < n && o + 5 < cap) {
-		unsigned char c = (unsigned char)msg[i];
-
-		k = (c < 0x20 && c != '\t') || c == 0x7f ? 0 : str_utf8_len(msg + i, n - i);
-		if (k == 0) {
-			snprintf(out + o, cap - o, "\\x%02x", c);
-			o += 4;
-			i++;
-			continue;
-		}
-		if (o + k >= cap)
-			break;
-		memcpy(out + o, msg + i, k);
-		o += k;
-		i += k;
-	}
-	out[o] = '\0';
-}
-
 static void logger(int priority, const char *msg)
 {
 	char text[4 * 2048 + 1];
 
 	if (priority > log_level)
 		return;
-	log_escape(msg, text, sizeof(text));
+	/*
+	 * Messages carry file names and text from the logs: escaped, a log line
+	 * can neither forge a line of ours (a newline, a terminal escape) nor
+	 * turn the message into binary for the journal.
+	 */
+	str_escape(text, sizeof(text), msg, strlen(msg));
 	if (log_to_journal)
 		sd_journal_print(priority, "%s", text);
 	else

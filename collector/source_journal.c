@@ -26,6 +26,7 @@ struct jsrc {
 	char *cursor;		/* last entry read, owned */
 	char tbuf[ISO8601_LEN];
 	struct event ev;
+	bool bad_logged;	/* an entry without a time was logged; later ones are counted */
 };
 
 static int jopen(struct source *s, struct jsrc *js)
@@ -99,8 +100,17 @@ static int journal_src_process(struct source *s, bool *more)
 		if (r <= 0)
 			break;
 		event_reset(&js->ev);
-		if (journal_entry_event(js->j, &js->ev, js->tbuf) < 0)
+		r = journal_entry_event(js->j, &js->ev, js->tbuf);
+		if (r < 0) {
+			/* no time to give it: a bad record, as a line would be, never dropped unseen */
+			s->st.bad++;
+			if (!js->bad_logged)
+				source_log(s, LOG_WARNING, "an entry without a readable time skipped "
+					   "(%s); more are only counted", strerror(-r));
+			js->bad_logged = true;
+			r = 0;
 			continue;
+		}
 		msg = js->ev.slot[EVENT_DESCRIPTION];
 		s->st.records++;
 		s->st.bytes += msg.len;

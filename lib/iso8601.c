@@ -36,6 +36,11 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+static bool leap_year(unsigned y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
 static bool digits(const char *s, size_t n, size_t *i, size_t count, unsigned *out)
 {
 	unsigned v = 0;
@@ -80,7 +85,9 @@ bool iso8601_parse(const char *s, size_t n, int64_t *us)
 	    !digits(s, n, &i, 2, &mon) || !expect(s, n, &i, '-') ||
 	    !digits(s, n, &i, 2, &day))
 		return false;
-	if (mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1])
+	/* year 0000, a 13th month or a 29 February of a common year name no day */
+	if (year < 1 || mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1] ||
+	    (mon == 2 && day == 29 && !leap_year(year)))
 		return false;
 	if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
 		i++;

@@ -13,7 +13,9 @@
 
 /*
  * Parse "YYYY-MM-DD[Thh:mm[:ss[.f...]]][Z|±hh[:]mm]" (a space may stand for T; no
- * zone means UTC). Return true and set *us, or false when s is not such a time.
+ * zone means UTC). Return true and set *us, or false when s is not such a time,
+ * also when a part is out of range: year 0000, month 13, 30 February, 29
+ * February of a common year, 25:00, minute 60.
  */
 bool iso8601_parse(const char *s, size_t n, int64_t *us);
 

@@ -214,6 +214,47 @@ size_t str_utf8_len(const char *s, size_t n)
 	return len;
 }
 
+/*
+ * What str_escape and str_put_printable let through: the length of the
+ * printable character at s (a UTF-8 sequence, tab included), or 0 for a byte
+ * written as \xNN (another control character, DEL, a byte that is not UTF-8).
+ */
+static size_t printable_len(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	return (c < 0x20 && c != '\t') || c == 0x7f ? 0 : str_utf8_len(s, n);
+}
+
+size_t str_escape(char *out, size_t cap, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0, o = 0, k;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		k = printable_len(s + i, n - i);
+		if (k == 0) {
+			if (o + 4 >= cap)
+				break;
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+			i++;
+			continue;
+		}
+		if (o + k >= cap)
+			break;
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	return i;
+}
+
 int str_put_printable(struct buf *b, const char *p, size_t n, size_t *width)
 {
 	size_t i = 0, k, w = 0;
@@ -222,7 +263,7 @@ int str_put_printable(struct buf *b, const char *p, size_t n, size_t *width)
 	while (i < n && r == 0) {
 		unsigned char c = (unsigned char)p[i];
 
-		k = (c < 0x20 && c != '\t') || c == 0x7f ? 0 : str_utf8_len(p + i, n - i);
+		k = printable_len(p + i, n - i);
 		if (k == 0) {
 			r = buf_printf(b, "\\x%02x", c);
 			w += 4;

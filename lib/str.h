@@ -59,11 +59,21 @@ size_t str_utf8_len(const char *p, size_t n);
 struct buf;
 
 /*
- * Append the n bytes at p to b for a terminal: control characters (but tab)
- * and bytes that are not UTF-8 become \xNN, so text from a log can neither
- * forge a line nor send a terminal escape. Sets *width, when not NULL, to the
- * characters appended (a UTF-8 sequence counts one). Returns 0 or -ENOMEM.
+ * Text from a log, made safe to print: control characters other than tab, DEL
+ * and bytes that are not UTF-8 become \xNN, so that it can neither forge a
+ * line (a newline) nor send a terminal escape (ESC, BEL). Two forms of one
+ * rule:
+ *
+ * str_escape copies n bytes of s to out, which holds cap bytes (cap >= 1) and
+ * is always NUL-terminated (4 * n + 1 bytes hold any s), for callers that may
+ * not allocate; what does not fit whole is left off. Returns the bytes of s
+ * copied, n when all.
+ *
+ * str_put_printable appends the n bytes at p to b. Sets *width, when not NULL,
+ * to the characters appended (a UTF-8 sequence counts one). Returns 0 or
+ * -ENOMEM.
  */
+size_t str_escape(char *out, size_t cap, const char *s, size_t n);
 int str_put_printable(struct buf *b, const char *p, size_t n, size_t *width);
 
 /*

@@ -428,6 +428,22 @@ static int fill_message(struct buf *b, const struct monitor *m, const struct eve
 				       m->def->id), m, m->params, m->nparams, ev, key);
 }
 
+/*
+ * The message of a record that raises no alert. As in SCOM, the alert's text
+ * belongs to the alert, and the alert keeps the text of the event that raised
+ * it: a change that resolves it says so and names it, so that nothing reads
+ * like the failure again, nor is filled half from a timer or a reset that has
+ * none of the event's data; any other change has no alert message.
+ */
+static int other_message(struct buf *b, bool resolved, const char *name, const char *display,
+			 const char *id)
+{
+	buf_reset(b);
+	if (!resolved)
+		return 0;
+	return buf_printf(b, "alert resolved: %s", engine_first_text(name, display, NULL, id));
+}
+
 static enum mp_severity severity_of(const struct mp_alert *a, enum mp_health to)
 {
 	if (a->present && a->severity != MP_SEVERITY_MATCH_MONITOR_HEALTH &&
@@ -465,12 +481,15 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 		if (health >= a->on_state && !in->alert_open) {
 			c.alert = true;
 			in->alert_open = true;
-		} else if (health < a->on_state && in->alert_open && a->auto_resolve) {
+		} else if (health <= MP_HEALTH_SUCCESS && in->alert_open && a->auto_resolve) {
+			/* SCOM's AutoResolve: back to healthy, not merely below AlertOnState */
 			c.alert_resolved = true;
 			in->alert_open = false;
 		}
 	}
-	if (fill_message(&e->msg, m, ev, key) < 0)
+	if (c.alert ? fill_message(&e->msg, m, ev, key) < 0 :
+		      other_message(&e->msg, c.alert_resolved, a->message_name, m->def->display_name,
+				    m->def->id) < 0)
 		return -ENOMEM;
 	c.seq = e->seq++;
 	c.time = now;
@@ -482,10 +501,11 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 	c.cause = cause;
 	c.severity = severity_of(a, health);
 	c.priority = a->present ? a->priority : MP_PRIORITY_NORMAL;
-	c.alert_name = a->message_name ? a->message_name : "";
+	c.alert_name = (c.alert || c.alert_resolved) && a->message_name ? a->message_name : "";
 	c.message = e->msg.data;
-	c.diagnosis = m->diagnosis;
-	c.resolution = m->resolution;
+	/* the knowledge is about the failure: current while the instance is not healthy */
+	c.diagnosis = health > MP_HEALTH_SUCCESS ? m->diagnosis : "";
+	c.resolution = health > MP_HEALTH_SUCCESS ? m->resolution : "";
 	c.event = ev;
 	c.kind = CHANGE_MONITOR;
 	c.target = "";
@@ -513,11 +533,14 @@ static int emit_rollup(void *arg, const struct rollup_change *rc)
 	if (g) {
 		c.severity = severity_of(&g->alert, rc->to);
 		c.priority = g->alert.present ? g->alert.priority : MP_PRIORITY_NORMAL;
-		c.alert_name = g->alert.message_name ? g->alert.message_name : "";
+		c.alert_name = (c.alert || c.alert_resolved) && g->alert.message_name ?
+				       g->alert.message_name : "";
 		/* aggregate parameters name target properties, which Linux does not have */
-		if (engine_fill_text(&e->msg, engine_first_text(g->alert.message_text, g->alert.message_name,
-						  g->display_name, g->id), NULL, NULL, 0,
-			      e->rollup_ev, (struct str){ "", 0 }) < 0)
+		if (c.alert ? engine_fill_text(&e->msg, engine_first_text(g->alert.message_text,
+						  g->alert.message_name, g->display_name, g->id),
+					      NULL, NULL, 0, e->rollup_ev, (struct str){ "", 0 }) < 0 :
+			      other_message(&e->msg, c.alert_resolved, g->alert.message_name,
+					    g->display_name, g->id) < 0)
 			return -ENOMEM;
 	} else {
 		c.severity = severity_of(&(struct mp_alert){ .present = false }, rc->to);

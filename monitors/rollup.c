@@ -444,8 +444,8 @@ int rollup_set(struct rollup *r, int leaf, struct str key, enum mp_health h,
 			if (h != MP_HEALTH_UNINITIALIZED && h >= a->on_state && !s->alert_open) {
 				c.alert = emit != NULL;
 				s->alert_open = true;
-			} else if ((h < a->on_state || h == MP_HEALTH_UNINITIALIZED) &&
-				   s->alert_open && a->auto_resolve) {
+			} else if (h <= MP_HEALTH_SUCCESS && s->alert_open && a->auto_resolve) {
+				/* healthy again, or no member has data: SCOM's AutoResolve */
 				c.alert_resolved = emit != NULL;
 				s->alert_open = false;
 			}

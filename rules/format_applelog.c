@@ -22,7 +22,8 @@
  * caller (replay --log-name).
  *
  * `log stream` starts with a line "Filtering the log data using ..." even in
- * ndjson style; that line is skipped (-ENOENT). The JSON grammar, its in-place
+ * ndjson style; that line is skipped (-ENOENT). A timestamp that is not an
+ * ISO 8601 time makes the line bad. The JSON grammar, its in-place
  * unescaping and its error messages are json_scan.c's.
  */
 #include "rules/format.h"
@@ -32,6 +33,7 @@
 
 #include "rules/event.h"
 #include "rules/json_scan.h"
+#include "rules/timestamp.h"
 
 #define KEY_SHOWN JSON_SCAN_KEY_SHOWN
 
@@ -68,6 +70,7 @@ static struct str basename_of(struct str path)
 static int member(struct json_scan *js, struct str key, size_t key_at, void *arg)
 {
 	struct event *ev = arg;
+	size_t at = js->i;
 	enum json_scalar kind;
 	const char *level;
 	struct str v;
@@ -104,6 +107,9 @@ static int member(struct json_scan *js, struct str key, size_t key_at, void *arg
 	if (rc < 0)
 		return json_scan_fail(js, key_at, "invalid parameter index in key '%.*s'",
 				      (int)(key.len < KEY_SHOWN ? key.len : KEY_SHOWN), key.p);
+	/* the line was good before this member: this key's value is the bad stamp */
+	if (ev->slot[EVENT_TIME].p && !ev->has_time)
+		return timestamp_fail(js->err, at, key.p, key.len, "an ISO 8601 time", v.p, v.len);
 	return 0;
 }
 

@@ -20,6 +20,8 @@
  *   Level                            EventLevel
  *
  * An alias whose slot is already set is kept as an ordinary field of its name.
+ * A TimeGenerated (or its alias) that is not an ISO 8601 time makes the line
+ * bad: an event without its own time would take the clock's.
  */
 #include "rules/format.h"
 
@@ -28,6 +30,7 @@
 
 #include "rules/event.h"
 #include "rules/json_scan.h"
+#include "rules/timestamp.h"
 
 #define KEY_SHOWN JSON_SCAN_KEY_SHOWN
 
@@ -140,6 +143,9 @@ static int member(struct json_scan *js, struct str key, size_t key_at, void *arg
 	if (rc < 0)
 		return fail(js, key_at, "invalid parameter index in key '%.*s'",
 			    (int)(key.len < KEY_SHOWN ? key.len : KEY_SHOWN), key.p);
+	/* the line was good before this member: this key's value is the bad stamp */
+	if (ev->slot[EVENT_TIME].p && !ev->has_time)
+		return timestamp_fail(js->err, at, key.p, key.len, "an ISO 8601 time", v.p, v.len);
 	return 0;
 }
 

@@ -9,7 +9,8 @@
  * key is a field of that name. A value is bare (up to the next blank; it may
  * hold '=' but no '"') or double-quoted, with \" \\ \n \r \t unescaped in
  * place; any other backslash stays as written. "key=" is an empty value. A
- * TimeGenerated that is not ISO 8601 may be a BSD syslog stamp, dated from ctx.
+ * TimeGenerated that is not ISO 8601 may be a BSD syslog stamp, dated from ctx;
+ * one that is neither makes the line bad.
  *
  * Anything else is an error with its column: text that is not a pair (a bare
  * word, a quoted key), a quote that does not close, a value glued to the next
@@ -125,10 +126,7 @@ static int kv_parse(const struct format *fmt, const struct format_ctx *ctx, char
 		return -EINVAL;
 	}
 	/* event_set reads ISO 8601 only; a syslog-style stamp needs ctx's year. */
-	if (ev->slot[EVENT_TIME].p && !ev->has_time)
-		ev->has_time = timestamp_parse(ev->slot[EVENT_TIME].p, ev->slot[EVENT_TIME].len,
-					       ctx, &ev->time);
-	return 0;
+	return timestamp_event(ev, s, ctx, err);
 }
 
 const struct format format_kv = {

@@ -14,7 +14,8 @@
  *
  * Any other name is the field's name as written (_SYSTEMD_UNIT stays). A
  * TimeGenerated capture is read as ISO 8601 or as a BSD syslog stamp dated from
- * ctx. A capture that takes no part in the match leaves its field absent.
+ * ctx; one that is neither makes the line bad. A capture that takes no part in
+ * the match leaves its field absent.
  *
  * A line the pattern does not match is no error: parse returns -ENOENT and the
  * caller skips it, so one pattern can pick its lines out of a mixed log. The
@@ -124,10 +125,7 @@ static int regex_parse(const struct format *fmt, const struct format_ctx *ctx, c
 					   EVENT_MAX_FIELDS);
 	}
 	/* event_set reads ISO 8601 only; a syslog-style stamp needs ctx's year. */
-	if (ev->slot[EVENT_TIME].p && !ev->has_time)
-		ev->has_time = timestamp_parse(ev->slot[EVENT_TIME].p, ev->slot[EVENT_TIME].len,
-					       ctx, &ev->time);
-	return 0;
+	return timestamp_event(ev, line, ctx, err);
 }
 
 int format_regex_new(const char *pattern, size_t n, struct format **out,

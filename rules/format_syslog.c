@@ -21,6 +21,8 @@
  *   SD param            field "SD/SD-ID/PARAM", e.g. SD/timeQuality@1/isSynced
  *
  * RFC 5424's "-" leaves a field absent; a line without <PRI> has no severity.
+ * A stamp that is not a time (month 13, "Nov 31", 25:00) makes the line bad,
+ * its text shown.
  * Syslog has no log name: LogName is left to the caller (replay --log-name).
  * Values are slices into the line; structured-data values are unescaped in
  * place (\" \\ \]), and their "SD/..." names, which occur nowhere in the line as
@@ -93,6 +95,12 @@ static void set_time(struct event *ev, struct str text, int64_t us)
 	ev->has_time = true;
 }
 
+/* The stamp at [at, end) is not a time: TimeGenerated, as the event would call it. */
+static int bad_time(struct line *ln, size_t at, size_t end, const char *what)
+{
+	return timestamp_fail(ln->err, at, "TimeGenerated", 13, what, ln->s + at, end - at);
+}
+
 static void set_message(struct line *ln, struct event *ev, size_t from)
 {
 	/* RFC 5424 marks UTF-8 messages with a BOM, which is no part of the text. */
@@ -147,10 +155,13 @@ static int parse_3164(struct line *ln, struct event *ev, const struct format_ctx
 	if (at < ln->len && ln->s[at] >= '0' && ln->s[at] <= '9') {
 		end = token_end(ln);
 		if (!iso8601_parse(ln->s + at, end - at, &us))
-			return fail(ln, at, "invalid timestamp");
+			return bad_time(ln, at, end, "an ISO 8601 time");
 	} else {
 		size_t n = timestamp_bsd(ln->s + at, ln->len - at, ctx, &us);
 
+		/* a month name starts a stamp that is out of range ("Nov 31", "25:00") */
+		if (!n && (n = timestamp_bsd_text(ln->s + at, ln->len - at)))
+			return bad_time(ln, at, at + n, "a syslog time");
 		if (!n)
 			return fail(ln, at, "expected a timestamp");
 		end = at + n;
@@ -271,7 +282,7 @@ static int parse_5424(struct line *ln, struct event *ev)
 		return rc;
 	if (stamp.p) {
 		if (!iso8601_parse(stamp.p, stamp.len, &us))
-			return fail(ln, at, "invalid timestamp");
+			return bad_time(ln, at, at + stamp.len, "an ISO 8601 time");
 		set_time(ev, stamp, us);
 	}
 	if ((rc = header_field(ln, &host, "a host name")) ||

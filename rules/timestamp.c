@@ -9,9 +9,14 @@
 #include <string.h>
 
 #include "lib/iso8601.h"
+#include "lib/str.h"
+#include "rules/event.h"
 #include "rules/format.h"
 
 #define US_PER_DAY (86400LL * 1000000)
+/* what an error message shows of a refused stamp and its field's name, escaped */
+#define SHOWN_MAX 56
+#define FIELD_SHOWN 32
 
 /* Month 1..12 of an English abbreviation, or 0; a 3-byte switch, no loop. */
 static unsigned month_of(const char *s)
@@ -170,4 +175,47 @@ bool timestamp_parse(const char *s, size_t n, const struct format_ctx *ctx, int6
 		return true;
 	}
 	return timestamp_bsd(s, n, ctx, us) == n && n > 0;
+}
+
+size_t timestamp_bsd_text(const char *s, size_t n)
+{
+	size_t i = 3;
+	int w;
+
+	if (n < 4 || s[3] != ' ' || !month_of(s))
+		return 0;
+	/* the day and the time; "Nov  1": the blanks that pad a day end no word */
+	for (w = 0; w < 2; w++) {
+		while (i < n && s[i] == ' ')
+			i++;
+		while (i < n && s[i] != ' ')
+			i++;
+	}
+	return i;
+}
+
+int timestamp_fail(char *err, size_t at, const char *field, size_t field_len, const char *what,
+		   const char *text, size_t text_len)
+{
+	char shown[SHOWN_MAX + 1], name[FIELD_SHOWN + 1];
+	size_t used;
+
+	used = str_escape(shown, sizeof(shown), text, text_len);
+	str_escape(name, sizeof(name), field, field_len);
+	return format_fail(err, at, "'%s' is not %s: \"%s\"%s", name, what, shown,
+			   used < text_len ? "..." : "");
+}
+
+int timestamp_event(struct event *ev, const char *line, const struct format_ctx *ctx,
+		    char *err)
+{
+	struct str t = ev->slot[EVENT_TIME];
+
+	if (!t.p || ev->has_time)
+		return 0;
+	ev->has_time = timestamp_parse(t.p, t.len, ctx, &ev->time);
+	if (ev->has_time)
+		return 0;
+	return timestamp_fail(err, (size_t)(t.p - line), "TimeGenerated", 13,
+			      "an ISO 8601 or syslog time", t.p, t.len);
 }

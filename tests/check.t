@@ -288,6 +288,57 @@ run 2 --state "$T/mstate/state.json"
 grep -q "worst Test.Job \[web2\] is Error: Job failed on web2: job 2 |" "$T/out"
 ok $? "the state file mpmond left: CRITICAL with its message ($line)"
 
+# ---- what -v shows of an alert, from a real mpmond ----
+# tests/e2e/data/alert-pack.xml: Test.Svc 10 healthy, 11 a warning below its
+# AlertOnState (no alert), 12 an error that raises one. The status line shows
+# an alert message only when the change raised an alert, -v the knowledge
+# while the instance is unhealthy; the clear leaves "alert resolved: NAME".
+mkdir -p "$T/alogs"
+sed -e "s|$T/mstate|$T/astate|" -e "s|$T/logs/|$T/alogs/|" \
+	-e "s|tests/e2e/data/pack.xml|tests/e2e/data/alert-pack.xml|" "$T/c.conf" >"$T/a.conf"
+aev() {	# aev NUMBER TEXT MINUTE
+	printf '{"TimeGenerated":"2026-11-20T11:%02d:00Z","EventDisplayNumber":%s,"LoggingComputer":"web1","EventDescription":"%s"}\n' "$3" "$1" "$2" >>"$T/alogs/a.log"
+}
+# await HEALTH: until state.json shows Test.Svc [web1] in that health
+await() {
+	i=0
+	while ! grep -q "\"monitor\":\"Test.Svc\",\"instance\":\"web1\",\"health\":\"$1\"" "$T/astate/state.json" 2>/dev/null &&
+		[ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+aev 10 "service up" 1
+aev 11 "service slow" 2
+"$top/build-aux/run-mpmond" "$bin/mpmond" --config "$T/a.conf" --foreground 2>"$T/alog" &
+PID=$!
+await Warning
+run 1 --state-dir "$T/astate" -m Test.Svc -i web1 -v
+head -n 1 "$T/out" | grep -q "^MPMON WARNING - Test.Svc \[web1\] is Warning | " &&
+	sed -n 2,5p "$T/out" | tr '\n' '#' |
+	grep -qx "Diagnosis:#The service lost its database.#Resolution:#Start the database, then the service.#"
+ok $? "-v: a warning that raised no alert shows no alert message, but the knowledge ($line)"
+aev 12 "service crashed" 3
+await Error
+run 2 --state-dir "$T/astate" -m Test.Svc -i web1 -v
+head -n 1 "$T/out" | grep -q "^MPMON CRITICAL - Test.Svc \[web1\] is Error: Service failed on web1: service crashed | " &&
+	sed -n 2p "$T/out" | grep -qx "Diagnosis:"
+ok $? "-v: the error that raised the alert shows its message and the knowledge ($line)"
+aev 10 "service up again" 4
+await Success
+run 0 --state-dir "$T/astate" -m Test.Svc -i web1 -vv
+head -n 1 "$T/out" | grep -q "^MPMON OK - Test.Svc \[web1\] is Success | " &&
+	! grep -q "Diagnosis\|service up again\|Service failed on" "$T/out"
+ok $? "-vv: the clear shows neither the failure's message nor its knowledge ($line)"
+kill -TERM "$PID"
+wait "$PID"
+PID=
+perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 1; my $s = decode_json(<$f>);
+	my ($m) = grep { $_->{monitor} eq "Test.Svc" } @{$s->{monitors}};
+	exit !($m->{message} eq "alert resolved: Service failed" && $m->{diagnosis} eq "" &&
+		$m->{resolution} eq "" && !$m->{alert_open})' "$T/astate/state.json"
+ok $? "state.json: the clear says the alert is resolved and names it, without the failure's knowledge"
+
 # ---- standalone mode ----
 P=$top/tests/e2e/data/pack.xml
 L=$T/slog/app.log

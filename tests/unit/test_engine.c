@@ -28,6 +28,7 @@ struct rec {
 	enum mp_severity severity;
 	int64_t time;
 	uint64_t seq;
+	char alert_name[64];
 	char message[256];
 	char diagnosis[256];
 	char resolution[256];
@@ -55,6 +56,7 @@ static void collect(void *arg, const struct state_change *c)
 	r->severity = c->severity;
 	r->time = c->time;
 	r->seq = c->seq;
+	snprintf(r->alert_name, sizeof(r->alert_name), "%s", c->alert_name);
 	snprintf(r->message, sizeof(r->message), "%s", c->message);
 	snprintf(r->diagnosis, sizeof(r->diagnosis), "%s", c->diagnosis);
 	snprintf(r->resolution, sizeof(r->resolution), "%s", c->resolution);
@@ -203,6 +205,10 @@ static void test_two_state(struct engine *e)
 	is_int(recs[0].to, MP_HEALTH_SUCCESS, "1004: to Success");
 	ok(!recs[0].alert, "1004: no alert");
 	is_int(recs[0].seq, 1, "first seq is 1");
+	is_str(recs[0].message, "", "1004: no alert, so no alert message");
+	is_str(recs[0].alert_name, "", "1004: nor an alert name");
+	is_str(recs[0].diagnosis, "", "1004: healthy: no diagnosis");
+	is_str(recs[0].resolution, "", "1004: nor resolution");
 
 	mkev(&ev, "app", "1003", "link down");	/* log names compare case-insensitively */
 	engine_feed(e, &ev, 20 * SEC);
@@ -211,6 +217,7 @@ static void test_two_state(struct engine *e)
 	ok(recs[1].alert, "1003: raises an alert");
 	is_int(recs[1].severity, MP_SEVERITY_ERROR, "MatchMonitorHealth gives Error");
 	is_str(recs[1].message, "Seen: link down on host1", "message parameters filled");
+	is_str(recs[1].alert_name, "Test Alert", "the alert's name");
 	is_str(recs[1].diagnosis, "The link broke.", "diagnosis from Causes");
 	is_str(recs[1].resolution, "Mend the link.", "resolution from Resolutions");
 	is_int(recs[1].time, 20 * SEC, "record time is the event's");
@@ -221,6 +228,10 @@ static void test_two_state(struct engine *e)
 	engine_feed(e, &ev, 30 * SEC);
 	is_int(nrecs, 3, "1004 again: a record");
 	ok(recs[2].resolved && !recs[2].alert, "AutoResolve closes the alert");
+	is_str(recs[2].message, "alert resolved: Test Alert", "the clear says so and names the alert");
+	is_str(recs[2].alert_name, "Test Alert", "  its name");
+	is_str(recs[2].diagnosis, "", "  no failure diagnosis as if current");
+	is_str(recs[2].resolution, "", "  nor resolution");
 
 	engine_get_stats(e, &st);
 	mkev(&ev, "App", "5555", NULL);
@@ -253,6 +264,8 @@ static void test_manual_reset(struct engine *e)
 	is_int(nrecs, 2, "reset: a record");
 	is_int(recs[1].to, MP_HEALTH_SUCCESS, "reset: to Success");
 	is_int(recs[1].cause, CAUSE_RESET, "reset: cause");
+	ok(recs[1].resolved, "reset: resolves the alert");
+	is_str(recs[1].message, "alert resolved: Test Alert", "reset: names the alert it resolves");
 	is_int(engine_reset(e, "No.Such", NULL, 50 * SEC), -2, "reset of unknown monitor: -ENOENT");
 }
 
@@ -274,6 +287,9 @@ static void test_timer(struct engine *e)
 	is_int(recs[1].to, MP_HEALTH_SUCCESS, "timer: back to Success");
 	is_int(recs[1].time, 190 * SEC, "timer: fires at its own deadline, not the event's time");
 	is_int(recs[1].cause, CAUSE_TIMER, "timer: cause");
+	ok(!recs[0].alert && !recs[1].resolved, "timer: no AlertSettings, no alert");
+	is_str(recs[0].message, "", "timer: no alert message on the change to Error");
+	is_str(recs[1].message, "", "timer: nor on the clear");
 }
 
 static void test_instances(struct engine *e)
@@ -702,7 +718,9 @@ static void test_rollup(void)
 	is_int(nrecs, 5, "U1 back to Success: the tree follows");
 	is_rollup(1, "R.Best", "", MP_HEALTH_ERROR, MP_HEALTH_SUCCESS, "U1 Success again");
 	is_rollup(2, "R.Top", "", MP_HEALTH_ERROR, MP_HEALTH_WARNING, "U1 Success again");
-	ok(recs[2].resolved && !recs[2].alert, "R.Top's alert is resolved below Error");
+	ok(!recs[2].resolved && !recs[2].alert, "R.Top's alert stays open at Warning: AutoResolve "
+	   "waits for healthy");
+	is_str(recs[2].message, "", "  a change that neither raises nor resolves has no message");
 	is_rollup(4, "System.Health.EntityState", "", MP_HEALTH_ERROR, MP_HEALTH_WARNING,
 		  "U1 Success again");
 
@@ -732,6 +750,13 @@ static void test_rollup(void)
 	is_int(engine_rollup_health(b, "R.Top", NULL, ""), MP_HEALTH_WARNING,
 	       "roll-up: restored at every level");
 	engine_free(b);
+
+	/* U3 Success: R.Top is healthy again, which resolves its alert */
+	nrecs = 0;
+	feed_num(e, "5", NULL, 65 * SEC);
+	is_rollup(1, "R.Top", "", MP_HEALTH_WARNING, MP_HEALTH_SUCCESS, "U3 Success");
+	ok(recs[1].resolved && !recs[1].alert, "R.Top's alert is resolved back at Success");
+	is_str(recs[1].message, "alert resolved: Top down", "  the record names the alert");
 
 	/* rules */
 	nrecs = 0;

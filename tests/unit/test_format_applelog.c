@@ -225,6 +225,10 @@ static void test_errors(void)
 	bad("{\"backtrace\":{\"frames\":[1,]}}", "expected a value at column 27");
 	bad("{\"backtrace\":{\"frames\" 1}}", "expected ':' after object key at column 24");
 	bad("{\"a\":\"\\x\"}", "invalid escape '\\x' at column 7");
+	bad("{\"eventMessage\":\"x\",\"timestamp\":\"2017-11-06 25:04:37.123456+0200\"}",
+	    "'timestamp' is not an ISO 8601 time: \"2017-11-06 25:04:37.123456+0200\" at column 33");
+	bad("{\"timestamp\":\"Nov  6 13:04:37\"}",
+	    "'timestamp' is not an ISO 8601 time: \"Nov  6 13:04:37\" at column 14");
 	memset(deep, '[', sizeof(deep));
 	memcpy(deep, "{\"a\":", 5);
 	deep[sizeof(deep) - 1] = '\0';

@@ -258,6 +258,29 @@ static void test_errors(void)
 	bad("{\"Params/Param[0]\":1}", "invalid parameter index in key 'Params/Param[0]' at column 2");
 	bad("{\"a\":1,\"b\"}", "expected ':' after object key at column 11");
 
+	/* A stamp that is not a time is a bad line, never an event at the epoch. */
+	bad("{\"LogName\":\"x\",\"TimeGenerated\":\"yesterday\"}",
+	    "'TimeGenerated' is not an ISO 8601 time: \"yesterday\" at column 32");
+	bad("{\"TimeGenerated\":\"2026-13-01T00:00:00Z\"}",
+	    "'TimeGenerated' is not an ISO 8601 time: \"2026-13-01T00:00:00Z\" at column 18");
+	bad("{\"TimeGenerated\":\"0000-01-01T00:00:00Z\"}",
+	    "'TimeGenerated' is not an ISO 8601 time: \"0000-01-01T00:00:00Z\" at column 18");
+	bad("{\"TimeGenerated\":\"2026-11-20T25:00:00Z\"}",
+	    "'TimeGenerated' is not an ISO 8601 time: \"2026-11-20T25:00:00Z\" at column 18");
+	bad("{\"TimeGenerated\":1795161600}",
+	    "'TimeGenerated' is not an ISO 8601 time: \"1795161600\" at column 18");
+	bad("{\"TimeGenerated\":\"\"}", "'TimeGenerated' is not an ISO 8601 time: \"\" at column 18");
+	bad("{\"@timestamp\":\"soon\"}", "'@timestamp' is not an ISO 8601 time: \"soon\" at column 15");
+	bad("{\"TimeCreated\":\"2026-02-29T00:00:00Z\"}",
+	    "'TimeCreated' is not an ISO 8601 time: \"2026-02-29T00:00:00Z\" at column 16");
+	bad("{\"TimeGenerated\":\"\\u001b]0;x\\u0007\"}",
+	    "'TimeGenerated' is not an ISO 8601 time: \"\\x1b]0;x\\x07\" at column 18");
+	bad("{\"TimeGenerated\":\"2026-11-20T08:00:00Z, or so the operator believed at the time\"}",
+	    "'TimeGenerated' is not an ISO 8601 time: \"2026-11-20T08:00:00Z, or so the operator "
+	    "believed at the\"... at column 18");
+	is_int(parse("{\"TimeGenerated\":null,\"a\":1}"), 0, "a null TimeGenerated is none");
+	ok(!ev.has_time, "  and the event has no time");
+
 	/* A NUL byte is no JSON white space. */
 	is_int(parse_n("{\"a\":1}\0", 8), -EINVAL, "NUL after the object");
 	is_str(err, "trailing characters after object at column 8", "  message");

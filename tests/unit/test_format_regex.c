@@ -219,9 +219,12 @@ static void test_fields(void)
 	is_int(parse("Nov 20 08:00:00 x"), 0, "  parses");
 	ok(ev.has_time && ev.time == 1795161600LL * 1000000, "  dated from ctx (got %s)",
 	   when(ev.time));
-	is_int(parse("Bad 20 08:00:00 x"), 0, "an unreadable stamp");
-	ok(!ev.has_time, "  leaves no time");
-	is_str(get("TimeGenerated"), "Bad 20 08:00:00", "  keeps the text");
+	is_int(parse("Bad 20 08:00:00 x"), -EINVAL, "an unreadable stamp");
+	is_str(err, "'TimeGenerated' is not an ISO 8601 or syslog time: \"Bad 20 08:00:00\" at "
+	       "column 1", "  is a bad line that shows it");
+	is_int(parse("Nov 20 24:00:00 x"), -EINVAL, "an hour out of range");
+	is_str(err, "'TimeGenerated' is not an ISO 8601 or syslog time: \"Nov 20 24:00:00\" at "
+	       "column 1", "  likewise");
 
 	is_int(use("(?<Param65>x)(?<Param0>y)(?<Param1x>z)"), 0, "names that are no params");
 	is_int(parse("xyz"), 0, "  parse");

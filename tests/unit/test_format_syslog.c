@@ -320,15 +320,27 @@ static void test_errors(void)
 	bad("<1234>Oct 11 22:14:15 h t: m", "invalid priority at column 2");
 	bad("<34>", "expected a timestamp at column 5");
 	bad("Foo 11 22:14:15 h t: m", "expected a timestamp at column 1");
-	bad("<34>Oct 32 22:14:15 h t: m", "expected a timestamp at column 5");
-	bad("Oct 11 24:14:15 h t: m", "expected a timestamp at column 1");
+	bad("<34>Oct 32 22:14:15 h t: m",
+	    "'TimeGenerated' is not a syslog time: \"Oct 32 22:14:15\" at column 5");
+	bad("Oct 11 24:14:15 h t: m",
+	    "'TimeGenerated' is not a syslog time: \"Oct 11 24:14:15\" at column 1");
+	bad("Feb 30 08:00:00 h t: m",
+	    "'TimeGenerated' is not a syslog time: \"Feb 30 08:00:00\" at column 1");
+	bad("Nov  1 8:00 h t: m", "'TimeGenerated' is not a syslog time: \"Nov  1 8:00\" at column 1");
+	bad("2026-11-20T08:00:00\x1b[2J h t: m",
+	    "'TimeGenerated' is not an ISO 8601 time: \"2026-11-20T08:00:00\\x1b[2J\" at column 1");
 	bad("oct 11 22:14:15 h t: m", "expected a timestamp at column 1");
-	bad("2026-13-01T00:00:00Z h t: m", "invalid timestamp at column 1");
+	bad("2026-13-01T00:00:00Z h t: m",
+	    "'TimeGenerated' is not an ISO 8601 time: \"2026-13-01T00:00:00Z\" at column 1");
+	bad("0000-01-01T00:00:00Z h t: m",
+	    "'TimeGenerated' is not an ISO 8601 time: \"0000-01-01T00:00:00Z\" at column 1");
 	bad("Oct 11 22:14:15", "expected a host name at column 16");
 	bad("Oct 11 22:14:15 ", "expected a host name at column 17");
 	bad("Oct 11 22:14:15x h", "expected a host name at column 16");
 	bad("<13>2 - h a p m -", "unsupported syslog version '2' at column 5");
-	bad("<13>1 2003-99 h a p m -", "invalid timestamp at column 7");
+	bad("<13>1 2003-99 h a p m -", "'TimeGenerated' is not an ISO 8601 time: \"2003-99\" at column 7");
+	bad("<13>1 2026-11-20T25:00:00Z h a p m -",
+	    "'TimeGenerated' is not an ISO 8601 time: \"2026-11-20T25:00:00Z\" at column 7");
 	bad("<13>1 ", "expected a timestamp at column 7");
 	bad("<13>1 - h a p", "expected a message id at column 14");
 	bad("<13>1 - h a p m", "expected structured data at column 16");
