@@ -827,8 +827,9 @@ static int control_call(const char *dir, const char *cmd, struct buf *out)
 	while (off < len) {
 		n = send(fd, cmd + off, len - off, MSG_NOSIGNAL);
 		if (n <= 0) {
+			/* a daemon that turned us away said why before it closed */
 			r = n < 0 ? -errno : -EIO;
-			goto out;
+			break;
 		}
 		off += n;
 	}
@@ -837,7 +838,9 @@ static int control_call(const char *dir, const char *cmd, struct buf *out)
 			r = -ENOMEM;
 			goto out;
 		}
-	if (n < 0)
+	if (out->len)
+		r = 0;
+	else if (n < 0 && r == 0)
 		r = -errno;
 out:
 	close(fd);
@@ -881,8 +884,13 @@ static int cmd_state(int argc, char **argv)
 	}
 	buf_init(&b);
 	r = control_call(dir, "state\n", &b);
+	if (r == 0 && b.len && b.data[0] != '{') {
+		/* mpmond said why it would not answer ("error: too many clients ...") */
+		fprintf(stderr, "mpmon: %s/control: %.*s", dir, (int)b.len, b.data);
+		buf_reset(&b);
+	}
 	if (r < 0 || b.len == 0) {
-		/* mpmond is not running: its last state file is the best answer. */
+		/* mpmond is not running or not answering: its last state file is the best answer. */
 		char path[4096], *data;
 		size_t len;
 

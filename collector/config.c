@@ -11,6 +11,7 @@
 #include "rules/format.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,6 +290,29 @@ static int actions_key(struct parse *p, const char *name, const char *value)
 	return 0;
 }
 
+/* A group by name, or by number when all digits. */
+static int control_key(struct parse *p, const char *name, const char *value)
+{
+	struct config_control *k = &p->c->control;
+	struct group *g;
+	uint64_t n;
+
+	if (strcmp(name, "operators") != 0) {
+		diag_error(p->d, p->c->file, p->line, "unknown key '%s' in [control]", name);
+		return 0;
+	}
+	errno = 0;
+	g = getgrnam(value);
+	if (g)
+		k->operators_gid = g->gr_gid;
+	else if (parse_uint(value, UINT32_MAX - 1, &n))
+		k->operators_gid = (gid_t)n;
+	else
+		diag_error(p->d, p->c->file, p->line, "operators: no group '%s'%s%s", value,
+			   errno ? ": " : "", errno ? strerror(errno) : "");
+	return set_str(&k->operators, value);
+}
+
 static bool is_hex(const char *v)
 {
 	size_t n = strlen(v);
@@ -437,6 +461,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		r = snmp_key(p, name, value);
 	else if (strcmp(section, "actions") == 0)
 		r = actions_key(p, name, value);
+	else if (strcmp(section, "control") == 0)
+		r = control_key(p, name, value);
 	else if (strcmp(section, "mpmond") == 0)
 		r = main_key(p, name, value);
 	else if (strcmp(section, "packs") == 0 && strcmp(name, "path") == 0) {
@@ -572,6 +598,7 @@ void config_release(struct config *c)
 
 	free(c->file);
 	free(c->state_dir);
+	free(c->control.operators);
 	for (i = 0; i < c->npacks; i++)
 		free(c->packs[i]);
 	for (i = 0; i < c->nsources; i++) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "collector/action.h"
 #include "collector/trap.h"
@@ -69,6 +70,13 @@ struct config_snmp {
 	bool spool_fsync;		/* fsync every spooled inform (default true) */
 };
 
+/* [control]: who may change state through the control socket. */
+struct config_control {
+	char *operators;		/* a group whose members may, beside root and
+					 * mpmond's user; NULL: none */
+	gid_t operators_gid;
+};
+
 struct config {
 	char *file;			/* owned copy of the path */
 	char *state_dir;
@@ -83,6 +91,7 @@ struct config {
 	size_t nsinks;
 	struct config_snmp snmp;
 	struct action_config actions;	/* [actions]: diagnostics and recoveries */
+	struct config_control control;
 };
 
 /*

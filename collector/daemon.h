@@ -39,6 +39,7 @@ struct notes {
 struct action_config;
 struct action_runner;
 struct ckpt_writer;
+struct control;
 struct trap_sender;
 
 /*
@@ -73,6 +74,7 @@ struct daemon {
 	struct diag *sender_diag;	/* where the sender reports; drained into the log */
 	struct trap_stats sender_base;	/* counters of senders a reload replaced */
 	struct action_runner *actions;	/* diagnostics and recoveries (daemon_action.c) */
+	struct control *control;	/* the control socket; NULL: none */
 	struct buf action_buf;		/* an action's instance and argument vector */
 	bool actions_off_logged;	/* "actions: off" said once */
 };
@@ -126,10 +128,6 @@ int notes_restore(struct notes *n, const char *line);
 
 /* The state file's JSON (docs/state-file.md) into out. 0 or -ENOMEM. */
 int state_build(const struct daemon *d, struct buf *out);
-
-/* The control socket: listen at state_dir/control; serve one client. */
-int control_listen(const char *state_dir);
-void control_serve(struct daemon *d, int lfd);
 
 /*
  * Diagnostics and recoveries (daemon_action.c). start makes the runner from

@@ -14,6 +14,7 @@
  */
 #include "collector/action.h"
 #include "collector/config.h"
+#include "collector/control.h"
 #include "collector/daemon.h"
 #include "collector/source.h"
 #include "collector/trap.h"
@@ -496,7 +497,8 @@ static void start_sources(struct daemon *d, int ep)
 }
 
 struct loop {
-	int ep, sfd, tfd, cfd, wfd;
+	int ep, sfd, tfd, wfd;
+	bool control_ready;	/* a control client needs serving */
 	int64_t armed;		/* monotonic µs the timer is set for, INT64_MAX off */
 	int64_t last_checkpoint;
 	int64_t ckpt_backoff;	/* µs between attempts while checkpoints fail; 0: they work */
@@ -634,6 +636,8 @@ static int64_t next_due(struct daemon *d, struct loop *l)
 		t = l->last_watchdog + (int64_t)l->watchdog_us / 2;
 	if (d->actions && (x = action_runner_next_deadline(d->actions)) < t)
 		t = x;
+	if (d->control && (x = control_next_deadline(d->control)) < t)
+		t = x;
 	if (d->sender) {
 		x = trap_sender_next_timeout(d->sender, daemon_realtime());
 		if (x != INT64_MAX && mono_of(x) < t)
@@ -755,6 +759,10 @@ static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool al
 		if (action_runner_process(d->actions, now))
 			d->dirty = true;
 	}
+	if (d->control && (l->control_ready || control_next_deadline(d->control) <= now)) {
+		l->control_ready = false;
+		control_process(d->control, d, now);
+	}
 	if (d->sender)
 		run_sender(d, l, now);
 	if (d->dirty && !l->writer_busy && now >= l->last_checkpoint + d->cfg.checkpoint_us)
@@ -824,7 +832,7 @@ static int run(struct daemon *d, struct loop *l)
 					(void)0;	/* a timer re-armed before it fired */
 				l->armed = INT64_MAX;
 			} else if (tag == TAG_CONTROL) {
-				control_serve(d, l->cfd);
+				l->control_ready = true;
 			} else if (tag == TAG_WRITER) {
 				uint64_t x;
 
@@ -865,12 +873,12 @@ int main(int argc, char **argv)
 	const char *config_path = NULL;
 	bool check = false, foreground = false, allow_root = false;
 	struct daemon d = { 0 };
-	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .cfd = -1, .wfd = -1, .armed = -1,
+	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .wfd = -1, .armed = -1,
 			  .next_heartbeat = INT64_MAX };
 	struct epoll_event ev;
 	struct diag dg;
 	sigset_t mask;
-	int c, status = 1;
+	int c, r, status = 1;
 
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -944,22 +952,22 @@ int main(int argc, char **argv)
 	l.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	l.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	l.ep = epoll_create1(EPOLL_CLOEXEC);
-	l.cfd = control_listen(d.cfg.state_dir);
 	if (l.sfd < 0 || l.tfd < 0 || l.ep < 0) {
 		daemon_log(LOG_ERR, "cannot set up the event loop: %s", strerror(errno));
 		goto out;
 	}
-	if (l.cfd < 0)
+	r = control_new(d.cfg.state_dir, &d.control);
+	if (r < 0)
 		daemon_log(LOG_WARNING, "%s/control: no control socket: %s", d.cfg.state_dir,
-			   strerror(-l.cfd));
+			   strerror(-r));
 	ev.events = EPOLLIN;
 	ev.data.u64 = (uint64_t)(int64_t)TAG_SIGNAL;
 	epoll_ctl(l.ep, EPOLL_CTL_ADD, l.sfd, &ev);
 	ev.data.u64 = (uint64_t)(int64_t)TAG_TIMER;
 	epoll_ctl(l.ep, EPOLL_CTL_ADD, l.tfd, &ev);
 	ev.data.u64 = (uint64_t)(int64_t)TAG_CONTROL;
-	if (l.cfd >= 0)
-		epoll_ctl(l.ep, EPOLL_CTL_ADD, l.cfd, &ev);
+	if (d.control)
+		epoll_ctl(l.ep, EPOLL_CTL_ADD, control_fd(d.control), &ev);
 	l.wfd = checkpoint_writer_start(&d);
 	if (l.wfd < 0) {
 		daemon_log(LOG_WARNING, "no checkpoint thread (%s): checkpoints are written in the loop",
@@ -994,8 +1002,7 @@ int main(int argc, char **argv)
 out:
 	checkpoint_writer_stop(&d);
 	daemon_action_stop(&d);
-	if (l.cfd >= 0)
-		close(l.cfd);
+	control_free(d.control);
 	free_sources(&d, -1);
 	free_engine(&d);
 	trap_sender_free(d.sender);

@@ -9,6 +9,7 @@
  */
 #include "collector/daemon.h"
 
+#include "collector/control.h"
 #include "collector/source.h"
 #include "lib/iso8601.h"
 #include "lib/json.h"
@@ -288,6 +289,8 @@ int state_build(const struct daemon *d, struct buf *b)
 	}
 	r = r ? r : buf_puts(b, "\n ]");
 	r = r ? r : daemon_action_json(d, b, &first);
+	if (d->control)
+		r = r ? r : control_json(d->control, b, &first);
 	if (d->cfg.nsinks) {
 		struct trap_stats st;
 		bool f = true;
