@@ -357,6 +357,36 @@ static int add_pack(struct daemon *d, const char *path, struct diag *dg)
 	return engine_add_pack(d->engine, p, dg);
 }
 
+/*
+ * A daemon whose monitors and rules all stay out would read logs and never
+ * say a word: an error, naming why, so that a config that loaded cleanly
+ * cannot look like one that watches.
+ */
+static void check_something_runs(const struct daemon *d, struct diag *dg)
+{
+	struct engine_stats st;
+	char why[256];
+	size_t off, cannot;
+	int n = 0;
+
+	engine_get_stats(d->engine, &st);
+	if (st.monitors_run || st.rules_run)
+		return;
+	off = st.monitors_off + st.rules_off;
+	cannot = st.monitors_disabled + st.rules_disabled;
+	why[0] = '\0';
+	if (off)
+		n += snprintf(why + n, sizeof(why) - n, "%zu %s off in their packs (Enabled=\"false\"; "
+			      "run_all = true runs them)", off,
+			      st.rules_off ? "monitors and rules are" : "monitors are");
+	if (cannot)
+		snprintf(why + n, sizeof(why) - n, "%s%zu %s run (their type or configuration: "
+			 "see the warnings)", off ? "; " : "", cannot,
+			 st.rules_disabled ? "monitors and rules cannot" : "monitors cannot");
+	diag_error(dg, d->cfg.file, 0, "no monitor and no rule runs: %s",
+		   off || cannot ? why : "the packs hold none");
+}
+
 /* Packs and engine from d->cfg, reporting changes to owner. Problems go to dg. */
 static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 {
@@ -387,6 +417,8 @@ static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 			r = add_pack(d, path, dg);
 		}
 	}
+	if (r == 0 && !dg->errors)
+		check_something_runs(d, dg);
 	return r;
 }
 
