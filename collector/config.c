@@ -267,8 +267,10 @@ static int actions_key(struct parse *p, const char *name, const char *value)
 	struct action_config *a = &p->c->actions;
 	uint64_t n;
 
-	if (strcmp(name, "enabled") == 0)
+	if (strcmp(name, "enabled") == 0) {
+		p->c->actions_line = p->line;
 		return parse_bool(p, name, value, &a->enabled);
+	}
 	if (strcmp(name, "max_running") == 0) {
 		if (parse_range(p, name, value, 1, 64, "", &n))
 			a->max_running = (unsigned)n;

@@ -91,6 +91,7 @@ struct config {
 	size_t nsinks;
 	struct config_snmp snmp;
 	struct action_config actions;	/* [actions]: diagnostics and recoveries */
+	long actions_line;		/* of [actions] enabled, for messages */
 	struct config_control control;
 };
 

@@ -143,6 +143,17 @@ void daemon_action_change(struct daemon *d, const struct state_change *c);
 void daemon_action_stop(struct daemon *d);
 int daemon_action_json(const struct daemon *d, struct buf *b, bool *first);
 
+/*
+ * With [actions] enabled, whoever may change a pack or the config may make
+ * mpmond run programs as its user: an error in dg (at the config's enabled
+ * line) when path, what it points to, or a folder above either is owned by
+ * anyone but root and mpmond's user, or is writable by group or others (a
+ * folder above with the sticky bit excepted, as /tmp). listed: path was found
+ * in a pack folder checked already, so the folders above it as named are not
+ * looked at again. Nothing when actions are off.
+ */
+void daemon_action_trust(const struct daemon *d, const char *path, bool listed, struct diag *dg);
+
 /* mpmond's logger: stderr or the journal. */
 void daemon_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

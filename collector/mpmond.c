@@ -398,10 +398,12 @@ static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 		return -ENOMEM;
 	if (d->cfg.run_all)
 		engine_enable_all(d->engine);
+	daemon_action_trust(d, d->cfg.file, false, dg);
 	for (i = 0; r == 0 && i < d->cfg.npacks; i++) {
 		const char *path = d->cfg.packs[i];
 		struct stat st;
 
+		daemon_action_trust(d, path, false, dg);
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			char **list;
 			int k = file_list(path, ".xml", &list), j;
@@ -409,8 +411,10 @@ static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 			if (k <= 0)
 				diag_error(dg, d->cfg.file, 0, "pack folder '%s': %s", path,
 					   k == 0 ? "no packs (*.xml)" : strerror(-k));
-			for (j = 0; r == 0 && j < k; j++)
+			for (j = 0; r == 0 && j < k; j++) {
+				daemon_action_trust(d, list[j], true, dg);
 				r = add_pack(d, list[j], dg);
+			}
 			if (k > 0)
 				file_list_free(list);
 		} else {
