@@ -315,6 +315,24 @@ static int control_key(struct parse *p, const char *name, const char *value)
 	return set_str(&k->operators, value);
 }
 
+static int regex_key(struct parse *p, const char *name, const char *value)
+{
+	struct config_regex *x = &p->c->regex;
+	uint64_t n;
+
+	/* up to 100 times the defaults: a runaway pattern must still stop */
+	if (strcmp(name, "match_limit") == 0) {
+		if (parse_range(p, name, value, 1, 100000000, "", &n))
+			x->match_limit = (uint32_t)n;
+	} else if (strcmp(name, "depth_limit") == 0) {
+		if (parse_range(p, name, value, 1, 10000000, "", &n))
+			x->depth_limit = (uint32_t)n;
+	} else {
+		diag_error(p->d, p->c->file, p->line, "unknown key '%s' in [regex]", name);
+	}
+	return 0;
+}
+
 static bool is_hex(const char *v)
 {
 	size_t n = strlen(v);
@@ -465,6 +483,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		r = actions_key(p, name, value);
 	else if (strcmp(section, "control") == 0)
 		r = control_key(p, name, value);
+	else if (strcmp(section, "regex") == 0)
+		r = regex_key(p, name, value);
 	else if (strcmp(section, "mpmond") == 0)
 		r = main_key(p, name, value);
 	else if (strcmp(section, "packs") == 0 && strcmp(name, "path") == 0) {

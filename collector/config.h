@@ -77,6 +77,12 @@ struct config_control {
 	gid_t operators_gid;
 };
 
+/* [regex]: PCRE2's limits for every pattern of the packs and sources. */
+struct config_regex {
+	uint32_t match_limit;		/* 0: rules/regex.h's default */
+	uint32_t depth_limit;
+};
+
 struct config {
 	char *file;			/* owned copy of the path */
 	char *state_dir;
@@ -93,6 +99,7 @@ struct config {
 	struct action_config actions;	/* [actions]: diagnostics and recoveries */
 	long actions_line;		/* of [actions] enabled, for messages */
 	struct config_control control;
+	struct config_regex regex;
 };
 
 /*

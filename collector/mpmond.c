@@ -26,6 +26,7 @@
 #include "mp-xml/mp.h"
 #include "rules/event.h"
 #include "rules/format.h"
+#include "rules/regex.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -259,6 +260,20 @@ static void on_change(void *arg, const struct state_change *c)
 	daemon_action_change(d, c);
 }
 
+/* The first evaluation of a monitor or rule that a regex left unfinished. */
+static void on_limit(void *arg, const char *id, bool rule, struct str pattern)
+{
+	const struct daemon *d = arg;
+	const struct config_regex *x = &d->cfg.regex;
+
+	daemon_log(LOG_WARNING, "%s '%s': pattern '%.*s%s' stopped at PCRE2's match or depth limit "
+		   "([regex] match_limit %u, depth_limit %u): counted as not matching (said once "
+		   "per %s; state.json counts them)", rule ? "rule" : "monitor", id,
+		   (int)(pattern.len > 200 ? 200 : pattern.len), pattern.p,
+		   pattern.len > 200 ? "..." : "", x->match_limit ? x->match_limit : REGEX_DEFAULT_MATCH_LIMIT,
+		   x->depth_limit ? x->depth_limit : REGEX_DEFAULT_DEPTH_LIMIT, rule ? "rule" : "monitor");
+}
+
 static void feed(struct daemon *d, struct source *s, struct event *ev)
 {
 	int64_t now;
@@ -393,9 +408,12 @@ static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 	size_t i;
 	int r = 0;
 
+	/* the patterns of the packs, and those of the sources built next */
+	regex_set_limits(d->cfg.regex.match_limit, d->cfg.regex.depth_limit);
 	d->engine = engine_new(on_change, owner);
 	if (!d->engine)
 		return -ENOMEM;
+	engine_on_limit(d->engine, on_limit, owner);
 	if (d->cfg.run_all)
 		engine_enable_all(d->engine);
 	daemon_action_trust(d, d->cfg.file, false, dg);
