@@ -890,7 +890,7 @@ static int cmd_state(int argc, char **argv)
 		buf_reset(&b);
 	}
 	if (r < 0 || b.len == 0) {
-		/* mpmond is not running or not answering: its last state file is the best answer. */
+		/* mpmond is not running: its last state file is the best answer. */
 		char path[4096], *data;
 		size_t len;
 
