@@ -1,9 +1,9 @@
 #!/bin/sh
 # The control socket against a real mpmond:
 # - a client that trickles a byte every 0.5 s and never ends its line holds
-#   nothing up: appended lines still become state changes, `mpmon state`
-#   still answers from the daemon, and the client is dropped at the request
-#   deadline (2 s) with an error, logged;
+#   nothing up: appended lines still become state changes, the watchdog is
+#   still pinged, `mpmon state` still answers from the daemon, and the client
+#   is dropped at the request deadline (2 s) with an error, logged;
 # - more clients at once than the bound: the one past it is told so;
 # - who may do what (SO_PEERCRED): a user who can only connect (in the
 #   socket's group) reads the state but `mpmon reset` is refused with a clear
@@ -50,10 +50,30 @@ idle_clients() {
 	' "$sock" "$1" "$2"
 }
 
+# The watchdog's pings (sd_notify WATCHDOG=1, every 200 ms here), as systemd gets them.
+perl -MIO::Socket::UNIX -e '
+	my $s = IO::Socket::UNIX->new(Type => SOCK_DGRAM, Local => $ARGV[0]) or die "$!";
+	open my $out, ">>", $ARGV[1] or die;
+	$out->autoflush(1);
+	my $end = time + 120;
+	while (time < $end) {
+		my $rin = ""; vec($rin, fileno($s), 1) = 1;
+		next unless select($rin, undef, undef, 0.2);
+		my $m; $s->recv($m, 4096); print $out "$m\n";
+	}' "$T/notify" "$T/msgs" &
+LPID=$!
+wait_for 5 test -S "$T/notify"
+chmod 666 "$T/notify"
+pings() {
+	grep -cx WATCHDOG=1 "$T/msgs"
+}
+
 conf
 ev 2 web1 1 >"$T/logs/a.log"
+export NOTIFY_SOCKET="$T/notify" WATCHDOG_USEC=400000
 start
 ok $? "mpmond starts"
+unset NOTIFY_SOCKET WATCHDOG_USEC
 wait_health Test.Job web1 Error
 ok $? "the first line is a state change"
 
@@ -64,6 +84,11 @@ sleep 0.3
 ev 1 web1 2 >>"$T/logs/a.log"
 wait_health Test.Job web1 Success
 ok $? "lines are processed while a client trickles its request"
+before=$(pings)
+sleep 1
+after=$(pings)
+[ "$after" -ge $((before + 2)) ]
+ok $? "the watchdog is pinged meanwhile ($before pings, a second later $after)"
 mv "$T/state/state.json" "$T/state.json.saved"	# no fallback: the answer is mpmond's
 slow_client "$T/slow2" &
 SLOW2=$!
@@ -125,6 +150,8 @@ got=$(cat "$T/lazy")
 ok $? "it is dropped at its deadline with part of it (got $got bytes of $full), counted"
 
 # ---- who may write --------------------------------------------------------------
+kill "$LPID"
+wait "$LPID" 2>/dev/null
 mpmond_uid=$(awk '/^Uid:/ { print $3 }' "/proc/$PID/status")
 mpmond_gid=$(awk '/^Gid:/ { print $3 }' "/proc/$PID/status")
 if [ "$(id -u)" = 0 ] && [ "$mpmond_uid" != 0 ] && getent group users >/dev/null; then
