@@ -43,7 +43,7 @@ int64_t control_next_deadline(const struct control *c);
 
 /*
  * The state file's "control" member into b (first as json_key takes it):
- * requests served and refused, clients dropped at their deadline and turned
+ * commands run and writes refused, clients dropped at their deadline and turned
  * away at the bound, since start. 0 or -ENOMEM.
  */
 int control_json(const struct control *c, struct buf *b, bool *first);

@@ -68,6 +68,18 @@ pings() {
 	grep -cx WATCHDOG=1 "$T/msgs"
 }
 
+# ask TEXT: send TEXT as it is, print the answer (newlines as spaces)
+ask() {
+	perl -MIO::Socket::UNIX -e '
+		my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ARGV[0]) or die "connect: $!";
+		syswrite($s, $ARGV[1]);
+		local $/;
+		my $b = <$s> // "";
+		$b =~ s/\n/ /g;
+		print $b, "\n";
+	' "$sock" "$1"
+}
+
 conf
 ev 2 web1 1 >"$T/logs/a.log"
 export NOTIFY_SOCKET="$T/notify" WATCHDOG_USEC=400000
@@ -105,6 +117,15 @@ read -r what after reply <"$T/slow1"
 ok $? "the slow client is dropped at the 2 s deadline, told why ($(cat "$T/slow1"))"
 grep -q "control: uid [0-9]* (pid [0-9]*): no complete request within 2 s: dropped (said once; state.json counts them)" "$T/log"
 ok $? "the log says so, with the client's uid"
+
+# ---- what the protocol refuses -----------------------------------------------------
+a=$(ask "$(perl -e 'print "x" x 5000')")
+[ "$a" = "error: request longer than 4096 bytes " ]
+ok $? "a request longer than 4096 bytes is refused ($a)"
+a=$(ask "launch missiles
+")
+[ "$a" = "error: commands: state | reset MONITOR [INSTANCE] " ]
+ok $? "an unknown command gets the usage ($a)"
 
 # ---- bounded clients ------------------------------------------------------------
 idle_clients 16 "$T/idle" &
