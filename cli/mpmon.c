@@ -955,8 +955,9 @@ static int control_call(const char *dir, const char *cmd, struct buf *out)
 	while (off < len) {
 		n = send(fd, cmd + off, len - off, MSG_NOSIGNAL);
 		if (n <= 0) {
+			/* a daemon that turned us away said why before it closed */
 			r = n < 0 ? -errno : -EIO;
-			goto out;
+			break;
 		}
 		off += n;
 	}
@@ -965,7 +966,9 @@ static int control_call(const char *dir, const char *cmd, struct buf *out)
 			r = -ENOMEM;
 			goto out;
 		}
-	if (n < 0)
+	if (out->len)
+		r = 0;
+	else if (n < 0 && r == 0)
 		r = -errno;
 out:
 	close(fd);
@@ -1048,6 +1051,11 @@ static int cmd_state(int argc, char **argv)
 	buf_init(&b);
 	r = control_call(dir, "state\n", &b);
 	snprintf(from, sizeof(from), "%s/control", dir);
+	if (r == 0 && b.len && b.data[0] != '{') {
+		/* mpmond said why it would not answer ("error: too many clients ...") */
+		fprintf(stderr, "mpmon: %s/control: %.*s", dir, (int)b.len, b.data);
+		buf_reset(&b);
+	}
 	if (r < 0 || b.len == 0) {
 		/* mpmond is not running: its last state file is the best answer. */
 		char *data;

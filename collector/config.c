@@ -11,6 +11,7 @@
 #include "rules/format.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,8 +267,10 @@ static int actions_key(struct parse *p, const char *name, const char *value)
 	struct action_config *a = &p->c->actions;
 	uint64_t n;
 
-	if (strcmp(name, "enabled") == 0)
+	if (strcmp(name, "enabled") == 0) {
+		p->c->actions_line = p->line;
 		return parse_bool(p, name, value, &a->enabled);
+	}
 	if (strcmp(name, "max_running") == 0) {
 		if (parse_range(p, name, value, 1, 64, "", &n))
 			a->max_running = (unsigned)n;
@@ -285,6 +288,47 @@ static int actions_key(struct parse *p, const char *name, const char *value)
 			a->results_max = n;
 	} else {
 		diag_error(p->d, p->c->file, p->line, "unknown key '%s' in [actions]", name);
+	}
+	return 0;
+}
+
+/* A group by name, or by number when all digits. */
+static int control_key(struct parse *p, const char *name, const char *value)
+{
+	struct config_control *k = &p->c->control;
+	struct group *g;
+	uint64_t n;
+
+	if (strcmp(name, "operators") != 0) {
+		diag_error(p->d, p->c->file, p->line, "unknown key '%s' in [control]", name);
+		return 0;
+	}
+	errno = 0;
+	g = getgrnam(value);
+	if (g)
+		k->operators_gid = g->gr_gid;
+	else if (parse_uint(value, UINT32_MAX - 1, &n))
+		k->operators_gid = (gid_t)n;
+	else
+		diag_error(p->d, p->c->file, p->line, "operators: no group '%s'%s%s", value,
+			   errno ? ": " : "", errno ? strerror(errno) : "");
+	return set_str(&k->operators, value);
+}
+
+static int regex_key(struct parse *p, const char *name, const char *value)
+{
+	struct config_regex *x = &p->c->regex;
+	uint64_t n;
+
+	/* up to 100 times the defaults: a runaway pattern must still stop */
+	if (strcmp(name, "match_limit") == 0) {
+		if (parse_range(p, name, value, 1, 100000000, "", &n))
+			x->match_limit = (uint32_t)n;
+	} else if (strcmp(name, "depth_limit") == 0) {
+		if (parse_range(p, name, value, 1, 10000000, "", &n))
+			x->depth_limit = (uint32_t)n;
+	} else {
+		diag_error(p->d, p->c->file, p->line, "unknown key '%s' in [regex]", name);
 	}
 	return 0;
 }
@@ -437,6 +481,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		r = snmp_key(p, name, value);
 	else if (strcmp(section, "actions") == 0)
 		r = actions_key(p, name, value);
+	else if (strcmp(section, "control") == 0)
+		r = control_key(p, name, value);
+	else if (strcmp(section, "regex") == 0)
+		r = regex_key(p, name, value);
 	else if (strcmp(section, "mpmond") == 0)
 		r = main_key(p, name, value);
 	else if (strcmp(section, "packs") == 0 && strcmp(name, "path") == 0) {
@@ -602,6 +650,7 @@ void config_release(struct config *c)
 
 	free(c->file);
 	free(c->state_dir);
+	free(c->control.operators);
 	for (i = 0; i < c->npacks; i++)
 		free(c->packs[i]);
 	for (i = 0; i < c->nsources; i++) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "collector/action.h"
 #include "collector/trap.h"
@@ -69,6 +70,19 @@ struct config_snmp {
 	bool spool_fsync;		/* fsync every spooled inform (default true) */
 };
 
+/* [control]: who may change state through the control socket. */
+struct config_control {
+	char *operators;		/* a group whose members may, beside root and
+					 * mpmond's user; NULL: none */
+	gid_t operators_gid;
+};
+
+/* [regex]: PCRE2's limits for every pattern of the packs and sources. */
+struct config_regex {
+	uint32_t match_limit;		/* 0: rules/regex.h's default */
+	uint32_t depth_limit;
+};
+
 struct config {
 	char *file;			/* owned copy of the path */
 	char *state_dir;
@@ -83,6 +97,9 @@ struct config {
 	size_t nsinks;
 	struct config_snmp snmp;
 	struct action_config actions;	/* [actions]: diagnostics and recoveries */
+	long actions_line;		/* of [actions] enabled, for messages */
+	struct config_control control;
+	struct config_regex regex;
 };
 
 /*

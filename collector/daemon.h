@@ -39,6 +39,7 @@ struct notes {
 struct action_config;
 struct action_runner;
 struct ckpt_writer;
+struct control;
 struct trap_sender;
 
 /*
@@ -73,6 +74,7 @@ struct daemon {
 	struct diag *sender_diag;	/* where the sender reports; drained into the log */
 	struct trap_stats sender_base;	/* counters of senders a reload replaced */
 	struct action_runner *actions;	/* diagnostics and recoveries (daemon_action.c) */
+	struct control *control;	/* the control socket; NULL: none */
 	struct buf action_buf;		/* an action's instance and argument vector */
 	bool actions_off_logged;	/* "actions: off" said once */
 };
@@ -127,10 +129,6 @@ int notes_restore(struct notes *n, const char *line);
 /* The state file's JSON (docs/state-file.md) into out. 0 or -ENOMEM. */
 int state_build(const struct daemon *d, struct buf *out);
 
-/* The control socket: listen at state_dir/control; serve one client. */
-int control_listen(const char *state_dir);
-void control_serve(struct daemon *d, int lfd);
-
 /*
  * Diagnostics and recoveries (daemon_action.c). start makes the runner from
  * d->cfg.actions and logs whether actions are on (0 or -ENOMEM); reload hands
@@ -144,6 +142,17 @@ void daemon_action_reload(struct daemon *d, const struct action_config *old);
 void daemon_action_change(struct daemon *d, const struct state_change *c);
 void daemon_action_stop(struct daemon *d);
 int daemon_action_json(const struct daemon *d, struct buf *b, bool *first);
+
+/*
+ * With [actions] enabled, whoever may change a pack or the config may make
+ * mpmond run programs as its user: an error in dg (at the config's enabled
+ * line) when path, what it points to, or a folder above either is owned by
+ * anyone but root and mpmond's user, or is writable by group or others (a
+ * folder above with the sticky bit excepted, as /tmp). listed: path was found
+ * in a pack folder checked already, so the folders above it as named are not
+ * looked at again. Nothing when actions are off.
+ */
+void daemon_action_trust(const struct daemon *d, const char *path, bool listed, struct diag *dg);
 
 /* mpmond's logger: stderr or the journal. */
 void daemon_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -11,17 +11,127 @@
 
 #include "collector/action.h"
 #include "collector/trap.h"
+#include "lib/diag.h"
 #include "lib/iso8601.h"
 #include "lib/json.h"
 #include "monitors/engine.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
+
+/*
+ * Whether dg holds this error already: the folders above several packs are
+ * the same, and one message each is enough.
+ */
+static bool said(const struct diag *dg, const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < dg->n; i++)
+		if (strcmp(dg->v[i].message, msg) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * One file or folder: whether only root and mpmond's user may change it. above:
+ * a folder above what is checked, where the sticky bit (/tmp) keeps others
+ * from renaming or removing what they do not own.
+ */
+static void trust_one(const struct daemon *d, const char *path, bool above, struct diag *dg)
+{
+	char why[256], msg[PATH_MAX + 512];
+	struct passwd *pw;
+	struct group *gr;
+	struct stat st;
+	const char *fix;
+
+	if (stat(path, &st) < 0)
+		return;		/* loading it says what is wrong */
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		char me[64];
+
+		pw = getpwuid(geteuid());
+		snprintf(me, sizeof(me), "%s", pw ? pw->pw_name : "?");
+		pw = getpwuid(st.st_uid);
+		if (pw)
+			snprintf(why, sizeof(why), "owned by user '%s' (uid %ld), not root or mpmond's "
+				 "user '%s'", pw->pw_name, (long)st.st_uid, me);
+		else
+			snprintf(why, sizeof(why), "owned by uid %ld, not root or mpmond's user '%s'",
+				 (long)st.st_uid, me);
+		fix = "chown it to root";
+	} else if (above && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX)) {
+		return;
+	} else if (st.st_mode & S_IWOTH) {
+		snprintf(why, sizeof(why), "writable by others");
+		fix = "chmod o-w it";
+	} else if (st.st_mode & S_IWGRP) {
+		gr = getgrgid(st.st_gid);
+		if (gr)
+			snprintf(why, sizeof(why), "writable by group '%s'", gr->gr_name);
+		else
+			snprintf(why, sizeof(why), "writable by group %ld", (long)st.st_gid);
+		fix = "chmod g-w it";
+	} else {
+		return;
+	}
+	snprintf(msg, sizeof(msg), "actions enabled but '%s' is %s: whoever may change it may make "
+		 "mpmond run programs (%s, or set enabled = false)", path, why, fix);
+	if (!said(dg, msg))
+		diag_error(dg, d->cfg.file, d->cfg.actions_line, "%s", msg);
+}
+
+/* Every folder above path, up to /. */
+static void trust_above(const struct daemon *d, const char *path, struct diag *dg)
+{
+	char dir[PATH_MAX], *slash;
+
+	if (path[0] == '/')
+		snprintf(dir, sizeof(dir), "%s", path);
+	else if (!getcwd(dir, sizeof(dir)) ||
+		 (size_t)snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/%s", path) >=
+			 sizeof(dir) - strlen(dir))
+		return;
+	while ((slash = strrchr(dir, '/'))) {
+		if (slash == dir) {
+			trust_one(d, "/", true, dg);
+			return;
+		}
+		*slash = '\0';
+		trust_one(d, dir, true, dg);
+	}
+}
+
+/*
+ * sshd's StrictModes, for the files that say what mpmond runs: the path as
+ * named (a folder above a symlink could point it elsewhere) and the file it
+ * resolves to, with every folder above both.
+ */
+void daemon_action_trust(const struct daemon *d, const char *path, bool listed, struct diag *dg)
+{
+	char *real;
+
+	if (!d->cfg.actions.enabled)
+		return;
+	if (!listed)
+		trust_above(d, path, dg);
+	real = realpath(path, NULL);
+	if (!real)
+		return;		/* loading it says what is wrong */
+	trust_one(d, real, false, dg);
+	trust_above(d, real, dg);
+	free(real);
+}
 
 static void on_done(void *arg, struct action_result *res)
 {

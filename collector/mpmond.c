@@ -14,6 +14,7 @@
  */
 #include "collector/action.h"
 #include "collector/config.h"
+#include "collector/control.h"
 #include "collector/daemon.h"
 #include "collector/source.h"
 #include "collector/trap.h"
@@ -25,6 +26,7 @@
 #include "mp-xml/mp.h"
 #include "rules/event.h"
 #include "rules/format.h"
+#include "rules/regex.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -242,6 +244,20 @@ static void on_change(void *arg, const struct state_change *c)
 	daemon_action_change(d, c);
 }
 
+/* The first evaluation of a monitor or rule that a regex left unfinished. */
+static void on_limit(void *arg, const char *id, bool rule, struct str pattern)
+{
+	const struct daemon *d = arg;
+	const struct config_regex *x = &d->cfg.regex;
+
+	daemon_log(LOG_WARNING, "%s '%s': pattern '%.*s%s' stopped at PCRE2's match or depth limit "
+		   "([regex] match_limit %u, depth_limit %u): counted as not matching (said once "
+		   "per %s; state.json counts them)", rule ? "rule" : "monitor", id,
+		   (int)(pattern.len > 200 ? 200 : pattern.len), pattern.p,
+		   pattern.len > 200 ? "..." : "", x->match_limit ? x->match_limit : REGEX_DEFAULT_MATCH_LIMIT,
+		   x->depth_limit ? x->depth_limit : REGEX_DEFAULT_DEPTH_LIMIT, rule ? "rule" : "monitor");
+}
+
 static void feed(struct daemon *d, struct source *s, struct event *ev)
 {
 	int64_t now;
@@ -340,21 +356,56 @@ static int add_pack(struct daemon *d, const char *path, struct diag *dg)
 	return engine_add_pack(d->engine, p, dg);
 }
 
+/*
+ * A daemon whose monitors and rules all stay out would read logs and never
+ * say a word: an error, naming why, so that a config that loaded cleanly
+ * cannot look like one that watches.
+ */
+static void check_something_runs(const struct daemon *d, struct diag *dg)
+{
+	struct engine_stats st;
+	char why[256];
+	size_t off, cannot;
+	int n = 0;
+
+	engine_get_stats(d->engine, &st);
+	if (st.monitors_run || st.rules_run)
+		return;
+	off = st.monitors_off + st.rules_off;
+	cannot = st.monitors_disabled + st.rules_disabled;
+	why[0] = '\0';
+	if (off)
+		n += snprintf(why + n, sizeof(why) - n, "%zu %s off in their packs (Enabled=\"false\"; "
+			      "run_all = true runs them)", off,
+			      st.rules_off ? "monitors and rules are" : "monitors are");
+	if (cannot)
+		snprintf(why + n, sizeof(why) - n, "%s%zu %s run (their type or configuration: "
+			 "see the warnings)", off ? "; " : "", cannot,
+			 st.rules_disabled ? "monitors and rules cannot" : "monitors cannot");
+	diag_error(dg, d->cfg.file, 0, "no monitor and no rule runs: %s",
+		   off || cannot ? why : "the packs hold none");
+}
+
 /* Packs and engine from d->cfg, reporting changes to owner. Problems go to dg. */
 static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 {
 	size_t i;
 	int r = 0;
 
+	/* the patterns of the packs, and those of the sources built next */
+	regex_set_limits(d->cfg.regex.match_limit, d->cfg.regex.depth_limit);
 	d->engine = engine_new(on_change, owner);
 	if (!d->engine)
 		return -ENOMEM;
+	engine_on_limit(d->engine, on_limit, owner);
 	if (d->cfg.run_all)
 		engine_enable_all(d->engine);
+	daemon_action_trust(d, d->cfg.file, false, dg);
 	for (i = 0; r == 0 && i < d->cfg.npacks; i++) {
 		const char *path = d->cfg.packs[i];
 		struct stat st;
 
+		daemon_action_trust(d, path, false, dg);
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			char **list;
 			int k = file_list(path, ".xml", &list), j;
@@ -362,14 +413,18 @@ static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 			if (k <= 0)
 				diag_error(dg, d->cfg.file, 0, "pack folder '%s': %s", path,
 					   k == 0 ? "no packs (*.xml)" : strerror(-k));
-			for (j = 0; r == 0 && j < k; j++)
+			for (j = 0; r == 0 && j < k; j++) {
+				daemon_action_trust(d, list[j], true, dg);
 				r = add_pack(d, list[j], dg);
+			}
 			if (k > 0)
 				file_list_free(list);
 		} else {
 			r = add_pack(d, path, dg);
 		}
 	}
+	if (r == 0 && !dg->errors)
+		check_something_runs(d, dg);
 	return r;
 }
 
@@ -483,7 +538,8 @@ static void start_sources(struct daemon *d, int ep)
 }
 
 struct loop {
-	int ep, sfd, tfd, cfd, wfd;
+	int ep, sfd, tfd, wfd;
+	bool control_ready;	/* a control client needs serving */
 	int64_t armed;		/* monotonic µs the timer is set for, INT64_MAX off */
 	int64_t last_checkpoint;
 	int64_t ckpt_backoff;	/* µs between attempts while checkpoints fail; 0: they work */
@@ -691,6 +747,8 @@ static int64_t next_due(struct daemon *d, struct loop *l)
 		t = l->last_watchdog + (int64_t)l->watchdog_us / 2;
 	if (d->actions && (x = action_runner_next_deadline(d->actions)) < t)
 		t = x;
+	if (d->control && (x = control_next_deadline(d->control)) < t)
+		t = x;
 	if (d->sender) {
 		x = trap_sender_next_timeout(d->sender, daemon_realtime());
 		if (x != INT64_MAX && mono_of(x) < t)
@@ -812,6 +870,10 @@ static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool al
 		if (action_runner_process(d->actions, now))
 			d->dirty = true;
 	}
+	if (d->control && (l->control_ready || control_next_deadline(d->control) <= now)) {
+		l->control_ready = false;
+		control_process(d->control, d, now);
+	}
 	if (d->sender)
 		run_sender(d, l, now);
 	if (d->dirty && !l->writer_busy && now >= l->last_checkpoint + d->cfg.checkpoint_us)
@@ -881,7 +943,7 @@ static int run(struct daemon *d, struct loop *l)
 					(void)0;	/* a timer re-armed before it fired */
 				l->armed = INT64_MAX;
 			} else if (tag == TAG_CONTROL) {
-				control_serve(d, l->cfd);
+				l->control_ready = true;
 			} else if (tag == TAG_WRITER) {
 				uint64_t x;
 
@@ -923,12 +985,12 @@ int main(int argc, char **argv)
 	const char *config_path = NULL;
 	bool check = false, foreground = false, allow_root = false;
 	struct daemon d = { 0 };
-	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .cfd = -1, .wfd = -1, .armed = -1,
+	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .wfd = -1, .armed = -1,
 			  .next_heartbeat = INT64_MAX };
 	struct epoll_event ev;
 	struct diag dg;
 	sigset_t mask;
-	int c, status = 1;
+	int c, r, status = 1;
 
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -1003,22 +1065,22 @@ int main(int argc, char **argv)
 	l.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	l.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	l.ep = epoll_create1(EPOLL_CLOEXEC);
-	l.cfd = control_listen(d.cfg.state_dir);
 	if (l.sfd < 0 || l.tfd < 0 || l.ep < 0) {
 		daemon_log(LOG_ERR, "cannot set up the event loop: %s", strerror(errno));
 		goto out;
 	}
-	if (l.cfd < 0)
+	r = control_new(d.cfg.state_dir, &d.control);
+	if (r < 0)
 		daemon_log(LOG_WARNING, "%s/control: no control socket: %s", d.cfg.state_dir,
-			   strerror(-l.cfd));
+			   strerror(-r));
 	ev.events = EPOLLIN;
 	ev.data.u64 = (uint64_t)(int64_t)TAG_SIGNAL;
 	epoll_ctl(l.ep, EPOLL_CTL_ADD, l.sfd, &ev);
 	ev.data.u64 = (uint64_t)(int64_t)TAG_TIMER;
 	epoll_ctl(l.ep, EPOLL_CTL_ADD, l.tfd, &ev);
 	ev.data.u64 = (uint64_t)(int64_t)TAG_CONTROL;
-	if (l.cfd >= 0)
-		epoll_ctl(l.ep, EPOLL_CTL_ADD, l.cfd, &ev);
+	if (d.control)
+		epoll_ctl(l.ep, EPOLL_CTL_ADD, control_fd(d.control), &ev);
 	l.wfd = checkpoint_writer_start(&d);
 	if (l.wfd < 0) {
 		daemon_log(LOG_WARNING, "no checkpoint thread (%s): checkpoints are written in the loop",
@@ -1053,8 +1115,7 @@ int main(int argc, char **argv)
 out:
 	checkpoint_writer_stop(&d);
 	daemon_action_stop(&d);
-	if (l.cfd >= 0)
-		close(l.cfd);
+	control_free(d.control);
 	free_sources(&d, -1);
 	free_engine(&d);
 	trap_sender_free(d.sender);

@@ -9,6 +9,7 @@
  */
 #include "collector/daemon.h"
 
+#include "collector/control.h"
 #include "collector/source.h"
 #include "lib/iso8601.h"
 #include "lib/json.h"
@@ -253,6 +254,20 @@ static int put_instance(void *arg, const struct engine_instance_info *in)
 	return r;
 }
 
+static int put_limit(void *arg, const struct engine_limit_info *in)
+{
+	struct buf *b = arg;
+	bool first = true;
+	int r;
+
+	r = buf_puts(b, b->data[b->len - 1] == '[' ? "\n  {" : ",\n  {");
+	r = r ? r : json_member_cstr(b, &first, "id", in->id);
+	r = r ? r : json_member_cstr(b, &first, "kind", in->rule ? "rule" : "monitor");
+	r = r ? r : json_member_str(b, &first, "pattern", in->pattern.p, in->pattern.len);
+	r = r ? r : json_member_u64(b, &first, "hits", in->hits);
+	return r ? r : buf_putc(b, '}');
+}
+
 int state_build(const struct daemon *d, struct buf *b)
 {
 	struct walk w = { .d = d, .out = b, .first = true };
@@ -293,7 +308,13 @@ int state_build(const struct daemon *d, struct buf *b)
 		r = r ? r : buf_putc(b, '}');
 	}
 	r = r ? r : buf_puts(b, "\n ]");
+	r = r ? r : json_key(b, &first, "regex_limits");
+	r = r ? r : buf_putc(b, '[');
+	r = r ? r : engine_foreach_limit(d->engine, put_limit, b);
+	r = r ? r : buf_puts(b, b->data[b->len - 1] == '[' ? "]" : "\n ]");
 	r = r ? r : daemon_action_json(d, b, &first);
+	if (d->control)
+		r = r ? r : control_json(d->control, b, &first);
 	if (d->cfg.nsinks) {
 		struct trap_stats st;
 		bool f = true;

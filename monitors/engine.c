@@ -964,6 +964,18 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	return n;
 }
 
+/* An evaluation that a regex left unfinished: count it, and report the first. */
+static void count_limit(struct engine *e, struct limit_count *lc, const char *id, bool rule,
+			struct str pattern)
+{
+	e->stats.limit_hits++;
+	if (lc->hits++)
+		return;
+	lc->pattern = pattern;
+	if (e->limit_fn)
+		e->limit_fn(e->limit_arg, id, rule, pattern);
+}
+
 int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 {
 	struct log_index *li;
@@ -981,15 +993,19 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		const struct monitor_sub *sub;
 		struct str key = { "", 0 };
 		struct monitor_ctx ctx;
+		struct str limit = { NULL, 0 };
 		struct inst *in;
-		bool created;
+		bool created, m;
 		int to;
 
 		if (e->cand[i].mon & RULE_BIT) {
 			struct rule *ru = e->rules[e->cand[i].mon & ~RULE_BIT];
 
 			e->stats.evaluations++;
-			if (expr_eval(ru->expr, ev) && engine_rule_fire(e, ru, ev) < 0)
+			m = expr_eval_limit(ru->expr, ev, &limit);
+			if (limit.p)
+				count_limit(e, &ru->limits, ru->def->id, true, limit);
+			if (m && engine_rule_fire(e, ru, ev) < 0)
 				return -ENOMEM;
 			continue;
 		}
@@ -999,7 +1015,10 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		if (pairs && sub->desc_text.len && !desc_pairs_have(e, sub->desc_text))
 			continue;
 		e->stats.evaluations++;
-		if (!expr_eval(sub->expr, ev))
+		m = expr_eval_limit(sub->expr, ev, &limit);
+		if (limit.p)
+			count_limit(e, &mo->limits, mo->m.def->id, false, limit);
+		if (!m)
 			continue;
 		if (mo->m.has_instance_field) {
 			key = event_get(ev, &mo->m.instance_field);

@@ -92,6 +92,7 @@ struct engine_stats {
 	uint64_t suppression_full;	/* events that found a rule's suppression table full */
 	uint64_t dropped;		/* items monitor types dropped at a bound of their
 					 * state (pending correlations, ...) */
+	uint64_t limit_hits;		/* expressions a regex left unfinished at its limit */
 };
 
 struct engine;
@@ -175,6 +176,33 @@ int64_t engine_next_deadline(const struct engine *e);
 
 /* Counters so far. */
 void engine_get_stats(const struct engine *e, struct engine_stats *s);
+
+/*
+ * A regular expression that stops at PCRE2's match or depth limit counts as
+ * not matching (rules/expr.h, expr_eval_limit). The engine counts such
+ * evaluations per monitor and rule, and calls fn at the first of each, with
+ * its ID and the pattern (borrowed from the pack) so that the caller can say
+ * so once. Set it before feeding events.
+ */
+typedef void engine_limit_fn(void *arg, const char *id, bool rule, struct str pattern);
+
+void engine_on_limit(struct engine *e, engine_limit_fn *fn, void *arg);
+
+/* A monitor or rule whose expressions hit a regex limit. */
+struct engine_limit_info {
+	const char *id;
+	bool rule;
+	struct str pattern;		/* the first pattern that did */
+	uint64_t hits;			/* evaluations left unfinished */
+};
+
+/*
+ * Call fn for every monitor and then every rule with limit hits, in order;
+ * stop early and return fn's value when it is not 0. The info is valid during
+ * the call only.
+ */
+int engine_foreach_limit(const struct engine *e,
+			 int (*fn)(void *arg, const struct engine_limit_info *info), void *arg);
 
 /* Set the sequence number the next record gets (a restart continues it). */
 void engine_set_seq(struct engine *e, uint64_t next);

@@ -64,8 +64,15 @@ struct inst {
 #define INST_NOT_IN_HEAP UINT32_MAX
 #define INST_MAX_KEY UINT32_MAX		/* a longer key is refused, as memory would be */
 
+/* Evaluations a regex left unfinished at its limit (engine_on_limit). */
+struct limit_count {
+	uint64_t hits;
+	struct str pattern;			/* the first that did, borrowed */
+};
+
 struct mon {
 	struct monitor m;
+	struct limit_count limits;
 	bool off;				/* configured, but turned off by the pack */
 	int leaf;				/* roll-up leaf, or ROLLUP_NO_LEAF */
 	struct inst **buckets;			/* power-of-two sized */
@@ -86,6 +93,7 @@ struct supp {
 struct rule {
 	const struct mp_rule *def;
 	struct expr *expr;
+	struct limit_count limits;
 	const char *log_name;			/* borrowed from the pack */
 	bool off;
 	struct monitor_param *params;		/* AlertParameter1..n */
@@ -167,6 +175,8 @@ struct disabled {
 struct engine {
 	engine_emit_fn *emit;
 	void *arg;
+	engine_limit_fn *limit_fn;		/* engine_on_limit; NULL: none */
+	void *limit_arg;
 	struct mon **mons;
 	size_t nmons, capmons;
 	uint32_t *ids;				/* 1 + index into mons by ID hash; 0: free */

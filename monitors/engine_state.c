@@ -45,6 +45,41 @@ int engine_foreach(const struct engine *e,
 	return 0;
 }
 
+void engine_on_limit(struct engine *e, engine_limit_fn *fn, void *arg)
+{
+	e->limit_fn = fn;
+	e->limit_arg = arg;
+}
+
+int engine_foreach_limit(const struct engine *e,
+			 int (*fn)(void *arg, const struct engine_limit_info *info), void *arg)
+{
+	struct engine_limit_info info;
+	size_t i;
+	int r;
+
+	for (i = 0; i < e->nmons + e->nrules; i++) {
+		const struct limit_count *lc;
+
+		if (i < e->nmons) {
+			lc = &e->mons[i]->limits;
+			info.id = e->mons[i]->m.def->id;
+		} else {
+			lc = &e->rules[i - e->nmons]->limits;
+			info.id = e->rules[i - e->nmons]->def->id;
+		}
+		if (!lc->hits)
+			continue;
+		info.rule = i >= e->nmons;
+		info.pattern = lc->pattern;
+		info.hits = lc->hits;
+		r = fn(arg, &info);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 #define STATE_MAGIC "mpmon-state 1\n"
 
 /* Percent-encode a token so it holds no white space; "" is a lone "%". */

@@ -306,24 +306,26 @@ static bool wildcard_match(const char *p, size_t pn, const char *s, size_t sn)
 	return pi == pn;
 }
 
-static bool eval(const struct expr *x, const struct event *ev)
+/* *limit: the pattern of the first regex that stopped at a limit, if any did. */
+static bool eval(const struct expr *x, const struct event *ev, struct str *limit)
 {
 	struct str s;
 	size_t i;
+	bool m;
 
 	switch (x->kind) {
 	case EXPR_AND:
 		for (i = 0; i < x->u.list.n; i++)
-			if (!eval(x->u.list.v[i], ev))
+			if (!eval(x->u.list.v[i], ev, limit))
 				return false;
 		return true;
 	case EXPR_OR:
 		for (i = 0; i < x->u.list.n; i++)
-			if (eval(x->u.list.v[i], ev))
+			if (eval(x->u.list.v[i], ev, limit))
 				return true;
 		return false;
 	case EXPR_NOT:
-		return !eval(x->u.sub, ev);
+		return !eval(x->u.sub, ev, limit);
 	case EXPR_EXISTS:
 		return get(ev, &x->u.ref).p != NULL;
 	case EXPR_STR_EQ:
@@ -353,13 +355,23 @@ static bool eval(const struct expr *x, const struct event *ev)
 		       x->negate;
 	default:
 		/* A match that hit its limit is no match, so DoesNotMatch holds. */
-		return regex_search(x->u.rx.re, s) != x->negate;
+		m = regex_search(x->u.rx.re, s);
+		if (!m && !limit->p && regex_limited(x->u.rx.re))
+			*limit = x->u.rx.pattern;
+		return m != x->negate;
 	}
 }
 
 bool expr_eval(const struct expr *x, const struct event *ev)
 {
-	return x && eval(x, ev);
+	struct str limit = { NULL, 0 };
+
+	return expr_eval_limit(x, ev, &limit);
+}
+
+bool expr_eval_limit(const struct expr *x, const struct event *ev, struct str *limit)
+{
+	return x && eval(x, ev, limit);
 }
 
 void expr_free(struct expr *x)

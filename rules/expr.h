@@ -45,6 +45,15 @@ void expr_lint(const struct mp_elem *e, const char *what, const char *id, struct
 /* Whether ev passes the filter. */
 bool expr_eval(const struct expr *x, const struct event *ev);
 
+/*
+ * As expr_eval, and when a regular expression of x stopped at PCRE2's match or
+ * depth limit (rules/regex.h), which counts as not matching, set *limit to its
+ * pattern (borrowed from x) unless *limit is set already. The answer is the
+ * same as expr_eval's; *limit is how the caller tells a search that could not
+ * finish from one that found nothing, to say so.
+ */
+bool expr_eval_limit(const struct expr *x, const struct event *ev, struct str *limit);
+
 /* Free a compiled expression; NULL does nothing. */
 void expr_free(struct expr *x);
 

@@ -18,7 +18,9 @@
  * the match leaves its field absent.
  *
  * A line the pattern does not match is no error: parse returns -ENOENT and the
- * caller skips it, so one pattern can pick its lines out of a mixed log. The
+ * caller skips it, so one pattern can pick its lines out of a mixed log. One
+ * whose search stopped at PCRE2's limit is a bad line (-EINVAL): it may well
+ * have matched, and its loss must show. The
  * regex is compiled once with JIT and match limits, and lines are prefiltered
  * with memmem/memchr on what every match must contain (rules/regex.c); the
  * capture slices and field names are made at construction, so a line costs no
@@ -111,8 +113,14 @@ static int regex_parse(const struct format *fmt, const struct format_ctx *ctx, c
 			snprintf(err, FORMAT_ERR_LEN, "the regex format needs a pattern");
 		return -EINVAL;
 	}
-	if (!regex_match(rf->re, (struct str){ line, len }, rf->groups, rf->ngroups))
-		return -ENOENT;
+	if (!regex_match(rf->re, (struct str){ line, len }, rf->groups, rf->ngroups)) {
+		/* a line it could not tell is not one of another format */
+		if (!regex_limited(rf->re))
+			return -ENOENT;
+		if (err)
+			snprintf(err, FORMAT_ERR_LEN, "the pattern stopped at PCRE2's match or depth limit");
+		return -EINVAL;
+	}
 	for (i = 0; i < rf->ncaptures; i++) {
 		const struct capture *c = &rf->captures[i];
 		struct str v = rf->groups[c->group];

@@ -26,9 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Enough for any sane log pattern; a runaway one stops here. */
-#define MATCH_LIMIT 1000000
-#define DEPTH_LIMIT 100000
+/* A runaway pattern stops here; see regex.h for the limits that can be set. */
 #define HEAP_LIMIT_KIB (64 * 1024)
 #define JIT_STACK_MIN (32 * 1024)
 #define JIT_STACK_MAX (512 * 1024)
@@ -38,6 +36,7 @@ struct regex {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	unsigned runs;			/* PCRE2 runs, counted up to REGEX_JIT_AFTER */
+	bool limited;			/* the last search stopped at a limit */
 	bool literal;			/* the prefix is the whole pattern */
 	bool anchored;			/* the prefix is at the subject's start ("^abc") */
 	int required[2];		/* a byte every match holds, in either case; -1: none */
@@ -49,9 +48,16 @@ struct regex {
 };
 
 static uint64_t limit_hits;
+static uint32_t match_limit = REGEX_DEFAULT_MATCH_LIMIT, depth_limit = REGEX_DEFAULT_DEPTH_LIMIT;
 
 /* The JIT stack of this thread's regexes; made when the first JIT match needs it. */
 static _Thread_local pcre2_jit_stack *jit_stack;
+
+void regex_set_limits(uint32_t match, uint32_t depth)
+{
+	match_limit = match ? match : REGEX_DEFAULT_MATCH_LIMIT;
+	depth_limit = depth ? depth : REGEX_DEFAULT_DEPTH_LIMIT;
+}
 
 uint64_t regex_limit_hits(void)
 {
@@ -322,8 +328,8 @@ int regex_compile(const char *pattern, size_t n, struct regex **out,
 	re->mctx = pcre2_match_context_create(NULL);
 	if (!re->md || !re->mctx)
 		goto nomem;
-	pcre2_set_match_limit(re->mctx, MATCH_LIMIT);
-	pcre2_set_depth_limit(re->mctx, DEPTH_LIMIT);
+	pcre2_set_match_limit(re->mctx, match_limit);
+	pcre2_set_depth_limit(re->mctx, depth_limit);
 	pcre2_set_heap_limit(re->mctx, HEAP_LIMIT_KIB);
 	set_required(re);
 	*out = re;
@@ -357,16 +363,22 @@ static int run(struct regex *re, PCRE2_SPTR s, size_t len)
 	return pcre2_match(re->code, s, len, 0, 0, re->md, re->mctx);
 }
 
-static void count_limit(int rc)
+static void count_limit(struct regex *re, int rc)
 {
 	switch (rc) {
 	case PCRE2_ERROR_MATCHLIMIT:
 	case PCRE2_ERROR_DEPTHLIMIT:
 	case PCRE2_ERROR_HEAPLIMIT:
 	case PCRE2_ERROR_JIT_STACKLIMIT:
+		re->limited = true;
 		__atomic_add_fetch(&limit_hits, 1, __ATOMIC_RELAXED);
 		break;
 	}
+}
+
+bool regex_limited(const struct regex *re)
+{
+	return re->limited;
 }
 
 bool regex_search(struct regex *re, struct str s)
@@ -374,6 +386,7 @@ bool regex_search(struct regex *re, struct str s)
 	PCRE2_SPTR subject = (PCRE2_SPTR)(s.p ? s.p : "");
 	int rc;
 
+	re->limited = false;
 	if (!prefilter(re, subject, s.len))
 		return false;
 	/* A pattern without metacharacters matches wherever the prefilter found it. */
@@ -382,7 +395,7 @@ bool regex_search(struct regex *re, struct str s)
 	rc = run(re, subject, s.len);
 	if (rc >= 0)
 		return true;
-	count_limit(rc);
+	count_limit(re, rc);
 	return false;
 }
 
@@ -393,11 +406,12 @@ bool regex_match(struct regex *re, struct str s, struct str *groups, unsigned n)
 	unsigned k;
 	int rc;
 
+	re->limited = false;
 	if (!prefilter(re, subject, s.len))
 		return false;
 	rc = run(re, subject, s.len);
 	if (rc < 0) {
-		count_limit(rc);
+		count_limit(re, rc);
 		return false;
 	}
 	/* rc is one more than the highest group set; 0 would mean too few pairs. */

@@ -3,7 +3,8 @@
  * PCRE2 type leaves regex.c. A regex is compiled once and matched per event
  * without allocating; one that PCRE2 has run REGEX_JIT_AFTER times is then
  * JIT-compiled (when the platform has a JIT), once. A pathological pattern runs
- * into a match limit instead of hanging the collector.
+ * into a match limit instead of hanging the collector, and says so: such a
+ * search is no match, and regex_limited() tells it from one that ran to its end.
  */
 #ifndef MPMON_RULES_REGEX_H
 #define MPMON_RULES_REGEX_H
@@ -27,6 +28,22 @@ struct regex;
 #define REGEX_JIT_AFTER 64u
 
 /*
+ * PCRE2's limits, enough for any sane log pattern: match_limit bounds the
+ * backtracking steps of one search (the interpreter and the JIT), depth_limit
+ * how deep the interpreter's backtracking nests (the JIT has its stack,
+ * JIT_STACK_MAX in regex.c, instead). PCRE2's own defaults are 10 times and 100
+ * times larger.
+ */
+#define REGEX_DEFAULT_MATCH_LIMIT 1000000u
+#define REGEX_DEFAULT_DEPTH_LIMIT 100000u
+
+/*
+ * The limits of the regexes compiled from now on; 0 for a default. Those
+ * compiled before keep theirs. Not thread-safe: call it before compiling.
+ */
+void regex_set_limits(uint32_t match_limit, uint32_t depth_limit);
+
+/*
  * Compile pattern (n bytes) as .NET's Regex would read it, as far as PCRE2 can:
  * case-sensitive, no UTF mode (subjects are bytes and may be invalid UTF-8).
  * Returns 0 with *out set (owned by the caller, freed with regex_free), -EINVAL
@@ -38,11 +55,14 @@ int regex_compile(const char *pattern, size_t n, struct regex **out,
 
 /*
  * Whether the regex matches anywhere in s (an unanchored search, like .NET's
- * Regex.IsMatch). A match that hits the match, depth or stack limit counts in
- * regex_limit_hits() and is false. Not reentrant for one regex: it reuses the
- * regex's match data.
+ * Regex.IsMatch). A search that hits the match, depth, heap or JIT stack limit
+ * counts in regex_limit_hits() and is false, and regex_limited() is then true.
+ * Not reentrant for one regex: it reuses the regex's match data.
  */
 bool regex_search(struct regex *re, struct str s);
+
+/* Whether the last search of re (regex_search or regex_match) stopped at a limit. */
+bool regex_limited(const struct regex *re);
 
 /*
  * Search as regex_search does and, on a match, set groups[k] for k < n to the

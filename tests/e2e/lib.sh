@@ -37,6 +37,15 @@ ok() {	# ok CONDITION-STATUS DESCRIPTION
 	fi
 }
 
+skip() {	# skip REASON WHAT...: one skipped test per WHAT, saying why
+	why=$1
+	shift
+	for what in "$@"; do
+		n=$((n + 1))
+		echo "ok $n # SKIP $what: $why"
+	done
+}
+
 done_testing() {
 	echo "1..$n"
 	[ "$fail" = 0 ]

@@ -994,6 +994,92 @@ out:
 }
 
 /*
+ * A regex that stops at PCRE2's limit counts as no match; the engine counts the
+ * hits per monitor and rule and reports the first of each, with its pattern.
+ */
+static const char limit_xml[] =
+	"<ManagementPack><Manifest><Identity><ID>L.Pack</ID><Version>1.0.0.0</Version></Identity>"
+	"<References><Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID></Reference>"
+	"<Reference Alias=\"Health\"><ID>System.Health.Library</ID></Reference>"
+	"</References></Manifest><Monitoring><Monitors>\n"
+	MANUAL("M.Redos", REGEX_DESC("^(a+)+$"))
+	MANUAL("M.Or", "<Or><Expression>" REGEX_DESC("^(a+)+$") "</Expression><Expression>"
+	       SUBSTR_DESC("aaa") "</Expression></Or>")
+	MANUAL("M.Fine", SUBSTR_DESC("aaa"))
+	"</Monitors><Rules>\n"
+	"<Rule ID=\"R.Redos\" Target=\"T.Class\"><Category>Alert</Category><DataSources>"
+	"<DataSource ID=\"DS\" TypeID=\"Windows!Microsoft.Windows.EventProvider\"><LogName>Pub</LogName>"
+	"<Expression>" REGEX_DESC("^(a|aa)+$") "</Expression></DataSource></DataSources><WriteActions>"
+	"<WriteAction ID=\"A\" TypeID=\"Health!System.Health.GenerateAlert\"><Priority>0</Priority>"
+	"<Severity>2</Severity><AlertName>Each time</AlertName></WriteAction></WriteActions></Rule>\n"
+	"</Rules></Monitoring></ManagementPack>\n";
+
+static char limit_seen[256];
+
+static void on_limit(void *arg, const char *id, bool rule, struct str pattern)
+{
+	size_t n = strlen(limit_seen);
+
+	(void)arg;
+	snprintf(limit_seen + n, sizeof(limit_seen) - n, "%s%s %s '%.*s'", n ? "; " : "",
+		 rule ? "rule" : "monitor", id, (int)pattern.len, pattern.p);
+}
+
+static int put_limit(void *arg, const struct engine_limit_info *in)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 256 - n, "%s%s %s %" PRIu64, n ? "; " : "", in->rule ? "rule" : "monitor",
+		 in->id, in->hits);
+	return 0;
+}
+
+static void test_regex_limits(void)
+{
+	static char desc[128];
+	char counts[256] = "";
+	struct engine_stats st;
+	struct mp_pack *p = NULL;
+	struct engine *e = engine_new(collect, NULL);
+	struct event ev;
+	struct diag d;
+	int i;
+
+	diag_init(&d);
+	mp_load("l.xml", limit_xml, sizeof(limit_xml) - 1, &p, &d);
+	if (!p || !e || engine_add_pack(e, p, &d) < 0 || d.errors) {
+		ok(false, "limits: the pack loads");
+		goto out;
+	}
+	engine_on_limit(e, on_limit, NULL);
+	memset(desc, 'a', 40);
+	desc[40] = 'b';
+	nrecs = 0;
+	limit_seen[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		event_reset(&ev);
+		event_set(&ev, "LogName", 7, str_of("Pub"));
+		event_set(&ev, "EventDescription", 16, str_of(desc));
+		engine_feed(e, &ev, (10 + i) * SEC);
+	}
+	ok(nrecs == 2 && strcmp(recs[0].monitor, "M.Or") == 0 && strcmp(recs[1].monitor, "M.Fine") == 0,
+	   "limits: a hit is no match; an Or passes on its other side (%d changes, first %s)", nrecs,
+	   nrecs ? recs[0].monitor : "-");
+	is_str(limit_seen, "monitor M.Redos '^(a+)+$'; monitor M.Or '^(a+)+$'; rule R.Redos '^(a|aa)+$'",
+	       "limits: the first hit of each monitor and rule is reported once, with its pattern");
+	engine_foreach_limit(e, put_limit, counts);
+	is_str(counts, "monitor M.Redos 3; monitor M.Or 3; rule R.Redos 3",
+	       "limits: hits counted per monitor and rule");
+	engine_get_stats(e, &st);
+	is_int((int64_t)st.limit_hits, 9, "limits: and in all");
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
+}
+
+/*
  * An alert parameter of several references, literals between them, an empty
  * $$ and a lone $ at the end: each piece in its place (the parts are sized by
  * the $ signs, not by the text's length).
@@ -1194,6 +1280,7 @@ int main(void)
 	test_dispatch_merge();
 	test_param_parts();
 	test_many_publishers();
+	test_regex_limits();
 	engine_free(e);
 	test_checkpoint(p);
 	test_instance_bound(p);

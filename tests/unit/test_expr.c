@@ -1047,6 +1047,63 @@ static void test_lint(void)
 	       "lint: a plain group is quiet");
 }
 
+/*
+ * A regex that stops at a limit tells which one: expr_eval_limit names its
+ * pattern whatever the whole expression answers, and leaves it unset for
+ * expressions that ran to their end. The limits are the caller's to set.
+ */
+static void test_regex_limit_status(void)
+{
+	static char value[64], abab[201];
+	char or_xml[2200], err[REGEX_ERR_LEN];
+	struct str lim = { NULL, 0 };
+	struct regex *re = NULL;
+	struct expr *x, *o;
+	int i;
+
+	memset(value, 'a', 40);
+	value[40] = 'b';
+	mk("V", value, "W", "aaa", NULL);
+	x = cx(regex("V", "MatchesRegularExpression", "^(a+)+$"));
+	snprintf(or_xml, sizeof(or_xml), "<Or><Expression>%s</Expression><Expression>",
+		 regex("V", "MatchesRegularExpression", "^(a+)+$"));
+	snprintf(or_xml + strlen(or_xml), sizeof(or_xml) - strlen(or_xml), "%s</Expression></Or>",
+		 regex("W", "ContainsSubstring", "aa"));
+	o = cx(or_xml);
+	if (!x || !o)
+		goto out;
+	ok(!expr_eval_limit(x, &ev, &lim) && lim.p && str_eq_cstr(lim, "^(a+)+$"),
+	   "limit: no match, and the pattern that stopped is named ('%.*s')", (int)lim.len,
+	   lim.p ? lim.p : "");
+	lim = (struct str){ NULL, 0 };
+	ok(expr_eval_limit(o, &ev, &lim) && lim.p && str_eq_cstr(lim, "^(a+)+$"),
+	   "limit: an Or that passes on its other side still names it");
+	mk("V", "aaaa", "W", "aaa", NULL);
+	lim = (struct str){ NULL, 0 };
+	ok(expr_eval_limit(x, &ev, &lim) && !lim.p, "limit: a match that ran to its end names none");
+
+	/* the limits apply to what is compiled after they are set */
+	for (i = 0; i < 200; i++)
+		abab[i] = i % 2 ? 'b' : 'a';
+	regex_set_limits(20, 0);
+	if (regex_compile("^(a|b)*$", 8, &re, err) < 0)
+		goto out;
+	ok(!regex_search(re, str_of(abab)) && regex_limited(re),
+	   "limit: match_limit 20 stops a 200-byte alternation");
+	regex_free(re);
+	re = NULL;
+	regex_set_limits(0, 0);
+	if (regex_compile("^(a|b)*$", 8, &re, err) < 0)
+		goto out;
+	ok(regex_search(re, str_of(abab)) && !regex_limited(re),
+	   "limit: the default (%u) lets it match", REGEX_DEFAULT_MATCH_LIMIT);
+out:
+	regex_set_limits(0, 0);
+	regex_free(re);
+	expr_free(x);
+	expr_free(o);
+}
+
 /* ---- dispatch numbers ---- */
 
 /* expr_numbers of inner as "1,2,3", or "-" when unconstrained. */
@@ -1654,6 +1711,7 @@ int main(void)
 	test_regex_jit_switch();
 	test_nested_quantifier();
 	test_lint();
+	test_regex_limit_status();
 	test_numbers();
 	test_numbers_sound();
 	test_publishers();

@@ -253,9 +253,12 @@ static void test_limits(void)
 
 	is_int(use("^(?<a>(x+x+)+y)"), 0, "a catastrophic pattern");
 	before = regex_limit_hits();
-	is_int(parse("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxz y"), -ENOENT,
-	       "  gives up on a long line");
+	/* not a line of another format: one it could not tell, so a bad line */
+	is_int(parse("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxz y"), -EINVAL,
+	       "  gives up on a long line, as a bad line");
+	is_str(err, "the pattern stopped at PCRE2's match or depth limit", "  saying why");
 	ok(regex_limit_hits() > before, "  and counts a limit hit");
+	is_int(parse("xxxz"), -ENOENT, "  a short line it can tell is no match");
 }
 
 static void test_mutations(void)
