@@ -110,7 +110,9 @@ fi
 pre=$(sed -n 's/^ExecStartPre=//p' "$unit")
 $pre >"$tmp/out" 2>"$tmp/err"
 st=$?
-[ $st = 0 ] && [ ! -s "$tmp/err" ] && grep -q ": 6 packs, " "$tmp/out"
+# a log folder this machine lacks is a warning that does not stop the unit
+grep -v "does not exist (yet): mpmond will wait for it$" "$tmp/err" >"$tmp/err.pre"
+[ $st = 0 ] && [ ! -s "$tmp/err.pre" ] && grep -q ": 6 packs, " "$tmp/out"
 ok $? "the unit's ExecStartPre passes: the installed config with the installed packs (exit $st; $(cat "$tmp/out" "$tmp/err" | head -3 | tr '\n' ' '))"
 echo "1..$n"
 [ "$fail" = 0 ]

@@ -21,9 +21,11 @@ sed "s|^path = /usr/local/share/mpmon/packs\$|path = $PWD/mp-xml/packs|" contrib
 ok $? "the sample's [packs] path is the installed packs folder (pointed at the checkout here)"
 "$bin/mpmond" --config "$tmp/mpmond.conf" --check-config >"$tmp/out" 2>"$tmp/err"
 st=$?
-[ $st = 0 ] && [ ! -s "$tmp/err" ]
-ok $? "mpmond --check-config accepts the sample without a warning (exit $st)"
-sed 's/^/#   /' "$tmp/err"
+# a log folder this machine lacks says more of the machine than of the sample
+grep -v "does not exist (yet): mpmond will wait for it$" "$tmp/err" >"$tmp/err.sample"
+[ $st = 0 ] && [ ! -s "$tmp/err.sample" ]
+ok $? "mpmond --check-config accepts the sample without a warning but missing log folders (exit $st)"
+sed 's/^/#   /' "$tmp/err.sample"
 
 # key SECTION KEY: the value of KEY in the first section named SECTION
 # (a perl regex), the way inih reads it

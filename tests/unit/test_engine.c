@@ -1007,7 +1007,7 @@ static const char limit_xml[] =
 	       SUBSTR_DESC("aaa") "</Expression></Or>")
 	MANUAL("M.Fine", SUBSTR_DESC("aaa"))
 	"</Monitors><Rules>\n"
-	"<Rule ID=\"R.Redos\" Target=\"T.Class\"><Category>Alert</Category><DataSources>"
+	"<Rule ID=\"R.Redos\" Target=\"Windows!Microsoft.Windows.Computer\"><Category>Alert</Category><DataSources>"
 	"<DataSource ID=\"DS\" TypeID=\"Windows!Microsoft.Windows.EventProvider\"><LogName>Pub</LogName>"
 	"<Expression>" REGEX_DESC("^(a|aa)+$") "</Expression></DataSource></DataSources><WriteActions>"
 	"<WriteAction ID=\"A\" TypeID=\"Health!System.Health.GenerateAlert\"><Priority>0</Priority>"
