@@ -51,7 +51,8 @@ LIB_SRC      := $(wildcard lib/*.c)
 MPXML_SRC    := $(wildcard mp-xml/*.c)
 RULES_SRC    := $(wildcard rules/*.c)
 MONITORS_SRC := $(wildcard monitors/*.c)
-CORE_SRC     := $(LIB_SRC) $(MPXML_SRC) $(RULES_SRC) $(MONITORS_SRC)
+PIPELINE_SRC := $(wildcard pipeline/*.c)
+CORE_SRC     := $(LIB_SRC) $(MPXML_SRC) $(RULES_SRC) $(MONITORS_SRC) $(PIPELINE_SRC)
 CORE_OBJ     := $(CORE_SRC:%.c=$(B)/%.o)
 CORE_LIB     := $(B)/libmpmon.a
 CORE_LIBS    := $(XML_LIBS) $(PCRE_LIBS) -lm

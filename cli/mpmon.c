@@ -18,6 +18,7 @@
 #include "lib/version.h"
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
+#include "pipeline/record_json.h"
 #include "rules/event.h"
 #include "rules/format.h"
 #include "rules/regex.h"
@@ -287,8 +288,6 @@ static void report(const char *fmt, ...)
 	buf_release(&out);
 }
 
-static const char *const cause_names[] = { "event", "timer", "reset" };
-
 struct replay {
 	struct buf out;
 	bool text;		/* --output text: for people, not for programs */
@@ -393,7 +392,7 @@ static void format_text(struct buf *b, const struct state_change *c)
 	if (c->kind == CHANGE_ROLLUP) {
 		put_head(b, c, "roll-up ");
 		buf_printf(b, "\n  %s -> %s (by %s)", mp_health_name(c->from), mp_health_name(c->to),
-			   cause_names[c->cause]);
+			   record_cause_name(c));
 		put_alert(b, c);
 		buf_putc(b, '\n');
 		return;
@@ -401,7 +400,7 @@ static void format_text(struct buf *b, const struct state_change *c)
 	put_head(b, c, "");
 	buf_printf(b, "\n  %s -> %s (", mp_health_name(c->from), mp_health_name(c->to));
 	put_text(b, c->state);
-	buf_printf(b, ", by %s)", cause_names[c->cause]);
+	buf_printf(b, ", by %s)", record_cause_name(c));
 	put_alert(b, c);
 	put_block(b, "diagnosis", c->diagnosis);
 	put_block(b, "resolution", c->resolution);
@@ -412,66 +411,15 @@ static void emit_record(void *arg, const struct state_change *c)
 {
 	struct replay *rp = arg;
 	struct buf *b = &rp->out;
-	char when[ISO8601_LEN];
-	bool first = true;
 
 	buf_reset(b);
 	if (rp->timeline && timeline_add(rp->timeline, c) < 0)
 		rp->timeline_failed = true;
-	if (rp->text) {
+	if (rp->text)
 		format_text(b, c);
-		if (fwrite(b->data, 1, b->len, stdout) != b->len)
-			rp->write_failed = true;
-		return;
-	}
-	buf_putc(b, '{');
-	json_member_u64(b, &first, "seq", c->seq);
-	json_member_cstr(b, &first, "time", iso8601_format(c->time, when));
-	if (c->kind == CHANGE_RULE) {
-		json_member_cstr(b, &first, "kind", "rule");
-		json_member_cstr(b, &first, "rule", c->monitor_id);
-		json_member_bool(b, &first, "alert", c->alert);
-		json_member_u64(b, &first, "repeat_count", c->repeat_count);
-		json_member_cstr(b, &first, "severity", mp_severity_name(c->severity));
-		json_member_cstr(b, &first, "priority", mp_priority_name(c->priority));
-		json_member_cstr(b, &first, "alert_name", c->alert_name);
-		json_member_cstr(b, &first, "message", c->message);
-		json_member_cstr(b, &first, "diagnosis", c->diagnosis);
-		json_member_cstr(b, &first, "resolution", c->resolution);
-		goto done;
-	}
-	if (c->kind == CHANGE_ROLLUP) {
-		json_member_cstr(b, &first, "kind", "rollup");
-		json_member_cstr(b, &first, "monitor", c->monitor_id);
-		json_member_cstr(b, &first, "target", c->target);
-		json_member_str(b, &first, "instance", c->instance, c->instance_len);
-		json_member_cstr(b, &first, "from", mp_health_name(c->from));
-		json_member_cstr(b, &first, "to", mp_health_name(c->to));
-		json_member_cstr(b, &first, "cause", cause_names[c->cause]);
-		json_member_bool(b, &first, "alert", c->alert);
-		json_member_bool(b, &first, "alert_resolved", c->alert_resolved);
-		json_member_cstr(b, &first, "severity", mp_severity_name(c->severity));
-		json_member_cstr(b, &first, "priority", mp_priority_name(c->priority));
-		json_member_cstr(b, &first, "alert_name", c->alert_name);
-		json_member_cstr(b, &first, "message", c->message);
-		goto done;
-	}
-	json_member_cstr(b, &first, "monitor", c->monitor_id);
-	json_member_str(b, &first, "instance", c->instance, c->instance_len);
-	json_member_cstr(b, &first, "from", mp_health_name(c->from));
-	json_member_cstr(b, &first, "to", mp_health_name(c->to));
-	json_member_cstr(b, &first, "state", c->state);
-	json_member_cstr(b, &first, "cause", cause_names[c->cause]);
-	json_member_bool(b, &first, "alert", c->alert);
-	json_member_bool(b, &first, "alert_resolved", c->alert_resolved);
-	json_member_cstr(b, &first, "severity", mp_severity_name(c->severity));
-	json_member_cstr(b, &first, "priority", mp_priority_name(c->priority));
-	json_member_cstr(b, &first, "alert_name", c->alert_name);
-	json_member_cstr(b, &first, "message", c->message);
-	json_member_cstr(b, &first, "diagnosis", c->diagnosis);
-	json_member_cstr(b, &first, "resolution", c->resolution);
-done:
-	if (buf_puts(b, "}\n") < 0 || fwrite(b->data, 1, b->len, stdout) != b->len)
+	else if (record_json(b, c) < 0)
+		rp->write_failed = true;
+	if (fwrite(b->data, 1, b->len, stdout) != b->len)
 		rp->write_failed = true;
 }
 
