@@ -21,6 +21,7 @@
 #include "lib/html.h"
 #include "lib/json.h"
 #include "monitors/engine.h"
+#include "pipeline/pipeline.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -30,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DOC_PACK_MAX_BYTES (64u << 20)
 #define DOC_LIST_DEPTH 16	/* deeper list levels render at this depth */
 
 struct doc {
@@ -1147,30 +1147,6 @@ static void doc_usage(FILE *f)
 	fprintf(f, "usage: mpmon doc PACK [--monitor ID] [--format md|html] [--output FILE] [-v]\n");
 }
 
-/*
- * Read and load one pack. Problems stay in dg: a pack the validator would
- * complain about (a type it cannot resolve, say) is still worth documenting.
- */
-static struct mp_pack *doc_load(const char *path, struct diag *dg)
-{
-	struct mp_pack *pack = NULL;
-	char *data;
-	size_t len;
-	int r;
-
-	r = file_read_all(path, DOC_PACK_MAX_BYTES, &data, &len);
-	if (r < 0) {
-		fprintf(stderr, "mpmon: %s: cannot read pack: %s\n", path,
-			r == -EFBIG ? "file too large" : file_read_error(r));
-		return NULL;
-	}
-	r = mp_load(path, data, len, &pack, dg);
-	free(data);
-	if (r == -ENOMEM)
-		fprintf(stderr, "mpmon: out of memory\n");
-	return pack;
-}
-
 static void print_problems(const struct diag *dg, bool all)
 {
 	struct buf b;
@@ -1243,7 +1219,8 @@ int doc_main(int argc, char **argv)
 	}
 	diag_init(&dg);
 	buf_init(&b);
-	pack = doc_load(argv[optind], &dg);
+	/* problems stay in dg: a pack validate complains about is still worth documenting */
+	pack = pipeline_read_pack(argv[optind], MP_LOAD_SOURCE, &dg);
 	/* what validate would run of it: a page marks a monitor mpmon keeps out */
 	if (pack && (!(e = engine_new(NULL, NULL)) || engine_add_pack(e, pack, &dg) < 0)) {
 		fprintf(stderr, "mpmon: out of memory\n");

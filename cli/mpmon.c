@@ -18,6 +18,7 @@
 #include "lib/version.h"
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
+#include "pipeline/pipeline.h"
 #include "pipeline/record_json.h"
 #include "rules/event.h"
 #include "rules/format.h"
@@ -37,7 +38,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PACK_MAX_BYTES (64u << 20)
 #define DEFAULT_MAX_LINE (1u << 20)
 #define DEFAULT_STATE_DIR "/var/lib/mpmon"
 #define STATE_MAX_BYTES (256u << 20)
@@ -103,29 +103,6 @@ static void print_diags(const struct diag *d, bool notes)
 	buf_release(&b);
 }
 
-/* Load one pack file; problems go to d. Returns the pack or NULL. */
-static struct mp_pack *load_pack(const char *path, struct diag *d)
-{
-	struct mp_pack *pack = NULL;
-	size_t len;
-	char *data;
-	int r;
-
-	r = file_read_all(path, PACK_MAX_BYTES, &data, &len);
-	if (r == -EFBIG)
-		diag_error(d, path, 0, "pack is larger than %u bytes", PACK_MAX_BYTES);
-	else if (r < 0)
-		diag_error(d, path, 0, "cannot read pack: %s", file_read_error(r));
-	if (r < 0)
-		return NULL;
-	/* validate and replay never show a monitor's source: mpmon doc loads its own */
-	r = mp_load_flags(path, data, len, 0, &pack, d);
-	free(data);
-	if (r == -ENOMEM)
-		diag_error(d, path, 0, "out of memory");
-	return pack;
-}
-
 /* One line per monitor: run, off (turned off by the pack) or disabled, with its type. */
 static void list_monitors(const struct mp_pack *pack, const struct engine *e)
 {
@@ -180,7 +157,7 @@ static struct mp_pack *validate_one(struct engine *e, const char *path, bool lis
 
 	diag_init(&d);
 	engine_get_stats(e, &before);
-	pack = load_pack(path, &d);
+	pack = pipeline_read_pack(path, 0, &d);
 	if (pack && engine_add_pack(e, pack, &d) < 0)
 		diag_error(&d, path, 0, "out of memory");
 	engine_get_stats(e, &now);
@@ -423,117 +400,6 @@ static void emit_record(void *arg, const struct state_change *c)
 		rp->write_failed = true;
 }
 
-/*
- * The value of a named field of ev as a C string in out: 1, or 0 when absent
- * (out is then ""), -ENAMETOOLONG when it does not fit.
- */
-static int field_text(const struct event *ev, const char *name, char *out, size_t size)
-{
-	struct field_ref ref;
-	struct str v;
-
-	out[0] = '\0';
-	if (field_ref_parse(name, strlen(name), &ref) < 0)
-		return 0;
-	v = event_get(ev, &ref);
-	if (!v.p)
-		return 0;
-	if (v.len >= size)
-		return -ENAMETOOLONG;
-	memcpy(out, v.p, v.len);
-	out[v.len] = '\0';
-	return 1;
-}
-
-/*
- * A line of the replay input that is not an event but an operator's action:
- * {"mpmon":"reset","monitor":"ID","instance":"X","TimeGenerated":"..."} resets
- * the monitor (all its instances when "instance" is absent or "") at that time,
- * as `mpmon reset` would on a live collector. Returns 1 when ev was such a line
- * and was done, 0 when ev is an ordinary event, -EINVAL with err set for a bad
- * directive, -ENOMEM.
- */
-static int replay_directive(struct engine *e, const struct event *ev, int64_t now,
-			    char err[FORMAT_ERR_LEN])
-{
-	static const struct field_ref ref = { FIELD_NAMED, 0, { "mpmon", 5 } };
-	char what[16], monitor[512], instance[512];
-	int r;
-
-	/* most events have no named field at all: no lookup then */
-	if (!ev->nfields || !event_get(ev, &ref).p)
-		return 0;
-	if (field_text(ev, "mpmon", what, sizeof(what)) < 0 || strcmp(what, "reset") != 0) {
-		snprintf(err, FORMAT_ERR_LEN, "unknown \"mpmon\" action (only \"reset\" is known)");
-		return -EINVAL;
-	}
-	if (field_text(ev, "monitor", monitor, sizeof(monitor)) < 0 ||
-	    field_text(ev, "instance", instance, sizeof(instance)) < 0) {
-		snprintf(err, FORMAT_ERR_LEN, "reset: \"monitor\" or \"instance\" longer than "
-			 "%zu bytes", sizeof(monitor) - 1);
-		return -EINVAL;
-	}
-	if (!*monitor) {
-		snprintf(err, FORMAT_ERR_LEN, "reset names no \"monitor\"");
-		return -EINVAL;
-	}
-	r = engine_reset(e, monitor, instance, now);
-	if (r == -ENOENT) {
-		snprintf(err, FORMAT_ERR_LEN, "reset names unknown monitor '%.80s' (not in the "
-			 "packs, or not running)", monitor);
-		return -EINVAL;
-	}
-	return r < 0 ? r : 1;
-}
-
-/* Whether the n bytes at s are all spaces and tabs. */
-static bool blank(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t')
-			return false;
-	return true;
-}
-
-/* Add a pack file, or every *.xml in a folder, to packs[]. */
-static int collect_packs(const char *path, char ***files, size_t *n)
-{
-	struct stat st;
-	char **list;
-	int k, i;
-
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		k = file_list(path, ".xml", &list);
-		if (k < 0)
-			return k;
-		for (i = 0; i < k; i++) {
-			char **v = realloc(*files, (*n + 1) * sizeof(**files));
-
-			if (!v) {
-				file_list_free(list);
-				return -ENOMEM;
-			}
-			*files = v;
-			(*files)[(*n)++] = strdup(list[i]);
-		}
-		file_list_free(list);
-		if (k == 0)
-			return -ENOENT;
-		return 0;
-	}
-	{
-		char **v = realloc(*files, (*n + 1) * sizeof(**files));
-
-		if (!v)
-			return -ENOMEM;
-		*files = v;
-		(*files)[(*n)++] = strdup(path);
-	}
-	return 0;
-}
-
 /* Write the --timeline page; a failure is reported here. Returns 0 or -errno. */
 static int write_timeline(struct replay *rp, const char *path)
 {
@@ -564,313 +430,296 @@ out:
 	return r;
 }
 
-static int cmd_replay(int argc, char **argv)
+/* What the command line asks of a replay. */
+struct replay_opts {
+	char **packs;			/* pack files and folders, as given */
+	size_t npacks;
+	const char *input, *format, *pattern, *log_name, *timeline, *now;
+	size_t max_line;
+	bool all, health, text;
+};
+
+static const struct option replay_options[] = {
+	{ "mp", required_argument, NULL, 'm' },
+	{ "input", required_argument, NULL, 'i' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "max-line", required_argument, NULL, 'L' },
+	{ "now", required_argument, NULL, 'N' },
+	{ "pattern", required_argument, NULL, 'p' },
+	{ "log-name", required_argument, NULL, 'l' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "health", no_argument, NULL, 'H' },
+	{ "timeline", required_argument, NULL, 'T' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* --format and --pattern agree: -1 to go on, else EXIT_USAGE (said). */
+static int replay_check_format(const struct replay_opts *o)
 {
-	const char *input = NULL, *fmt_name = "json";
-	size_t max_line = DEFAULT_MAX_LINE, nfiles = 0, npacks = 0, i;
-	struct mp_pack **packs = NULL;
-	const struct format *fmt;
-	struct engine *e = NULL;
-	struct replay rp;
-	char **files = NULL;
-	struct lines lr;
-	struct diag d;
-	int status = EXIT_OK, c, fd = -1, r;
-	struct format_ctx ctx = { 0, 0 };
-	const char *now_text = NULL, *pattern = NULL, *log_name = NULL, *timeline_path = NULL;
-	struct format *configured = NULL;
-	bool all = false, health = false;
-	long bad = 0;
-	int64_t now = 0;
+	const struct format *f = format_find(o->format);
 
-	static const struct option opts[] = {
-		{ "mp", required_argument, NULL, 'm' },
-		{ "input", required_argument, NULL, 'i' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "now", required_argument, NULL, 'N' },
-		{ "pattern", required_argument, NULL, 'p' },
-		{ "log-name", required_argument, NULL, 'l' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "health", no_argument, NULL, 'H' },
-		{ "timeline", required_argument, NULL, 'T' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	if (!f)
+		fprintf(stderr, "mpmon: unknown format '%s' (formats: %s)\n", o->format, format_names());
+	else if (o->pattern && !f->needs_pattern)
+		fprintf(stderr, "mpmon: --pattern is for --format regex, not '%s'\n", f->name);
+	else if (!o->pattern && f->needs_pattern)
+		fprintf(stderr, "mpmon: --format %s needs --pattern\n", f->name);
+	return !f || f->needs_pattern != (o->pattern != NULL) ? EXIT_USAGE : -1;
+}
 
-	diag_init(&d);
-	buf_init(&rp.out);
-	rp.write_failed = false;
-	rp.text = false;
-	rp.timeline = NULL;
-	rp.timeline_failed = false;
-	while ((c = getopt_long(argc, argv, "m:i:f:L:N:p:l:o:avh", opts, NULL)) != -1) {
+/* Options into o: -1 to go on, else the exit status (--help, a usage error). */
+static int replay_parse(int argc, char **argv, struct replay_opts *o)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "m:i:f:L:N:p:l:o:avh", replay_options, NULL)) != -1) {
 		switch (c) {
-		case 'a':
-			all = true;
-			break;
-		case 'H':
-			health = true;
-			break;
-		case 'T':
-			timeline_path = optarg;
-			break;
+		case 'a': o->all = true; break;
+		case 'H': o->health = true; break;
+		case 'T': o->timeline = optarg; break;
+		case 'i': o->input = optarg; break;
+		case 'f': o->format = optarg; break;
+		case 'L': o->max_line = strtoul(optarg, NULL, 10); break;
+		case 'N': o->now = optarg; break;
+		case 'p': o->pattern = optarg; break;
+		case 'l': o->log_name = optarg; break;
+		case 'v': verbose++; break;
 		case 'm':
-			r = collect_packs(optarg, &files, &nfiles);
-			if (r < 0) {
-				fprintf(stderr, "mpmon: %s: %s\n", optarg,
-					r == -ENOENT ? "no packs (*.xml) in folder" : strerror(-r));
-				status = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case 'i':
-			input = optarg;
-			break;
-		case 'f':
-			fmt_name = optarg;
-			break;
-		case 'L':
-			max_line = strtoul(optarg, NULL, 10);
-			break;
-		case 'N':
-			now_text = optarg;
-			break;
-		case 'p':
-			pattern = optarg;
-			break;
-		case 'l':
-			log_name = optarg;
+			o->packs[o->npacks++] = optarg;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				fprintf(stderr, "mpmon: --output takes json or text, not '%s'\n",
-					optarg);
-				status = EXIT_USAGE;
-				goto out;
+				fprintf(stderr, "mpmon: --output takes json or text, not '%s'\n", optarg);
+				return EXIT_USAGE;
 			}
-			rp.text = strcmp(optarg, "text") == 0;
-			break;
-		case 'v':
-			verbose++;
+			o->text = strcmp(optarg, "text") == 0;
 			break;
 		case 'h':
 			usage(stdout);
-			goto out;
+			return EXIT_OK;
 		default:
 			usage(stderr);
-			status = EXIT_USAGE;
-			goto out;
+			return EXIT_USAGE;
 		}
 	}
 	/* Name what is missing: the whole usage would hide it. */
-	if (!nfiles || !input) {
+	if (!o->npacks || !o->input) {
 		fprintf(stderr, "mpmon replay: %s is missing (%s); see 'mpmon replay --help'\n",
-			!nfiles ? "--mp" : "--input",
-			!nfiles ? "--mp PATH: a pack or a folder of packs, may be repeated"
-				: "--input FILE: the events, '-' for stdin");
-		status = EXIT_USAGE;
-		goto out;
+			!o->npacks ? "--mp" : "--input",
+			!o->npacks ? "--mp PATH: a pack or a folder of packs, may be repeated"
+				   : "--input FILE: the events, '-' for stdin");
+		return EXIT_USAGE;
 	}
-	if (optind != argc || max_line < 16) {
+	if (optind != argc || o->max_line < 16) {
 		usage(stderr);
-		status = EXIT_USAGE;
-		goto out;
+		return EXIT_USAGE;
 	}
-	fmt = format_find(fmt_name);
-	if (!fmt) {
-		fprintf(stderr, "mpmon: unknown format '%s' (formats: %s)\n", fmt_name,
-			format_names());
-		status = EXIT_USAGE;
-		goto out;
-	}
-	if (fmt->needs_pattern != (pattern != NULL)) {
-		if (pattern)
-			fprintf(stderr, "mpmon: --pattern is for --format regex, not '%s'\n",
-				fmt->name);
-		else
-			fprintf(stderr, "mpmon: --format %s needs --pattern\n", fmt->name);
-		status = EXIT_USAGE;
-		goto out;
-	}
-	if (pattern) {
-		char err[FORMAT_ERR_LEN];
+	return replay_check_format(o);
+}
 
-		r = format_regex_new(pattern, strlen(pattern), &configured, err);
-		if (r < 0) {
-			fprintf(stderr, "mpmon: --pattern: %s\n",
-				r == -ENOMEM ? "out of memory" : err);
-			status = EXIT_USAGE;
-			goto out;
-		}
-		fmt = configured;
-	}
-	/*
-	 * The reference time stays fixed for the whole replay: a log younger than
-	 * a year then dates every year-less stamp right, across New Year too.
-	 */
-	if (now_text) {
-		if (!iso8601_parse(now_text, strlen(now_text), &ctx.now)) {
-			fprintf(stderr, "mpmon: --now takes an ISO 8601 time, not '%s'\n",
-				now_text);
-			status = EXIT_USAGE;
-			goto out;
-		}
-	} else {
-		struct timespec ts;
+/*
+ * The reference time that dates year-less stamps stays fixed for the whole
+ * replay: a log younger than a year then dates every one right, across New
+ * Year too. 0, or -EINVAL (said).
+ */
+static int replay_wall(const struct replay_opts *o, int64_t *wall)
+{
+	struct timespec ts;
 
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ctx.now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	if (o->now) {
+		if (iso8601_parse(o->now, strlen(o->now), wall))
+			return 0;
+		fprintf(stderr, "mpmon: --now takes an ISO 8601 time, not '%s'\n", o->now);
+		return -EINVAL;
 	}
-	packs = calloc(nfiles, sizeof(*packs));
-	e = engine_new(emit_record, &rp);
-	if (timeline_path)
-		rp.timeline = timeline_new();
-	if (!packs || !e || (timeline_path && !rp.timeline)) {
-		fprintf(stderr, "mpmon: out of memory\n");
-		status = EXIT_USAGE;
-		goto out;
-	}
-	if (all)
-		engine_enable_all(e);
-	if (health)
-		engine_enable_rollup(e);
-	for (i = 0; i < nfiles; i++) {
-		packs[npacks] = load_pack(files[i], &d);
-		if (packs[npacks] && engine_add_pack(e, packs[npacks], &d) < 0)
-			diag_error(&d, files[i], 0, "out of memory");
-		if (packs[npacks])
-			npacks++;
-	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*wall = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return 0;
+}
+
+/* The pipeline with o's packs and one stream: NULL when it cannot run (said). */
+static struct pipeline *replay_pipeline(const struct replay_opts *o, struct replay *rp,
+					struct pipeline_stream **st)
+{
+	struct pipeline_options po = { .run_all = o->all, .rollup = o->health,
+				       .clock_event = true, .directives = true };
+	struct pipeline *p = pipeline_new(&po, emit_record, rp);
+	char err[FORMAT_ERR_LEN];
+	struct diag d;
+	size_t i;
+	int r = p ? 0 : -ENOMEM;
+
+	diag_init(&d);
+	for (i = 0; r == 0 && i < o->npacks; i++)
+		r = pipeline_add_packs(p, o->packs[i], NULL, NULL, &d);
 	print_diags(&d, verbose > 0);
-	if (d.errors) {
+	if (r == 0 && d.errors) {
 		fprintf(stderr, "mpmon: not replaying: the packs have errors\n");
-		status = EXIT_USAGE;
-		goto out;
+		r = -EINVAL;
 	}
-	fd = strcmp(input, "-") == 0 ? 0 : open(input, O_RDONLY | O_CLOEXEC);
-	if (fd > 0) {
-		struct stat st;
+	if (r == 0 && (r = pipeline_stream_add(p, o->pattern ? NULL : o->format, o->pattern,
+					       o->log_name, st, err)) == -EINVAL)
+		fprintf(stderr, "mpmon: %s%s\n", o->pattern ? "--pattern: " : "", err);
+	if (r == -ENOMEM)
+		fprintf(stderr, "mpmon: out of memory\n");
+	diag_release(&d);
+	if (r < 0) {
+		pipeline_free(p);
+		return NULL;
+	}
+	return p;
+}
 
-		/* a folder opens, but only fails at the first read, as a bad line */
-		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-			close(fd);
-			fd = -1;
-			errno = EISDIR;
-		}
+/* The input's descriptor, or -1 (said). A folder opens, but would fail only at the first read. */
+static int replay_open(const char *input)
+{
+	struct stat st;
+	int fd = strcmp(input, "-") == 0 ? 0 : open(input, O_RDONLY | O_CLOEXEC);
+
+	if (fd > 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		fd = -1;
+		errno = EISDIR;
 	}
-	if (fd < 0) {
+	if (fd < 0)
 		report("%s: cannot open input: %s", input, strerror(errno));
-		status = EXIT_USAGE;
-		goto out;
+	return fd;
+}
+
+/* Every line of the input through the pipeline. The count of bad lines, or -ENOMEM. */
+static long replay_read(struct pipeline *p, struct pipeline_stream *st, struct lines *lr,
+			const struct replay_opts *o, struct replay *rp, int64_t wall)
+{
+	char err[FORMAT_ERR_LEN];
+	int64_t noted = 0;
+	long bad = 0;
+	size_t len;
+	char *line;
+	bool cut;
+	int r;
+
+	while (!rp->write_failed && (r = lines_next(lr, &line, &len, &cut)) > 0) {
+		if (cut) {
+			report("%s:%ld: line longer than %zu bytes, skipped", o->input, lr->lineno,
+			       o->max_line);
+			bad++;
+			continue;
+		}
+		r = pipeline_line(p, st, line, len, wall, err);
+		if (r < 0)
+			return r;
+		if (r == PIPELINE_BAD) {
+			report("%s:%ld: %s", o->input, lr->lineno, err);
+			bad++;
+		}
+		/* the page spans the whole log, not just from the first change to the last */
+		if (rp->timeline && pipeline_now(p, wall) != noted)
+			timeline_note_time(rp->timeline, noted = pipeline_now(p, wall));
 	}
-	if (lines_init(&lr, fd, max_line) < 0) {
+	if (r < 0 && r != -ENOMEM) {
+		report("%s:%ld: read error: %s", o->input, lr->lineno + 1, strerror(-r));
+		bad++;
+	}
+	return r == -ENOMEM ? r : bad;
+}
+
+/* What the engine had to drop or cut off, and with -v how much it did. */
+static void replay_summary(const struct pipeline *p, long bad)
+{
+	struct engine_stats st;
+
+	engine_get_stats(pipeline_engine(p), &st);
+	if (st.evictions)
+		fprintf(stderr, "mpmon: %llu instances evicted at their monitors' bound\n",
+			(unsigned long long)st.evictions);
+	if (st.dropped)
+		fprintf(stderr, "mpmon: %llu %s (pending correlations and the like) "
+			"dropped at their monitor types' bound\n",
+			(unsigned long long)st.dropped, st.dropped == 1 ? "item" : "items");
+	/* a pattern that backtracks without end is cut off, not waited for */
+	if (regex_limit_hits())
+		fprintf(stderr, "mpmon: %llu regular expression matches hit the match "
+			"limit and counted as no match\n", (unsigned long long)regex_limit_hits());
+	if (verbose)
+		fprintf(stderr, "mpmon: %llu events, %llu evaluations, %llu changes, "
+			"%zu monitors run, %ld bad lines\n",
+			(unsigned long long)st.events, (unsigned long long)st.evaluations,
+			(unsigned long long)st.changes, st.monitors_run, bad);
+}
+
+/* Read, replay and report; the exit status. */
+static int replay_run(struct pipeline *p, struct pipeline_stream *st, const struct replay_opts *o,
+		      struct replay *rp, int64_t wall)
+{
+	int status = EXIT_OK, fd = replay_open(o->input);
+	struct lines lr;
+	long bad;
+
+	if (fd < 0)
+		return EXIT_USAGE;
+	if (lines_init(&lr, fd, o->max_line) < 0) {
+		fprintf(stderr, "mpmon: out of memory\n");
+		if (fd > 0)
+			close(fd);
+		return EXIT_USAGE;
+	}
+	bad = replay_read(p, st, &lr, o, rp, wall);
+	lines_release(&lr);
+	if (fd > 0)
+		close(fd);
+	if (bad < 0) {
 		fprintf(stderr, "mpmon: out of memory\n");
 		status = EXIT_USAGE;
-		goto out;
 	}
-	for (;;) {
-		char err[FORMAT_ERR_LEN];
-		struct event ev;
-		size_t len;
-		bool cut;
-		char *line;
-
-		r = lines_next(&lr, &line, &len, &cut);
-		if (r <= 0) {
-			if (r < 0) {
-				report("%s:%ld: read error: %s", input, lr.lineno + 1,
-					strerror(-r));
-				bad++;
-			}
-			break;
-		}
-		if (cut) {
-			report("%s:%ld: line longer than %zu bytes, skipped", input,
-				lr.lineno, max_line);
-			bad++;
-			continue;
-		}
-		if (len == 0 || ((line[0] == ' ' || line[0] == '\t') && blank(line, len)))
-			continue;
-		event_reset(&ev);
-		err[0] = '\0';
-		r = fmt->parse(fmt, &ctx, line, len, &ev, err);
-		if (r == -ENOENT)
-			continue;	/* not a line the format looks for */
-		if (r < 0) {
-			report("%s:%ld: %s", input, lr.lineno, err);
-			bad++;
-			continue;
-		}
-		if (log_name && !ev.slot[EVENT_LOG].p)
-			ev.slot[EVENT_LOG] = str_of(log_name);
-		if (ev.has_time)
-			now = ev.time;
-		/* the page spans the whole log, not just from the first change to the last */
-		if (rp.timeline && ev.has_time)
-			timeline_note_time(rp.timeline, now);
-		r = replay_directive(e, &ev, now, err);
-		if (r == -EINVAL) {
-			report("%s:%ld: %s", input, lr.lineno, err);
-			bad++;
-			continue;
-		}
-		if (r < 0 || (r == 0 && engine_feed(e, &ev, now) < 0)) {
-			fprintf(stderr, "mpmon: out of memory\n");
-			status = EXIT_USAGE;
-			break;
-		}
-		if (rp.write_failed)
-			break;
-	}
-	lines_release(&lr);
-	if (fflush(stdout) != 0 || rp.write_failed) {
+	if (fflush(stdout) != 0 || rp->write_failed) {
 		fprintf(stderr, "mpmon: writing the output failed: %s\n", strerror(errno));
 		status = EXIT_USAGE;
 	}
-	if (timeline_path && write_timeline(&rp, timeline_path) < 0)
+	if (o->timeline && write_timeline(rp, o->timeline) < 0)
 		status = EXIT_USAGE;
 	if (status == EXIT_OK && bad)
 		status = EXIT_BAD_INPUT;
-	{
-		struct engine_stats st;
+	replay_summary(p, bad);
+	return status;
+}
 
-		engine_get_stats(e, &st);
-		if (st.evictions)
-			fprintf(stderr, "mpmon: %llu instances evicted at their monitors' bound\n",
-				(unsigned long long)st.evictions);
-		if (st.dropped)
-			fprintf(stderr, "mpmon: %llu %s (pending correlations and the like) "
-				"dropped at their monitor types' bound\n",
-				(unsigned long long)st.dropped, st.dropped == 1 ? "item" : "items");
-		/* a pattern that backtracks without end is cut off, not waited for */
-		if (regex_limit_hits())
-			fprintf(stderr, "mpmon: %llu regular expression matches hit the match "
-				"limit and counted as no match\n",
-				(unsigned long long)regex_limit_hits());
-		if (verbose)
-			fprintf(stderr, "mpmon: %llu events, %llu evaluations, %llu changes, "
-				"%zu monitors run, %ld bad lines\n",
-				(unsigned long long)st.events, (unsigned long long)st.evaluations,
-				(unsigned long long)st.changes, st.monitors_run, bad);
+static int cmd_replay(int argc, char **argv)
+{
+	struct replay_opts o = { .format = "json", .max_line = DEFAULT_MAX_LINE };
+	struct replay rp = { .text = false };
+	struct pipeline_stream *st = NULL;
+	struct pipeline *p = NULL;
+	int status;
+	int64_t wall;
+
+	o.packs = calloc(argc, sizeof(*o.packs));
+	if (!o.packs) {
+		fprintf(stderr, "mpmon: out of memory\n");
+		return EXIT_USAGE;
 	}
+	buf_init(&rp.out);
+	status = replay_parse(argc, argv, &o);
+	if (status >= 0)
+		goto out;
+	status = EXIT_USAGE;
+	rp.text = o.text;
+	if (replay_wall(&o, &wall) < 0)
+		goto out;
+	if (o.timeline && !(rp.timeline = timeline_new())) {
+		fprintf(stderr, "mpmon: out of memory\n");
+		goto out;
+	}
+	p = replay_pipeline(&o, &rp, &st);
+	if (p)
+		status = replay_run(p, st, &o, &rp, wall);
 out:
-	if (fd > 0)
-		close(fd);
-	format_free(configured);
-	engine_free(e);
-	for (i = 0; i < npacks; i++)
-		mp_pack_free(packs[i]);
-	free(packs);
-	for (i = 0; i < nfiles; i++)
-		free(files[i]);
-	free(files);
+	pipeline_free(p);
+	free(o.packs);
 	buf_release(&rp.out);
 	timeline_free(rp.timeline);
-	diag_release(&d);
 	return status;
 }
 

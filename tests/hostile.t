@@ -268,7 +268,7 @@ have_err "^$tmp/fifo: cannot read pack: not a regular file\$" && ok "replay --mp
 	not_ok "replay --mp FIFO: says so"
 run 10 "$bin/mpmon" replay --mp "$tmp/packdir" --input /dev/null
 check "$status = 2" "replay --mp empty folder: exit 2 (got $status)"
-have_err "^mpmon: $tmp/packdir: no packs (\*.xml) in folder\$" && ok "replay --mp empty folder: says so" ||
+have_err "^$tmp/packdir: no packs (\*.xml) in folder\$" && ok "replay --mp empty folder: says so" ||
 	not_ok "replay --mp empty folder: says so"
 run 10 "$bin/mpmon" replay --mp tests/data/hostile/boom.xml --input "$tmp/packdir"
 check "$status = 2" "replay --input a folder: exit 2 (got $status)"
