@@ -26,6 +26,7 @@
 #include "lib/buf.h"
 #include "lib/json.h"
 #include "monitors/engine.h"
+#include "pipeline/pipeline.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -87,7 +88,7 @@ static int run_state(struct daemon *d, const struct client *cl, char **argv, int
 static int run_reset(struct daemon *d, const struct client *cl, char **argv, int argc,
 		     struct buf *out)
 {
-	int64_t now = d->cfg.clock_event ? d->now : daemon_realtime();
+	int64_t now = pipeline_now(d->pipe, daemon_realtime());
 	const char *inst = argc == 2 ? argv[1] : NULL;
 	int r = engine_reset(d->engine, argv[0], inst, now);
 

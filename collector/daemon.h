@@ -15,8 +15,8 @@
 #include "lib/buf.h"
 
 struct engine;
-struct format;
-struct mp_pack;
+struct pipeline;
+struct pipeline_stream;
 struct source;
 struct state_change;
 
@@ -53,18 +53,15 @@ struct ckpt_status {
 
 struct daemon {
 	struct config cfg;
-	struct mp_pack **packs;
-	size_t npacks;
-	struct engine *engine;
+	struct pipeline *pipe;		/* packs, engine, the sources' streams */
+	struct engine *engine;		/* pipe's */
 	struct source **sources;
-	struct format **formats;	/* per source, freed with format_free; NULL for
-					 * sources that give events */
+	struct pipeline_stream **streams;	/* per source, pipe's */
 	int *watched;			/* per source: the descriptor in epoll, or -1 */
 	size_t nsources;
 	struct notes notes;
 	uint64_t last_seq;		/* seq of the last state change */
 	uint64_t bad_logged;		/* bad records logged; more are only counted */
-	int64_t now;			/* clock = event: the latest event time */
 	bool dirty;			/* progress not yet checkpointed */
 	bool force_end;			/* the checkpoint was unreadable: start at the end */
 	struct buf scratch;

@@ -15,6 +15,7 @@
 #include "lib/iso8601.h"
 #include "lib/json.h"
 #include "monitors/engine.h"
+#include "pipeline/pipeline.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -150,7 +151,7 @@ static void on_done(void *arg, struct action_result *res)
 		daemon_log(LOG_ERR, "snmp: the result of %s '%s' could not be queued",
 			   action_kind_name(res->kind), res->id);
 	if (res->kind == ACTION_RECOVERY && res->reset_monitor && res->status == ACTION_SUCCEEDED) {
-		int64_t now = d->cfg.clock_event ? d->now : daemon_realtime();
+		int64_t now = pipeline_now(d->pipe, daemon_realtime());
 		int r = engine_reset(d->engine, res->monitor_id, res->instance, now);
 
 		res->reset = r == 0;

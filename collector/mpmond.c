@@ -24,6 +24,7 @@
 #include "lib/version.h"
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
+#include "pipeline/pipeline.h"
 #include "rules/event.h"
 #include "rules/format.h"
 #include "rules/regex.h"
@@ -258,24 +259,6 @@ static void on_limit(void *arg, const char *id, bool rule, struct str pattern)
 		   x->depth_limit ? x->depth_limit : REGEX_DEFAULT_DEPTH_LIMIT, rule ? "rule" : "monitor");
 }
 
-static void feed(struct daemon *d, struct source *s, struct event *ev)
-{
-	int64_t now;
-
-	if (!ev->slot[EVENT_LOG].p && s->conf->log_name)
-		ev->slot[EVENT_LOG] = str_of(s->conf->log_name);
-	if (d->cfg.clock_event) {
-		if (ev->has_time && ev->time > d->now)
-			d->now = ev->time;
-		now = d->now;
-	} else {
-		now = daemon_realtime();
-	}
-	if (engine_feed(d->engine, ev, now) < 0)
-		daemon_log(LOG_ERR, "out of memory feeding an event");
-	d->dirty = true;
-}
-
 static size_t source_index(const struct daemon *d, const struct source *s)
 {
 	size_t i;
@@ -286,171 +269,88 @@ static size_t source_index(const struct daemon *d, const struct source *s)
 	return 0;
 }
 
-/* The one place a line becomes an event. */
+/* Bad records are logged up to BAD_LOG_MAX, then only counted. */
+static void log_bad(struct daemon *d, const char *file, long lineno, const char *err)
+{
+	if (d->bad_logged++ < BAD_LOG_MAX)
+		daemon_log(LOG_WARNING, "%s:%ld: %s%s", file, lineno, err,
+			   d->bad_logged == BAD_LOG_MAX ? " (more bad lines are only counted)" : "");
+}
+
 static void on_line(void *arg, struct source *s, const char *file, long lineno, char *line, size_t len)
 {
 	struct daemon *d = arg;
-	const struct format *fmt = d->formats[source_index(d, s)];
-	/* formats date stamps without a year or zone by the wall clock, in UTC */
-	struct format_ctx ctx = { daemon_realtime(), 0 };
 	char err[FORMAT_ERR_LEN];
-	struct event ev;
-	int r;
+	/* the wall clock dates stamps without a year or zone, in UTC */
+	int r = pipeline_line(d->pipe, d->streams[source_index(d, s)], line, len, daemon_realtime(), err);
 
-	if (len == 0 || strspn(line, " \t") == len)
-		return;
-	event_reset(&ev);
-	err[0] = '\0';
-	r = fmt->parse(fmt, &ctx, line, len, &ev, err);
-	if (r == -ENOENT)
-		return;		/* not a line of this format (a regex that does not match) */
-	if (r < 0) {
+	if (r == PIPELINE_BAD) {
 		s->st.bad++;
-		if (d->bad_logged++ < BAD_LOG_MAX)
-			daemon_log(LOG_WARNING, "%s:%ld: %s%s", file, lineno, err,
-				   d->bad_logged == BAD_LOG_MAX ? " (more bad lines are only counted)" : "");
-		return;
+		log_bad(d, file, lineno, err);
+	} else if (r == -ENOMEM) {
+		daemon_log(LOG_ERR, "out of memory feeding an event");
 	}
-	feed(d, s, &ev);
+	d->dirty = true;
 }
 
 static void on_event(void *arg, struct source *s, struct event *ev)
 {
-	feed(arg, s, ev);
+	struct daemon *d = arg;
+
+	if (pipeline_event(d->pipe, d->streams[source_index(d, s)], ev, daemon_realtime()) < 0)
+		daemon_log(LOG_ERR, "out of memory feeding an event");
+	d->dirty = true;
 }
 
 /* ---- building and tearing down what the config describes ---- */
 
-static struct mp_pack *load_pack(const char *path, struct diag *dg)
+static void trust(void *arg, const char *path, bool listed, struct diag *dg)
 {
-	struct mp_pack *pack = NULL;
-	size_t len;
-	char *data;
-	int r;
-
-	r = file_read_all(path, PACK_MAX_BYTES, &data, &len);
-	if (r < 0) {
-		diag_error(dg, path, 0, "cannot read pack: %s", strerror(-r));
-		return NULL;
-	}
-	/* no monitor source text: only mpmon doc shows it */
-	r = mp_load_flags(path, data, len, 0, &pack, dg);
-	free(data);
-	if (r == -ENOMEM)
-		diag_error(dg, path, 0, "out of memory");
-	return pack;
+	daemon_action_trust(arg, path, listed, dg);
 }
 
-static int add_pack(struct daemon *d, const char *path, struct diag *dg)
-{
-	struct mp_pack **v = realloc(d->packs, (d->npacks + 1) * sizeof(*v));
-	struct mp_pack *p;
-
-	if (!v)
-		return -ENOMEM;
-	d->packs = v;
-	p = load_pack(path, dg);
-	if (!p)
-		return 0;
-	d->packs[d->npacks++] = p;
-	return engine_add_pack(d->engine, p, dg);
-}
-
-/*
- * A daemon whose monitors and rules all stay out would read logs and never
- * say a word: an error, naming why, so that a config that loaded cleanly
- * cannot look like one that watches.
- */
-static void check_something_runs(const struct daemon *d, struct diag *dg)
-{
-	struct engine_stats st;
-	char why[256];
-	size_t off, cannot;
-	int n = 0;
-
-	engine_get_stats(d->engine, &st);
-	if (st.monitors_run || st.rules_run)
-		return;
-	off = st.monitors_off + st.rules_off;
-	cannot = st.monitors_disabled + st.rules_disabled;
-	why[0] = '\0';
-	if (off)
-		n += snprintf(why + n, sizeof(why) - n, "%zu %s off in their packs (Enabled=\"false\"; "
-			      "run_all = true runs them)", off,
-			      st.rules_off ? "monitors and rules are" : "monitors are");
-	if (cannot)
-		snprintf(why + n, sizeof(why) - n, "%s%zu %s run (their type or configuration: "
-			 "see the warnings)", off ? "; " : "", cannot,
-			 st.rules_disabled ? "monitors and rules cannot" : "monitors cannot");
-	diag_error(dg, d->cfg.file, 0, "no monitor and no rule runs: %s",
-		   off || cannot ? why : "the packs hold none");
-}
-
-/* Packs and engine from d->cfg, reporting changes to owner. Problems go to dg. */
+/* The pipeline: packs and engine from d->cfg, reporting records to owner. Problems go to dg. */
 static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 {
+	struct pipeline_options po = {
+		.run_all = d->cfg.run_all, .clock_event = d->cfg.clock_event,
+		.match_limit = d->cfg.regex.match_limit, .depth_limit = d->cfg.regex.depth_limit,
+	};
 	size_t i;
 	int r = 0;
 
-	/* the patterns of the packs, and those of the sources built next */
-	regex_set_limits(d->cfg.regex.match_limit, d->cfg.regex.depth_limit);
-	d->engine = engine_new(on_change, owner);
-	if (!d->engine)
+	d->pipe = pipeline_new(&po, on_change, owner);
+	if (!d->pipe)
 		return -ENOMEM;
+	d->engine = pipeline_engine(d->pipe);
 	engine_on_limit(d->engine, on_limit, owner);
-	if (d->cfg.run_all)
-		engine_enable_all(d->engine);
 	daemon_action_trust(d, d->cfg.file, false, dg);
-	for (i = 0; r == 0 && i < d->cfg.npacks; i++) {
-		const char *path = d->cfg.packs[i];
-		struct stat st;
-
-		daemon_action_trust(d, path, false, dg);
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			char **list;
-			int k = file_list(path, ".xml", &list), j;
-
-			if (k <= 0)
-				diag_error(dg, d->cfg.file, 0, "pack folder '%s': %s", path,
-					   k == 0 ? "no packs (*.xml)" : strerror(-k));
-			for (j = 0; r == 0 && j < k; j++) {
-				daemon_action_trust(d, list[j], true, dg);
-				r = add_pack(d, list[j], dg);
-			}
-			if (k > 0)
-				file_list_free(list);
-		} else {
-			r = add_pack(d, path, dg);
-		}
-	}
+	for (i = 0; r == 0 && i < d->cfg.npacks; i++)
+		r = pipeline_add_packs(d->pipe, d->cfg.packs[i], trust, d, dg);
 	if (r == 0 && !dg->errors)
-		check_something_runs(d, dg);
+		pipeline_check_runs(d->pipe, d->cfg.file, dg);
 	return r;
 }
 
 static void free_engine(struct daemon *d)
 {
-	size_t i;
-
-	engine_free(d->engine);
+	pipeline_free(d->pipe);
+	d->pipe = NULL;
 	d->engine = NULL;
-	for (i = 0; i < d->npacks; i++)
-		mp_pack_free(d->packs[i]);
-	free(d->packs);
-	d->packs = NULL;
-	d->npacks = 0;
 }
 
+/* The sources of d->cfg and their streams in d->pipe, reporting records to owner. */
 static int build_sources(struct daemon *d, struct daemon *owner)
 {
 	struct source_handler h = { .line = on_line, .event = on_event, .arg = owner };
-	size_t i;
+	size_t i, n = d->cfg.nsources ? d->cfg.nsources : 1;
+	char err[FORMAT_ERR_LEN];
 	int r;
 
-	d->sources = calloc(d->cfg.nsources ? d->cfg.nsources : 1, sizeof(*d->sources));
-	d->formats = calloc(d->cfg.nsources ? d->cfg.nsources : 1, sizeof(*d->formats));
-	d->watched = malloc((d->cfg.nsources ? d->cfg.nsources : 1) * sizeof(*d->watched));
-	if (!d->sources || !d->formats || !d->watched)
+	d->sources = calloc(n, sizeof(*d->sources));
+	d->streams = calloc(n, sizeof(*d->streams));
+	d->watched = malloc(n * sizeof(*d->watched));
+	if (!d->sources || !d->streams || !d->watched)
 		return -ENOMEM;
 	for (i = 0; i < d->cfg.nsources; i++)
 		d->watched[i] = -1;
@@ -461,19 +361,16 @@ static int build_sources(struct daemon *d, struct daemon *owner)
 		if (r < 0)
 			return r;
 		d->nsources++;
-		if (c->pattern) {
-			char err[FORMAT_ERR_LEN];
-
-			r = format_regex_new(c->pattern, strlen(c->pattern), &d->formats[i], err);
-			if (r < 0)
-				return r;
-		} else if (c->format) {
-			d->formats[i] = (struct format *)format_find(c->format);
-		}
+		/* the config checked the format and the pattern */
+		r = pipeline_stream_add(d->pipe, c->pattern ? NULL : c->format, c->pattern,
+					c->log_name, &d->streams[i], err);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
 
+/* The streams belong to the pipeline, which free_engine frees. */
 static void free_sources(struct daemon *d, int ep)
 {
 	size_t i;
@@ -482,13 +379,12 @@ static void free_sources(struct daemon *d, int ep)
 		if (ep >= 0 && d->watched[i] >= 0)
 			epoll_ctl(ep, EPOLL_CTL_DEL, d->watched[i], NULL);
 		source_free(d->sources[i]);
-		format_free(d->formats[i]);
 	}
 	free(d->sources);
-	free(d->formats);
+	free(d->streams);
 	free(d->watched);
 	d->sources = NULL;
-	d->formats = NULL;
+	d->streams = NULL;
 	d->watched = NULL;
 	d->nsources = 0;
 }
@@ -650,7 +546,7 @@ static void reload(struct daemon *d, struct loop *l)
 {
 	int ep = l->ep;
 	bool new_sender;
-	struct daemon nd = { .now = d->now, .last_seq = d->last_seq };
+	struct daemon nd = { .last_seq = d->last_seq };
 	struct action_config old_actions = d->cfg.actions;
 	struct buf ck;
 	size_t i;
@@ -683,17 +579,18 @@ static void reload(struct daemon *d, struct loop *l)
 	new_sender = !config_sinks_equal(&d->cfg, &nd.cfg);
 	keep_sources(d, &nd);
 	free_sources(d, ep);
-	free_engine(d);
 	free(nd.cfg.state_dir);
 	nd.cfg.state_dir = d->cfg.state_dir;
 	d->cfg.state_dir = NULL;
 	config_release(&d->cfg);
 	d->cfg = nd.cfg;
-	d->packs = nd.packs;
-	d->npacks = nd.npacks;
+	/* the event clock goes on where it was */
+	pipeline_set_event_time(nd.pipe, pipeline_now(d->pipe, 0));
+	free_engine(d);
+	d->pipe = nd.pipe;
 	d->engine = nd.engine;
 	d->sources = nd.sources;
-	d->formats = nd.formats;
+	d->streams = nd.streams;
 	d->watched = nd.watched;
 	d->nsources = nd.nsources;
 	/* The config was copied into d: the sources borrow their sections from it. */
@@ -709,7 +606,7 @@ static void reload(struct daemon *d, struct loop *l)
 	}
 	start_sources(d, ep);
 	daemon_log(LOG_NOTICE, "reloaded %s: %zu packs, %zu sources, %zu sinks%s", d->cfg.file,
-		   d->npacks, d->nsources, d->cfg.nsinks, new_sender ? " (sinks set up anew)" : "");
+		   pipeline_npacks(d->pipe), d->nsources, d->cfg.nsinks, new_sender ? " (sinks set up anew)" : "");
 out:
 	sd_notify(0, "READY=1");
 	buf_release(&ck);
@@ -1043,7 +940,7 @@ int main(int argc, char **argv)
 		struct engine_stats st;
 
 		engine_get_stats(d.engine, &st);
-		printf("%s: %zu packs, %zu monitors run, %zu sources\n", config_path, d.npacks,
+		printf("%s: %zu packs, %zu monitors run, %zu sources\n", config_path, pipeline_npacks(d.pipe),
 		       st.monitors_run, d.cfg.nsources);
 		status = 0;
 		goto out;
@@ -1108,7 +1005,7 @@ int main(int argc, char **argv)
 	schedule_heartbeat(&d, &l);
 	start_sources(&d, l.ep);
 	do_checkpoint(&d, &l);
-	daemon_log(LOG_NOTICE, "started: %zu packs, %zu sources, state in %s", d.npacks, d.nsources,
+	daemon_log(LOG_NOTICE, "started: %zu packs, %zu sources, state in %s", pipeline_npacks(d.pipe), d.nsources,
 		   d.cfg.state_dir);
 	sd_notify(0, "READY=1");
 	status = run(&d, &l) < 0 ? 1 : 0;
