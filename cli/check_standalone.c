@@ -28,6 +28,7 @@
 #include "lib/str.h"
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
+#include "pipeline/pipeline.h"
 #include "rules/event.h"
 #include "rules/format.h"
 
@@ -55,8 +56,9 @@ struct note {
 
 struct run {
 	struct standalone *o;
-	struct engine *engine;
-	const struct format *fmt;
+	struct pipeline *pipe;
+	struct engine *engine;		/* pipe's */
+	struct pipeline_stream *stream;
 	struct note *notes;
 	size_t nnotes;
 	int64_t now;
@@ -176,39 +178,24 @@ static void on_change(void *arg, const struct state_change *c)
 		r->oom = true;
 }
 
-/* A line of the log becomes an event, as mpmond's on_line does it. */
+/* A line of the log through the pipeline; the first bad one is kept for -v. */
 static void on_line(void *arg, struct source *s, const char *file, long lineno, char *line,
 		    size_t len)
 {
 	struct run *r = arg;
-	struct format_ctx ctx = { r->now, 0 };
 	char err[FORMAT_ERR_LEN];
-	struct event ev;
-	int64_t now = r->now;
-	int x;
+	int x = pipeline_line(r->pipe, r->stream, line, len, r->now, err);
 
 	r->o->lines++;
-	if (len == 0 || strspn(line, " \t") == len)
-		return;
-	event_reset(&ev);
-	err[0] = '\0';
-	x = r->fmt->parse(r->fmt, &ctx, line, len, &ev, err);
-	if (x < 0 && x != -ENOENT) {
+	if (x == -ENOMEM)
+		r->oom = true;
+	if (x == PIPELINE_BAD) {
 		s->st.bad++;
 		if (r->o->bad++ == 0)
-			snprintf(r->o->first_bad, sizeof(r->o->first_bad), "%s:%ld: %s", file, lineno,
-				 err[0] ? err : "bad line");
-		return;
+			snprintf(r->o->first_bad, sizeof(r->o->first_bad), "%s:%ld: %s", file, lineno, err);
+	} else if (x == PIPELINE_FED || x == PIPELINE_OTHER) {
+		r->o->good++;
 	}
-	r->o->good++;
-	if (x == -ENOENT)
-		return;	/* not a line of this format (a regex that does not match) */
-	if (!ev.slot[EVENT_LOG].p && r->o->log_name)
-		ev.slot[EVENT_LOG] = str_of(r->o->log_name);
-	if (r->o->clock_event && ev.has_time)
-		now = ev.time;
-	if (engine_feed(r->engine, &ev, now) < 0)
-		r->oom = true;
 }
 
 /* Escape \, tab and newline so a field stays on its line. */
@@ -395,59 +382,16 @@ static int write_atomic(const char *path, const char *data, size_t len)
 	return x;
 }
 
-static int add_pack(const char *path, struct engine *e, struct mp_pack ***packs, size_t *n,
-		    struct diag *d)
-{
-	struct mp_pack **v = realloc(*packs, (*n + 1) * sizeof(*v)), *p = NULL;
-	size_t len;
-	char *data;
-	int x;
-
-	if (!v)
-		return -ENOMEM;
-	*packs = v;
-	x = file_read_all(path, PACK_MAX_BYTES, &data, &len);
-	if (x < 0) {
-		diag_error(d, path, 0, "cannot read pack: %s", strerror(-x));
-		return 0;
-	}
-	/* no monitor source text: a check never shows it */
-	x = mp_load_flags(path, data, len, 0, &p, d);
-	free(data);
-	if (x == -ENOMEM)
-		return x;
-	if (!p)
-		return 0;
-	v[(*n)++] = p;
-	return engine_add_pack(e, p, d);
-}
-
-static int load_packs(struct standalone *o, struct engine *e, struct mp_pack ***packs,
-		      size_t *n, struct buf *err)
+/* The packs of o into p; -EINVAL with the first error in err when they have errors. */
+static int load_packs(struct standalone *o, struct pipeline *p, struct buf *err)
 {
 	struct diag d;
 	size_t i;
 	int x = 0;
 
 	diag_init(&d);
-	for (i = 0; x == 0 && i < o->npacks; i++) {
-		struct stat st;
-
-		if (stat(o->packs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			char **list;
-			int k = file_list(o->packs[i], ".xml", &list), j;
-
-			if (k <= 0)
-				diag_error(&d, o->packs[i], 0, "%s",
-					   k == 0 ? "no packs (*.xml) in folder" : strerror(-k));
-			for (j = 0; x == 0 && j < k; j++)
-				x = add_pack(list[j], e, packs, n, &d);
-			if (k > 0)
-				file_list_free(list);
-		} else {
-			x = add_pack(o->packs[i], e, packs, n, &d);
-		}
-	}
+	for (i = 0; x == 0 && i < o->npacks; i++)
+		x = pipeline_add_packs(p, o->packs[i], NULL, NULL, &d);
 	if (x == 0 && d.errors) {
 		for (i = 0; i < d.n; i++)
 			if (d.v[i].severity == DIAG_ERROR) {
@@ -493,8 +437,7 @@ static int cmp_str(const void *a, const void *b)
  * Uninitialized entry (instance ""): a monitor that has seen no event yet is
  * counted and shown as having no data, not left out. 0 or -ENOMEM.
  */
-static int add_monitors_without_data(const struct engine *e, struct mp_pack *const *packs,
-				     size_t npacks, struct check_set *out)
+static int add_monitors_without_data(const struct pipeline *p, struct check_set *out)
 {
 	const char **seen = malloc((out->n ? out->n : 1) * sizeof(*seen));
 	const struct mp_monitor *m;
@@ -506,9 +449,9 @@ static int add_monitors_without_data(const struct engine *e, struct mp_pack *con
 	for (i = 0; i < nseen; i++)
 		seen[i] = out->v[i].monitor;
 	qsort(seen, nseen, sizeof(*seen), cmp_str);
-	for (i = 0; x == 0 && i < npacks; i++)
-		for (m = packs[i]->monitors; x == 0 && m; m = m->next)
-			if (engine_monitor_status(e, m->id) == ENGINE_RUN &&
+	for (i = 0; x == 0 && i < pipeline_npacks(p); i++)
+		for (m = pipeline_pack(p, i)->monitors; x == 0 && m; m = m->next)
+			if (engine_monitor_status(pipeline_engine(p), m->id) == ENGINE_RUN &&
 			    !bsearch(&m->id, seen, nseen, sizeof(*seen), cmp_str))
 				x = check_set_add(out, m->id, "", 0, MP_HEALTH_UNINITIALIZED, "", "", "");
 	free(seen);
@@ -571,23 +514,144 @@ static void explain_no_file(struct standalone *o)
 		 strerror(e));
 }
 
+/*
+ * The pipeline with o's packs, reporting to r, and the log's stream. -EINVAL
+ * with the reason in err, -ENOMEM.
+ */
+static int run_pipeline(struct standalone *o, struct run *r, engine_emit_fn *emit,
+			struct buf *err)
+{
+	struct pipeline_options po = { .clock_event = o->clock_event };
+	char e[FORMAT_ERR_LEN];
+	int x;
+
+	r->pipe = pipeline_new(&po, emit, r);
+	if (!r->pipe)
+		return -ENOMEM;
+	r->engine = pipeline_engine(r->pipe);
+	x = load_packs(o, r->pipe, err);
+	if (x < 0 || !emit)
+		return x;
+	x = pipeline_stream_add(r->pipe, o->pattern ? NULL : o->format ? o->format : "json",
+				o->pattern, o->log_name, &r->stream, e);
+	if (x == -EINVAL)
+		buf_printf(err, "%s%s", o->pattern ? "--pattern: " : "",
+			   strstr(e, "needs a pattern") ? "--format regex needs --pattern" : e);
+	return x;
+}
+
+/*
+ * Two runs of one service at once (a check slower than its interval) would
+ * both read the same lines: the second waits for the first (within -t).
+ * Returns the lock's descriptor or -errno (said in err).
+ */
+static int seek_lock(const struct standalone *o, struct buf *err)
+{
+	char lock[4096];
+	int fd;
+
+	if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", o->seek_file) >= sizeof(lock))
+		return -ENAMETOOLONG;
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		buf_printf(err, "%s: cannot lock: %s", lock, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+/*
+ * The file source over o->log, positioned by the seek file (if any) and
+ * started. A file the seek file does not know appeared since the last run:
+ * read it whole. On the first run, start at the end unless told otherwise, so
+ * an old log does not raise old alerts.
+ */
+static int open_log(struct run *r, struct config_source *conf, struct source **s,
+		    struct buf *err)
+{
+	struct standalone *o = r->o;
+	struct source_handler h = { .line = on_line, .arg = r };
+	char *data = NULL;
+	size_t len;
+	int x;
+
+	conf->name = (char *)SOURCE_NAME;
+	conf->type = (char *)"file";
+	conf->path = (char *)o->log;
+	conf->max_line = o->max_line;
+	x = file_read_all(o->seek_file, SEEK_MAX_BYTES, &data, &len);
+	o->first_run = x == -ENOENT;
+	if (x < 0 && x != -ENOENT) {
+		buf_printf(err, "%s: cannot read seek file: %s", o->seek_file, strerror(-x));
+		return x;
+	}
+	conf->start = o->first_run && !o->start_beginning ? START_END : START_BEGINNING;
+	x = source_new(conf, &h, s);
+	if (x == 0 && data)
+		x = seek_restore(r, *s, data, len, err);
+	free(data);
+	if (x == 0 && (x = (*s)->ops->start(*s)) < 0)
+		buf_printf(err, "%s: cannot read: %s", o->log, strerror(-x));
+	return x;
+}
+
+/* Read what is new, then run the timers that came due since the last run. */
+static int read_log(struct run *r, struct source *s)
+{
+	bool more;
+	int x;
+
+	do {
+		x = s->ops->process(s, &more);
+	} while (x == 0 && more && !r->oom);
+	if (!r->oom && pipeline_advance(r->pipe, r->now) < 0)
+		r->oom = true;
+	return r->oom ? -ENOMEM : 0;
+}
+
+/*
+ * Save the seek file, unless the log was not read: no position saved means
+ * no file under the name was followed (but a first run over a missing log
+ * writes one, so the log is read whole when it appears).
+ */
+static int save_seek(struct run *r, struct source *s, struct buf *notes, struct buf *err)
+{
+	struct standalone *o = r->o;
+	struct buf seek;
+	int x = 0;
+
+	buf_init(&seek);
+	if (!o->unread[0] && (x = s->ops->save(s, &seek)) == 0 && seek.len == 0)
+		explain_no_file(o);
+	buf_reset(&seek);
+	if (x == 0 && o->unread[0] && !(o->missing && o->first_run)) {
+		buf_puts(notes, "the log was not read: the seek file is left as it was\n");
+	} else if (x == 0) {
+		x = seek_build(r, s, &seek);
+		if (x == 0 && (x = write_atomic(o->seek_file, seek.data, seek.len)) < 0)
+			buf_printf(err, "%s: cannot write seek file: %s", o->seek_file, strerror(-x));
+	}
+	buf_release(&seek);
+	return x;
+}
+
+static void run_release(struct run *r)
+{
+	pipeline_free(r->pipe);
+	notes_free(r);
+}
+
 int standalone_run(struct standalone *o, struct check_set *out, const char *monitor,
 		   bool *known, struct buf *notes, struct buf *err)
 {
 	struct config_source conf = { 0 };
 	struct run r = { .o = o };
-	struct source_handler h = { .line = on_line, .arg = &r };
-	struct mp_pack **packs = NULL;
-	struct format *configured = NULL;
 	struct source *s = NULL;
 	struct timespec ts;
-	struct buf seek;
-	size_t npacks = 0, i, len;
-	char *data = NULL;
-	bool more;
 	int x, lock_fd = -1;
 
-	buf_init(&seek);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	r.now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	o->lines = o->bad = o->good = 0;
@@ -596,122 +660,26 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 	log_notes = notes;
 	log_run = o;
 	source_logger = logger;
-	r.engine = engine_new(on_change, &r);
-	if (!r.engine) {
-		x = -ENOMEM;
-		goto out;
-	}
-	x = load_packs(o, r.engine, &packs, &npacks, err);
-	if (x < 0)
-		goto out;
-	if (monitor && known)
+	x = run_pipeline(o, &r, on_change, err);
+	if (x == 0 && monitor && known)
 		*known = engine_monitor_status(r.engine, monitor) == ENGINE_RUN;
-	if (o->pattern) {
-		char e[FORMAT_ERR_LEN];
-
-		x = format_regex_new(o->pattern, strlen(o->pattern), &configured, e);
-		if (x < 0) {
-			if (x == -EINVAL)
-				buf_printf(err, "--pattern: %s", e);
-			goto out;
-		}
-		r.fmt = configured;
-	} else {
-		r.fmt = format_find(o->format ? o->format : "json");
-		if (!r.fmt || r.fmt->needs_pattern) {
-			buf_printf(err, r.fmt ? "--format %s needs --pattern" : "unknown format '%s'",
-				   o->format);
-			x = -EINVAL;
-			goto out;
-		}
-	}
-	conf.name = (char *)SOURCE_NAME;
-	conf.type = (char *)"file";
-	conf.path = (char *)o->log;
-	conf.max_line = o->max_line;
-	/*
-	 * Two runs of one service at once (a check slower than its interval) would
-	 * both read the same lines: the second waits for the first (within -t).
-	 */
-	{
-		char lock[4096];
-
-		if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", o->seek_file) >= sizeof(lock)) {
-			x = -ENAMETOOLONG;
-			goto out;
-		}
-		lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (lock_fd < 0 || flock(lock_fd, LOCK_EX) < 0) {
-			x = -errno;
-			buf_printf(err, "%s: cannot lock: %s", lock, strerror(errno));
-			goto out;
-		}
-	}
-	x = file_read_all(o->seek_file, SEEK_MAX_BYTES, &data, &len);
-	o->first_run = x == -ENOENT;
-	if (x < 0 && x != -ENOENT) {
-		buf_printf(err, "%s: cannot read seek file: %s", o->seek_file, strerror(-x));
-		goto out;
-	}
-	/*
-	 * A file the seek file does not know appeared since the last run: read it
-	 * whole. On the first run, start at the end unless told otherwise, so an
-	 * old log does not raise old alerts.
-	 */
-	conf.start = o->first_run && !o->start_beginning ? START_END : START_BEGINNING;
-	x = source_new(&conf, &h, &s);
-	if (x < 0)
-		goto out;
-	if (data && (x = seek_restore(&r, s, data, len, err)) < 0)
-		goto out;
-	x = s->ops->start(s);
-	if (x < 0) {
-		buf_printf(err, "%s: cannot read: %s", o->log, strerror(-x));
-		goto out;
-	}
-	do {
-		x = s->ops->process(s, &more);
-	} while (x == 0 && more && !r.oom);
-	/* The timers that came due since the last run (missing events, timer resets). */
-	if (!r.oom && engine_advance(r.engine, r.now) < 0)
-		r.oom = true;
-	if (r.oom) {
-		x = -ENOMEM;
-		goto out;
-	}
-	/* No position saved: no file under the name was followed. */
-	x = 0;
-	if (!o->unread[0] && (x = s->ops->save(s, &seek)) == 0 && seek.len == 0)
-		explain_no_file(o);
-	buf_reset(&seek);
-	if (x < 0)
-		goto out;
-	if (o->unread[0] && !(o->missing && o->first_run)) {
-		buf_puts(notes, "the log was not read: the seek file is left as it was\n");
-	} else {
-		x = seek_build(&r, s, &seek);
-		if (x == 0 && (x = write_atomic(o->seek_file, seek.data, seek.len)) < 0)
-			buf_printf(err, "%s: cannot write seek file: %s", o->seek_file, strerror(-x));
-	}
+	if (x == 0 && (x = lock_fd = seek_lock(o, err)) >= 0)
+		x = open_log(&r, &conf, &s, err);
+	if (x == 0)
+		x = read_log(&r, s);
+	if (x == 0)
+		x = save_seek(&r, s, notes, err);
 	if (x == 0) {
 		struct collect c = { &r, out, monitor, known };
 
 		x = engine_foreach(r.engine, collect, &c);
 	}
 	if (x == 0)
-		x = add_monitors_without_data(r.engine, packs, npacks, out);
-out:
+		x = add_monitors_without_data(r.pipe, out);
 	if (x == -ENOMEM && !err->len)
 		buf_puts(err, "out of memory");
 	source_free(s);
-	format_free(configured);
-	engine_free(r.engine);
-	for (i = 0; i < npacks; i++)
-		mp_pack_free(packs[i]);
-	free(packs);
-	notes_free(&r);
-	free(data);
-	buf_release(&seek);
+	run_release(&r);
 	source_logger = logger;
 	log_notes = NULL;
 	log_run = NULL;
@@ -723,21 +691,13 @@ out:
 int packs_add_monitors(struct standalone *o, struct check_set *set, const char *monitor,
 		       bool *known, struct buf *err)
 {
-	struct engine *e = engine_new(NULL, NULL);
-	struct mp_pack **packs = NULL;
-	size_t npacks = 0, i;
-	int x;
+	struct run r = { .o = o };
+	int x = run_pipeline(o, &r, NULL, err);
 
-	if (!e)
-		return -ENOMEM;
-	x = load_packs(o, e, &packs, &npacks, err);
 	if (x == 0 && monitor)
-		*known = engine_monitor_status(e, monitor) == ENGINE_RUN;
+		*known = engine_monitor_status(r.engine, monitor) == ENGINE_RUN;
 	if (x == 0)
-		x = add_monitors_without_data(e, packs, npacks, set);
-	engine_free(e);
-	for (i = 0; i < npacks; i++)
-		mp_pack_free(packs[i]);
-	free(packs);
+		x = add_monitors_without_data(r.pipe, set);
+	run_release(&r);
 	return x;
 }
