@@ -45,6 +45,7 @@ struct standalone {
 	bool start_beginning;		/* first run: read what is there (default: start at the end) */
 	bool clock_event;		/* the events' own time instead of the wall clock */
 	size_t max_line;
+	const char *records;		/* append every record of the run to this file, as JSON lines */
 	/* Results. */
 	unsigned long lines;		/* lines read in this run */
 	unsigned long bad;		/* lines the format rejected in this run */

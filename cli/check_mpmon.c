@@ -63,7 +63,7 @@ static void usage(FILE *f)
 		"       check_mpmon --mp PACK [--mp PACK]... --log FILE --seek-file FILE\n"
 		"                   [--format FMT] [--pattern PCRE] [--log-name NAME]\n"
 		"                   [--start end|beginning] [--clock wall|event]\n"
-		"                   [--missing-log STATUS]\n"
+		"                   [--missing-log STATUS] [--records FILE]\n"
 		"                   [-m MONITOR [-i INSTANCE]] [-w RANGE] [-c RANGE] ...\n"
 		"       check_mpmon -h | -V\n"
 		"\n"
@@ -110,6 +110,9 @@ static void usage(FILE *f)
 		"                       log's name: unknown (default), ok, warning or\n"
 		"                       critical (the health counts too when worse); a log\n"
 		"                       that is there but cannot be read is UNKNOWN\n"
+		"     --records=FILE    standalone: append every state change, rule alert and\n"
+		"                       roll-up change of the run to FILE as JSON lines (as\n"
+		"                       'mpmon replay' prints them)\n"
 		"\n"
 		"Status: Success OK, Warning WARNING, Error CRITICAL, Uninitialized OK (\"no\n"
 		"data yet\"), state missing, unparsable or stale UNKNOWN. Standalone: a log\n"
@@ -574,6 +577,7 @@ static long parse_count(const char *s)
 enum {
 	OPT_STATE_DIR = 256, OPT_STATE, OPT_MAX_AGE, OPT_MP, OPT_LOG, OPT_SEEK, OPT_FORMAT,
 	OPT_PATTERN, OPT_LOG_NAME, OPT_START, OPT_CLOCK, OPT_MAX_LINE, OPT_UNINIT, OPT_MISSING_LOG,
+	OPT_RECORDS,
 };
 
 int main(int argc, char **argv)
@@ -601,6 +605,7 @@ int main(int argc, char **argv)
 		{ "clock", required_argument, NULL, OPT_CLOCK },
 		{ "max-line", required_argument, NULL, OPT_MAX_LINE },
 		{ "missing-log", required_argument, NULL, OPT_MISSING_LOG },
+		{ "records", required_argument, NULL, OPT_RECORDS },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *packs[MAX_PACKS];
@@ -697,6 +702,9 @@ int main(int argc, char **argv)
 			if (strcmp(optarg, "wall") && strcmp(optarg, "event"))
 				unknown("--clock takes wall or event, not '%s'", optarg);
 			sa.clock_event = strcmp(optarg, "event") == 0;
+			break;
+		case OPT_RECORDS:
+			sa.records = optarg;
 			break;
 		case OPT_MAX_LINE:
 			v = parse_count(optarg);

@@ -29,6 +29,7 @@
 #include "monitors/engine.h"
 #include "mp-xml/mp.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/record_json.h"
 #include "rules/event.h"
 #include "rules/format.h"
 
@@ -63,6 +64,9 @@ struct run {
 	size_t nnotes;
 	int64_t now;
 	bool oom;
+	FILE *records;			/* --records: every record of the run, appended */
+	struct buf line;
+	bool records_failed;
 };
 
 int check_set_add(struct check_set *s, const char *monitor, const char *instance,
@@ -171,6 +175,13 @@ static void notes_free(struct run *r)
 static void on_change(void *arg, const struct state_change *c)
 {
 	struct run *r = arg;
+
+	if (r->records) {
+		buf_reset(&r->line);
+		if (record_json(&r->line, c) < 0 ||
+		    fwrite(r->line.data, 1, r->line.len, r->records) != r->line.len)
+			r->records_failed = true;
+	}
 
 	if (c->kind == CHANGE_MONITOR &&
 	    note_set(r, c->monitor_id, c->instance, c->instance_len, c->message, c->diagnosis,
@@ -521,7 +532,7 @@ static void explain_no_file(struct standalone *o)
 static int run_pipeline(struct standalone *o, struct run *r, engine_emit_fn *emit,
 			struct buf *err)
 {
-	struct pipeline_options po = { .clock_event = o->clock_event };
+	struct pipeline_options po = { .rollup = true, .clock_event = o->clock_event };
 	char e[FORMAT_ERR_LEN];
 	int x;
 
@@ -637,10 +648,44 @@ static int save_seek(struct run *r, struct source *s, struct buf *notes, struct 
 	return x;
 }
 
+/* --records FILE, appended to, or -errno (said in err). */
+static int open_records(struct run *r, struct buf *err)
+{
+	int fd;
+
+	if (!r->o->records)
+		return 0;
+	fd = open(r->o->records, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd >= 0 && !(r->records = fdopen(fd, "a")))
+		close(fd);
+	if (!r->records) {
+		buf_printf(err, "%s: cannot write records: %s", r->o->records, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* A record not written makes the run fail: the records would look complete. */
+static int close_records(struct run *r, int x, struct buf *err)
+{
+	int e;
+
+	if (!r->records)
+		return x;
+	e = fclose(r->records) != 0 ? errno : r->records_failed ? EIO : 0;
+	r->records = NULL;
+	if (e && x == 0) {
+		buf_printf(err, "%s: cannot write records: %s", r->o->records, strerror(e));
+		x = -e;
+	}
+	return x;
+}
+
 static void run_release(struct run *r)
 {
 	pipeline_free(r->pipe);
 	notes_free(r);
+	buf_release(&r->line);
 }
 
 int standalone_run(struct standalone *o, struct check_set *out, const char *monitor,
@@ -664,9 +709,11 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 	if (x == 0 && monitor && known)
 		*known = engine_monitor_status(r.engine, monitor) == ENGINE_RUN;
 	if (x == 0 && (x = lock_fd = seek_lock(o, err)) >= 0)
+		x = open_records(&r, err);
+	if (x == 0)
 		x = open_log(&r, &conf, &s, err);
 	if (x == 0)
-		x = read_log(&r, s);
+		x = close_records(&r, read_log(&r, s), err);
 	if (x == 0)
 		x = save_seek(&r, s, notes, err);
 	if (x == 0) {
@@ -679,6 +726,7 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 	if (x == -ENOMEM && !err->len)
 		buf_puts(err, "out of memory");
 	source_free(s);
+	close_records(&r, x, err);
 	run_release(&r);
 	source_logger = logger;
 	log_notes = NULL;
