@@ -386,6 +386,25 @@ ok $? "standalone -m: an unknown monitor is UNKNOWN ($line)"
 run 0 --mp "$P" --log "$L" --seek-file "$T/seek2" --log-name System --start beginning
 [ "$(lines)" = 1 ] && grep -q "1 ok" "$T/out"
 ok $? "--start beginning: the first run reads what is there ($line)"
+# --records: what each run saw, appended; a file that cannot be written is UNKNOWN
+ev 2 web5 9 >>"$L"
+run 2 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System --records "$T/records"
+ev 1 web5 10 >>"$L"
+run 0 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System --records "$T/records"
+grep -v '"kind"' "$T/records" >"$T/changes"
+[ "$(wc -l <"$T/changes")" = 2 ] &&
+	sed -n 1p "$T/changes" | grep -q '"monitor":"Test.Job","instance":"web5","from":"Uninitialized","to":"Error"' &&
+	sed -n 2p "$T/changes" | grep -q '"instance":"web5","from":"Error","to":"Success"' &&
+	grep -q '"kind":"rollup","monitor":"System.Health.EntityState".*"instance":"web5","from":"Error","to":"Success"' "$T/records" &&
+	perl -ne '/^\{"seq":(\d+),/ or exit 1; exit 1 if $p && $1 != $p + 1; $p = $1' "$T/records"
+ok $? "--records: each run appends its changes and roll-ups as replay's JSON lines, seq going on"
+ev 2 web6 11 >>"$L"
+run 3 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System --records "$T/no/such/records"
+grep -q "^MPMON UNKNOWN - $T/no/such/records: cannot write records: No such file or directory" "$T/out"
+ok $? "--records to a folder that is not there: UNKNOWN, saying so ($line)"
+sa 2
+[ "$(lines)" = 1 ] && grep -q "web6" "$T/out"
+ok $? "and the run that could not keep its records read nothing: the next run reads the line"
 # A run holding the lock makes a second run of the same service wait (-t ends it).
 ev 2 web4 8 >>"$L"
 flock "$T/seek.lock" sleep 3 &
