@@ -599,7 +599,7 @@ static long replay_read(struct pipeline *p, struct pipeline_stream *st, struct l
 	size_t len;
 	char *line;
 	bool cut;
-	int r;
+	int r = 0;
 
 	while (!rp->write_failed && (r = lines_next(lr, &line, &len, &cut)) > 0) {
 		if (cut) {
