@@ -20,6 +20,10 @@
  */
 #include "collector/action.h"
 
+#include "lib/buf.h"
+#include "lib/iso8601.h"
+#include "lib/json.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -774,4 +778,30 @@ int action_runner_foreach(const struct action_runner *r,
 		if ((rc = fn(arg, &j->res)) != 0)
 			return rc;
 	return 0;
+}
+
+int action_result_json(struct buf *b, bool *first, const struct action_result *res)
+{
+	char t1[ISO8601_LEN], t2[ISO8601_LEN];
+	int r = 0;
+
+	r |= json_member_u64(b, first, "seq", res->seq);
+	r |= json_member_cstr(b, first, "monitor", res->monitor_id);
+	r |= json_member_cstr(b, first, "instance", res->instance);
+	r |= json_member_cstr(b, first, "kind", action_kind_name(res->kind));
+	r |= json_member_cstr(b, first, "id", res->id);
+	r |= json_member_cstr(b, first, "status", action_status_name(res->status));
+	r |= json_member_i64(b, first, "code", res->code);
+	r |= json_member_cstr(b, first, "reason", res->reason);
+	r |= json_member_str(b, first, "stdout", res->out.text, res->out.len);
+	r |= json_member_u64(b, first, "stdout_bytes", res->out.bytes);
+	r |= json_member_bool(b, first, "stdout_cut", res->out.bytes > res->out.len);
+	r |= json_member_str(b, first, "stderr", res->err.text, res->err.len);
+	r |= json_member_u64(b, first, "stderr_bytes", res->err.bytes);
+	r |= json_member_bool(b, first, "stderr_cut", res->err.bytes > res->err.len);
+	r |= json_member_cstr(b, first, "started", res->started ? iso8601_format(res->started, t1) : "");
+	r |= json_member_cstr(b, first, "ended", iso8601_format(res->ended, t2));
+	r |= json_member_u64(b, first, "timeout_s", res->timeout_s);
+	r |= json_member_bool(b, first, "reset", res->reset);
+	return r ? -ENOMEM : 0;
 }

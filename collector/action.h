@@ -88,6 +88,14 @@ struct action_result {
 	bool reset;			/* and the monitor was reset after it */
 };
 
+/*
+ * res's members as JSON (seq, monitor, instance, kind, id, status, code,
+ * output...), after *first as json.h's members are: the state file's results
+ * and the jsonl sink's action lines. 0 or -ENOMEM.
+ */
+struct buf;
+int action_result_json(struct buf *b, bool *first, const struct action_result *res);
+
 /* What to run: borrowed during action_submit only. */
 struct action_spec {
 	uint64_t seq;

@@ -99,7 +99,7 @@ int checkpoint_build(const struct daemon *d, struct buf *out)
 			r = s->ops->save(s, out);
 	}
 	if (r == 0)
-		r = notes_save(&d->notes, out);
+		r = notes_save(daemon_notes(d), out);
 	if (r == 0)
 		r = engine_save(d->engine, &eng);
 	if (r == 0)
@@ -173,7 +173,7 @@ static int apply_head(struct daemon *d, char *text, size_t len, bool dry, size_t
 			if (cur && !dry)
 				cur->st = st;
 		} else if (strncmp(p, "note ", 5) == 0) {
-			if (!dry && notes_restore(&d->notes, p + 5) < 0)
+			if (!dry && notes_restore(daemon_notes(d), p + 5) < 0)
 				goto bad;
 		} else if (strncmp(p, "engine ", 7) == 0) {
 			size_t n;

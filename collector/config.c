@@ -69,6 +69,16 @@ static int set_str(char **slot, const char *v)
 	return 0;
 }
 
+static int parse_bool(struct parse *p, const char *key, const char *value, bool *out)
+{
+	if (strcmp(value, "true") && strcmp(value, "false")) {
+		diag_error(p->d, p->c->file, p->line, "%s takes true or false, not '%s'", key, value);
+		return 0;
+	}
+	*out = strcmp(value, "true") == 0;
+	return 0;
+}
+
 static int main_key(struct parse *p, const char *name, const char *value)
 {
 	struct config *c = p->c;
@@ -94,6 +104,13 @@ static int main_key(struct parse *p, const char *name, const char *value)
 			diag_error(p->d, c->file, p->line, "run_all takes true or false, not '%s'", value);
 		c->run_all = strcmp(value, "true") == 0;
 		return 0;
+	}
+	if (strcmp(name, "rollup") == 0) {
+		bool on = true;
+		int r = parse_bool(p, name, value, &on);
+
+		c->no_rollup = !on;
+		return r;
 	}
 	diag_error(p->d, c->file, p->line, "unknown key '%s' in [mpmond]", name);
 	return 0;
@@ -194,15 +211,6 @@ static int begin_source(struct parse *p, const char *name)
 	return s->name ? 0 : -ENOMEM;
 }
 
-static int parse_bool(struct parse *p, const char *key, const char *value, bool *out)
-{
-	if (strcmp(value, "true") && strcmp(value, "false")) {
-		diag_error(p->d, p->c->file, p->line, "%s takes true or false, not '%s'", key, value);
-		return 0;
-	}
-	*out = strcmp(value, "true") == 0;
-	return 0;
-}
 
 /* A key taking lo..hi: 0 when parsed or reported (the value stays). */
 static bool parse_range(struct parse *p, const char *key, const char *value, uint64_t lo,
@@ -342,17 +350,12 @@ static bool is_hex(const char *v)
 	return n >= 10 && n <= 64 && n % 2 == 0 && strspn(v, "0123456789abcdefABCDEF") == n;
 }
 
-static int sink_key(struct parse *p, const char *name, const char *value)
+/* A key of an snmp sink: 0, -ENOMEM, or 1 when name is none. */
+static int snmp_sink_key(struct parse *p, struct config_sink *k, const char *name, const char *value)
 {
-	struct config_sink *k = p->sink;
 	const char *file = p->c->file;
 	uint64_t n;
 
-	if (strcmp(name, "type") == 0) {
-		if (strcmp(value, "snmp"))
-			diag_error(p->d, file, p->line, "sink type takes snmp, not '%s'", value);
-		return set_str(&k->type, value);
-	}
 	if (strcmp(name, "peer") == 0) {
 		if (!*value || strpbrk(value, " \t"))
 			diag_error(p->d, file, p->line, "peer takes an address such as udp:192.0.2.7:162, not '%s'", value);
@@ -403,8 +406,32 @@ static int sink_key(struct parse *p, const char *name, const char *value)
 			k->trap_rate = (unsigned)n;
 		return 0;
 	}
-	diag_error(p->d, file, p->line, "unknown key '%s' in [sink %s]", name, k->name);
-	return 0;
+	return 1;
+}
+
+static int sink_key(struct parse *p, const char *name, const char *value)
+{
+	struct config_sink *k = p->sink;
+	const char *file = p->c->file;
+	int r;
+
+	if (strcmp(name, "type") == 0) {
+		if (strcmp(value, "snmp") && strcmp(value, "jsonl"))
+			diag_error(p->d, file, p->line, "sink type takes snmp or jsonl, not '%s'", value);
+		return set_str(&k->type, value);
+	}
+	if (strcmp(name, "path") == 0) {
+		if (!*value)
+			diag_error(p->d, file, p->line, "path takes a file, or - for standard output");
+		k->path_line = p->line;
+		return set_str(&k->path, value);
+	}
+	r = snmp_sink_key(p, k, name, value);
+	if (r == 1)
+		diag_error(p->d, file, p->line, "unknown key '%s' in [sink %s]", name, k->name);
+	else if (!k->snmp_line)
+		k->snmp_line = p->line;
+	return r == 1 ? 0 : r;
 }
 
 static int begin_sink(struct parse *p, const char *name)
@@ -538,6 +565,52 @@ static void check_sources(struct config *c, struct diag *d)
 	}
 }
 
+/* A jsonl sink needs an absolute path (or -) that no other sink writes. */
+static void check_jsonl(const struct config *c, const struct config_sink *k, struct diag *d)
+{
+	size_t i;
+
+	if (!k->path) {
+		diag_error(d, c->file, k->line, "sink '%s' has no path (a file, or - for standard output)", k->name);
+		return;
+	}
+	if (k->snmp_line)
+		diag_error(d, c->file, k->snmp_line, "sink '%s': this key is for snmp sinks; a jsonl sink takes path", k->name);
+	if (strcmp(k->path, "-") && k->path[0] != '/')
+		diag_error(d, c->file, k->path_line, "sink '%s': path '%s' must be absolute (or -)", k->name, k->path);
+	for (i = 0; &c->sinks[i] != k; i++)
+		if (config_sink_is(&c->sinks[i], "jsonl") && c->sinks[i].path && strcmp(c->sinks[i].path, k->path) == 0)
+			diag_error(d, c->file, k->path_line, "sink '%s' writes the same file as sink '%s'", k->name,
+				   c->sinks[i].name);
+}
+
+static void check_snmp(const struct config *c, struct config_sink *k, struct diag *d)
+{
+	if (k->path)
+		diag_error(d, c->file, k->path_line, "sink '%s': path is for jsonl sinks", k->name);
+	if (!k->peer)
+		diag_error(d, c->file, k->line, "sink '%s' has no peer (e.g. udp:192.0.2.7:162)", k->name);
+	if (k->version == TRAP_V3) {
+		if (k->inform_set && !k->inform)
+			diag_error(d, c->file, k->line, "sink '%s': SNMPv3 is sent as informs only (inform = true)", k->name);
+		k->inform = true;
+		if (!k->user || !k->auth_pass || !k->priv_pass)
+			diag_error(d, c->file, k->line,
+				   "sink '%s': version 3 needs user, auth_pass and priv_pass (authPriv)", k->name);
+		if (k->community)
+			diag_error(d, c->file, k->line, "sink '%s': community is for version 2c", k->name);
+		if (!k->engine_id)
+			diag_warn(d, c->file, k->line,
+				  "sink '%s': no engine_id: mpmond waits up to timeout_ms to discover it each time the receiver is down", k->name);
+	} else {
+		if (!k->community)
+			diag_error(d, c->file, k->line, "sink '%s': version 2c needs a community", k->name);
+		if (k->user || k->auth_pass || k->priv_pass || k->engine_id)
+			diag_error(d, c->file, k->line,
+				   "sink '%s': user, auth_pass, priv_pass and engine_id are for version 3", k->name);
+	}
+}
+
 static void check_sinks(struct config *c, struct diag *d, FILE *f)
 {
 	bool keys = false;
@@ -547,31 +620,12 @@ static void check_sinks(struct config *c, struct diag *d, FILE *f)
 	for (i = 0; i < c->nsinks; i++) {
 		struct config_sink *k = &c->sinks[i];
 
-		if (!k->type) {
-			diag_error(d, c->file, k->line, "sink '%s' has no type (snmp)", k->name);
-			continue;
-		}
-		if (!k->peer)
-			diag_error(d, c->file, k->line, "sink '%s' has no peer (e.g. udp:192.0.2.7:162)", k->name);
-		if (k->version == TRAP_V3) {
-			if (k->inform_set && !k->inform)
-				diag_error(d, c->file, k->line, "sink '%s': SNMPv3 is sent as informs only (inform = true)", k->name);
-			k->inform = true;
-			if (!k->user || !k->auth_pass || !k->priv_pass)
-				diag_error(d, c->file, k->line,
-					   "sink '%s': version 3 needs user, auth_pass and priv_pass (authPriv)", k->name);
-			if (k->community)
-				diag_error(d, c->file, k->line, "sink '%s': community is for version 2c", k->name);
-			if (!k->engine_id)
-				diag_warn(d, c->file, k->line,
-					  "sink '%s': no engine_id: mpmond waits up to timeout_ms to discover it each time the receiver is down", k->name);
-		} else {
-			if (!k->community)
-				diag_error(d, c->file, k->line, "sink '%s': version 2c needs a community", k->name);
-			if (k->user || k->auth_pass || k->priv_pass || k->engine_id)
-				diag_error(d, c->file, k->line,
-					   "sink '%s': user, auth_pass, priv_pass and engine_id are for version 3", k->name);
-		}
+		if (!k->type)
+			diag_error(d, c->file, k->line, "sink '%s' has no type (snmp or jsonl)", k->name);
+		else if (config_sink_is(k, "jsonl"))
+			check_jsonl(c, k, d);
+		else
+			check_snmp(c, k, d);
 		keys |= k->auth_pass || k->priv_pass;
 	}
 	/* Passphrases derive the keys that sign and encrypt: only mpmond may read them. */
@@ -670,6 +724,7 @@ void config_release(struct config *c)
 
 		free(k->name);
 		free(k->type);
+		free(k->path);
 		free(k->peer);
 		free(k->community);
 		free(k->user);
@@ -685,25 +740,46 @@ static bool str_eq(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-bool config_sinks_equal(const struct config *a, const struct config *b)
+bool config_sink_is(const struct config_sink *k, const char *type)
 {
-	size_t i;
+	return k->type && strcmp(k->type, type) == 0;
+}
 
-	if (a->nsinks != b->nsinks || memcmp(&a->snmp, &b->snmp, sizeof(a->snmp)) != 0)
+size_t config_sinks_of(const struct config *c, const char *type)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nsinks; i++)
+		n += config_sink_is(&c->sinks[i], type);
+	return n;
+}
+
+static bool snmp_sink_equal(const struct config_sink *x, const struct config_sink *y)
+{
+	return str_eq(x->name, y->name) && str_eq(x->peer, y->peer) && x->version == y->version &&
+	       x->inform == y->inform && str_eq(x->community, y->community) &&
+	       str_eq(x->user, y->user) && x->auth == y->auth && str_eq(x->auth_pass, y->auth_pass) &&
+	       str_eq(x->priv_pass, y->priv_pass) && str_eq(x->engine_id, y->engine_id) &&
+	       x->timeout_ms == y->timeout_ms && x->backoff_max_ms == y->backoff_max_ms &&
+	       x->trap_rate == y->trap_rate;
+}
+
+bool config_snmp_equal(const struct config *a, const struct config *b)
+{
+	size_t i = 0, j = 0;
+
+	if (memcmp(&a->snmp, &b->snmp, sizeof(a->snmp)) != 0)
 		return false;
-	for (i = 0; i < a->nsinks; i++) {
-		const struct config_sink *x = &a->sinks[i], *y = &b->sinks[i];
-
-		if (!str_eq(x->name, y->name) || !str_eq(x->type, y->type) || !str_eq(x->peer, y->peer) ||
-		    x->version != y->version || x->inform != y->inform ||
-		    !str_eq(x->community, y->community) || !str_eq(x->user, y->user) ||
-		    x->auth != y->auth || !str_eq(x->auth_pass, y->auth_pass) ||
-		    !str_eq(x->priv_pass, y->priv_pass) || !str_eq(x->engine_id, y->engine_id) ||
-		    x->timeout_ms != y->timeout_ms || x->backoff_max_ms != y->backoff_max_ms ||
-		    x->trap_rate != y->trap_rate)
+	for (;;) {
+		while (i < a->nsinks && !config_sink_is(&a->sinks[i], "snmp"))
+			i++;
+		while (j < b->nsinks && !config_sink_is(&b->sinks[j], "snmp"))
+			j++;
+		if (i == a->nsinks || j == b->nsinks)
+			return i == a->nsinks && j == b->nsinks;
+		if (!snmp_sink_equal(&a->sinks[i++], &b->sinks[j++]))
 			return false;
 	}
-	return true;
 }
 
 bool config_trap(const struct config *c, const char *spool_dir, struct trap_destination *dests,
@@ -712,12 +788,12 @@ bool config_trap(const struct config *c, const char *spool_dir, struct trap_dest
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	if (!c->nsinks)
-		return false;
 	for (i = 0; i < c->nsinks; i++) {
 		const struct config_sink *k = &c->sinks[i];
 
-		dests[i] = (struct trap_destination){
+		if (!config_sink_is(k, "snmp"))
+			continue;
+		dests[out->ndests++] = (struct trap_destination){
 			.name = k->name, .peer = k->peer, .version = k->version,
 			.inform = k->inform, .community = k->community, .user = k->user,
 			.auth = k->auth, .auth_pass = k->auth_pass, .priv_pass = k->priv_pass,
@@ -725,8 +801,9 @@ bool config_trap(const struct config *c, const char *spool_dir, struct trap_dest
 			.backoff_max_ms = k->backoff_max_ms, .trap_rate = k->trap_rate,
 		};
 	}
+	if (!out->ndests)
+		return false;
 	out->dests = dests;
-	out->ndests = c->nsinks;
 	out->spool_dir = spool_dir;
 	out->spool_max_entries = c->snmp.spool_max_entries;
 	out->spool_max_bytes = c->snmp.spool_max_bytes;

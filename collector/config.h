@@ -43,10 +43,13 @@ struct config_source {
 	long path_line;
 };
 
-/* A [sink NAME] section: today one type, snmp, a destination of the trap sender. */
+/* A [sink NAME] section: snmp (a destination of the trap sender) or jsonl (a file). */
 struct config_sink {
 	char *name;		/* owned, from [sink NAME] */
-	char *type;		/* "snmp" */
+	char *type;		/* "snmp" or "jsonl" */
+	char *path;		/* jsonl: the file, "-" for standard output */
+	long path_line;
+	long snmp_line;		/* the first key only an snmp sink takes, 0: none */
 	char *peer;		/* net-snmp address, "udp:192.0.2.7:162" */
 	enum trap_version version;
 	bool inform;		/* v2c: informs (spooled, acknowledged) or traps; v3: always */
@@ -93,6 +96,7 @@ struct config {
 	int64_t checkpoint_us;		/* at most one checkpoint per interval */
 	bool clock_event;		/* clock = event: events' own TimeGenerated, as replay */
 	bool run_all;			/* run monitors the packs turn off */
+	bool no_rollup;			/* rollup = false: no aggregate or entity health records */
 	struct config_sink sinks[CONFIG_MAX_SINKS];
 	size_t nsinks;
 	struct config_snmp snmp;
@@ -120,16 +124,20 @@ void config_release(struct config *c);
  */
 int config_check_paths(const struct config *c, struct diag *d);
 
+/* Whether k is a sink of type ("snmp", "jsonl"), and how many c has. */
+bool config_sink_is(const struct config_sink *k, const char *type);
+size_t config_sinks_of(const struct config *c, const char *type);
+
 /*
- * Whether a and b describe the same sinks and [snmp] settings: a reload
+ * Whether a and b describe the same snmp sinks and [snmp] settings: a reload
  * recreates the trap sender only when they differ.
  */
-bool config_sinks_equal(const struct config *a, const struct config *b);
+bool config_snmp_equal(const struct config *a, const struct config *b);
 
 /*
  * The trap sender's configuration from c's sinks, borrowing c's strings (valid
  * while c is): dests must hold CONFIG_MAX_SINKS entries. spool_dir is borrowed
- * too. Returns false when there are no sinks.
+ * too. Returns false when there are no snmp sinks.
  */
 bool config_trap(const struct config *c, const char *spool_dir, struct trap_destination *dests,
 		 struct trap_config *out);

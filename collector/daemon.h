@@ -1,8 +1,8 @@
 /*
  * What mpmond's parts share: the running configuration, packs, engine and
- * sources, and the last message of every monitor instance. mpmond.c owns the
- * event loop; checkpoint.c, state_file.c and control.c read and write through
- * this struct. Not an interface for other folders.
+ * sources, and the sinks. mpmond.c owns the event loop; checkpoint.c,
+ * state_file.c, control.c and the sinks read and write through this struct.
+ * Not an interface for other folders.
  */
 #ifndef MPMON_COLLECTOR_DAEMON_H
 #define MPMON_COLLECTOR_DAEMON_H
@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "collector/config.h"
+#include "collector/sink.h"
 #include "lib/buf.h"
 
 struct engine;
@@ -36,11 +37,8 @@ struct notes {
 	size_t cap, n;
 };
 
-struct action_config;
-struct action_runner;
 struct ckpt_writer;
 struct control;
-struct trap_sender;
 
 /*
  * How writing the checkpoint goes (a full disk, say): a failure is logged when
@@ -59,7 +57,6 @@ struct daemon {
 	struct pipeline_stream **streams;	/* per source, pipe's */
 	int *watched;			/* per source: the descriptor in epoll, or -1 */
 	size_t nsources;
-	struct notes notes;
 	uint64_t last_seq;		/* seq of the last state change */
 	uint64_t bad_logged;		/* bad records logged; more are only counted */
 	bool dirty;			/* progress not yet checkpointed */
@@ -67,17 +64,9 @@ struct daemon {
 	struct buf scratch;
 	struct ckpt_writer *writer;	/* NULL: checkpoints are written in the loop */
 	struct ckpt_status ckpt_status;	/* the writer's while it writes */
-	struct trap_sender *sender;	/* the [sink]s; NULL when none is configured */
-	struct diag *sender_diag;	/* where the sender reports; drained into the log */
-	struct trap_stats sender_base;	/* counters of senders a reload replaced */
-	struct action_runner *actions;	/* diagnostics and recoveries (daemon_action.c) */
+	struct sink_list sinks;		/* where records go (sink.h) */
 	struct control *control;	/* the control socket; NULL: none */
-	struct buf action_buf;		/* an action's instance and argument vector */
-	bool actions_off_logged;	/* "actions: off" said once */
 };
-
-/* The sinks' counters: the running sender's plus those a reload replaced. */
-void daemon_sink_stats(const struct daemon *d, struct trap_stats *st);
 
 /* Atomically replace dir/name with data: temp file, fsync, rename, fsync dir. 0 or -errno. */
 int atomic_write(const char *dir, const char *name, const char *data, size_t len);
@@ -126,19 +115,8 @@ int notes_restore(struct notes *n, const char *line);
 /* The state file's JSON (docs/state-file.md) into out. 0 or -ENOMEM. */
 int state_build(const struct daemon *d, struct buf *out);
 
-/*
- * Diagnostics and recoveries (daemon_action.c). start makes the runner from
- * d->cfg.actions and logs whether actions are on (0 or -ENOMEM); reload hands
- * it the new [actions] after a reload (old: the settings before); change
- * starts what a state change sets off (or counts it while actions are off);
- * stop kills what runs and frees the runner; json writes the state file's
- * "actions" member.
- */
-int daemon_action_start(struct daemon *d);
-void daemon_action_reload(struct daemon *d, const struct action_config *old);
-void daemon_action_change(struct daemon *d, const struct state_change *c);
-void daemon_action_stop(struct daemon *d);
-int daemon_action_json(const struct daemon *d, struct buf *b, bool *first);
+/* The state sink's notes (sink_state.c): NULL only before the sinks are open. */
+struct notes *daemon_notes(const struct daemon *d);
 
 /*
  * With [actions] enabled, whoever may change a pack or the config may make
@@ -149,7 +127,7 @@ int daemon_action_json(const struct daemon *d, struct buf *b, bool *first);
  * in a pack folder checked already, so the folders above it as named are not
  * looked at again. Nothing when actions are off.
  */
-void daemon_action_trust(const struct daemon *d, const char *path, bool listed, struct diag *dg);
+void sink_actions_trust(const struct daemon *d, const char *path, bool listed, struct diag *dg);
 
 /* mpmond's logger: stderr or the journal. */
 void daemon_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

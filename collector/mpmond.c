@@ -4,20 +4,19 @@
  * directory. One thread, one epoll loop: the sources' descriptors (inotify, the
  * journal), a signalfd for SIGTERM/SIGINT/SIGHUP, a timerfd armed only for the
  * next thing that is due (an engine timer, a rate-limited checkpoint, a rotated
- * file to let go, the watchdog, the SNMP sender's retries and heartbeat, an
- * action's timeout), the control socket, the SNMP sender's sockets and the
- * action runner's epoll (the pipes and pidfds of diagnostics and recoveries).
- * When logs are idle nothing is due and the daemon sleeps in epoll_wait. State
- * changes go to the sender, which only queues (and spools informs): the network
- * is touched only when its sockets are readable or its timeout passes, so a
- * slow receiver never holds up reading the logs.
+ * file to let go, the watchdog, what a sink has due: the SNMP sender's retries
+ * and heartbeat, an action's timeout), the control socket, and the sinks'
+ * descriptors (the SNMP sender's sockets, the action runner's epoll). When logs
+ * are idle nothing is due and the daemon sleeps in epoll_wait. Records go to
+ * the sinks (sink.h), which only queue what would block: a slow receiver never
+ * holds up reading the logs.
  */
 #include "collector/action.h"
 #include "collector/config.h"
 #include "collector/control.h"
 #include "collector/daemon.h"
+#include "collector/sink.h"
 #include "collector/source.h"
-#include "collector/trap.h"
 #include "lib/diag.h"
 #include "lib/file.h"
 #include "lib/str.h"
@@ -51,8 +50,8 @@
 #define BAD_LOG_MAX 100		/* bad records logged; the rest are counted */
 #define EXIT_ROOT 4		/* refused to run as root (LSB's "insufficient privilege") */
 
-enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4, TAG_SENDER = -5,
-       TAG_ACTIONS = -6 };
+/* epoll tags: a source's index, or one of these; sink i is TAG_SINK - i */
+enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4, TAG_SINK = -16 };
 
 static bool log_to_journal;
 static int log_level = LOG_INFO;
@@ -106,111 +105,6 @@ static void print_diags(const struct diag *dg)
 	buf_release(&b);
 }
 
-/* ---- the SNMP sender ---- */
-
-/* Log what the sender reported, then forget it: the sender keeps the diag. */
-static void sender_drain(struct daemon *d)
-{
-	struct diag *dg = d->sender_diag;
-	size_t i;
-
-	if (!dg || (!dg->n && !dg->dropped))
-		return;
-	for (i = 0; i < dg->n; i++) {
-		const struct diag_entry *e = &dg->v[i];
-
-		/* the spool names its folder */
-		daemon_log(e->severity == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s%s%s",
-			   e->file ? e->file : "", e->file ? ": " : "", e->message);
-	}
-	diag_release(dg);
-	diag_init(dg);
-}
-
-void daemon_sink_stats(const struct daemon *d, struct trap_stats *st)
-{
-	struct trap_stats cur = { 0 };
-
-	if (d->sender)
-		trap_sender_get_stats(d->sender, &cur);
-	st->queued = d->sender_base.queued + cur.queued;
-	st->sent = d->sender_base.sent + cur.sent;
-	st->acked = d->sender_base.acked + cur.acked;
-	st->retries = d->sender_base.retries + cur.retries;
-	st->dropped = d->sender_base.dropped + cur.dropped;
-	st->held = d->sender_base.held + cur.held;
-	st->errors = d->sender_base.errors + cur.errors;
-	st->pending = cur.pending;
-}
-
-/*
- * The sender for d->cfg's sinks, spooling in STATE_DIR/spool. Informs a
- * previous run (or sender) left there are loaded and go out first. Returns 0
- * (also when no sink is configured) or -EINVAL, logged.
- */
-static int sender_start(struct daemon *d)
-{
-	struct trap_destination dests[CONFIG_MAX_SINKS];
-	struct trap_config tc;
-	struct buf dir;
-	int r = 0;
-
-	if (!d->sender_diag) {
-		d->sender_diag = malloc(sizeof(*d->sender_diag));
-		if (!d->sender_diag)
-			return -ENOMEM;
-		diag_init(d->sender_diag);
-	}
-	buf_init(&dir);
-	if (buf_printf(&dir, "%s/spool", d->cfg.state_dir) < 0) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if (!config_trap(&d->cfg, dir.data, dests, &tc))
-		goto out;
-	d->sender = trap_sender_new(&tc, d->sender_diag);
-	if (!d->sender)
-		r = -EINVAL;
-out:
-	sender_drain(d);
-	buf_release(&dir);
-	if (r == 0 && d->sender)
-		daemon_log(LOG_NOTICE, "snmp: %zu sinks, spool in %s/spool", d->cfg.nsinks, d->cfg.state_dir);
-	return r;
-}
-
-/*
- * Replace the sender after a reload changed the sinks. The new one is made
- * while the old one still exists: it reads the same spools, which the old one
- * no longer touches, and net-snmp stays initialised in between (initialising
- * it again leaks). When the new one cannot be made the old one keeps running.
- * The old one's counters are kept.
- */
-static void sender_replace(struct daemon *d)
-{
-	struct trap_sender *old = d->sender;
-	struct trap_stats st;
-
-	d->sender = NULL;
-	if (sender_start(d) < 0) {
-		daemon_log(LOG_ERR, "reload: the new sinks cannot be set up: keeping those that run");
-		d->sender = old;
-		return;
-	}
-	if (!old)
-		return;
-	trap_sender_get_stats(old, &st);
-	d->sender_base.queued += st.queued;
-	d->sender_base.sent += st.sent;
-	d->sender_base.acked += st.acked;
-	d->sender_base.retries += st.retries;
-	d->sender_base.dropped += st.dropped;
-	d->sender_base.held += st.held;
-	d->sender_base.errors += st.errors;
-	trap_sender_free(old);
-	sender_drain(d);
-}
-
 /* ---- state changes and records ---- */
 
 static void on_change(void *arg, const struct state_change *c)
@@ -218,18 +112,7 @@ static void on_change(void *arg, const struct state_change *c)
 	struct daemon *d = arg;
 
 	d->last_seq = c->seq;
-	/*
-	 * Unit monitors only: MPMON-MIB's notifications describe a monitor
-	 * instance's health, and a rule's alert (from and to Uninitialized)
-	 * would read as a change that is none. mpmond does not enable roll-ups.
-	 */
-	if (d->sender && c->kind == CHANGE_MONITOR) {
-		if (trap_send_change(d->sender, c, daemon_realtime()) < 0)
-			daemon_log(LOG_ERR, "snmp: change #%" PRIu64 " could not be queued", c->seq);
-		sender_drain(d);
-	}
 	d->dirty = true;
-	notes_record(&d->notes, c);
 	/* a rule's alert has no health that changed: it is new or a repeat */
 	if (c->kind == CHANGE_RULE && c->alert)
 		daemon_log(LOG_NOTICE, "#%" PRIu64 " rule %s: new alert%s%s", c->seq, c->monitor_id,
@@ -242,7 +125,7 @@ static void on_change(void *arg, const struct state_change *c)
 			   c->instance_len ? " [" : "", (int)c->instance_len, c->instance,
 			   c->instance_len ? "]" : "", mp_health_name(c->from), mp_health_name(c->to),
 			   *c->message ? ": " : "", c->message);
-	daemon_action_change(d, c);
+	sinks_deliver(d, c);
 }
 
 /* The first evaluation of a monitor or rule that a regex left unfinished. */
@@ -306,14 +189,14 @@ static void on_event(void *arg, struct source *s, struct event *ev)
 
 static void trust(void *arg, const char *path, bool listed, struct diag *dg)
 {
-	daemon_action_trust(arg, path, listed, dg);
+	sink_actions_trust(arg, path, listed, dg);
 }
 
 /* The pipeline: packs and engine from d->cfg, reporting records to owner. Problems go to dg. */
 static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 {
 	struct pipeline_options po = {
-		.run_all = d->cfg.run_all, .clock_event = d->cfg.clock_event,
+		.run_all = d->cfg.run_all, .clock_event = d->cfg.clock_event, .rollup = !d->cfg.no_rollup,
 		.match_limit = d->cfg.regex.match_limit, .depth_limit = d->cfg.regex.depth_limit,
 	};
 	size_t i;
@@ -324,7 +207,7 @@ static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 		return -ENOMEM;
 	d->engine = pipeline_engine(d->pipe);
 	engine_on_limit(d->engine, on_limit, owner);
-	daemon_action_trust(d, d->cfg.file, false, dg);
+	sink_actions_trust(d, d->cfg.file, false, dg);
 	for (i = 0; r == 0 && i < d->cfg.npacks; i++)
 		r = pipeline_add_packs(d->pipe, d->cfg.packs[i], trust, d, dg);
 	if (r == 0 && !dg->errors)
@@ -442,32 +325,31 @@ struct loop {
 	bool writer_busy;	/* a checkpoint is being written; the eventfd says when done */
 	uint64_t watchdog_us;	/* 0: no watchdog */
 	int64_t last_watchdog;
-	int sender_fds[TRAP_MAX_DESTINATIONS];	/* the sender's sockets in epoll */
-	size_t nsender_fds;
-	bool sender_ready;	/* a sender socket is readable */
-	bool actions_ready;	/* a child of the action runner has something to say */
-	int64_t next_heartbeat;	/* monotonic µs; INT64_MAX: none */
-	struct trap_stats last_stats;	/* as the state file last saw them */
+	int sink_fds[SINK_TYPES][SINK_FDS_MAX];	/* each sink's descriptors in epoll */
+	size_t nsink_fds[SINK_TYPES];
 };
 
-/* Watch exactly the sender's current sockets. */
-static void watch_sender(struct daemon *d, struct loop *l)
+/* Watch exactly sink i's current descriptors. */
+static void watch_sink(struct daemon *d, struct loop *l, size_t i)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)(int64_t)TAG_SENDER };
-	size_t i;
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)(int64_t)(TAG_SINK - (int64_t)i) };
+	size_t j;
 
-	for (i = 0; i < l->nsender_fds; i++)
-		epoll_ctl(l->ep, EPOLL_CTL_DEL, l->sender_fds[i], NULL);
-	l->nsender_fds = d->sender ? trap_sender_fds(d->sender, l->sender_fds, TRAP_MAX_DESTINATIONS) : 0;
-	for (i = 0; i < l->nsender_fds; i++)
-		if (epoll_ctl(l->ep, EPOLL_CTL_ADD, l->sender_fds[i], &ev) < 0)
-			daemon_log(LOG_ERR, "snmp: cannot watch a socket: %s", strerror(errno));
+	for (j = 0; j < l->nsink_fds[i]; j++)
+		epoll_ctl(l->ep, EPOLL_CTL_DEL, l->sink_fds[i][j], NULL);
+	l->nsink_fds[i] = sinks_fds(d, i, l->sink_fds[i], SINK_FDS_MAX);
+	for (j = 0; j < l->nsink_fds[i]; j++)
+		if (epoll_ctl(l->ep, EPOLL_CTL_ADD, l->sink_fds[i][j], &ev) < 0)
+			daemon_log(LOG_ERR, "%s: cannot watch a descriptor: %s", sink_type_at(i)->name,
+				   strerror(errno));
 }
 
-static void schedule_heartbeat(struct daemon *d, struct loop *l)
+static void watch_sinks(struct daemon *d, struct loop *l)
 {
-	l->next_heartbeat = d->sender && d->cfg.snmp.heartbeat_s ?
-				    source_now() + (int64_t)d->cfg.snmp.heartbeat_s * 1000000 : INT64_MAX;
+	size_t i;
+
+	for (i = 0; i < SINK_TYPES; i++)
+		watch_sink(d, l, i);
 }
 
 /* The running source of d that nd's source c reads the input of, or NULL. */
@@ -545,9 +427,8 @@ static void keep_sources(struct daemon *d, struct daemon *nd)
 static void reload(struct daemon *d, struct loop *l)
 {
 	int ep = l->ep;
-	bool new_sender;
 	struct daemon nd = { .last_seq = d->last_seq };
-	struct action_config old_actions = d->cfg.actions;
+	struct config old;
 	struct buf ck;
 	size_t i;
 	struct diag dg;
@@ -560,6 +441,7 @@ static void reload(struct daemon *d, struct loop *l)
 		print_diags(&dg);
 		daemon_log(LOG_ERR, "reload: %s has errors: keeping the running configuration",
 			   d->cfg.file);
+		sinks_reopen(d);	/* a SIGHUP after rotating a sink's file still works */
 		free_sources(&nd, -1);
 		free_engine(&nd);
 		config_release(&nd.cfg);
@@ -576,13 +458,12 @@ static void reload(struct daemon *d, struct loop *l)
 		config_release(&nd.cfg);
 		goto out;
 	}
-	new_sender = !config_sinks_equal(&d->cfg, &nd.cfg);
 	keep_sources(d, &nd);
 	free_sources(d, ep);
 	free(nd.cfg.state_dir);
 	nd.cfg.state_dir = d->cfg.state_dir;
 	d->cfg.state_dir = NULL;
-	config_release(&d->cfg);
+	old = d->cfg;
 	d->cfg = nd.cfg;
 	/* the event clock goes on where it was */
 	pipeline_set_event_time(nd.pipe, pipeline_now(d->pipe, 0));
@@ -597,16 +478,13 @@ static void reload(struct daemon *d, struct loop *l)
 	for (i = 0; i < d->nsources; i++)
 		d->sources[i]->conf = &d->cfg.sources[i];
 	checkpoint_apply(d, ck.data, ck.len);
-	daemon_action_reload(d, &old_actions);
-	/* The spool stays: the new sender sends what the old one left first. */
-	if (new_sender) {
-		sender_replace(d);
-		watch_sender(d, l);
-		schedule_heartbeat(d, l);
-	}
+	if (sinks_reload(d, &old) < 0)
+		daemon_log(LOG_ERR, "reload: out of memory setting up the sinks");
+	config_release(&old);
+	watch_sinks(d, l);
 	start_sources(d, ep);
-	daemon_log(LOG_NOTICE, "reloaded %s: %zu packs, %zu sources, %zu sinks%s", d->cfg.file,
-		   pipeline_npacks(d->pipe), d->nsources, d->cfg.nsinks, new_sender ? " (sinks set up anew)" : "");
+	daemon_log(LOG_NOTICE, "reloaded %s: %zu packs, %zu sources, %zu sinks", d->cfg.file,
+		   pipeline_npacks(d->pipe), d->nsources, d->cfg.nsinks);
 out:
 	sd_notify(0, "READY=1");
 	buf_release(&ck);
@@ -642,17 +520,10 @@ static int64_t next_due(struct daemon *d, struct loop *l)
 	}
 	if (l->watchdog_us && l->last_watchdog + (int64_t)l->watchdog_us / 2 < t)
 		t = l->last_watchdog + (int64_t)l->watchdog_us / 2;
-	if (d->actions && (x = action_runner_next_deadline(d->actions)) < t)
-		t = x;
 	if (d->control && (x = control_next_deadline(d->control)) < t)
 		t = x;
-	if (d->sender) {
-		x = trap_sender_next_timeout(d->sender, daemon_realtime());
-		if (x != INT64_MAX && mono_of(x) < t)
-			t = mono_of(x);
-		if (l->next_heartbeat < t)
-			t = l->next_heartbeat;
-	}
+	if ((x = sinks_due(d, source_now())) < t)
+		t = x;
 	return t;
 }
 
@@ -711,41 +582,12 @@ static void do_checkpoint(struct daemon *d, struct loop *l)
 			   d->last_seq);
 }
 
-/*
- * Heartbeat when due; then let the sender read acknowledgements, retry and
- * send what the sources' changes queued, when its socket is readable or its
- * timeout passed (queued work makes the timeout now).
- */
-static void run_sender(struct daemon *d, struct loop *l, int64_t now)
-{
-	int64_t rt = daemon_realtime();
-	struct trap_stats st;
-
-	if (now >= l->next_heartbeat) {
-		if (trap_send_heartbeat(d->sender, d->last_seq, rt) < 0)
-			daemon_log(LOG_ERR, "snmp: heartbeat could not be queued");
-		schedule_heartbeat(d, l);
-	}
-	if (l->sender_ready || trap_sender_next_timeout(d->sender, rt) <= rt) {
-		l->sender_ready = false;
-		if (trap_sender_process(d->sender, rt) == 1)
-			watch_sender(d, l);
-	}
-	sender_drain(d);
-	/* the state file shows the counters: acknowledgements make it stale */
-	daemon_sink_stats(d, &st);
-	if (st.sent != l->last_stats.sent || st.acked != l->last_stats.acked || st.pending != l->last_stats.pending ||
-	    st.held != l->last_stats.held || st.dropped != l->last_stats.dropped) {
-		l->last_stats = st;
-		d->dirty = true;
-	}
-}
-
 /* Run what is due; process sources with pending work. Returns true when more is pending. */
 static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool all)
 {
 	int64_t now = source_now();
 	bool pending = false;
+	unsigned changed;
 	size_t i;
 
 	for (i = 0; i < d->nsources; i++) {
@@ -762,17 +604,14 @@ static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool al
 		engine_advance(d->engine, daemon_realtime());
 		d->dirty = true;
 	}
-	if (d->actions && (l->actions_ready || action_runner_next_deadline(d->actions) <= now)) {
-		l->actions_ready = false;
-		if (action_runner_process(d->actions, now))
-			d->dirty = true;
-	}
 	if (d->control && (l->control_ready || control_next_deadline(d->control) <= now)) {
 		l->control_ready = false;
 		control_process(d->control, d, now);
 	}
-	if (d->sender)
-		run_sender(d, l, now);
+	changed = sinks_process(d, now);
+	for (i = 0; changed; i++, changed >>= 1)
+		if (changed & 1)
+			watch_sink(d, l, i);
 	if (d->dirty && !l->writer_busy && now >= l->last_checkpoint + d->cfg.checkpoint_us)
 		do_checkpoint(d, l);
 	if (l->watchdog_us && now >= l->last_watchdog + (int64_t)l->watchdog_us / 2) {
@@ -848,10 +687,8 @@ static int run(struct daemon *d, struct loop *l)
 					(void)0;	/* already read */
 				l->writer_busy = false;	/* dirty since? next_due schedules it */
 				checkpoint_done(d, l, checkpoint_writer_result(d));
-			} else if (tag == TAG_SENDER) {
-				l->sender_ready = true;
-			} else if (tag == TAG_ACTIONS) {
-				l->actions_ready = true;
+			} else if (tag <= TAG_SINK && tag > TAG_SINK - SINK_TYPES) {
+				d->sinks.ready[TAG_SINK - tag] = true;
 			} else if ((size_t)tag < nready) {
 				ready[tag] = true;
 			}
@@ -882,8 +719,7 @@ int main(int argc, char **argv)
 	const char *config_path = NULL;
 	bool check = false, foreground = false, allow_root = false;
 	struct daemon d = { 0 };
-	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .wfd = -1, .armed = -1,
-			  .next_heartbeat = INT64_MAX };
+	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .wfd = -1, .armed = -1 };
 	struct epoll_event ev;
 	struct diag dg;
 	sigset_t mask;
@@ -949,6 +785,11 @@ int main(int argc, char **argv)
 		daemon_log(LOG_ERR, "%s: cannot create state_dir: %s", d.cfg.state_dir, strerror(errno));
 		goto out;
 	}
+	/* the state sink holds the notes the checkpoint restores */
+	if (sinks_open(&d) < 0) {
+		daemon_log(LOG_ERR, "%s: the sinks cannot be set up", d.cfg.file);
+		goto out;
+	}
 	if (build_sources(&d, &d) < 0 || checkpoint_load(&d) < 0) {
 		daemon_log(LOG_ERR, "out of memory");
 		goto out;
@@ -989,20 +830,7 @@ int main(int argc, char **argv)
 	if (sd_watchdog_enabled(0, &l.watchdog_us) <= 0)
 		l.watchdog_us = 0;
 	l.last_watchdog = source_now();
-	if (sender_start(&d) < 0) {
-		daemon_log(LOG_ERR, "%s: the sinks cannot be set up", d.cfg.file);
-		goto out;
-	}
-	if (d.sender && trap_send_start(d.sender, daemon_realtime()) < 0)
-		daemon_log(LOG_ERR, "snmp: the start notification could not be queued");
-	if (daemon_action_start(&d) < 0) {
-		daemon_log(LOG_ERR, "actions: cannot set up the runner: %s", strerror(errno));
-		goto out;
-	}
-	ev.data.u64 = (uint64_t)(int64_t)TAG_ACTIONS;
-	epoll_ctl(l.ep, EPOLL_CTL_ADD, action_runner_fd(d.actions), &ev);
-	watch_sender(&d, &l);
-	schedule_heartbeat(&d, &l);
+	watch_sinks(&d, &l);
 	start_sources(&d, l.ep);
 	do_checkpoint(&d, &l);
 	daemon_log(LOG_NOTICE, "started: %zu packs, %zu sources, state in %s", pipeline_npacks(d.pipe), d.nsources,
@@ -1011,17 +839,10 @@ int main(int argc, char **argv)
 	status = run(&d, &l) < 0 ? 1 : 0;
 out:
 	checkpoint_writer_stop(&d);
-	daemon_action_stop(&d);
+	sinks_close(&d);
 	control_free(d.control);
 	free_sources(&d, -1);
 	free_engine(&d);
-	trap_sender_free(d.sender);
-	d.sender = NULL;
-	sender_drain(&d);
-	if (d.sender_diag)
-		diag_release(d.sender_diag);
-	free(d.sender_diag);
-	notes_release(&d.notes);
 	config_release(&d.cfg);
 	buf_release(&d.scratch);
 	diag_release(&dg);

@@ -10,6 +10,7 @@
 #include "collector/daemon.h"
 
 #include "collector/control.h"
+#include "collector/sink.h"
 #include "collector/source.h"
 #include "lib/iso8601.h"
 #include "lib/json.h"
@@ -230,7 +231,7 @@ static int put_instance(void *arg, const struct engine_instance_info *in)
 	if (ml + 1 + in->instance_len < sizeof(key)) {
 		memcpy(key, in->monitor_id, ml + 1);
 		memcpy(key + ml + 1, in->instance, in->instance_len);
-		e = note_find(&w->d->notes, key, ml + 1 + in->instance_len,
+		e = note_find(daemon_notes(w->d), key, ml + 1 + in->instance_len,
 			      str_hash((struct str){ key, ml + 1 + in->instance_len }));
 	}
 	if (!w->first)
@@ -312,33 +313,9 @@ int state_build(const struct daemon *d, struct buf *b)
 	r = r ? r : buf_putc(b, '[');
 	r = r ? r : engine_foreach_limit(d->engine, put_limit, b);
 	r = r ? r : buf_puts(b, b->data[b->len - 1] == '[' ? "]" : "\n ]");
-	r = r ? r : daemon_action_json(d, b, &first);
 	if (d->control)
 		r = r ? r : control_json(d->control, b, &first);
-	if (d->cfg.nsinks) {
-		struct trap_stats st;
-		bool f = true;
-
-		daemon_sink_stats(d, &st);
-		r = r ? r : json_key(b, &first, "snmp");
-		r = r ? r : buf_puts(b, "{");
-		r = r ? r : json_key(b, &f, "sinks");
-		r = r ? r : buf_putc(b, '[');
-		for (i = 0; r == 0 && i < d->cfg.nsinks; i++) {
-			r = i ? buf_putc(b, ',') : 0;
-			r = r ? r : json_cstring(b, d->cfg.sinks[i].name);
-		}
-		r = r ? r : buf_putc(b, ']');
-		r = r ? r : json_member_u64(b, &f, "queued", st.queued);
-		r = r ? r : json_member_u64(b, &f, "sent", st.sent);
-		r = r ? r : json_member_u64(b, &f, "acknowledged", st.acked);
-		r = r ? r : json_member_u64(b, &f, "spooled", st.pending);
-		r = r ? r : json_member_u64(b, &f, "held", st.held);
-		r = r ? r : json_member_u64(b, &f, "retries", st.retries);
-		r = r ? r : json_member_u64(b, &f, "dropped", st.dropped);
-		r = r ? r : json_member_u64(b, &f, "errors", st.errors);
-		r = r ? r : buf_putc(b, '}');
-	}
+	r = r ? r : sinks_json(d, b, &first);
 	r = r ? r : buf_puts(b, "}\n");
 	return r;
 }

@@ -1,16 +1,17 @@
 /*
- * mpmond's diagnostics and recoveries: from a state change to the actions it
- * sets off (the engine decides which and fills in their arguments, the runner
- * of action.c runs them), and from each result to the log, the state file,
- * an SNMP notification and, for a recovery with ResetMonitor that succeeded,
- * a reset of the monitor instance. With [actions] enabled = false (the
- * default) nothing is started: the state file says so and counts what would
- * have run, and the log says it once.
+ * The actions sink, mpmond's diagnostics and recoveries: from a state change to
+ * the actions it sets off (the engine decides which and fills in their
+ * arguments, the runner of action.c runs them), and from each result to the
+ * log, the state file, the other sinks (an SNMP notification, a JSON line)
+ * and, for a recovery with ResetMonitor that succeeded, a reset of the monitor
+ * instance. With [actions] enabled = false (the default) nothing is started:
+ * the state file says so and counts what would have run, and the log says it
+ * once.
  */
-#include "collector/daemon.h"
+#include "collector/sink.h"
 
 #include "collector/action.h"
-#include "collector/trap.h"
+#include "collector/daemon.h"
 #include "lib/diag.h"
 #include "lib/iso8601.h"
 #include "lib/json.h"
@@ -118,7 +119,7 @@ static void trust_above(const struct daemon *d, const char *path, struct diag *d
  * named (a folder above a symlink could point it elsewhere) and the file it
  * resolves to, with every folder above both.
  */
-void daemon_action_trust(const struct daemon *d, const char *path, bool listed, struct diag *dg)
+void sink_actions_trust(const struct daemon *d, const char *path, bool listed, struct diag *dg)
 {
 	char *real;
 
@@ -147,9 +148,7 @@ static void on_done(void *arg, struct action_result *res)
 		   *res->instance ? " [" : "", res->instance, *res->instance ? "]" : "",
 		   action_status_name(res->status), code, *res->reason ? ": " : "", res->reason,
 		   res->out.bytes, res->err.bytes);
-	if (d->sender && trap_send_action(d->sender, res, daemon_realtime()) < 0)
-		daemon_log(LOG_ERR, "snmp: the result of %s '%s' could not be queued",
-			   action_kind_name(res->kind), res->id);
+	sinks_result(d, res);
 	if (res->kind == ACTION_RECOVERY && res->reset_monitor && res->status == ACTION_SUCCEEDED) {
 		int64_t now = pipeline_now(d->pipe, daemon_realtime());
 		int r = engine_reset(d->engine, res->monitor_id, res->instance, now);
@@ -196,42 +195,89 @@ static void log_config(const struct daemon *d)
 			   "packs: run it as an unprivileged user");
 }
 
-int daemon_action_start(struct daemon *d)
+struct actions_sink {
+	struct action_runner *runner;
+	struct buf buf;			/* an action's instance and argument vector */
+	bool off_logged;		/* "actions: off" said once */
+};
+
+static int actions_open(struct daemon *d, void **sink)
 {
 	struct action_handler h = { .done = on_done, .admit = on_admit, .arg = d };
+	struct actions_sink *s = calloc(1, sizeof(*s));
 
-	buf_init(&d->action_buf);
-	d->actions = action_runner_new(&d->cfg.actions, &h);
-	if (!d->actions)
+	if (!s)
 		return -ENOMEM;
+	buf_init(&s->buf);
+	s->runner = action_runner_new(&d->cfg.actions, &h);
+	if (!s->runner) {
+		daemon_log(LOG_ERR, "actions: cannot set up the runner: %s", strerror(errno));
+		free(s);
+		return -ENOMEM;
+	}
 	log_config(d);
+	*sink = s;
 	return 0;
 }
 
-void daemon_action_reload(struct daemon *d, const struct action_config *old)
+static int actions_reload(void **sink, struct daemon *d, const struct config *old)
 {
-	action_runner_configure(d->actions, &d->cfg.actions);
-	if (memcmp(old, &d->cfg.actions, sizeof(*old)) != 0)
+	struct actions_sink *s = *sink;
+
+	if (!s)
+		return actions_open(d, sink);
+	action_runner_configure(s->runner, &d->cfg.actions);
+	if (memcmp(&old->actions, &d->cfg.actions, sizeof(old->actions)) != 0)
 		log_config(d);
+	return 0;
 }
 
-void daemon_action_stop(struct daemon *d)
+static void actions_close(void *sink, struct daemon *d)
 {
+	struct actions_sink *s = sink;
 	struct action_stats st;
 
-	if (!d->actions)
-		return;
-	action_runner_stats(d->actions, &st);
+	(void)d;
+	action_runner_stats(s->runner, &st);
 	if (st.running || st.queued)
 		daemon_log(LOG_NOTICE, "actions: %zu running killed, %zu waiting not started",
 			   st.running, st.queued);
-	action_runner_free(d->actions);
-	d->actions = NULL;
-	buf_release(&d->action_buf);
+	action_runner_free(s->runner);
+	buf_release(&s->buf);
+	free(s);
+}
+
+static size_t actions_fds(void *sink, int *fds, size_t max)
+{
+	const struct actions_sink *s = sink;
+
+	if (!max)
+		return 0;
+	fds[0] = action_runner_fd(s->runner);
+	return 1;
+}
+
+static int64_t actions_due(void *sink, struct daemon *d, int64_t now)
+{
+	const struct actions_sink *s = sink;
+
+	(void)d, (void)now;
+	return action_runner_next_deadline(s->runner);
+}
+
+static bool actions_process(void *sink, struct daemon *d, bool ready, int64_t now)
+{
+	struct actions_sink *s = sink;
+
+	(void)ready;
+	if (action_runner_process(s->runner, now))
+		d->dirty = true;
+	return false;
 }
 
 struct start {
 	struct daemon *d;
+	struct actions_sink *s;
 	const struct state_change *c;
 	struct action_job *diag;	/* the diagnostic that followups wait for */
 	bool followup;
@@ -244,18 +290,19 @@ static int start_one(void *arg, const struct engine_action *a)
 	struct engine_action_info in;
 	struct action_spec spec;
 	struct action_job *job;
-	struct buf *b = &d->action_buf;
+	struct actions_sink *s = x->s;
+	struct buf *b = &s->buf;
 	size_t argc = 0, inst;
 	int r;
 
 	engine_action_get(a, &in);
-	if (!action_runner_enabled(d->actions)) {
-		action_runner_count_off(d->actions);
-		if (!d->actions_off_logged)
+	if (!action_runner_enabled(s->runner)) {
+		action_runner_count_off(s->runner);
+		if (!s->off_logged)
 			daemon_log(LOG_NOTICE, "actions: off: #%" PRIu64 " would have run %s '%s' "
 				   "(said once; state.json counts them)", x->c->seq,
 				   in.kind == ENGINE_DIAGNOSTIC ? "diagnostic" : "recovery", in.id);
-		d->actions_off_logged = true;
+		s->off_logged = true;
 		return 0;
 	}
 	/* the instance NUL-terminated, then the argument vector */
@@ -281,63 +328,44 @@ static int start_one(void *arg, const struct engine_action *a)
 			 r == -EINVAL ? "an argument would hold a NUL byte from the event" :
 			 r < 0 ? "out of memory" : NULL,
 	};
-	job = action_submit(d->actions, &spec, x->followup ? x->diag : NULL);
+	job = action_submit(s->runner, &spec, x->followup ? x->diag : NULL);
 	d->dirty = true;
 	if (in.kind == ENGINE_DIAGNOSTIC && !x->followup) {
-		struct start y = { .d = d, .c = x->c, .diag = job, .followup = true };
+		struct start y = { .d = d, .s = s, .c = x->c, .diag = job, .followup = true };
 
 		engine_actions_after(d->engine, a, start_one, &y);
 	}
 	return 0;
 }
 
-void daemon_action_change(struct daemon *d, const struct state_change *c)
+static void actions_deliver(void *sink, struct daemon *d, const struct state_change *c)
 {
-	struct start x = { .d = d, .c = c };
+	struct start x = { .d = d, .s = sink, .c = c };
 
-	if (d->actions)
-		engine_actions_for(d->engine, c, start_one, &x);
+	engine_actions_for(d->engine, c, start_one, &x);
 }
 
 static int put_result(void *arg, const struct action_result *res)
 {
 	struct buf *b = arg;
-	char t1[ISO8601_LEN], t2[ISO8601_LEN];
 	bool f = true;
 	int r;
 
 	r = buf_puts(b, b->data[b->len - 1] == '[' ? "\n  {" : ",\n  {");
-	r = r ? r : json_member_u64(b, &f, "seq", res->seq);
-	r = r ? r : json_member_cstr(b, &f, "monitor", res->monitor_id);
-	r = r ? r : json_member_cstr(b, &f, "instance", res->instance);
-	r = r ? r : json_member_cstr(b, &f, "kind", action_kind_name(res->kind));
-	r = r ? r : json_member_cstr(b, &f, "id", res->id);
-	r = r ? r : json_member_cstr(b, &f, "status", action_status_name(res->status));
-	r = r ? r : json_member_i64(b, &f, "code", res->code);
-	r = r ? r : json_member_cstr(b, &f, "reason", res->reason);
-	r = r ? r : json_member_str(b, &f, "stdout", res->out.text, res->out.len);
-	r = r ? r : json_member_u64(b, &f, "stdout_bytes", res->out.bytes);
-	r = r ? r : json_member_bool(b, &f, "stdout_cut", res->out.bytes > res->out.len);
-	r = r ? r : json_member_str(b, &f, "stderr", res->err.text, res->err.len);
-	r = r ? r : json_member_u64(b, &f, "stderr_bytes", res->err.bytes);
-	r = r ? r : json_member_bool(b, &f, "stderr_cut", res->err.bytes > res->err.len);
-	r = r ? r : json_member_cstr(b, &f, "started",
-				     res->started ? iso8601_format(res->started, t1) : "");
-	r = r ? r : json_member_cstr(b, &f, "ended", iso8601_format(res->ended, t2));
-	r = r ? r : json_member_u64(b, &f, "timeout_s", res->timeout_s);
-	r = r ? r : json_member_bool(b, &f, "reset", res->reset);
+	r = r ? r : action_result_json(b, &f, res);
 	r = r ? r : buf_putc(b, '}');
 	return r;
 }
 
-int daemon_action_json(const struct daemon *d, struct buf *b, bool *first)
+static int actions_json(void *sink, const struct daemon *d, struct buf *b, bool *first)
 {
+	const struct actions_sink *s = sink;
 	struct action_stats st = { 0 };
 	bool f = true;
 	int r;
 
-	if (d->actions)
-		action_runner_stats(d->actions, &st);
+	if (s)
+		action_runner_stats(s->runner, &st);
 	r = json_key(b, first, "actions");
 	r = r ? r : buf_putc(b, '{');
 	r = r ? r : json_member_bool(b, &f, "enabled", d->cfg.actions.enabled);
@@ -354,8 +382,20 @@ int daemon_action_json(const struct daemon *d, struct buf *b, bool *first)
 	r = r ? r : json_member_u64(b, &f, "off", st.off);
 	r = r ? r : json_key(b, &f, "results");
 	r = r ? r : buf_putc(b, '[');
-	if (r == 0 && d->actions)
-		r = action_runner_foreach(d->actions, put_result, b);
+	if (r == 0 && s)
+		r = action_runner_foreach(s->runner, put_result, b);
 	r = r ? r : buf_puts(b, b->data[b->len - 1] == '[' ? "]}" : "\n ]}");
 	return r;
 }
+
+const struct sink_type sink_actions = {
+	.name = "actions",
+	.open = actions_open,
+	.deliver = actions_deliver,
+	.fds = actions_fds,
+	.due = actions_due,
+	.process = actions_process,
+	.reload = actions_reload,
+	.json = actions_json,
+	.close = actions_close,
+};
