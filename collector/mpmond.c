@@ -698,6 +698,57 @@ next:;
 	}
 }
 
+/*
+ * The loop's descriptors: signals, the timer, the control socket, the
+ * checkpoint writer's eventfd; and the watchdog. 0, or -errno (logged) when
+ * there can be no loop.
+ */
+static int setup_loop(struct daemon *d, struct loop *l)
+{
+	struct epoll_event ev;
+	sigset_t mask;
+	int r;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	l->sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	l->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	l->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (l->sfd < 0 || l->tfd < 0 || l->ep < 0) {
+		r = -errno;
+		daemon_log(LOG_ERR, "cannot set up the event loop: %s", strerror(-r));
+		return r;
+	}
+	r = control_new(d->cfg.state_dir, &d->control);
+	if (r < 0)
+		daemon_log(LOG_WARNING, "%s/control: no control socket: %s", d->cfg.state_dir,
+			   strerror(-r));
+	ev.events = EPOLLIN;
+	ev.data.u64 = (uint64_t)(int64_t)TAG_SIGNAL;
+	epoll_ctl(l->ep, EPOLL_CTL_ADD, l->sfd, &ev);
+	ev.data.u64 = (uint64_t)(int64_t)TAG_TIMER;
+	epoll_ctl(l->ep, EPOLL_CTL_ADD, l->tfd, &ev);
+	ev.data.u64 = (uint64_t)(int64_t)TAG_CONTROL;
+	if (d->control)
+		epoll_ctl(l->ep, EPOLL_CTL_ADD, control_fd(d->control), &ev);
+	l->wfd = checkpoint_writer_start(d);
+	if (l->wfd < 0) {
+		daemon_log(LOG_WARNING, "no checkpoint thread (%s): checkpoints are written in the loop",
+			   strerror(-l->wfd));
+	} else {
+		ev.data.u64 = (uint64_t)(int64_t)TAG_WRITER;
+		epoll_ctl(l->ep, EPOLL_CTL_ADD, l->wfd, &ev);
+	}
+	if (sd_watchdog_enabled(0, &l->watchdog_us) <= 0)
+		l->watchdog_us = 0;
+	l->last_watchdog = source_now();
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -720,10 +771,8 @@ int main(int argc, char **argv)
 	bool check = false, foreground = false, allow_root = false;
 	struct daemon d = { 0 };
 	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .wfd = -1, .armed = -1 };
-	struct epoll_event ev;
 	struct diag dg;
-	sigset_t mask;
-	int c, r, status = 1;
+	int c, status = 1;
 
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -794,42 +843,8 @@ int main(int argc, char **argv)
 		daemon_log(LOG_ERR, "out of memory");
 		goto out;
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	l.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	l.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	l.ep = epoll_create1(EPOLL_CLOEXEC);
-	if (l.sfd < 0 || l.tfd < 0 || l.ep < 0) {
-		daemon_log(LOG_ERR, "cannot set up the event loop: %s", strerror(errno));
+	if (setup_loop(&d, &l) < 0)
 		goto out;
-	}
-	r = control_new(d.cfg.state_dir, &d.control);
-	if (r < 0)
-		daemon_log(LOG_WARNING, "%s/control: no control socket: %s", d.cfg.state_dir,
-			   strerror(-r));
-	ev.events = EPOLLIN;
-	ev.data.u64 = (uint64_t)(int64_t)TAG_SIGNAL;
-	epoll_ctl(l.ep, EPOLL_CTL_ADD, l.sfd, &ev);
-	ev.data.u64 = (uint64_t)(int64_t)TAG_TIMER;
-	epoll_ctl(l.ep, EPOLL_CTL_ADD, l.tfd, &ev);
-	ev.data.u64 = (uint64_t)(int64_t)TAG_CONTROL;
-	if (d.control)
-		epoll_ctl(l.ep, EPOLL_CTL_ADD, control_fd(d.control), &ev);
-	l.wfd = checkpoint_writer_start(&d);
-	if (l.wfd < 0) {
-		daemon_log(LOG_WARNING, "no checkpoint thread (%s): checkpoints are written in the loop",
-			   strerror(-l.wfd));
-	} else {
-		ev.data.u64 = (uint64_t)(int64_t)TAG_WRITER;
-		epoll_ctl(l.ep, EPOLL_CTL_ADD, l.wfd, &ev);
-	}
-	if (sd_watchdog_enabled(0, &l.watchdog_us) <= 0)
-		l.watchdog_us = 0;
-	l.last_watchdog = source_now();
 	watch_sinks(&d, &l);
 	start_sources(&d, l.ep);
 	do_checkpoint(&d, &l);
