@@ -404,19 +404,18 @@ static enum status with_input(enum status st, enum status input)
  * its perfdata (extra: more perfdata, already formatted) and the long output.
  * Returns the exit status.
  */
-static enum status report(const struct opts *o, const struct check_set *set, const char *extra,
-			  const char *how)
+/* What the selected instances add up to. */
+struct tally {
+	unsigned long count[4];		/* per health */
+	unsigned long total, problems;
+	const struct check_inst *worst;
+};
+
+/* Count the instances o selects; with -vv, one line each into lng. */
+static void tally(const struct opts *o, const struct check_set *set, struct tally *t, struct buf *lng)
 {
-	unsigned long count[4] = { 0 };
-	const struct check_inst *worst = NULL;
-	struct buf line, perf, lng;
-	enum status st = ST_OK;
-	unsigned long problems, total = 0;
 	size_t i;
 
-	buf_init(&line);
-	buf_init(&perf);
-	buf_init(&lng);
 	for (i = 0; i < set->n; i++) {
 		const struct check_inst *in = &set->v[i];
 
@@ -424,95 +423,129 @@ static enum status report(const struct opts *o, const struct check_set *set, con
 			continue;
 		if (o->instance && strcmp(in->instance, o->instance) != 0)
 			continue;
-		total++;
-		count[in->health]++;
-		if (!worst || rank(in->health) > rank(worst->health))
-			worst = in;
+		t->total++;
+		t->count[in->health]++;
+		if (!t->worst || rank(in->health) > rank(t->worst->health))
+			t->worst = in;
 		if (o->verbose >= 2) {
-			buf_printf(&lng, "%s: ", mp_health_name(in->health));
-			put_inst_name(&lng, in);
+			buf_printf(lng, "%s: ", mp_health_name(in->health));
+			put_inst_name(lng, in);
 			if (*in->message && in->health != MP_HEALTH_SUCCESS) {
-				buf_puts(&lng, ": ");
-				put_text(&lng, in->message);
+				buf_puts(lng, ": ");
+				put_text(lng, in->message);
 			}
-			buf_putc(&lng, '\n');
+			buf_putc(lng, '\n');
 		}
 	}
-	problems = count[MP_HEALTH_WARNING] + count[MP_HEALTH_ERROR];
-	if (o->monitor && total == 0) {
-		buf_release(&line);
-		buf_release(&perf);
+	t->problems = t->count[MP_HEALTH_WARNING] + t->count[MP_HEALTH_ERROR];
+}
+
+static void status_text(const struct opts *o, const struct tally *t, enum status st, struct buf *line)
+{
+	const struct check_inst *worst = t->worst;
+
+	buf_printf(line, "MPMON %s - ", status_name[st]);
+	if (o->input_why) {
+		put_text(line, o->input_why);
+		buf_puts(line, "; ");
+	}
+	if (t->total == 0) {
+		buf_puts(line, "no monitor has data yet");
+	} else if (t->total == 1 && o->monitor) {
+		put_inst_name(line, worst);
+		buf_printf(line, " is %s", mp_health_name(worst->health));
+	} else {
+		buf_printf(line, "%lu instance%s: %lu critical, %lu warning, %lu ok, "
+			   "%lu uninitialized", t->total, t->total == 1 ? "" : "s",
+			   t->count[MP_HEALTH_ERROR], t->count[MP_HEALTH_WARNING],
+			   t->count[MP_HEALTH_SUCCESS], t->count[MP_HEALTH_UNINITIALIZED]);
+		if (worst->health != MP_HEALTH_SUCCESS) {
+			buf_puts(line, "; worst ");
+			put_inst_name(line, worst);
+			buf_printf(line, " is %s", mp_health_name(worst->health));
+		}
+	}
+	if (worst && worst->health == MP_HEALTH_UNINITIALIZED)
+		buf_puts(line, ": no data yet");
+	else if (worst && worst->health != MP_HEALTH_SUCCESS && *worst->message) {
+		buf_puts(line, ": ");
+		put_text(line, worst->message);
+	}
+}
+
+static void perfdata(const struct opts *o, const struct tally *t, const char *extra, struct buf *perf)
+{
+	static const char *const label[] = {
+		[MP_HEALTH_SUCCESS] = "ok", [MP_HEALTH_WARNING] = "warning",
+		[MP_HEALTH_ERROR] = "critical", [MP_HEALTH_UNINITIALIZED] = "uninitialized",
+	};
+	static const enum mp_health order[] = {
+		MP_HEALTH_SUCCESS, MP_HEALTH_WARNING, MP_HEALTH_ERROR, MP_HEALTH_UNINITIALIZED,
+	};
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		put_label(perf, label[order[i]]);
+		buf_printf(perf, "=%lu;;;0; ", t->count[order[i]]);
+	}
+	put_label(perf, "problems");
+	buf_printf(perf, "=%lu;%s;%s;0;", t->problems, o->warn_text ? o->warn_text : "",
+		   o->crit_text ? o->crit_text : "");
+	if (o->monitor && t->worst && t->total == 1 && t->worst->has_ratio) {
+		buf_puts(perf, " ");
+		put_label(perf, "ratio");
+		buf_printf(perf, "=%g;;;0;1", t->worst->ratio);
+	}
+	if (extra && *extra)
+		buf_printf(perf, " %s", extra);
+}
+
+static enum status judge(const struct opts *o, const struct tally *t)
+{
+	enum status st = ST_OK;
+
+	if (o->warn_text || o->crit_text) {
+		if (o->crit_text && range_alert(&o->crit, (double)t->problems))
+			st = ST_CRITICAL;
+		else if (o->warn_text && range_alert(&o->warn, (double)t->problems))
+			st = ST_WARNING;
+	} else if (t->worst) {
+		st = status_of(t->worst->health, o->uninit);
+	}
+	return o->input_why ? with_input(st, o->input_st) : st;
+}
+
+static enum status report(const struct opts *o, const struct check_set *set, const char *extra,
+			  const char *how)
+{
+	struct tally t = { .total = 0 };
+	struct buf line, perf, lng;
+	enum status st;
+
+	buf_init(&lng);
+	tally(o, set, &t, &lng);
+	if (o->monitor && t.total == 0) {
 		buf_release(&lng);
 		if (o->instance)
 			unknown("no instance '%s' of monitor '%s' in the state (unknown, or no "
 				"event yet)", o->instance, o->monitor);
 		unknown("monitor '%s' not in the state (unknown, or no event yet)", o->monitor);
 	}
-	if (o->warn_text || o->crit_text) {
-		if (o->crit_text && range_alert(&o->crit, (double)problems))
-			st = ST_CRITICAL;
-		else if (o->warn_text && range_alert(&o->warn, (double)problems))
-			st = ST_WARNING;
-	} else if (worst) {
-		st = status_of(worst->health, o->uninit);
-	}
-	if (o->input_why)
-		st = with_input(st, o->input_st);
-	buf_printf(&line, "MPMON %s - ", status_name[st]);
-	if (o->input_why) {
-		put_text(&line, o->input_why);
-		buf_puts(&line, "; ");
-	}
-	if (total == 0) {
-		buf_puts(&line, "no monitor has data yet");
-	} else if (total == 1 && o->monitor) {
-		put_inst_name(&line, worst);
-		buf_printf(&line, " is %s", mp_health_name(worst->health));
-	} else {
-		buf_printf(&line, "%lu instance%s: %lu critical, %lu warning, %lu ok, "
-			   "%lu uninitialized", total, total == 1 ? "" : "s", count[MP_HEALTH_ERROR],
-			   count[MP_HEALTH_WARNING], count[MP_HEALTH_SUCCESS],
-			   count[MP_HEALTH_UNINITIALIZED]);
-		if (worst->health != MP_HEALTH_SUCCESS) {
-			buf_puts(&line, "; worst ");
-			put_inst_name(&line, worst);
-			buf_printf(&line, " is %s", mp_health_name(worst->health));
-		}
-	}
-	if (worst && worst->health == MP_HEALTH_UNINITIALIZED)
-		buf_puts(&line, ": no data yet");
-	else if (worst && worst->health != MP_HEALTH_SUCCESS && *worst->message) {
-		buf_puts(&line, ": ");
-		put_text(&line, worst->message);
-	}
-	put_label(&perf, "ok");
-	buf_printf(&perf, "=%lu;;;0; ", count[MP_HEALTH_SUCCESS]);
-	put_label(&perf, "warning");
-	buf_printf(&perf, "=%lu;;;0; ", count[MP_HEALTH_WARNING]);
-	put_label(&perf, "critical");
-	buf_printf(&perf, "=%lu;;;0; ", count[MP_HEALTH_ERROR]);
-	put_label(&perf, "uninitialized");
-	buf_printf(&perf, "=%lu;;;0; ", count[MP_HEALTH_UNINITIALIZED]);
-	put_label(&perf, "problems");
-	buf_printf(&perf, "=%lu;%s;%s;0;", problems, o->warn_text ? o->warn_text : "",
-		   o->crit_text ? o->crit_text : "");
-	if (o->monitor && worst && total == 1 && worst->has_ratio) {
-		buf_puts(&perf, " ");
-		put_label(&perf, "ratio");
-		buf_printf(&perf, "=%g;;;0;1", worst->ratio);
-	}
-	if (extra && *extra)
-		buf_printf(&perf, " %s", extra);
+	st = judge(o, &t);
+	buf_init(&line);
+	buf_init(&perf);
+	status_text(o, &t, st, &line);
+	perfdata(o, &t, extra, &perf);
 	printf("%s | %s\n", line.data, perf.data);
 	if (o->verbose >= 1 && o->input_detail) {
 		buf_reset(&line);
 		put_text(&line, o->input_detail);
 		printf("%s\n", line.data);
 	}
-	if (o->verbose >= 1 && worst && worst->health != MP_HEALTH_SUCCESS) {
+	if (o->verbose >= 1 && t.worst && t.worst->health != MP_HEALTH_SUCCESS) {
 		buf_reset(&line);
-		put_long(&line, "Diagnosis", worst->diagnosis);
-		put_long(&line, "Resolution", worst->resolution);
+		put_long(&line, "Diagnosis", t.worst->diagnosis);
+		put_long(&line, "Resolution", t.worst->resolution);
 		fputs(line.data, stdout);
 	}
 	fputs(lng.data, stdout);
@@ -580,7 +613,72 @@ enum {
 	OPT_RECORDS,
 };
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+struct args {
+	struct opts o;
+	struct standalone sa;
+	const char *packs[MAX_PACKS];
+	const char *state_dir, *state_file;
+	long max_age;
+	const char *missing_opt;
+	enum status missing_st;
+	char input_why[sizeof(((struct standalone *)0)->unread) + 64];
+	char input_detail[sizeof(((struct standalone *)0)->first_bad) + 64];
+};
+
+/* An option of standalone mode into sa; false when c is none. */
+static bool standalone_opt(int c, struct standalone *sa)
+{
+	long v;
+
+	switch (c) {
+	case OPT_MP:
+		if (sa->npacks == MAX_PACKS)
+			unknown("more than %d --mp", MAX_PACKS);
+		sa->packs[sa->npacks++] = optarg;
+		break;
+	case OPT_LOG:
+		sa->log = optarg;
+		break;
+	case OPT_SEEK:
+		sa->seek_file = optarg;
+		break;
+	case OPT_FORMAT:
+		sa->format = optarg;
+		break;
+	case OPT_PATTERN:
+		sa->pattern = optarg;
+		break;
+	case OPT_LOG_NAME:
+		sa->log_name = optarg;
+		break;
+	case OPT_START:
+		if (strcmp(optarg, "end") && strcmp(optarg, "beginning"))
+			unknown("--start takes end or beginning, not '%s'", optarg);
+		sa->start_beginning = strcmp(optarg, "beginning") == 0;
+		break;
+	case OPT_CLOCK:
+		if (strcmp(optarg, "wall") && strcmp(optarg, "event"))
+			unknown("--clock takes wall or event, not '%s'", optarg);
+		sa->clock_event = strcmp(optarg, "event") == 0;
+		break;
+	case OPT_RECORDS:
+		sa->records = optarg;
+		break;
+	case OPT_MAX_LINE:
+		v = parse_count(optarg);
+		if (v < 16)
+			unknown("--max-line takes a number of bytes (16 or more), not '%s'", optarg);
+		sa->max_line = (size_t)v;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* The options into a; a usage error is UNKNOWN (exits). */
+static void parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option lopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -608,28 +706,20 @@ int main(int argc, char **argv)
 		{ "records", required_argument, NULL, OPT_RECORDS },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *packs[MAX_PACKS];
-	struct opts o = { .uninit = ST_OK };
-	struct standalone sa = { .packs = packs, .max_line = DEFAULT_MAX_LINE };
-	const char *state_dir = DEFAULT_STATE_DIR, *state_file = NULL;
-	struct check_set set = { 0 };
-	struct buf text, how, extra;
-	long max_age = DEFAULT_MAX_AGE, v;
-	const char *missing_opt = NULL;
-	enum status st, missing_st = ST_UNKNOWN;
-	char input_why[sizeof(sa.unread) + 64], input_detail[sizeof(sa.first_bad) + 64];
+	long v;
 	int c;
 
+	a->sa.packs = a->packs;
 	/* The guidelines: usage errors are UNKNOWN too, on stdout, one line. */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hVt:vm:i:w:c:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
-			return ST_OK;
+			exit(ST_OK);
 		case 'V':
 			printf("check_mpmon %s\n", MPMON_VERSION);
-			return ST_OK;
+			exit(ST_OK);
 		case 't':
 			v = parse_count(optarg);
 			if (v <= 0)
@@ -637,196 +727,186 @@ int main(int argc, char **argv)
 			timeout_s = (int)v;
 			break;
 		case 'v':
-			o.verbose++;
+			a->o.verbose++;
 			break;
 		case 'm':
-			o.monitor = optarg;
+			a->o.monitor = optarg;
 			break;
 		case 'i':
-			o.instance = optarg;
+			a->o.instance = optarg;
 			break;
 		case 'w':
-			if (range_parse(optarg, &o.warn) < 0)
+			if (range_parse(optarg, &a->o.warn) < 0)
 				unknown("-w takes a range (10, 10:, ~:10, 10:20, @10:20), not '%s'", optarg);
-			o.warn_text = optarg;
+			a->o.warn_text = optarg;
 			break;
 		case 'c':
-			if (range_parse(optarg, &o.crit) < 0)
+			if (range_parse(optarg, &a->o.crit) < 0)
 				unknown("-c takes a range (10, 10:, ~:10, 10:20, @10:20), not '%s'", optarg);
-			o.crit_text = optarg;
+			a->o.crit_text = optarg;
 			break;
 		case OPT_UNINIT:
-			o.uninit = parse_status("--uninitialized", optarg);
+			a->o.uninit = parse_status("--uninitialized", optarg);
 			break;
 		case OPT_MISSING_LOG:
-			missing_st = parse_status("--missing-log", optarg);
-			missing_opt = optarg;
+			a->missing_st = parse_status("--missing-log", optarg);
+			a->missing_opt = optarg;
 			break;
 		case OPT_STATE_DIR:
-			state_dir = optarg;
+			a->state_dir = optarg;
 			break;
 		case OPT_STATE:
-			state_file = optarg;
+			a->state_file = optarg;
 			break;
 		case OPT_MAX_AGE:
-			max_age = parse_count(optarg);
-			if (max_age < 0)
+			a->max_age = parse_count(optarg);
+			if (a->max_age < 0)
 				unknown("--max-age takes a number of seconds, not '%s'", optarg);
 			break;
-		case OPT_MP:
-			if (sa.npacks == MAX_PACKS)
-				unknown("more than %d --mp", MAX_PACKS);
-			packs[sa.npacks++] = optarg;
-			break;
-		case OPT_LOG:
-			sa.log = optarg;
-			break;
-		case OPT_SEEK:
-			sa.seek_file = optarg;
-			break;
-		case OPT_FORMAT:
-			sa.format = optarg;
-			break;
-		case OPT_PATTERN:
-			sa.pattern = optarg;
-			break;
-		case OPT_LOG_NAME:
-			sa.log_name = optarg;
-			break;
-		case OPT_START:
-			if (strcmp(optarg, "end") && strcmp(optarg, "beginning"))
-				unknown("--start takes end or beginning, not '%s'", optarg);
-			sa.start_beginning = strcmp(optarg, "beginning") == 0;
-			break;
-		case OPT_CLOCK:
-			if (strcmp(optarg, "wall") && strcmp(optarg, "event"))
-				unknown("--clock takes wall or event, not '%s'", optarg);
-			sa.clock_event = strcmp(optarg, "event") == 0;
-			break;
-		case OPT_RECORDS:
-			sa.records = optarg;
-			break;
-		case OPT_MAX_LINE:
-			v = parse_count(optarg);
-			if (v < 16)
-				unknown("--max-line takes a number of bytes (16 or more), not '%s'", optarg);
-			sa.max_line = (size_t)v;
-			break;
 		default:
-			unknown("unknown option or missing argument '%s' (see --help)",
-				argv[optind - 1]);
+			if (!standalone_opt(c, &a->sa))
+				unknown("unknown option or missing argument '%s' (see --help)",
+					argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
 		unknown("unexpected argument '%s' (see --help)", argv[optind]);
-	if (o.instance && !o.monitor)
+	if (a->o.instance && !a->o.monitor)
 		unknown("-i needs -m");
-	if (missing_opt && !sa.log && !sa.seek_file)
-		unknown("--missing-log is for standalone mode (--log), not '%s' here", missing_opt);
+	if (a->missing_opt && !a->sa.log && !a->sa.seek_file)
+		unknown("--missing-log is for standalone mode (--log), not '%s' here", a->missing_opt);
+}
+
+/* Standalone mode: read the log through the packs, then judge. */
+static void check_standalone(struct args *a, struct check_set *set, struct buf *how,
+			     struct buf *text, struct buf *extra)
+{
+	bool known = true;
+	int r;
+
+	if (!a->sa.npacks || !a->sa.log || !a->sa.seek_file)
+		unknown("standalone mode needs --mp, --log and --seek-file");
+	if (a->state_file)
+		unknown("--state is for daemon mode, not with --mp");
+	if (a->sa.log[0] != '/')
+		unknown("--log takes an absolute path, not '%s'", a->sa.log);
+	r = standalone_run(&a->sa, set, a->o.monitor, &known, how, text);
+	if (r < 0)
+		unknown("%s", text->len ? text->data : strerror(-r));
+	if (a->o.monitor && !known)
+		unknown("monitor '%s' is not in the packs (or does not run)", a->o.monitor);
+	if (a->o.monitor)
+		add_no_data(set, a->o.monitor, a->o.instance);
+	/* Nothing read is never OK by itself: a missing log only when asked. */
+	if (a->sa.unread[0]) {
+		snprintf(a->input_why, sizeof(a->input_why), "log not read: %s", a->sa.unread);
+		a->o.input_why = a->input_why;
+		a->o.input_st = a->sa.missing ? a->missing_st : ST_UNKNOWN;
+	} else if (a->sa.bad && !a->sa.good) {
+		snprintf(a->input_why, sizeof(a->input_why), "all %lu line%s read %s bad", a->sa.bad,
+			 a->sa.bad == 1 ? "" : "s", a->sa.bad == 1 ? "is" : "are");
+		a->o.input_why = a->input_why;
+		a->o.input_st = ST_WARNING;
+	}
+	if (a->sa.bad) {
+		snprintf(a->input_detail, sizeof(a->input_detail), "first bad line (of %lu): %s",
+			 a->sa.bad, a->sa.first_bad);
+		a->o.input_detail = a->input_detail;
+	}
+	buf_printf(extra, "'lines'=%lu;;;0; 'bad'=%lu;;;0;", a->sa.lines, a->sa.bad);
+	if (a->sa.first_run)
+		buf_printf(how, "first run: %s starts at its %s\n", a->sa.log,
+			   a->sa.start_beginning ? "beginning" : "end");
+	buf_printf(how, "read %lu lines (%lu bad) of %s; seek file %s\n", a->sa.lines, a->sa.bad,
+		   a->sa.log, a->sa.seek_file);
+}
+
+/* Daemon mode: the state from mpmond's control socket or its state file. */
+static void check_daemon(struct args *a, struct check_set *set, struct buf *how,
+			 struct buf *text, struct buf *extra)
+{
+	char path[4096];
+	const char *why;
+	int64_t written, age;
+	int r = -ENOENT;
+
+	if (!a->state_file && (r = control_state(a->state_dir, text)) == 0) {
+		buf_printf(how, "state from mpmond's control socket %s/control\n", a->state_dir);
+	} else {
+		if (!a->state_file) {
+			snprintf(path, sizeof(path), "%s/state.json", a->state_dir);
+			a->state_file = path;
+			buf_printf(how, "mpmond's control socket did not answer (%s): "
+				   "reading %s\n", strerror(-r), path);
+		}
+		buf_reset(text);
+		r = read_state(a->state_file, text);
+		if (r < 0)
+			unknown("cannot read state file %s: %s%s", a->state_file,
+				r == -EINVAL ? "not a regular file" : strerror(-r),
+				r == -ENOENT ? " (is mpmond running? see --state-dir)" : "");
+		buf_printf(how, "read %zu bytes of %s\n", text->len, a->state_file);
+	}
+	why = parse_state(text, set, &written);
+	if (!why && a->sa.npacks) {
+		/*
+		 * With the packs, monitors without an event yet (absent from the
+		 * state) have no data yet, and one of them is told from an unknown one.
+		 */
+		bool known = false;
+		struct buf err;
+
+		buf_init(&err);
+		r = packs_add_monitors(&a->sa, set, a->o.monitor, &known, &err);
+		if (r < 0)
+			unknown("%s", err.len ? err.data : strerror(-r));
+		buf_release(&err);
+		if (a->o.monitor && !known)
+			unknown("monitor '%s' is not in the packs (or does not run)", a->o.monitor);
+		if (a->o.monitor)
+			add_no_data(set, a->o.monitor, a->o.instance);
+	}
+	if (why)
+		unknown("%s: %s", a->state_file ? a->state_file : a->state_dir, why);
+	age = (now_us() - written) / 1000000;
+	if (age < 0)
+		age = 0;
+	if (a->max_age && age > a->max_age) {
+		char when[ISO8601_LEN];
+
+		unknown("state is %lld s old (written %s; --max-age %ld): is mpmond running?",
+			(long long)age, iso8601_format(written, when), a->max_age);
+	}
+	buf_printf(extra, "'age'=%llds;;", (long long)age);
+	if (a->max_age)
+		buf_printf(extra, "%ld", a->max_age);
+	buf_puts(extra, ";0;");
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {
+		.o = { .uninit = ST_OK },
+		.sa = { .max_line = DEFAULT_MAX_LINE },
+		.state_dir = DEFAULT_STATE_DIR,
+		.max_age = DEFAULT_MAX_AGE,
+		.missing_st = ST_UNKNOWN,
+	};
+	struct check_set set = { 0 };
+	struct buf text, how, extra;
+	enum status st;
+
+	parse_args(argc, argv, &a);
 	signal(SIGALRM, on_alarm);
 	alarm(timeout_s);
-
 	buf_init(&text);
 	buf_init(&how);
 	buf_init(&extra);
-	if (sa.log || sa.seek_file) {
-		bool known = true;
-		int r;
-
-		if (!sa.npacks || !sa.log || !sa.seek_file)
-			unknown("standalone mode needs --mp, --log and --seek-file");
-		if (state_file)
-			unknown("--state is for daemon mode, not with --mp");
-		if (sa.log[0] != '/')
-			unknown("--log takes an absolute path, not '%s'", sa.log);
-		r = standalone_run(&sa, &set, o.monitor, &known, &how, &text);
-		if (r < 0)
-			unknown("%s", text.len ? text.data : strerror(-r));
-		if (o.monitor && !known)
-			unknown("monitor '%s' is not in the packs (or does not run)", o.monitor);
-		if (o.monitor)
-			add_no_data(&set, o.monitor, o.instance);
-		/* Nothing read is never OK by itself: a missing log only when asked. */
-		if (sa.unread[0]) {
-			snprintf(input_why, sizeof(input_why), "log not read: %s", sa.unread);
-			o.input_why = input_why;
-			o.input_st = sa.missing ? missing_st : ST_UNKNOWN;
-		} else if (sa.bad && !sa.good) {
-			snprintf(input_why, sizeof(input_why), "all %lu line%s read %s bad", sa.bad,
-				 sa.bad == 1 ? "" : "s", sa.bad == 1 ? "is" : "are");
-			o.input_why = input_why;
-			o.input_st = ST_WARNING;
-		}
-		if (sa.bad) {
-			snprintf(input_detail, sizeof(input_detail), "first bad line (of %lu): %s",
-				 sa.bad, sa.first_bad);
-			o.input_detail = input_detail;
-		}
-		buf_printf(&extra, "'lines'=%lu;;;0; 'bad'=%lu;;;0;", sa.lines, sa.bad);
-		if (sa.first_run)
-			buf_printf(&how, "first run: %s starts at its %s\n", sa.log,
-				   sa.start_beginning ? "beginning" : "end");
-		buf_printf(&how, "read %lu lines (%lu bad) of %s; seek file %s\n", sa.lines, sa.bad,
-			   sa.log, sa.seek_file);
-	} else {
-		char path[4096];
-		const char *why;
-		int64_t written, age;
-		int r = -ENOENT;
-
-		if (!state_file && (r = control_state(state_dir, &text)) == 0) {
-			buf_printf(&how, "state from mpmond's control socket %s/control\n", state_dir);
-		} else {
-			if (!state_file) {
-				snprintf(path, sizeof(path), "%s/state.json", state_dir);
-				state_file = path;
-				buf_printf(&how, "mpmond's control socket did not answer (%s): "
-					   "reading %s\n", strerror(-r), path);
-			}
-			buf_reset(&text);
-			r = read_state(state_file, &text);
-			if (r < 0)
-				unknown("cannot read state file %s: %s%s", state_file,
-					r == -EINVAL ? "not a regular file" : strerror(-r),
-					r == -ENOENT ? " (is mpmond running? see --state-dir)" : "");
-			buf_printf(&how, "read %zu bytes of %s\n", text.len, state_file);
-		}
-		why = parse_state(&text, &set, &written);
-		if (!why && sa.npacks) {
-			/*
-			 * With the packs, monitors without an event yet (absent from the
-			 * state) have no data yet, and one of them is told from an unknown one.
-			 */
-			bool known = false;
-			struct buf err;
-
-			buf_init(&err);
-			r = packs_add_monitors(&sa, &set, o.monitor, &known, &err);
-			if (r < 0)
-				unknown("%s", err.len ? err.data : strerror(-r));
-			buf_release(&err);
-			if (o.monitor && !known)
-				unknown("monitor '%s' is not in the packs (or does not run)", o.monitor);
-			if (o.monitor)
-				add_no_data(&set, o.monitor, o.instance);
-		}
-		if (why)
-			unknown("%s: %s", state_file ? state_file : state_dir, why);
-		age = (now_us() - written) / 1000000;
-		if (age < 0)
-			age = 0;
-		if (max_age && age > max_age) {
-			char when[ISO8601_LEN];
-
-			unknown("state is %lld s old (written %s; --max-age %ld): is mpmond running?",
-				(long long)age, iso8601_format(written, when), max_age);
-		}
-		buf_printf(&extra, "'age'=%llds;;", (long long)age);
-		if (max_age)
-			buf_printf(&extra, "%ld", max_age);
-		buf_puts(&extra, ";0;");
-	}
-	st = report(&o, &set, extra.data, how.data);
+	if (a.sa.log || a.sa.seek_file)
+		check_standalone(&a, &set, &how, &text, &extra);
+	else
+		check_daemon(&a, &set, &how, &text, &extra);
+	st = report(&a.o, &set, extra.data, how.data);
 	check_set_release(&set);
 	buf_release(&text);
 	buf_release(&how);
