@@ -3,10 +3,15 @@
  * well-tested parser is safer than another hand-written one, and INI is what
  * administrators expect for a daemon of this size. inih does not report line
  * numbers to the handler in Debian's build, so a counting reader feeds it and
- * every message names the line it concerns.
+ * every message names the line it concerns. The reader also stands between
+ * inih's fixed line buffer (200 bytes in Debian's build) and the file: a longer
+ * line is an error of its own, not a tail inih would read as another line, and
+ * a long value is written on continuation lines, whose pieces are joined here
+ * before the key is checked.
  */
 #include "collector/config.h"
 
+#include "lib/buf.h"
 #include "lib/diag.h"
 #include "rules/format.h"
 
@@ -18,6 +23,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/*
+ * The key being read: inih hands a value continued on the lines after it that
+ * begin with a blank as the same key again, once per line. The pieces are
+ * joined here and the key is checked once, whole, when the next line that is
+ * not a continuation (or the end) shows it complete.
+ */
+struct pending {
+	char *section, *name;	/* owned; NULL: no key pending */
+	struct buf value;
+	long line;		/* where the key starts: messages name it */
+	bool cut;		/* a line of it was over inih's limit: already an error */
+};
+
 struct parse {
 	struct config *c;
 	struct diag *d;
@@ -28,20 +46,11 @@ struct parse {
 	bool in_source;
 	struct config_sink *sink;	/* the [sink NAME] being read; NULL: a bad one */
 	long sink_line;			/* the header line of that section */
+	struct pending key;
+	bool cont;			/* the line inih has is a continuation of key */
+	bool cut;			/* the line inih has was over its limit */
+	bool oom;
 };
-
-static char *counting_reader(char *str, int num, void *stream)
-{
-	struct parse *p = stream;
-	char *r = fgets(str, num, p->f);
-
-	if (r) {
-		p->line++;
-		if (r[strspn(r, " \t")] == '[')
-			p->section_line = p->line;
-	}
-	return r;
-}
 
 static bool parse_uint(const char *v, uint64_t max, uint64_t *out)
 {
@@ -466,9 +475,9 @@ static int begin_sink(struct parse *p, const char *name)
 }
 
 /*
- * inih calls this once per key with its section; Debian's build does not call
- * it for a section header alone, so a new [source NAME] is recognised by the
- * section name changing.
+ * One key with its section and whole value (flush, below, calls it once inih
+ * has handed every piece); as Debian's inih does not report a section header
+ * alone, a new [source NAME] is recognised by the section name changing.
  */
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
@@ -633,6 +642,140 @@ static void check_sinks(struct config *c, struct diag *d, FILE *f)
 		diag_error(d, c->file, 0, "holds SNMPv3 keys and is readable by others; chmod 600");
 }
 
+static void pending_release(struct pending *k)
+{
+	free(k->section);
+	free(k->name);
+	buf_release(&k->value);
+	memset(k, 0, sizeof(*k));
+}
+
+/*
+ * Check the pending key at the line where it starts. A key with a cut line
+ * was reported already: it is still set, so that no check calls it missing,
+ * but what the checks would say of the part of its value inih read is nobody's
+ * mistake, and goes nowhere.
+ */
+static void flush(struct parse *p)
+{
+	struct pending *k = &p->key;
+	struct diag *d = p->d, scratch;
+	long line = p->line;
+
+	if (!k->name)
+		return;
+	if (k->cut) {
+		diag_init(&scratch);
+		p->d = &scratch;
+	}
+	p->line = k->line;
+	if (!handler(p, k->section, k->name, k->value.data))
+		p->oom = true;
+	p->line = line;
+	if (k->cut) {
+		p->d = d;
+		diag_release(&scratch);
+	}
+	pending_release(k);
+}
+
+/* The rest of a line fgets did not take whole: true if it had more than the newline. */
+static bool skip_rest(FILE *f)
+{
+	int c = getc(f);
+
+	if (c == EOF || c == '\n')
+		return false;
+	while ((c = getc(f)) != EOF && c != '\n')
+		;
+	return true;
+}
+
+/*
+ * inih's reader: one physical line per call, so that inih's line numbers and
+ * ours agree. It sees what inih will make of the line (as inih does, a line
+ * that begins with a blank continues the key before it, blank and comment
+ * lines between them) and completes the pending key before any other.
+ */
+static char *counting_reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	char *r = fgets(str, num, p->f);
+	size_t len;
+	char *s;
+
+	if (!r)
+		return NULL;
+	len = strlen(r);
+	s = r + strspn(r, " \t\r\n\v\f");
+	p->cont = false;
+	if (*s && !strchr(";#", *s)) {
+		p->cont = s > r && p->key.name;
+		if (!p->cont)
+			flush(p);
+	}
+	p->line++;
+	if (r[strspn(r, " \t")] == '[')
+		p->section_line = p->line;
+	p->cut = len && r[len - 1] != '\n' && skip_rest(p->f);
+	/* a long comment is harmless */
+	if (!p->cut || !*s || strchr(";#", *s)) {
+		p->cut = false;
+		return r;
+	}
+	diag_error(p->d, p->c->file, p->line,
+		   "line longer than %d bytes: continue a long value on lines that begin with a blank (mpmond.conf(5))",
+		   num - 1);
+	/*
+	 * What inih gets of it stays what it was: a header (cut, it lacks its
+	 * bracket), a key, a continuation; a line it would call a syntax error
+	 * too is a comment.
+	 */
+	if (*s == '[')
+		r[len - 1] = ']';
+	else if (!p->cont && !strpbrk(s, "=:"))
+		*r = ';';
+	return r;
+}
+
+/* inih's handler: a key starts pending, a continuation line adds to it. */
+static int collect(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	struct pending *k = &p->key;
+
+	if (p->cont && k->name && strcmp(k->name, name) == 0) {
+		size_t w = strspn(value, "abcdefghijklmnopqrstuvwxyz_."), e;
+
+		/*
+		 * An indented "key = value" was taken as a piece of the value
+		 * before it. Without a blank at its '=' it may well be meant as
+		 * a piece (a pattern's "et=(?<Target>"), and is not warned of.
+		 */
+		e = w + strspn(value + w, " \t");
+		if (w && value[e] == '=' && (e > w || value[e + 1] == ' ' || value[e + 1] == '\t'))
+			diag_warn(p->d, p->c->file, p->line,
+				  "the line begins with a blank, so it continues the value of '%s' (line %ld): write a key at the start of its line",
+				  k->name, k->line);
+		k->cut |= p->cut;
+		if (buf_puts(&k->value, value) < 0)
+			goto oom;
+		return 1;
+	}
+	flush(p);
+	k->section = strdup(section);
+	k->name = strdup(name);
+	k->line = p->line;
+	k->cut = p->cut;
+	if (!k->section || !k->name || buf_puts(&k->value, value) < 0)
+		goto oom;
+	return 1;
+oom:
+	p->oom = true;
+	pending_release(k);
+	return 0;
+}
+
 int config_load(const char *path, struct config *c, struct diag *d)
 {
 	struct parse p = { .c = c, .d = d };
@@ -653,13 +796,14 @@ int config_load(const char *path, struct config *c, struct diag *d)
 		diag_error(d, path, 0, "cannot read config: %s", strerror(-r));
 		return r;
 	}
-	r = ini_parse_stream(counting_reader, &p, handler, &p);
+	r = ini_parse_stream(counting_reader, &p, collect, &p);
+	flush(&p);
 	check_sinks(c, d, p.f);
 	fclose(p.f);
-	if (r > 0)
-		diag_error(d, path, r, "syntax error (expected [section] or key = value)");
-	else if (r < 0)
+	if (p.oom || r < 0)
 		diag_error(d, path, 0, "out of memory");
+	else if (r > 0)
+		diag_error(d, path, r, "syntax error (expected [section] or key = value)");
 	if (!c->state_dir)
 		diag_error(d, path, 0, "no state_dir in [mpmond]");
 	if (!c->npacks)
