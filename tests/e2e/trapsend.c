@@ -406,7 +406,10 @@ static bool load_pack(const char *path)
 	show_diag(&d);
 	diag_shown = 0;
 	diag_release(&d);
-	return packs[npacks] && ++npacks;
+	if (!packs[npacks])
+		return false;
+	npacks++;
+	return true;
 }
 
 static int usage(void)
