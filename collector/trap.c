@@ -3,12 +3,15 @@
  * net-snmp. A notification is first encoded as a list of varbinds in a small
  * text format of our own (the bytes that go into a spool entry, so a spooled
  * inform survives a restart without any net-snmp state), and turned into a PDU
- * only when it is put on the wire. Each destination is one net-snmp session of
- * the single-session API (snmp_sess_*), whose socket the daemon's event loop
- * watches; acknowledgements, timeouts and retries are handled in
- * trap_sender_process(). net-snmp's own retransmission is off (retries 0):
- * after a timeout the inform waits out a back-off that doubles up to
- * backoff_max_ms, so a receiver that is down for long is not flooded.
+ * only when it is put on the wire. The format names the notification and each
+ * object by its number under the root, with a type and a length: every kind
+ * spools and decodes alike, and a new one needs no change to it. Each
+ * destination is one net-snmp session of the single-session API (snmp_sess_*),
+ * whose socket the daemon's event loop watches; acknowledgements, timeouts and
+ * retries are handled in trap_sender_process(). net-snmp's own retransmission
+ * is off (retries 0): after a timeout the inform waits out a back-off that
+ * doubles up to backoff_max_ms, so a receiver that is down for long is not
+ * flooded.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -71,6 +74,7 @@ struct trap_sender {
 	int64_t now;
 	struct timespec started;	/* for sysUpTime */
 	struct buf enc, tmp;
+	struct buf key;			/* a roll-up's storm control key */
 	bool untracked_logged, held_logged;
 	bool snmp_ready;		/* counted in snmp_users */
 };
@@ -160,38 +164,136 @@ static int severity_value(enum mp_severity v)
 	}
 }
 
-static int encode_change(struct trap_sender *s, const struct state_change *c)
+/*
+ * The varbinds every change of health and every alert opens with: the ID of
+ * what changed (as obj), its display name and target, the instance when
+ * with_instance, and the host.
+ */
+static int enc_head(struct trap_sender *s, enum trap_notification_id nid, enum trap_object_id obj,
+		    const struct state_change *c, const char *display, const char *target,
+		    bool with_instance, const char *kid)
+{
+	int r = enc_begin(&s->enc, nid);
+
+	r |= enc_cstr(s, obj, c->monitor_id, kid);
+	r |= enc_cstr(s, TRAP_O_DISPLAY_NAME, display, kid);
+	r |= enc_cstr(s, TRAP_O_TARGET, target, kid);
+	if (with_instance)
+		r |= enc_text(s, TRAP_O_INSTANCE, c->instance, c->instance_len, kid);
+	r |= enc_cstr(s, TRAP_O_HOST, s->host, kid);
+	return r;
+}
+
+/* ... and they end with the knowledge ID, the time and the seq. */
+static int enc_tail(struct trap_sender *s, const struct state_change *c, const char *kid)
+{
+	int r = enc_cstr(s, TRAP_O_KNOWLEDGE_ID, kid, kid);
+
+	r |= enc_time(s, c->time);
+	r |= enc_u64(&s->enc, TRAP_O_SEQ, 'C', c->seq);
+	return r;
+}
+
+static int enc_severity(struct trap_sender *s, const struct state_change *c)
+{
+	int r = enc_u64(&s->enc, TRAP_O_SEVERITY, 'i', (uint64_t)severity_value(c->severity));
+
+	return r | enc_u64(&s->enc, TRAP_O_PRIORITY, 'i', (uint64_t)c->priority + 1);
+}
+
+/* The knowledge ID of an element: its article's element ID, else its own ID. */
+static const char *knowledge_id(const struct mp_article *a, const char *id)
+{
+	return a && a->element_id ? a->element_id : id;
+}
+
+/* CHANGE_MONITOR: mpmonHealthStateChange, or mpmonAlertResolved. */
+static int encode_monitor(struct trap_sender *s, const struct state_change *c)
 {
 	const struct mp_monitor *def = c->monitor ? c->monitor->def : NULL;
 	const char *display = def && def->display_name ? def->display_name : c->monitor_id;
 	const char *target = def && def->target ? def->target : "";
-	const char *kid = def && def->knowledge && def->knowledge->element_id ?
-				  def->knowledge->element_id : c->monitor_id;
+	const char *kid = knowledge_id(def ? def->knowledge : NULL, c->monitor_id);
 	bool resolved = c->alert_resolved;
 	struct buf *b = &s->enc;
-	int r = 0;
+	int r;
 
-	r |= enc_begin(b, resolved ? TRAP_N_ALERT_RESOLVED : TRAP_N_HEALTH_STATE_CHANGE);
-	r |= enc_cstr(s, TRAP_O_MONITOR_ID, c->monitor_id, kid);
-	r |= enc_cstr(s, TRAP_O_DISPLAY_NAME, display, kid);
-	r |= enc_cstr(s, TRAP_O_TARGET, target, kid);
-	r |= enc_text(s, TRAP_O_INSTANCE, c->instance, c->instance_len, kid);
-	r |= enc_cstr(s, TRAP_O_HOST, s->host, kid);
+	r = enc_head(s, resolved ? TRAP_N_ALERT_RESOLVED : TRAP_N_HEALTH_STATE_CHANGE,
+		     TRAP_O_MONITOR_ID, c, display, target, true, kid);
 	r |= enc_u64(b, TRAP_O_PREVIOUS_STATE, 'i', (uint64_t)c->from);
 	r |= enc_u64(b, TRAP_O_NEW_STATE, 'i', (uint64_t)c->to);
 	if (!resolved)
 		r |= enc_cstr(s, TRAP_O_OPERATIONAL_STATE, c->state ? c->state : "", kid);
-	r |= enc_u64(b, TRAP_O_SEVERITY, 'i', (uint64_t)severity_value(c->severity));
-	r |= enc_u64(b, TRAP_O_PRIORITY, 'i', (uint64_t)c->priority + 1);
+	r |= enc_severity(s, c);
 	r |= enc_cstr(s, TRAP_O_ALERT_MESSAGE, c->message, kid);
 	if (!resolved) {
 		r |= enc_cstr(s, TRAP_O_DIAGNOSIS, c->diagnosis, kid);
 		r |= enc_cstr(s, TRAP_O_RESOLUTION, c->resolution, kid);
 	}
-	r |= enc_cstr(s, TRAP_O_KNOWLEDGE_ID, kid, kid);
-	r |= enc_time(s, c->time);
-	r |= enc_u64(b, TRAP_O_SEQ, 'C', c->seq);
+	r |= enc_tail(s, c, kid);
 	return r < 0 ? -ENOMEM : 0;
+}
+
+/*
+ * CHANGE_RULE: mpmonRuleAlert. The repeat count is an Unsigned32 that stops
+ * at its largest value, as the MIB says.
+ */
+static int encode_rule(struct trap_sender *s, const struct state_change *c)
+{
+	const struct mp_rule *def = c->rule;
+	const char *display = def && def->display_name ? def->display_name : c->monitor_id;
+	const char *target = def && def->target ? def->target : "";
+	const char *kid = knowledge_id(def ? def->knowledge : NULL, c->monitor_id);
+	uint64_t repeats = c->repeat_count < UINT32_MAX ? c->repeat_count : UINT32_MAX;
+	struct buf *b = &s->enc;
+	int r;
+
+	r = enc_head(s, TRAP_N_RULE_ALERT, TRAP_O_RULE_ID, c, display, target, false, kid);
+	r |= enc_u64(b, TRAP_O_ALERT_CHANGE, 'i', c->alert ? TRAP_ALERT_RAISED : TRAP_ALERT_REPEATED);
+	r |= enc_u64(b, TRAP_O_REPEAT_COUNT, 'u', repeats);
+	r |= enc_severity(s, c);
+	r |= enc_cstr(s, TRAP_O_ALERT_NAME, c->alert_name, kid);
+	r |= enc_cstr(s, TRAP_O_ALERT_MESSAGE, c->message, kid);
+	r |= enc_cstr(s, TRAP_O_DIAGNOSIS, c->diagnosis, kid);
+	r |= enc_cstr(s, TRAP_O_RESOLUTION, c->resolution, kid);
+	r |= enc_tail(s, c, kid);
+	return r < 0 ? -ENOMEM : 0;
+}
+
+/* CHANGE_ROLLUP: mpmonRollupChange; a standard parent has no aggregate. */
+static int encode_rollup(struct trap_sender *s, const struct state_change *c)
+{
+	const struct mp_aggregate *g = c->aggregate;
+	const char *display = g && g->display_name ? g->display_name : c->monitor_id;
+	const char *kid = knowledge_id(g ? g->knowledge : NULL, c->monitor_id);
+	enum trap_alert_change alert = c->alert ? TRAP_ALERT_RAISED :
+				       c->alert_resolved ? TRAP_ALERT_RESOLVED : TRAP_ALERT_NONE;
+	struct buf *b = &s->enc;
+	int r;
+
+	r = enc_head(s, TRAP_N_ROLLUP_CHANGE, TRAP_O_ROLLUP_MONITOR_ID, c, display,
+		     c->target ? c->target : "", true, kid);
+	r |= enc_u64(b, TRAP_O_PREVIOUS_STATE, 'i', (uint64_t)c->from);
+	r |= enc_u64(b, TRAP_O_NEW_STATE, 'i', (uint64_t)c->to);
+	r |= enc_u64(b, TRAP_O_ALERT_CHANGE, 'i', (uint64_t)alert);
+	r |= enc_severity(s, c);
+	r |= enc_cstr(s, TRAP_O_ALERT_NAME, c->alert_name, kid);
+	r |= enc_cstr(s, TRAP_O_ALERT_MESSAGE, c->message, kid);
+	r |= enc_tail(s, c, kid);
+	return r < 0 ? -ENOMEM : 0;
+}
+
+static int encode_change(struct trap_sender *s, const struct state_change *c)
+{
+	switch (c->kind) {
+	case CHANGE_RULE:
+		return encode_rule(s, c);
+	case CHANGE_ROLLUP:
+		return encode_rollup(s, c);
+	case CHANGE_MONITOR:
+		break;
+	}
+	return encode_monitor(s, c);
 }
 
 /*
@@ -581,6 +683,7 @@ struct trap_sender *trap_sender_new(const struct trap_config *cfg, struct diag *
 	s->text_max = cfg->text_max ? cfg->text_max : TRAP_TEXT_MAX_DEFAULT;
 	buf_init(&s->enc);
 	buf_init(&s->tmp);
+	buf_init(&s->key);
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	struct timespec rt;
 	clock_gettime(CLOCK_REALTIME, &rt);
@@ -656,6 +759,7 @@ void trap_sender_free(struct trap_sender *s)
 	storm_free(s->storm);
 	buf_release(&s->enc);
 	buf_release(&s->tmp);
+	buf_release(&s->key);
 	free(s->host);
 	free(s->agent_version);
 	bool ready = s->snmp_ready;
@@ -692,16 +796,57 @@ static int queue_encoded(struct trap_sender *s, uint64_t seq, int64_t now)
 	return queued ? 0 : err;
 }
 
+/* The state a storm summary names for a rule's held alerts, beside the healths. */
+#define HELD_ALERT (-1)
+
 static const char *health_name(int h)
 {
-	return mp_health_name((enum mp_health)h);
+	return h == HELD_ALERT ? "alert" : mp_health_name((enum mp_health)h);
+}
+
+/*
+ * What storm control counts a record under (*id and the instance), and the
+ * state the summary names (*to):
+ * - a unit monitor's change: its ID and instance, its new health;
+ * - a roll-up's: the node's ID with its target in parentheses, and the
+ *   instance, with the new health. A standard parent such as
+ *   System.Health.EntityState stands for every class below it, so its ID alone
+ *   would lump their flapping together; the target goes with an aggregate's
+ *   ID too, one rule for every node. No pack ID holds a space, so such a key
+ *   is never a monitor's or a rule's;
+ * - a rule's alert: the rule's ID alone, new alerts and repeats alike, as
+ *   "alert". Every firing is a notification on the wire, and a rule that fires
+ *   on each line of a burst is what the flap limit is for. Keying on the
+ *   repeat count as well would make each repeat a key of its own, which never
+ *   flaps and fills the table of keys; a held repeat loses little, as the
+ *   next one that passes carries the count and the summary counts those held.
+ *   The record does not carry the alert's suppression key, so the open alerts
+ *   of one rule share its limit.
+ * *id is valid until the next call. Returns 0 or -ENOMEM.
+ */
+static int storm_key(struct trap_sender *s, const struct state_change *c, const char **id, int *to)
+{
+	*id = c->monitor_id;
+	*to = c->kind == CHANGE_RULE ? HELD_ALERT : (int)c->to;
+	if (c->kind != CHANGE_ROLLUP || !c->target || !*c->target)
+		return 0;
+	buf_reset(&s->key);
+	if (buf_printf(&s->key, "%s (%s)", c->monitor_id, c->target) < 0)
+		return -ENOMEM;
+	*id = s->key.data;
+	return 0;
 }
 
 int trap_send_change(struct trap_sender *s, const struct state_change *c, int64_t now)
 {
+	const char *id;
+	int to;
+
+	if (storm_key(s, c, &id, &to) < 0)
+		return -ENOMEM;
 	{
-		enum storm_cause why = storm_check(s->storm, c->monitor_id, c->instance,
-						   c->instance_len, (int)c->to, c->seq, now);
+		enum storm_cause why = storm_check(s->storm, id, c->instance, c->instance_len, to,
+						   c->seq, now);
 		if (storm_untracked(s->storm) && !s->untracked_logged) {
 			diag_warn(s->diag, NULL, 0,
 				  "trap: more monitor instances than storm control tracks, new ones are not flap-limited");

@@ -1,5 +1,6 @@
 /*
- * The SNMP sink: every state change becomes an MPMON-MIB notification
+ * The SNMP sink: every record of the engine (a unit monitor's or a roll-up's
+ * change of health, a rule's alert) becomes an MPMON-MIB notification
  * (mibs/MPMON-MIB.txt) sent to one or more destinations, as SNMPv2c traps, or
  * as informs (SNMPv2c, or SNMPv3 with USM authPriv: SHA or SHA-256
  * authentication, AES-128 privacy) that are retried with back-off until the
@@ -23,7 +24,8 @@
  *
  * Texts (message, diagnosis, resolution, display name...) longer than
  * TRAP_TEXT_MAX_DEFAULT bytes are cut at a UTF-8 character boundary and end in
- * " [cut, see knowledge ID]". With the three long texts at that bound a
+ * " [cut, see knowledge ID]". With the three long texts at that bound (a
+ * rule's alert has the same three, a roll-up's change only the message) a
  * notification stays under 16 KB, far below the ~65 KB one UDP datagram can
  * carry and the 64 KB net-snmp's receivers accept, with room for the SNMPv3
  * header.
@@ -120,11 +122,19 @@ struct trap_sender *trap_sender_new(const struct trap_config *cfg, struct diag *
 void trap_sender_free(struct trap_sender *s);
 
 /*
- * Queue the notification for a state change (mpmonHealthStateChange, or
- * mpmonAlertResolved when c->alert_resolved) to every destination, after
- * storm control (now, µs: the daemon's clock). c is read during the call only.
- * Returns 0 (held back by storm control counts as 0), or a negative errno when
- * it could not be queued anywhere.
+ * Queue the notification for a record of the engine to every destination,
+ * after storm control (now, µs: the daemon's clock), by c->kind:
+ * CHANGE_MONITOR as mpmonHealthStateChange, or mpmonAlertResolved when
+ * c->alert_resolved; CHANGE_RULE as mpmonRuleAlert (mpmonAlertChange raised
+ * when c->alert, else repeated, with c->repeat_count); CHANGE_ROLLUP as
+ * mpmonRollupChange. Display name, target and knowledge ID come from
+ * c->monitor, c->rule or c->aggregate when set, else are the ID (a target
+ * "", except a roll-up's c->target). All three kinds share the queue, the
+ * spool, informs and retries, and storm control: a monitor's change is
+ * flap-limited per monitor and instance, a roll-up's per node, target and
+ * instance, a rule's per rule, its repeats included (trap.c, storm_key).
+ * c is read during the call only. Returns 0 (held back by storm control
+ * counts as 0), or a negative errno when it could not be queued anywhere.
  */
 int trap_send_change(struct trap_sender *s, const struct state_change *c, int64_t now);
 

@@ -26,6 +26,8 @@ enum trap_notification_id {
 	TRAP_N_AGENT_HEARTBEAT = 4,
 	TRAP_N_STORM_SUMMARY = 5,
 	TRAP_N_ACTION_RESULT = 6,
+	TRAP_N_RULE_ALERT = 7,
+	TRAP_N_ROLLUP_CHANGE = 8,
 };
 
 /* mpmonObjects.N */
@@ -60,6 +62,19 @@ enum trap_object_id {
 	TRAP_O_ACTION_OUTPUT = 28,
 	TRAP_O_ACTION_ERROR_OUTPUT = 29,
 	TRAP_O_ACTION_CHANGE_SEQ = 30,
+	TRAP_O_RULE_ID = 31,
+	TRAP_O_REPEAT_COUNT = 32,
+	TRAP_O_ROLLUP_MONITOR_ID = 33,
+	TRAP_O_ALERT_CHANGE = 34,
+	TRAP_O_ALERT_NAME = 35,
+};
+
+/* MpmonAlertTransition, the values of mpmonAlertChange */
+enum trap_alert_change {
+	TRAP_ALERT_NONE = 1,
+	TRAP_ALERT_RAISED = 2,
+	TRAP_ALERT_REPEATED = 3,
+	TRAP_ALERT_RESOLVED = 4,
 };
 
 #endif

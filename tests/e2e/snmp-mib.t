@@ -1,9 +1,10 @@
 #!/bin/sh
 # The MIB loads cleanly: smilint at its most pedantic level prints nothing, and
 # net-snmp's parser resolves every object, notification and group MPMON-MIB
-# defines, at the OID the code uses (collector/trap_oid.h). smilint always exits
-# 0, so its output is what is checked. The base modules (SNMPv2-SMI, -TC, -CONF)
-# are mpmon's own stand-ins in mibs/, as Debian ships none.
+# defines, at the OID the code uses (collector/trap_oid.h), and every OID the
+# code sends there has its name in the MIB. smilint always exits 0, so its
+# output is what is checked. The base modules (SNMPv2-SMI, -TC, -CONF) are
+# mpmon's own stand-ins in mibs/, as Debian ships none.
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -63,12 +64,29 @@ done
 
 # 4. And back: the notifications' OIDs translate to their names.
 for pair in 0.1:mpmonHealthStateChange 0.2:mpmonAlertResolved 0.3:mpmonAgentStart \
-	0.4:mpmonAgentHeartbeat 0.5:mpmonStormSummary 0.6:mpmonActionResult 1.15:mpmonSeq \
-	1.30:mpmonActionChangeSeq; do
+	0.4:mpmonAgentHeartbeat 0.5:mpmonStormSummary 0.6:mpmonActionResult 0.7:mpmonRuleAlert \
+	0.8:mpmonRollupChange 1.15:mpmonSeq 1.30:mpmonActionChangeSeq 1.31:mpmonRuleId \
+	1.32:mpmonRepeatCount 1.33:mpmonRollupMonitorId 1.34:mpmonAlertChange 1.35:mpmonAlertName; do
 	got=$(snmptranslate -M mibs -m MPMON-MIB ".$root.${pair%%:*}" 2>&1)
 	[ "$got" = "MPMON-MIB::${pair#*:}" ]
 	check "snmptranslate .$root.${pair%%:*} is ${pair#*:} (got $got)" $?
 done
+
+# 5. Every notification and object the code puts on the wire is defined: each
+# TRAP_N_* and TRAP_O_* of collector/trap_oid.h translates to the MIB name its
+# own name spells (TRAP_O_REPEAT_COUNT = 32: .1.32 is mpmonRepeatCount).
+sed -n 's/^[[:space:]]*TRAP_\([NO]\)_\([A-Z0-9_]*\) = \([0-9]*\),.*/\1 \2 \3/p' collector/trap_oid.h \
+	>"$tmp/code-oids"
+count=$(wc -l <"$tmp/code-oids")
+[ "$count" -ge 40 ]
+check "collector/trap_oid.h lists at least 40 notifications and objects (got $count)" $?
+while read -r arc words num; do
+	want=mpmon$(printf %s "$words" | tr 'A-Z' 'a-z' | sed 's/\(^\|_\)\([a-z]\)/\U\2/g')
+	[ "$arc" = N ] && arc=0 || arc=1
+	got=$(snmptranslate -M mibs -m MPMON-MIB ".$root.$arc.$num" 2>&1)
+	[ "$got" = "MPMON-MIB::$want" ]
+	check "the code's .$arc.$num is $want in the MIB (got $got)" $?
+done <"$tmp/code-oids"
 
 echo "1..$n"
 [ "$fail" = 0 ]

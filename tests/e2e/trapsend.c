@@ -4,15 +4,20 @@
  * mpmond will, so the end-to-end tests and the benchmark can put notifications
  * on the wire to a real snmptrapd without the daemon. The changes are either
  * JSON lines as `mpmon replay` prints them, or synthetic ones (--synthetic N).
- * A line with "kind":"action" is the result of a diagnostic or recovery, as
- * state.json's actions.results list it (with "action_kind" for its kind),
- * sent as mpmonActionResult.
+ * Lines with "kind":"rule" (a rule's alert) and "kind":"rollup" (a roll-up
+ * change) are records of those kinds, as replay prints them; the rules and
+ * aggregates they name are looked up in the packs given with --mp, as the
+ * engine's records point to them, for their display names, targets and
+ * knowledge. A line with "kind":"action" is the result of a diagnostic or
+ * recovery, as state.json's actions.results list it (with "action_kind" for
+ * its kind), sent as mpmonActionResult.
  *
  *   trapsend [OPTIONS] [FILE|-]
  *   --dest name=N,peer=ADDR,version=2c|3,inform=0|1,community=C,user=U,
  *          auth=sha|sha256,auth-pass=P,priv-pass=P,engine-id=HEX,
  *          timeout-ms=N,backoff-max-ms=N          (repeatable)
  *   --spool DIR  --spool-max N  --text-max N  --host NAME
+ *   --mp PACK         a pack file to look rules and aggregates up in (repeatable)
  *   --flap-max N --flap-window-ms N --rate-max N --rate-window-ms N --summary-delay-ms N
  *   --synthetic N [--start-seq N] [--text-len N]   synthetic changes
  *   --interval-ms N   pause between changes (changes keep flowing during an outage)
@@ -38,10 +43,16 @@
 #include "lib/diag.h"
 #include "lib/iso8601.h"
 #include "monitors/engine.h"
+#include "mp-xml/mp.h"
+#include "pipeline/pipeline.h"
 #include "rules/event.h"
 #include "rules/format.h"
 
 #define MAX_LINE (1u << 20)
+#define MAX_PACKS 16
+
+static struct mp_pack *packs[MAX_PACKS];
+static size_t npacks;
 
 static int64_t now_us(void)
 {
@@ -127,12 +138,75 @@ static enum mp_priority priority_of(const char *s)
 	return MP_PRIORITY_NORMAL;
 }
 
-enum { F_SEQ, F_TIME, F_MONITOR, F_INSTANCE, F_FROM, F_TO, F_STATE, F_RESOLVED, F_SEVERITY,
-       F_PRIORITY, F_MESSAGE, F_DIAGNOSIS, F_RESOLUTION, F_N };
+enum { F_SEQ, F_TIME, F_MONITOR, F_INSTANCE, F_FROM, F_TO, F_STATE, F_ALERT, F_RESOLVED,
+       F_SEVERITY, F_PRIORITY, F_ALERT_NAME, F_MESSAGE, F_DIAGNOSIS, F_RESOLUTION, F_RULE,
+       F_TARGET, F_REPEAT, F_N };
 static const char *const field_names[F_N] = {
-	"seq", "time", "monitor", "instance", "from", "to", "state", "alert_resolved",
-	"severity", "priority", "message", "diagnosis", "resolution",
+	"seq", "time", "monitor", "instance", "from", "to", "state", "alert", "alert_resolved",
+	"severity", "priority", "alert_name", "message", "diagnosis", "resolution", "rule",
+	"target", "repeat_count",
 };
+
+static const struct mp_rule *find_rule(const char *id)
+{
+	const struct mp_rule *r = NULL;
+
+	for (size_t i = 0; i < npacks && !r; i++)
+		r = mp_pack_rule(packs[i], id);
+	return r;
+}
+
+static const struct mp_aggregate *find_aggregate(const char *id)
+{
+	const struct mp_aggregate *g = NULL;
+
+	for (size_t i = 0; i < npacks && !g; i++)
+		g = mp_pack_aggregate(packs[i], id);
+	return g;
+}
+
+static bool is_true(const char *v)
+{
+	return v && strcmp(v, "true") == 0;
+}
+
+/*
+ * Fill in c from the fields f of a record line of kind k. A rule's alert
+ * needs seq and rule; a change of health seq, monitor, from and to. Returns
+ * 0, or -EINVAL when the line is not such a record.
+ */
+static int record_of(struct state_change *c, enum change_kind k, const char *const *f)
+{
+	bool rule = k == CHANGE_RULE;
+
+	if (!f[F_SEQ] || (f[F_TIME] && !iso8601_parse(f[F_TIME], strlen(f[F_TIME]), &c->time)))
+		return -EINVAL;
+	if (rule ? !f[F_RULE] :
+		   !f[F_MONITOR] || !f[F_FROM] || !f[F_TO] || !parse_health(f[F_FROM], &c->from) ||
+			   !parse_health(f[F_TO], &c->to))
+		return -EINVAL;
+	c->kind = k;
+	c->seq = strtoull(f[F_SEQ], NULL, 10);
+	c->monitor_id = rule ? f[F_RULE] : f[F_MONITOR];
+	c->instance = f[F_INSTANCE] ? f[F_INSTANCE] : "";
+	c->instance_len = strlen(c->instance);
+	c->state = f[F_STATE] ? f[F_STATE] : "";
+	c->alert = is_true(f[F_ALERT]);
+	c->alert_resolved = is_true(f[F_RESOLVED]);
+	c->severity = severity_of(f[F_SEVERITY]);
+	c->priority = priority_of(f[F_PRIORITY]);
+	c->alert_name = f[F_ALERT_NAME] ? f[F_ALERT_NAME] : "";
+	c->message = f[F_MESSAGE] ? f[F_MESSAGE] : "";
+	c->diagnosis = f[F_DIAGNOSIS] ? f[F_DIAGNOSIS] : "";
+	c->resolution = f[F_RESOLUTION] ? f[F_RESOLUTION] : "";
+	c->target = f[F_TARGET] ? f[F_TARGET] : "";
+	c->repeat_count = f[F_REPEAT] ? strtoull(f[F_REPEAT], NULL, 10) : 0;
+	if (rule)
+		c->rule = find_rule(c->monitor_id);
+	else if (k == CHANGE_ROLLUP)
+		c->aggregate = find_aggregate(c->monitor_id);
+	return 0;
+}
 
 enum { A_SEQ, A_MONITOR, A_INSTANCE, A_KIND, A_ID, A_STATUS, A_CODE, A_REASON, A_OUT,
        A_OUT_BYTES, A_ERR, A_ERR_BYTES, A_ENDED, A_N };
@@ -197,10 +271,23 @@ static int send_line(struct trap_sender *s, char *line, size_t len, const char *
 	struct buf kind;
 	buf_init(&kind);
 	const char *k = field(&ev, "kind", &kind);
-	bool action = k && strcmp(k, "action") == 0;
+	enum change_kind ck = CHANGE_MONITOR;
+	bool action = false, known = true;
+	if (k && strcmp(k, "action") == 0)
+		action = true;
+	else if (k && strcmp(k, "rule") == 0)
+		ck = CHANGE_RULE;
+	else if (k && strcmp(k, "rollup") == 0)
+		ck = CHANGE_ROLLUP;
+	else if (k)
+		known = false;
 	buf_release(&kind);
 	if (action)
 		return send_action(s, &ev, file, lineno);
+	if (!known) {
+		fprintf(stderr, "%s:%ld: unknown kind of record\n", file, lineno);
+		return -EINVAL;
+	}
 	struct buf v[F_N];
 	const char *f[F_N];
 	for (int i = 0; i < F_N; i++) {
@@ -208,28 +295,13 @@ static int send_line(struct trap_sender *s, char *line, size_t len, const char *
 		f[i] = field(&ev, field_names[i], &v[i]);
 	}
 	struct state_change c = { 0 };
-	int r = -EINVAL;
-	if (!f[F_SEQ] || !f[F_MONITOR] || !f[F_FROM] || !f[F_TO] ||
-	    !parse_health(f[F_FROM], &c.from) || !parse_health(f[F_TO], &c.to) ||
-	    (f[F_TIME] && !iso8601_parse(f[F_TIME], strlen(f[F_TIME]), &c.time))) {
-		fprintf(stderr, "%s:%ld: not a state change (seq, monitor, from, to, time)\n", file,
-			lineno);
-		goto out;
-	}
-	c.seq = strtoull(f[F_SEQ], NULL, 10);
-	c.monitor_id = f[F_MONITOR];
-	c.instance = f[F_INSTANCE] ? f[F_INSTANCE] : "";
-	c.instance_len = strlen(c.instance);
-	c.state = f[F_STATE] ? f[F_STATE] : "";
-	c.alert_resolved = f[F_RESOLVED] && strcmp(f[F_RESOLVED], "true") == 0;
-	c.severity = severity_of(f[F_SEVERITY]);
-	c.priority = priority_of(f[F_PRIORITY]);
-	c.alert_name = "";
-	c.message = f[F_MESSAGE] ? f[F_MESSAGE] : "";
-	c.diagnosis = f[F_DIAGNOSIS] ? f[F_DIAGNOSIS] : "";
-	c.resolution = f[F_RESOLUTION] ? f[F_RESOLUTION] : "";
-	r = trap_send_change(s, &c, now_us());
-out:
+	int r = record_of(&c, ck, f);
+	if (r < 0)
+		fprintf(stderr, "%s:%ld: %s\n", file, lineno,
+			ck == CHANGE_RULE ? "not a rule alert (seq, rule, time)" :
+					    "not a state change (seq, monitor, from, to, time)");
+	else
+		r = trap_send_change(s, &c, now_us());
 	for (int i = 0; i < F_N; i++)
 		buf_release(&v[i]);
 	return r;
@@ -324,6 +396,22 @@ static void free_dest(struct trap_destination *d)
 	free((char *)d->engine_id);
 }
 
+/* Load a pack for the lookups; its problems go to stderr. */
+static bool load_pack(const char *path)
+{
+	struct diag d;
+	diag_init(&d);
+	diag_shown = 0;
+	packs[npacks] = pipeline_read_pack(path, 0, &d);
+	show_diag(&d);
+	diag_shown = 0;
+	diag_release(&d);
+	if (!packs[npacks])
+		return false;
+	npacks++;
+	return true;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: trapsend --dest SPEC [--dest SPEC]... [OPTIONS] [FILE|-]\n"
@@ -356,6 +444,11 @@ int main(int argc, char **argv)
 			cfg.text_max = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(a, "--host") == 0 && v) {
 			cfg.host = argv[++i];
+		} else if (strcmp(a, "--mp") == 0 && v && npacks < MAX_PACKS) {
+			if (!load_pack(argv[++i])) {
+				status = 1;
+				goto out;
+			}
 		} else if (strcmp(a, "--flap-max") == 0 && v) {
 			cfg.storm.flap_max = (unsigned)strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(a, "--flap-window-ms") == 0 && v) {
@@ -464,5 +557,7 @@ int main(int argc, char **argv)
 out:
 	for (size_t i = 0; i < cfg.ndests; i++)
 		free_dest(&dests[i]);
+	for (size_t i = 0; i < npacks; i++)
+		mp_pack_free(packs[i]);
 	return status == 2 ? usage() : status;
 }
