@@ -139,9 +139,6 @@ static void snmp_deliver(void *sink, struct daemon *d, const struct state_change
 	struct snmp_sink *s = sink;
 
 	(void)d;
-	/* MPMON-MIB's notifications describe a monitor instance's health */
-	if (c->kind != CHANGE_MONITOR)
-		return;
 	if (trap_send_change(s->sender, c, daemon_realtime()) < 0)
 		daemon_log(LOG_ERR, "snmp: change #%" PRIu64 " could not be queued", c->seq);
 	drain(s);

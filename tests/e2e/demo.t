@@ -1,10 +1,10 @@
 #!/bin/sh
 # make demo's script (build-aux/demo.sh) end to end: it exits 0; mpmond,
 # following the sample text log and the journal that systemd-journal-remote
-# writes from the export-format sample, logs the same state changes, in the
-# same order, as `mpmon replay` of the same samples, and the same rule alerts; it reads every journal
-# entry once; and snmptrapd decodes one notification per state change (rule
-# alerts are logged, not sent).
+# writes from the export-format sample, logs the same records, in the same
+# order, as `mpmon replay --health` of the same samples (state changes, rule
+# alerts, roll-ups); it reads every journal entry once; and snmptrapd decodes
+# one notification per record.
 . "$(dirname "$0")/lib.sh"
 samples=mp-xml/packs/samples
 
@@ -21,7 +21,7 @@ ok $st "the demo exits 0 (got $st)"
 # "MONITOR [INSTANCE]: FROM -> TO" of every change, and "rule RULE: new
 # alert" or "rule RULE: repeat N" of every rule alert, as replay gives them
 for f in mdm-enrollment.jsonl linux-essentials.jsonl; do
-	"$bin/mpmon" replay --mp mp-xml/packs --input "$samples/$f"
+	"$bin/mpmon" replay --health --mp mp-xml/packs --input "$samples/$f"
 done | perl -MJSON::PP -ne '$c = decode_json($_);
 	if (($c->{kind} // "") eq "rule") {
 		print "rule $c->{rule}: ", $c->{alert} ? "new alert" : "repeat $c->{repeat_count}", "\n";
@@ -42,10 +42,13 @@ got=$(sed -n 's/^source journal: \([0-9]*\) records, 0 bad$/\1/p' "$T/out")
 [ "$got" = "$want" ]
 ok $? "every journal entry read once (want $want records, got $got)"
 
-want=$(grep -vc '^rule ' "$T/got")
-got=$(grep -c '^    internet.6.3.1.1.4.1.0 = mpmon\(HealthStateChange\|AlertResolved\)$' "$T/out")
+want=$(wc -l <"$T/got")
+got=$(grep -c '^    internet.6.3.1.1.4.1.0 = mpmon\(HealthStateChange\|AlertResolved\|RuleAlert\|RollupChange\)$' "$T/out")
 [ "$got" = "$want" ] && [ "$want" -gt 0 ]
-ok $? "snmptrapd decoded one notification per state change (want $want, got $got)"
+ok $? "snmptrapd decoded one notification per record (want $want, got $got)"
+grep -q '^    mpmonRuleId.0 = Mpmon.Linux.Essentials.SshRootLoginFailed.Alert.Rule$' "$T/out" &&
+	grep -q '^    mpmonRollupMonitorId.0 = System.Health.EntityState$' "$T/out"
+ok $? "the rule's alert and the roll-ups arrive as mpmonRuleAlert and mpmonRollupChange"
 grep -q '^    mpmonMonitorId.0 = Mpmon.Linux.Essentials.UnitFailed$' "$T/out"
 ok $? "a journal entry's state change arrives as a trap"
 
