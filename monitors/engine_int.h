@@ -82,10 +82,8 @@ struct mon {
 
 /* An open rule alert: the events with the same suppression values repeat it. */
 struct supp {
-	struct supp *hnext;
-	uint64_t hash;
+	struct hmap_node node;			/* in its rule's supps, under key */
 	uint64_t repeats;
-	size_t len;
 	char key[];
 };
 
@@ -100,8 +98,7 @@ struct rule {
 	unsigned nparams;
 	struct monitor_param *supp_vals;	/* SuppressionValue1..n */
 	unsigned nsupp_vals;
-	struct supp **buckets;			/* power-of-two sized */
-	size_t nbuckets, nkeys;
+	struct hmap supps;			/* open alerts by suppression key */
 	const char *diagnosis, *resolution;
 };
 
