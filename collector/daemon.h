@@ -13,6 +13,7 @@
 
 #include "collector/config.h"
 #include "lib/buf.h"
+#include "lib/hmap.h"
 
 struct engine;
 struct pipeline;
@@ -24,16 +25,13 @@ struct state_change;
 
 /* The last state change's texts of one monitor instance, for the state file. */
 struct note {
-	struct note *next;
-	uint64_t hash;
-	char *key;		/* monitor ID, '\0', instance; owned with the texts */
-	size_t key_len;
-	char *message, *diagnosis, *resolution;
+	struct hmap_node node;	/* in notes, under key */
+	char *message, *diagnosis, *resolution;	/* one allocation, message's */
+	char key[];		/* monitor ID, '\0', instance (node.len bytes) */
 };
 
 struct notes {
-	struct note **tab;
-	size_t cap, n;
+	struct hmap map;
 };
 
 struct action_config;
