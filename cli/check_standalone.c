@@ -22,6 +22,7 @@
 
 #include "collector/config.h"
 #include "collector/source.h"
+#include "lib/array.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/file.h"
@@ -61,7 +62,7 @@ struct run {
 	struct engine *engine;		/* pipe's */
 	struct pipeline_stream *stream;
 	struct note *notes;
-	size_t nnotes;
+	size_t nnotes, capnotes;
 	int64_t now;
 	bool oom;
 	FILE *records;			/* --records: every record of the run, appended */
@@ -75,15 +76,8 @@ int check_set_add(struct check_set *s, const char *monitor, const char *instance
 {
 	struct check_inst *in;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct check_inst *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (array_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
+		return -ENOMEM;
 	in = &s->v[s->n];
 	memset(in, 0, sizeof(*in));
 	in->health = health;
@@ -131,15 +125,12 @@ static int note_set(struct run *r, const char *mon, const char *inst, size_t ile
 	struct note *n = note_find(r, mon, inst, ilen), x;
 
 	if (!n) {
-		struct note *v;
-
 		if (r->nnotes >= NOTES_MAX)
 			return 0;	/* health is still right; only its texts are not kept */
-		v = realloc(r->notes, (r->nnotes + 1) * sizeof(*v));
-		if (!v)
+		if (array_grow((void **)&r->notes, &r->capnotes, r->nnotes + 1,
+			       sizeof(*r->notes)) < 0)
 			return -ENOMEM;
-		r->notes = v;
-		n = &v[r->nnotes++];
+		n = &r->notes[r->nnotes++];
 		memset(n, 0, sizeof(*n));
 		n->monitor = strdup(mon);
 		n->instance = strndup(inst, ilen);

@@ -4,6 +4,8 @@
  */
 #include "lib/file.h"
 
+#include "lib/array.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -89,14 +91,15 @@ void file_list_free(char **names)
 
 int file_list(const char *dir, const char *suffix, char ***names)
 {
-	size_t n = 0, cap = 16, sl = strlen(suffix);
-	char **v = calloc(cap + 1, sizeof(*v));
+	size_t n = 0, cap = 0, sl = strlen(suffix);
+	char **v = NULL;
 	struct dirent *de;
 	DIR *d;
 
 	*names = NULL;
-	if (!v)
+	if (array_grow((void **)&v, &cap, 1, sizeof(*v)) < 0)
 		return -ENOMEM;
+	v[0] = NULL;
 	d = opendir(dir);
 	if (!d) {
 		int r = -errno;
@@ -121,15 +124,10 @@ int file_list(const char *dir, const char *suffix, char ***names)
 			free(full);
 			continue;
 		}
-		if (n == cap) {
-			char **nv = realloc(v, (cap * 2 + 1) * sizeof(*v));
-
-			if (!nv) {
-				free(full);
-				goto nomem;
-			}
-			v = nv;
-			cap *= 2;
+		/* room for the name and the NULL after it */
+		if (array_grow((void **)&v, &cap, n + 2, sizeof(*v)) < 0) {
+			free(full);
+			goto nomem;
 		}
 		v[n++] = full;
 		v[n] = NULL;

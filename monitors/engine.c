@@ -15,6 +15,7 @@
 #include "monitors/engine_int.h"
 
 #include "lib/arena.h"
+#include "lib/array.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/str.h"
@@ -29,23 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int engine_grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 8;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = realloc(*v, n * size);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = n;
-	return 0;
-}
 
 struct engine *engine_new(engine_emit_fn *emit, void *arg)
 {
@@ -192,7 +176,7 @@ int engine_set_deadline(struct engine *e, struct inst *in, int64_t deadline)
 	if (deadline == MONITOR_NO_DEADLINE)
 		return 0;
 	if (e->nheap >= INST_NOT_IN_HEAP ||
-	    engine_grow((void **)&e->heap, &e->capheap, e->nheap + 1, sizeof(*e->heap)) < 0)
+	    array_grow((void **)&e->heap, &e->capheap, e->nheap + 1, sizeof(*e->heap)) < 0)
 		return -ENOMEM;
 	in->deadline_seq = e->deadline_seq++;
 	e->heap[e->nheap] = in;
@@ -889,7 +873,9 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	need = li->nany + (size_t)(hi - lo) + (size_t)(phi - plo);
 	if (!need)
 		return 0;
-	if (engine_grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
+	/* per event: the call only when it must grow */
+	if (need > e->capcand &&
+	    array_grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
 		return 0;
 	if (need >= PAIRS_MIN_CANDIDATES) {
 		desc_pairs_make(e, ev->slot[EVENT_DESCRIPTION]);
@@ -909,7 +895,8 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	if ((seg[0] != 0) + (seg[1] != seg[0]) + (seg[2] != seg[1]) < 2)
 		return n;
 	/* more than one stretch: merge them into monitor order */
-	if (engine_grow((void **)&e->merged, &e->capmerged, n, sizeof(*e->merged)) < 0)
+	if (n > e->capmerged &&
+	    array_grow((void **)&e->merged, &e->capmerged, n, sizeof(*e->merged)) < 0)
 		return 0;
 	i = 0;
 	j = seg[0];
@@ -1289,7 +1276,7 @@ static struct log_index *log_for(struct engine *e, const char *name)
 
 	if (li)
 		return li;
-	if (engine_grow((void **)&e->logs, &e->caplogs, e->nlogs + 1, sizeof(*e->logs)) < 0)
+	if (array_grow((void **)&e->logs, &e->caplogs, e->nlogs + 1, sizeof(*e->logs)) < 0)
 		return NULL;
 	li = &e->logs[e->nlogs];
 	memset(li, 0, sizeof(*li));
@@ -1325,7 +1312,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 		return -ENOMEM;
 	sig_make(ref.sig, desc_text_of(x));
 	if (expr_numbers(x, nums, MAX_NUMBERS, &n)) {
-		if (engine_grow((void **)&li->nums, &li->capnums, li->nnums + n, sizeof(*li->nums)) < 0)
+		if (array_grow((void **)&li->nums, &li->capnums, li->nnums + n, sizeof(*li->nums)) < 0)
 			return -ENOMEM;
 		for (k = 0; k < n; k++) {
 			struct num_ref *r = &li->nums[li->nnums++];
@@ -1335,7 +1322,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 		}
 		li->sorted = false;
 	} else if (expr_publishers(x, pubs, MAX_NUMBERS, &n)) {
-		if (engine_grow((void **)&li->pubs, &li->cappubs, li->npubs + n, sizeof(*li->pubs)) < 0)
+		if (array_grow((void **)&li->pubs, &li->cappubs, li->npubs + n, sizeof(*li->pubs)) < 0)
 			return -ENOMEM;
 		for (k = 0; k < n; k++) {
 			struct pub_ref *r;
@@ -1352,7 +1339,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 		}
 		li->sorted = false;
 	} else {
-		if (engine_grow((void **)&li->any, &li->capany, li->nany + 1, sizeof(*li->any)) < 0)
+		if (array_grow((void **)&li->any, &li->capany, li->nany + 1, sizeof(*li->any)) < 0)
 			return -ENOMEM;
 		struct field_ref f;
 		unsigned j = 0;
@@ -1462,7 +1449,7 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	if (engine_knowledge_text(e, pack, def->id, def->knowledge, &mo->m.diagnosis,
 			   &mo->m.resolution) < 0)
 		goto nomem;
-	if (engine_grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
+	if (array_grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
 		goto nomem;
 	if (ids_add(e, mo) < 0)
 		goto nomem;

@@ -210,9 +210,6 @@ struct engine {
 	uint16_t desc_gen;
 };
 
-/* A growable array of *cap elements of size bytes: room for need. 0 or -ENOMEM. */
-int engine_grow(void **v, size_t *cap, size_t need, size_t size);
-
 /* The monitor with this ID (running or turned off), or NULL. */
 struct mon *engine_mon_find(const struct engine *e, const char *id);
 

@@ -7,6 +7,7 @@
  */
 #include "monitors/engine_int.h"
 
+#include "lib/array.h"
 #include "lib/diag.h"
 #include "monitors/rollup.h"
 #include "rules/expr.h"
@@ -157,7 +158,7 @@ static int add_rule(struct engine *e, const struct mp_pack *pack, const struct m
 			   &ru->supp_vals, &ru->nsupp_vals) < 0 ||
 	    engine_knowledge_text(e, pack, def->id, def->knowledge, &ru->diagnosis,
 			   &ru->resolution) < 0 ||
-	    engine_grow((void **)&e->rules, &e->caprules, e->nrules + 1, sizeof(*e->rules)) < 0) {
+	    array_grow((void **)&e->rules, &e->caprules, e->nrules + 1, sizeof(*e->rules)) < 0) {
 		engine_rule_free(ru);
 		return -ENOMEM;
 	}

@@ -5,6 +5,7 @@
  */
 #include "monitors/engine_int.h"
 
+#include "lib/array.h"
 #include "lib/diag.h"
 #include "monitors/rollup.h"
 #include "rules/expr.h"
@@ -337,7 +338,7 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 						si.bytes[j] = (unsigned char)(hi << 4 | lo);
 					}
 				}
-				if (engine_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
+				if (array_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
 					free(si.key);
 					free(si.bytes);
 					r = -ENOMEM;

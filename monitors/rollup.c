@@ -9,6 +9,7 @@
  */
 #include "monitors/rollup.h"
 
+#include "lib/array.h"
 #include "lib/diag.h"
 #include "lib/hmap.h"
 
@@ -54,23 +55,6 @@ struct rollup {
 	struct node *nodes;
 	size_t nnodes, capnodes;
 };
-
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 8;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = realloc(*v, n * size);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = n;
-	return 0;
-}
 
 struct rollup *rollup_new(void)
 {
@@ -125,7 +109,7 @@ static size_t node_add(struct rollup *r, const char *id, const char *target)
 {
 	struct node *n;
 
-	if (grow((void **)&r->nodes, &r->capnodes, r->nnodes + 1, sizeof(*r->nodes)) < 0)
+	if (array_grow((void **)&r->nodes, &r->capnodes, r->nnodes + 1, sizeof(*r->nodes)) < 0)
 		return NO_NODE;
 	n = &r->nodes[r->nnodes];
 	memset(n, 0, sizeof(*n));
@@ -139,7 +123,7 @@ static int link_member(struct rollup *r, size_t parent, size_t child)
 {
 	struct node *p = &r->nodes[parent];
 
-	if (grow((void **)&p->members, &p->capmembers, p->nmembers + 1, sizeof(*p->members)) < 0)
+	if (array_grow((void **)&p->members, &p->capmembers, p->nmembers + 1, sizeof(*p->members)) < 0)
 		return -ENOMEM;
 	p->members[p->nmembers++] = child;
 	r->nodes[child].parent = parent;
