@@ -350,38 +350,19 @@ static int seek_build(struct run *r, const struct source *s, struct buf *out)
 	return x;
 }
 
-/* Replace path with data: a temporary file beside it, fsync, rename. 0 or -errno. */
+/* Replace the file at path with data (file_write_atomic, given its folder and name). */
 static int write_atomic(const char *path, const char *data, size_t len)
 {
-	char tmp[4096];
-	size_t off = 0;
-	int fd, x = 0;
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+	if (!slash)
+		return file_write_atomic(".", path, data, len, 0600);
+	if ((size_t)(slash - path) >= sizeof(dir))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			x = -errno;
-			break;
-		}
-		off += n;
-	}
-	if (x == 0 && fsync(fd) < 0)
-		x = -errno;
-	if (close(fd) < 0 && x == 0)
-		x = -errno;
-	if (x == 0 && rename(tmp, path) < 0)
-		x = -errno;
-	if (x < 0)
-		unlink(tmp);
-	return x;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return file_write_atomic(slash == path ? "/" : dir, slash + 1, data, len, 0600);
 }
 
 /* The packs of o into p; -EINVAL with the first error in err when they have errors. */

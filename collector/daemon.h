@@ -77,9 +77,6 @@ struct daemon {
 /* The sinks' counters: the running sender's plus those a reload replaced. */
 void daemon_sink_stats(const struct daemon *d, struct trap_stats *st);
 
-/* Atomically replace dir/name with data: temp file, fsync, rename, fsync dir. 0 or -errno. */
-int atomic_write(const char *dir, const char *name, const char *data, size_t len);
-
 /* The checkpoint text: source positions and counters, notes, engine state. */
 int checkpoint_build(const struct daemon *d, struct buf *out);
 
