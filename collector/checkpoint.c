@@ -19,6 +19,7 @@
  */
 #include "collector/daemon.h"
 
+#include "collector/log.h"
 #include "collector/source.h"
 #include "lib/file.h"
 #include "lib/str.h"

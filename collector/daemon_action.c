@@ -10,7 +10,9 @@
 #include "collector/daemon.h"
 
 #include "collector/action.h"
+#include "collector/log.h"
 #include "collector/trap.h"
+#include "lib/clock.h"
 #include "lib/diag.h"
 #include "lib/iso8601.h"
 #include "lib/json.h"
@@ -147,11 +149,11 @@ static void on_done(void *arg, struct action_result *res)
 		   *res->instance ? " [" : "", res->instance, *res->instance ? "]" : "",
 		   action_status_name(res->status), code, *res->reason ? ": " : "", res->reason,
 		   res->out.bytes, res->err.bytes);
-	if (d->sender && trap_send_action(d->sender, res, daemon_realtime()) < 0)
+	if (d->sender && trap_send_action(d->sender, res, clock_realtime_us()) < 0)
 		daemon_log(LOG_ERR, "snmp: the result of %s '%s' could not be queued",
 			   action_kind_name(res->kind), res->id);
 	if (res->kind == ACTION_RECOVERY && res->reset_monitor && res->status == ACTION_SUCCEEDED) {
-		int64_t now = pipeline_now(d->pipe, daemon_realtime());
+		int64_t now = pipeline_now(d->pipe, clock_realtime_us());
 		int r = engine_reset(d->engine, res->monitor_id, res->instance, now);
 
 		res->reset = r == 0;

@@ -11,6 +11,7 @@
 
 #include "collector/control.h"
 #include "collector/source.h"
+#include "lib/clock.h"
 #include "lib/iso8601.h"
 #include "lib/json.h"
 #include "monitors/engine.h"
@@ -253,7 +254,8 @@ int state_build(const struct daemon *d, struct buf *b)
 
 	r = buf_putc(b, '{');
 	r = r ? r : json_member_u64(b, &first, "version", 1);
-	r = r ? r : json_member_cstr(b, &first, "written", iso8601_format(daemon_realtime(), when));
+	r = r ? r : json_member_cstr(b, &first, "written",
+				     iso8601_format(clock_realtime_us(), when));
 	r = r ? r : json_member_i64(b, &first, "pid", getpid());
 	r = r ? r : json_member_u64(b, &first, "seq", d->last_seq);
 	r = r ? r : json_key(b, &first, "monitors");
