@@ -24,6 +24,7 @@
 #include "collector/source.h"
 #include "lib/array.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/diag.h"
 #include "lib/file.h"
 #include "lib/str.h"
@@ -666,11 +667,9 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 	struct config_source conf = { 0 };
 	struct run r = { .o = o };
 	struct source *s = NULL;
-	struct timespec ts;
 	int x, lock_fd = -1;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	r.now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	r.now = clock_realtime_us();
 	o->lines = o->bad = o->good = 0;
 	o->first_bad[0] = o->unread[0] = '\0';
 	o->missing = false;
