@@ -16,6 +16,7 @@
  */
 #include "cli/check.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/iso8601.h"
 #include "lib/range.h"
 #include "lib/version.h"
@@ -557,14 +558,6 @@ static enum status report(const struct opts *o, const struct check_set *set, con
 	return st;
 }
 
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* ok, warning, critical or unknown, in any case; exits UNKNOWN otherwise. */
 static enum status parse_status(const char *option, const char *s)
 {
@@ -868,7 +861,7 @@ static void check_daemon(struct args *a, struct check_set *set, struct buf *how,
 	}
 	if (why)
 		unknown("%s: %s", a->state_file ? a->state_file : a->state_dir, why);
-	age = (now_us() - written) / 1000000;
+	age = (clock_realtime_us() - written) / 1000000;
 	if (age < 0)
 		age = 0;
 	if (a->max_age && age > a->max_age) {

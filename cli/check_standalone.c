@@ -22,7 +22,9 @@
 
 #include "collector/config.h"
 #include "collector/source.h"
+#include "lib/array.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/diag.h"
 #include "lib/file.h"
 #include "lib/str.h"
@@ -61,7 +63,7 @@ struct run {
 	struct engine *engine;		/* pipe's */
 	struct pipeline_stream *stream;
 	struct note *notes;
-	size_t nnotes;
+	size_t nnotes, capnotes;
 	int64_t now;
 	bool oom;
 	FILE *records;			/* --records: every record of the run, appended */
@@ -75,15 +77,8 @@ int check_set_add(struct check_set *s, const char *monitor, const char *instance
 {
 	struct check_inst *in;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct check_inst *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (array_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
+		return -ENOMEM;
 	in = &s->v[s->n];
 	memset(in, 0, sizeof(*in));
 	in->health = health;
@@ -131,15 +126,12 @@ static int note_set(struct run *r, const char *mon, const char *inst, size_t ile
 	struct note *n = note_find(r, mon, inst, ilen), x;
 
 	if (!n) {
-		struct note *v;
-
 		if (r->nnotes >= NOTES_MAX)
 			return 0;	/* health is still right; only its texts are not kept */
-		v = realloc(r->notes, (r->nnotes + 1) * sizeof(*v));
-		if (!v)
+		if (array_grow((void **)&r->notes, &r->capnotes, r->nnotes + 1,
+			       sizeof(*r->notes)) < 0)
 			return -ENOMEM;
-		r->notes = v;
-		n = &v[r->nnotes++];
+		n = &r->notes[r->nnotes++];
 		memset(n, 0, sizeof(*n));
 		n->monitor = strdup(mon);
 		n->instance = strndup(inst, ilen);
@@ -359,38 +351,19 @@ static int seek_build(struct run *r, const struct source *s, struct buf *out)
 	return x;
 }
 
-/* Replace path with data: a temporary file beside it, fsync, rename. 0 or -errno. */
+/* Replace the file at path with data (file_write_atomic, given its folder and name). */
 static int write_atomic(const char *path, const char *data, size_t len)
 {
-	char tmp[4096];
-	size_t off = 0;
-	int fd, x = 0;
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+	if (!slash)
+		return file_write_atomic(".", path, data, len, 0600);
+	if ((size_t)(slash - path) >= sizeof(dir))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			x = -errno;
-			break;
-		}
-		off += n;
-	}
-	if (x == 0 && fsync(fd) < 0)
-		x = -errno;
-	if (close(fd) < 0 && x == 0)
-		x = -errno;
-	if (x == 0 && rename(tmp, path) < 0)
-		x = -errno;
-	if (x < 0)
-		unlink(tmp);
-	return x;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return file_write_atomic(slash == path ? "/" : dir, slash + 1, data, len, 0600);
 }
 
 /* The packs of o into p; -EINVAL with the first error in err when they have errors. */
@@ -694,11 +667,9 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 	struct config_source conf = { 0 };
 	struct run r = { .o = o };
 	struct source *s = NULL;
-	struct timespec ts;
 	int x, lock_fd = -1;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	r.now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	r.now = clock_realtime_us();
 	o->lines = o->bad = o->good = 0;
 	o->first_bad[0] = o->unread[0] = '\0';
 	o->missing = false;

@@ -9,6 +9,7 @@
 #include "cli/state_text.h"
 #include "cli/timeline.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/diag.h"
 #include "lib/file.h"
 #include "lib/iso8601.h"
@@ -527,16 +528,13 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
  */
 static int replay_wall(const struct replay_opts *o, int64_t *wall)
 {
-	struct timespec ts;
-
 	if (o->now) {
 		if (iso8601_parse(o->now, strlen(o->now), wall))
 			return 0;
 		fprintf(stderr, "mpmon: --now takes an ISO 8601 time, not '%s'\n", o->now);
 		return -EINVAL;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	*wall = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	*wall = clock_realtime_us();
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  */
 #include "cli/state_text.h"
 
+#include "lib/array.h"
 #include "lib/buf.h"
 #include "lib/str.h"
 #include "rules/format.h"
@@ -77,15 +78,8 @@ static int monitor_element(struct json_scan *js, void *arg)
 
 	if (js->i >= js->len || js->s[js->i] != '{')
 		return json_scan_fail(js, js->i, "'monitors' holds something else than objects");
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		struct row *v = realloc(t->rows, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		t->rows = v;
-		t->cap = cap;
-	}
+	if (array_grow((void **)&t->rows, &t->cap, t->n + 1, sizeof(*t->rows)) < 0)
+		return -ENOMEM;
 	rw = &t->rows[t->n++];
 	memset(rw, 0, sizeof(*rw));
 	return json_scan_object(js, row_member, rw);

@@ -10,6 +10,7 @@
  */
 #include "cli/timeline.h"
 
+#include "lib/array.h"
 #include "lib/buf.h"
 #include "lib/html.h"
 #include "lib/iso8601.h"
@@ -196,15 +197,8 @@ static int add_segment(struct timeline *t, struct tl_row *r, const struct state_
 		t->segs_dropped++;
 		return 0;
 	}
-	if (r->nsegs == r->capsegs) {
-		size_t cap = r->capsegs ? r->capsegs * 2 : 8;
-
-		s = realloc(r->segs, cap * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		r->segs = s;
-		r->capsegs = cap;
-	}
+	if (array_grow((void **)&r->segs, &r->capsegs, r->nsegs + 1, sizeof(*r->segs)) < 0)
+		return -ENOMEM;
 	s = &r->segs[r->nsegs];
 	s->start = c->time;
 	s->health = c->to;
@@ -224,15 +218,8 @@ static int add_alert(struct timeline *t, struct tl_row *r, const struct state_ch
 		t->alerts_dropped++;
 		return 0;
 	}
-	if (r->nalerts == r->capalerts) {
-		size_t cap = r->capalerts ? r->capalerts * 2 : 4;
-
-		a = realloc(r->alerts, cap * sizeof(*a));
-		if (!a)
-			return -ENOMEM;
-		r->alerts = a;
-		r->capalerts = cap;
-	}
+	if (array_grow((void **)&r->alerts, &r->capalerts, r->nalerts + 1, sizeof(*r->alerts)) < 0)
+		return -ENOMEM;
 	a = &r->alerts[r->nalerts];
 	a->time = c->time;
 	a->severity = c->severity;

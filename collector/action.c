@@ -21,6 +21,7 @@
 #include "collector/action.h"
 
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/iso8601.h"
 #include "lib/json.h"
 
@@ -111,14 +112,6 @@ void action_config_default(struct action_config *c)
 		.output_max = ACTION_DEFAULT_OUTPUT_MAX,
 		.results_max = ACTION_DEFAULT_RESULTS_MAX,
 	};
-}
-
-static int64_t realtime_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* ---- jobs ---- */
@@ -252,7 +245,7 @@ static void record(struct action_runner *r, struct action_job *j)
 	struct action_job *old;
 
 	if (!j->res.ended)
-		j->res.ended = realtime_us();
+		j->res.ended = clock_realtime_us();
 	count(r, j->res.status);
 	if (r->h.done)
 		r->h.done(r->h.arg, &j->res);
@@ -351,7 +344,7 @@ static void finish(struct action_runner *r, struct action_job *j)
 	j->pidfd = -1;
 	j->res.out = (struct action_output){ j->out.buf ? j->out.buf : "", j->out.len, j->out.bytes };
 	j->res.err = (struct action_output){ j->err.buf ? j->err.buf : "", j->err.len, j->err.bytes };
-	j->res.ended = realtime_us();
+	j->res.ended = clock_realtime_us();
 	if (j->timed_out) {
 		j->res.status = ACTION_TIMEOUT;
 		j->res.code = SIGKILL;
@@ -460,7 +453,7 @@ static bool start(struct action_runner *r, struct action_job *j, int64_t now)
 		set_reason(j, "cannot start '%s' in '%s': %s", j->argv[0], j->cwd, strerror(e));
 		goto fail;
 	}
-	j->res.started = realtime_us();
+	j->res.started = clock_realtime_us();
 	j->out.fd = out[0];
 	j->err.fd = err[0];
 	out[0] = err[0] = -1;

@@ -19,66 +19,23 @@
  */
 #include "collector/daemon.h"
 
+#include "collector/log.h"
 #include "collector/source.h"
 #include "lib/file.h"
 #include "lib/str.h"
 #include "monitors/engine.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
-#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #define CHECKPOINT_MAX (256u << 20)
-
-int atomic_write(const char *dir, const char *name, const char *data, size_t len)
-{
-	char tmp[4096], path[4096];
-	size_t off = 0;
-	int fd, dfd, r = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		off += n;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
-	}
-	/* The rename is durable only once the folder is. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		if (fsync(dfd) < 0)
-			r = -errno;
-		close(dfd);
-	}
-	return r;
-}
 
 int checkpoint_build(const struct daemon *d, struct buf *out)
 {
@@ -283,18 +240,18 @@ int checkpoint_load(struct daemon *d)
 
 /*
  * Replace the checkpoint, then the state file, which never runs ahead of it.
- * When the disk is full the previous files stay whole (atomic_write), and the
+ * When the disk is full the previous files stay whole (file_write_atomic), and the
  * failure is logged once until a write works again.
  */
 static int write_files(const char *dir, const struct buf *ckpt, const struct buf *state,
 		       struct ckpt_status *cs)
 {
 	const char *name = "checkpoint";
-	int r = atomic_write(dir, name, ckpt->data, ckpt->len);
+	int r = file_write_atomic(dir, name, ckpt->data, ckpt->len, 0640);
 
 	if (r == 0) {
 		name = "state.json";
-		r = atomic_write(dir, name, state->data, state->len);
+		r = file_write_atomic(dir, name, state->data, state->len, 0640);
 	}
 	if (r < 0 && cs->failures++ == 0)
 		daemon_log(LOG_ERR, "%s/%s: cannot write: %s: the previous one stays; trying again "

@@ -23,7 +23,9 @@
 #include "collector/control.h"
 
 #include "collector/daemon.h"
+#include "collector/log.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "monitors/engine.h"
 #include "pipeline/pipeline.h"
@@ -88,7 +90,7 @@ static int run_state(struct daemon *d, const struct client *cl, char **argv, int
 static int run_reset(struct daemon *d, const struct client *cl, char **argv, int argc,
 		     struct buf *out)
 {
-	int64_t now = pipeline_now(d->pipe, daemon_realtime());
+	int64_t now = pipeline_now(d->pipe, clock_realtime_us());
 	const char *inst = argc == 2 ? argv[1] : NULL;
 	int r = engine_reset(d->engine, argv[0], inst, now);
 

@@ -14,6 +14,7 @@
 #include "collector/config.h"
 #include "collector/sink.h"
 #include "lib/buf.h"
+#include "lib/hmap.h"
 
 struct engine;
 struct pipeline;
@@ -25,16 +26,13 @@ struct state_change;
 
 /* The last state change's texts of one monitor instance, for the state file. */
 struct note {
-	struct note *next;
-	uint64_t hash;
-	char *key;		/* monitor ID, '\0', instance; owned with the texts */
-	size_t key_len;
-	char *message, *diagnosis, *resolution;
+	struct hmap_node node;	/* in notes, under key */
+	char *message, *diagnosis, *resolution;	/* one allocation, message's */
+	char key[];		/* monitor ID, '\0', instance (node.len bytes) */
 };
 
 struct notes {
-	struct note **tab;
-	size_t cap, n;
+	struct hmap map;
 };
 
 struct ckpt_writer;
@@ -67,9 +65,6 @@ struct daemon {
 	struct sink_list sinks;		/* where records go (sink.h) */
 	struct control *control;	/* the control socket; NULL: none */
 };
-
-/* Atomically replace dir/name with data: temp file, fsync, rename, fsync dir. 0 or -errno. */
-int atomic_write(const char *dir, const char *name, const char *data, size_t len);
 
 /* The checkpoint text: source positions and counters, notes, engine state. */
 int checkpoint_build(const struct daemon *d, struct buf *out);
@@ -128,11 +123,5 @@ struct notes *daemon_notes(const struct daemon *d);
  * looked at again. Nothing when actions are off.
  */
 void sink_actions_trust(const struct daemon *d, const char *path, bool listed, struct diag *dg);
-
-/* mpmond's logger: stderr or the journal. */
-void daemon_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Realtime clock, µs. */
-int64_t daemon_realtime(void);
 
 #endif

@@ -15,8 +15,10 @@
 #include "collector/config.h"
 #include "collector/control.h"
 #include "collector/daemon.h"
+#include "collector/log.h"
 #include "collector/sink.h"
 #include "collector/source.h"
+#include "lib/clock.h"
 #include "lib/diag.h"
 #include "lib/file.h"
 #include "lib/str.h"
@@ -32,7 +34,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,6 @@
 #include <sys/timerfd.h>
 #include <syslog.h>
 #include <systemd/sd-daemon.h>
-#include <systemd/sd-journal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,46 +52,6 @@
 
 /* epoll tags: a source's index, or one of these; sink i is TAG_SINK - i */
 enum { TAG_SIGNAL = -1, TAG_TIMER = -2, TAG_CONTROL = -3, TAG_WRITER = -4, TAG_SINK = -16 };
-
-static bool log_to_journal;
-static int log_level = LOG_INFO;
-
-static void logger(int priority, const char *msg)
-{
-	char text[4 * 2048 + 1];
-
-	if (priority > log_level)
-		return;
-	/*
-	 * Messages carry file names and text from the logs: escaped, a log line
-	 * can neither forge a line of ours (a newline, a terminal escape) nor
-	 * turn the message into binary for the journal.
-	 */
-	str_escape(text, sizeof(text), msg, strlen(msg));
-	if (log_to_journal)
-		sd_journal_print(priority, "%s", text);
-	else
-		fprintf(stderr, "mpmond: %s\n", text);
-}
-
-void daemon_log(int priority, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	logger(priority, msg);
-}
-
-int64_t daemon_realtime(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void print_diags(const struct diag *dg)
 {
@@ -165,7 +125,7 @@ static void on_line(void *arg, struct source *s, const char *file, long lineno, 
 	struct daemon *d = arg;
 	char err[FORMAT_ERR_LEN];
 	/* the wall clock dates stamps without a year or zone, in UTC */
-	int r = pipeline_line(d->pipe, d->streams[source_index(d, s)], line, len, daemon_realtime(), err);
+	int r = pipeline_line(d->pipe, d->streams[source_index(d, s)], line, len, clock_realtime_us(), err);
 
 	if (r == PIPELINE_BAD) {
 		s->st.bad++;
@@ -180,7 +140,7 @@ static void on_event(void *arg, struct source *s, struct event *ev)
 {
 	struct daemon *d = arg;
 
-	if (pipeline_event(d->pipe, d->streams[source_index(d, s)], ev, daemon_realtime()) < 0)
+	if (pipeline_event(d->pipe, d->streams[source_index(d, s)], ev, clock_realtime_us()) < 0)
 		daemon_log(LOG_ERR, "out of memory feeding an event");
 	d->dirty = true;
 }
@@ -496,7 +456,7 @@ out:
 /* Realtime deadline to monotonic. */
 static int64_t mono_of(int64_t realtime_us)
 {
-	int64_t delta = realtime_us - daemon_realtime();
+	int64_t delta = realtime_us - clock_realtime_us();
 
 	return source_now() + (delta > 0 ? delta : 0);
 }
@@ -600,8 +560,8 @@ static bool run_due(struct daemon *d, struct loop *l, const bool *ready, bool al
 			watch_source(d, l->ep, i);
 		}
 	}
-	if (!d->cfg.clock_event && engine_next_deadline(d->engine) <= daemon_realtime()) {
-		engine_advance(d->engine, daemon_realtime());
+	if (!d->cfg.clock_event && engine_next_deadline(d->engine) <= clock_realtime_us()) {
+		engine_advance(d->engine, clock_realtime_us());
 		d->dirty = true;
 	}
 	if (d->control && (l->control_ready || control_next_deadline(d->control) <= now)) {
@@ -768,7 +728,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	const char *config_path = NULL;
-	bool check = false, foreground = false, allow_root = false;
+	bool check = false, foreground = false, allow_root = false, verbose = false;
 	struct daemon d = { 0 };
 	struct loop l = { .ep = -1, .sfd = -1, .tfd = -1, .wfd = -1, .armed = -1 };
 	struct diag dg;
@@ -790,7 +750,7 @@ int main(int argc, char **argv)
 		case 'C': check = true; break;
 		case 'f': foreground = true; break;
 		case 'R': allow_root = true; break;
-		case 'v': log_level = LOG_DEBUG; break;
+		case 'v': verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("mpmond %s\n", MPMON_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -810,8 +770,9 @@ int main(int argc, char **argv)
 			"(User=mpmon in mpmond.service), or pass --allow-root\n");
 		return EXIT_ROOT;
 	}
-	log_to_journal = !foreground && !check && getenv("JOURNAL_STREAM");
-	source_logger = logger;
+	daemon_log_setup(!foreground && !check && getenv("JOURNAL_STREAM"),
+			 verbose ? LOG_DEBUG : LOG_INFO);
+	source_logger = daemon_logger;
 	buf_init(&d.scratch);
 	diag_init(&dg);
 	if (config_load(config_path, &d.cfg, &dg) < 0 || build_engine(&d, &d, &dg) < 0 ||

@@ -12,6 +12,8 @@
 
 #include "collector/action.h"
 #include "collector/daemon.h"
+#include "collector/log.h"
+#include "lib/clock.h"
 #include "lib/diag.h"
 #include "lib/iso8601.h"
 #include "lib/json.h"
@@ -150,7 +152,7 @@ static void on_done(void *arg, struct action_result *res)
 		   res->out.bytes, res->err.bytes);
 	sinks_result(d, res);
 	if (res->kind == ACTION_RECOVERY && res->reset_monitor && res->status == ACTION_SUCCEEDED) {
-		int64_t now = pipeline_now(d->pipe, daemon_realtime());
+		int64_t now = pipeline_now(d->pipe, clock_realtime_us());
 		int r = engine_reset(d->engine, res->monitor_id, res->instance, now);
 
 		res->reset = r == 0;

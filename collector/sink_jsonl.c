@@ -12,8 +12,10 @@
 
 #include "collector/action.h"
 #include "collector/daemon.h"
+#include "collector/log.h"
 #include "collector/source.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "pipeline/record_json.h"
 

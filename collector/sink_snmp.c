@@ -8,9 +8,11 @@
 #include "collector/sink.h"
 
 #include "collector/daemon.h"
+#include "collector/log.h"
 #include "collector/source.h"
 #include "collector/trap.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/diag.h"
 #include "lib/json.h"
 #include "monitors/engine.h"
@@ -116,7 +118,7 @@ static int snmp_open(struct daemon *d, void **sink)
 		free(s);
 		return r;
 	}
-	if (trap_send_start(s->sender, daemon_realtime()) < 0)
+	if (trap_send_start(s->sender, clock_realtime_us()) < 0)
 		daemon_log(LOG_ERR, "snmp: the start notification could not be queued");
 	schedule_heartbeat(s, d);
 	*sink = s;
@@ -139,7 +141,7 @@ static void snmp_deliver(void *sink, struct daemon *d, const struct state_change
 	struct snmp_sink *s = sink;
 
 	(void)d;
-	if (trap_send_change(s->sender, c, daemon_realtime()) < 0)
+	if (trap_send_change(s->sender, c, clock_realtime_us()) < 0)
 		daemon_log(LOG_ERR, "snmp: change #%" PRIu64 " could not be queued", c->seq);
 	drain(s);
 }
@@ -149,7 +151,7 @@ static void snmp_result(void *sink, struct daemon *d, const struct action_result
 	struct snmp_sink *s = sink;
 
 	(void)d;
-	if (trap_send_action(s->sender, res, daemon_realtime()) < 0)
+	if (trap_send_action(s->sender, res, clock_realtime_us()) < 0)
 		daemon_log(LOG_ERR, "snmp: the result of #%" PRIu64 "'s action could not be queued",
 			   res->seq);
 }
@@ -165,7 +167,7 @@ static size_t snmp_fds(void *sink, int *fds, size_t max)
 static int64_t snmp_due(void *sink, struct daemon *d, int64_t now)
 {
 	struct snmp_sink *s = sink;
-	int64_t rt = daemon_realtime(), x = trap_sender_next_timeout(s->sender, rt);
+	int64_t rt = clock_realtime_us(), x = trap_sender_next_timeout(s->sender, rt);
 
 	(void)d;
 	if (x != INT64_MAX)
@@ -181,7 +183,7 @@ static int64_t snmp_due(void *sink, struct daemon *d, int64_t now)
 static bool snmp_process(void *sink, struct daemon *d, bool ready, int64_t now)
 {
 	struct snmp_sink *s = sink;
-	int64_t rt = daemon_realtime();
+	int64_t rt = clock_realtime_us();
 	struct trap_stats st;
 	bool fds = false;
 

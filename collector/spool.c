@@ -9,7 +9,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,49 +217,13 @@ void spool_free(struct spool *s)
 	free(s);
 }
 
-static int sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	int r = fsync(fd) < 0 ? -errno : 0;
-	close(fd);
-	return r;
-}
-
+/* The entry's file, written whole or not at all (a crash leaves a .tmp, removed by load). */
 static int write_entry(struct spool *s, uint64_t id, const void *data, size_t len)
 {
-	char tmp[4096], path[4096];
-	entry_path(s, id, SPOOL_TMP_SUFFIX, tmp, sizeof(tmp));
-	entry_path(s, id, SPOOL_SUFFIX, path, sizeof(path));
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	const char *p = data;
-	size_t left = len;
-	int r = 0;
-	while (left > 0) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			break;
-		}
-		p += w;
-		left -= (size_t)w;
-	}
-	if (r == 0 && s->lim.fsync && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r == 0 && s->lim.fsync)
-		r = sync_dir(s->dir);	/* the rename itself must survive a crash */
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	char name[64];
+
+	snprintf(name, sizeof(name), "%020" PRIu64 "%s", id, SPOOL_SUFFIX);
+	return file_write_atomic(s->dir, name, data, len, 0600 | (s->lim.fsync ? 0 : FILE_NO_SYNC));
 }
 
 int spool_append(struct spool *s, const void *data, size_t len, uint64_t *id, size_t *dropped)

@@ -12,9 +12,9 @@
 #include "collector/control.h"
 #include "collector/sink.h"
 #include "collector/source.h"
+#include "lib/clock.h"
 #include "lib/iso8601.h"
 #include "lib/json.h"
-#include "lib/str.h"
 #include "monitors/engine.h"
 #include "monitors/monitor.h"
 
@@ -26,38 +26,33 @@
 #include <syslog.h>
 #include <unistd.h>
 
-static struct note *note_find(const struct notes *n, const char *key, size_t len, uint64_t h)
+static struct note *note_find(const struct notes *n, const char *key, size_t len)
 {
-	struct note *e;
+	struct hmap_node *e = hmap_get(&n->map, key, len);
 
-	if (!n->cap)
-		return NULL;
-	for (e = n->tab[h & (n->cap - 1)]; e; e = e->next)
-		if (e->hash == h && e->key_len == len && memcmp(e->key, key, len) == 0)
-			return e;
-	return NULL;
+	return e ? HMAP_ENTRY(e, struct note, node) : NULL;
 }
 
-static int note_grow(struct notes *n)
+/* The note of key (kl bytes), added when missing; NULL: -ENOSPC or -ENOMEM in *r. */
+static struct note *note_get(struct notes *n, const char *key, size_t kl, int *r)
 {
-	size_t cap = n->cap ? n->cap * 2 : 64, i;
-	struct note **tab = calloc(cap, sizeof(*tab));
+	struct note *e = note_find(n, key, kl);
 
-	if (!tab)
-		return -ENOMEM;
-	for (i = 0; i < n->cap; i++) {
-		struct note *e, *next;
-
-		for (e = n->tab[i]; e; e = next) {
-			next = e->next;
-			e->next = tab[e->hash & (cap - 1)];
-			tab[e->hash & (cap - 1)] = e;
-		}
+	if (e)
+		return e;
+	*r = -ENOSPC;
+	if (n->map.count >= NOTES_MAX)
+		return NULL;
+	*r = -ENOMEM;
+	e = calloc(1, sizeof(*e) + kl);
+	if (!e)
+		return NULL;
+	memcpy(e->key, key, kl);
+	if (hmap_insert(&n->map, &e->node, e->key, kl) < 0) {
+		free(e);
+		return NULL;
 	}
-	free(n->tab);
-	n->tab = tab;
-	n->cap = cap;
-	return 0;
+	return e;
 }
 
 /* Set the texts of (monitor, instance); all strings are copied. */
@@ -68,36 +63,23 @@ static int note_set(struct notes *n, const char *mon, const char *inst, size_t i
 	size_t a = strlen(msg) + 1, b = strlen(diag) + 1, c = strlen(res) + 1;
 	char key[4096];
 	struct note *e;
-	uint64_t h;
 	char *p;
+	int r;
 
 	if (kl >= sizeof(key))
 		return -E2BIG;
 	memcpy(key, mon, ml + 1);
 	memcpy(key + ml + 1, inst, inst_len);
-	h = str_hash((struct str){ key, kl });
-	e = note_find(n, key, kl, h);
-	if (!e) {
-		if (n->n >= NOTES_MAX)
-			return -ENOSPC;
-		if (n->n + 1 > n->cap / 4 * 3 && note_grow(n) < 0)
-			return -ENOMEM;
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		e->hash = h;
-		e->next = n->tab[h & (n->cap - 1)];
-		n->tab[h & (n->cap - 1)] = e;
-		n->n++;
-	}
-	p = malloc(kl + a + b + c);
+	p = malloc(a + b + c);
 	if (!p)
 		return -ENOMEM;
-	free(e->key);
-	e->key = p;
-	e->key_len = kl;
-	memcpy(p, key, kl);
-	e->message = p + kl;
+	e = note_get(n, key, kl, &r);
+	if (!e) {
+		free(p);
+		return r;
+	}
+	free(e->message);
+	e->message = p;
 	memcpy(e->message, msg, a);
 	e->diagnosis = e->message + a;
 	memcpy(e->diagnosis, diag, b);
@@ -114,19 +96,15 @@ void notes_record(struct notes *n, const struct state_change *c)
 
 void notes_release(struct notes *n)
 {
-	size_t i;
+	struct hmap_iter it;
+	struct hmap_node *e;
 
-	for (i = 0; i < n->cap; i++) {
-		struct note *e, *next;
-
-		for (e = n->tab[i]; e; e = next) {
-			next = e->next;
-			free(e->key);
-			free(e);
-		}
+	hmap_iter_init(&it, &n->map);
+	while ((e = hmap_next(&it))) {
+		free(HMAP_ENTRY(e, struct note, node)->message);
+		free(HMAP_ENTRY(e, struct note, node));
 	}
-	free(n->tab);
-	memset(n, 0, sizeof(*n));
+	hmap_release(&n->map);
 }
 
 /* Escape \, tab and newline so a field stays on its line. */
@@ -150,27 +128,26 @@ static int put_escaped(struct buf *b, const char *s, size_t n)
 
 int notes_save(const struct notes *n, struct buf *out)
 {
-	size_t i;
+	struct hmap_iter it;
+	struct hmap_node *h;
 	int r = 0;
 
-	for (i = 0; i < n->cap; i++) {
-		const struct note *e;
+	hmap_iter_init(&it, &n->map);
+	while (r == 0 && (h = hmap_next(&it))) {
+		const struct note *e = HMAP_ENTRY(h, struct note, node);
+		size_t ml = strlen(e->key);
 
-		for (e = n->tab[i]; e && r == 0; e = e->next) {
-			size_t ml = strlen(e->key);
-
-			r = buf_puts(out, "note ");
-			r = r ? r : put_escaped(out, e->key, ml);
-			r = r ? r : buf_putc(out, '\t');
-			r = r ? r : put_escaped(out, e->key + ml + 1, e->key_len - ml - 1);
-			r = r ? r : buf_putc(out, '\t');
-			r = r ? r : put_escaped(out, e->message, strlen(e->message));
-			r = r ? r : buf_putc(out, '\t');
-			r = r ? r : put_escaped(out, e->diagnosis, strlen(e->diagnosis));
-			r = r ? r : buf_putc(out, '\t');
-			r = r ? r : put_escaped(out, e->resolution, strlen(e->resolution));
-			r = r ? r : buf_putc(out, '\n');
-		}
+		r = buf_puts(out, "note ");
+		r = r ? r : put_escaped(out, e->key, ml);
+		r = r ? r : buf_putc(out, '\t');
+		r = r ? r : put_escaped(out, e->key + ml + 1, e->node.len - ml - 1);
+		r = r ? r : buf_putc(out, '\t');
+		r = r ? r : put_escaped(out, e->message, strlen(e->message));
+		r = r ? r : buf_putc(out, '\t');
+		r = r ? r : put_escaped(out, e->diagnosis, strlen(e->diagnosis));
+		r = r ? r : buf_putc(out, '\t');
+		r = r ? r : put_escaped(out, e->resolution, strlen(e->resolution));
+		r = r ? r : buf_putc(out, '\n');
 	}
 	return r;
 }
@@ -231,8 +208,7 @@ static int put_instance(void *arg, const struct engine_instance_info *in)
 	if (ml + 1 + in->instance_len < sizeof(key)) {
 		memcpy(key, in->monitor_id, ml + 1);
 		memcpy(key + ml + 1, in->instance, in->instance_len);
-		e = note_find(daemon_notes(w->d), key, ml + 1 + in->instance_len,
-			      str_hash((struct str){ key, ml + 1 + in->instance_len }));
+		e = note_find(daemon_notes(w->d), key, ml + 1 + in->instance_len);
 	}
 	if (!w->first)
 		r = buf_putc(b, ',');
@@ -279,7 +255,8 @@ int state_build(const struct daemon *d, struct buf *b)
 
 	r = buf_putc(b, '{');
 	r = r ? r : json_member_u64(b, &first, "version", 1);
-	r = r ? r : json_member_cstr(b, &first, "written", iso8601_format(daemon_realtime(), when));
+	r = r ? r : json_member_cstr(b, &first, "written",
+				     iso8601_format(clock_realtime_us(), when));
 	r = r ? r : json_member_i64(b, &first, "pid", getpid());
 	r = r ? r : json_member_u64(b, &first, "seq", d->last_seq);
 	r = r ? r : json_key(b, &first, "monitors");

@@ -34,6 +34,7 @@
 #include "collector/trap.h"
 #include "collector/trap_oid.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/diag.h"
 #include "lib/iso8601.h"
 #include "lib/version.h"
@@ -685,9 +686,7 @@ struct trap_sender *trap_sender_new(const struct trap_config *cfg, struct diag *
 	buf_init(&s->tmp);
 	buf_init(&s->key);
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
-	struct timespec rt;
-	clock_gettime(CLOCK_REALTIME, &rt);
-	s->now = (int64_t)rt.tv_sec * 1000000 + rt.tv_nsec / 1000;
+	s->now = clock_realtime_us();
 
 	char hn[256] = "";
 	if (!cfg->host && gethostname(hn, sizeof(hn) - 1) < 0)

@@ -4,6 +4,8 @@
  */
 #include "lib/buf.h"
 
+#include "lib/array.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,11 +44,10 @@ int buf_reserve(struct buf *b, size_t n)
 	want = b->len + n + 1;
 	if (want <= b->cap)
 		return 0;
-	cap = b->cap ? b->cap : 64;
-	while (cap < want)
-		cap *= 2;
-	p = realloc(b->cap ? b->data : NULL, cap);
-	if (!p)
+	/* the empty buffer's "" is static; a first allocation takes 64 bytes at least */
+	p = b->cap ? b->data : NULL;
+	cap = b->cap;
+	if (array_grow((void **)&p, &cap, want < 64 ? 64 : want, 1) < 0)
 		return -ENOMEM;
 	if (!b->cap)
 		p[0] = '\0';

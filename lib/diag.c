@@ -3,6 +3,7 @@
  */
 #include "lib/diag.h"
 
+#include "lib/array.h"
 #include "lib/buf.h"
 
 #include <stdbool.h>
@@ -40,15 +41,8 @@ void diag_vadd(struct diag *d, enum diag_severity sev, const char *file, long li
 		d->warnings++;
 	if (d->n >= d->max)
 		goto drop;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct diag_entry *v = realloc(d->v, cap * sizeof(*v));
-
-		if (!v)
-			goto drop;
-		d->v = v;
-		d->cap = cap;
-	}
+	if (array_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v)) < 0)
+		goto drop;
 	buf_init(&msg);
 	if (buf_vprintf(&msg, fmt, ap) < 0)
 		goto drop;

@@ -1,12 +1,17 @@
 /*
- * File helpers for the tools: bounded whole-file reads and sorted folder listings
- * (sorted so that loading a folder of packs is deterministic).
+ * File helpers: bounded whole-file reads, sorted folder listings (sorted so
+ * that loading a folder of packs is deterministic), and the one way files
+ * are replaced atomically (checkpoint, state file, spool entries, seek files).
  */
 #include "lib/file.h"
+
+#include "lib/array.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -89,14 +94,15 @@ void file_list_free(char **names)
 
 int file_list(const char *dir, const char *suffix, char ***names)
 {
-	size_t n = 0, cap = 16, sl = strlen(suffix);
-	char **v = calloc(cap + 1, sizeof(*v));
+	size_t n = 0, cap = 0, sl = strlen(suffix);
+	char **v = NULL;
 	struct dirent *de;
 	DIR *d;
 
 	*names = NULL;
-	if (!v)
+	if (array_grow((void **)&v, &cap, 1, sizeof(*v)) < 0)
 		return -ENOMEM;
+	v[0] = NULL;
 	d = opendir(dir);
 	if (!d) {
 		int r = -errno;
@@ -121,15 +127,10 @@ int file_list(const char *dir, const char *suffix, char ***names)
 			free(full);
 			continue;
 		}
-		if (n == cap) {
-			char **nv = realloc(v, (cap * 2 + 1) * sizeof(*v));
-
-			if (!nv) {
-				free(full);
-				goto nomem;
-			}
-			v = nv;
-			cap *= 2;
+		/* room for the name and the NULL after it */
+		if (array_grow((void **)&v, &cap, n + 2, sizeof(*v)) < 0) {
+			free(full);
+			goto nomem;
 		}
 		v[n++] = full;
 		v[n] = NULL;
@@ -142,4 +143,58 @@ nomem:
 	closedir(d);
 	file_list_free(v);
 	return -ENOMEM;
+}
+
+/* Write all len bytes at p to fd. 0 or -errno. */
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = fsync(fd) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+int file_write_atomic(const char *dir, const char *name, const void *data, size_t len,
+		      unsigned flags)
+{
+	char tmp[4096], path[4096];
+	bool sync = !(flags & FILE_NO_SYNC);
+	int fd, r;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path) ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)(flags & 07777));
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, data, len);
+	if (r == 0 && sync && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return r;
+	}
+	return sync ? sync_dir(dir) : 0;
 }

@@ -1,6 +1,7 @@
 /*
- * Whole-file reading for the command-line tools (packs are read whole, then
- * parsed from memory by the loader, which does no I/O itself).
+ * Whole files: reading them for the command-line tools (packs are read whole,
+ * then parsed from memory by the loader, which does no I/O itself), and
+ * replacing them atomically for the daemon and check_mpmon.
  */
 #ifndef MPMON_LIB_FILE_H
 #define MPMON_LIB_FILE_H
@@ -29,5 +30,19 @@ const char *file_read_error(int r);
  */
 int file_list(const char *dir, const char *suffix, char ***names);
 void file_list_free(char **names);
+
+/* file_write_atomic: skip both fsyncs (the caller chose speed over durability). */
+#define FILE_NO_SYNC 0x10000
+
+/*
+ * Replace dir/name with the len bytes at data, so that a reader sees the old
+ * file or the new one, whole: they go to dir/name.tmp, which is fsynced and
+ * renamed over dir/name, then dir is fsynced, as the rename is durable only
+ * once the folder is. flags: the new file's permission bits (0600, 0640; the
+ * umask applies), or'ed with FILE_NO_SYNC. Returns 0 or -errno; on failure
+ * before the rename dir/name is as it was and the temporary file is gone.
+ */
+int file_write_atomic(const char *dir, const char *name, const void *data, size_t len,
+		      unsigned flags);
 
 #endif

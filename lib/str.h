@@ -46,7 +46,11 @@ const char *str_find(const char *hay, size_t n, const char *needle, size_t m, si
 /* How common byte c is in log text, by str_rare_index's classes: 1 (rarest) to 9. */
 int str_commonness(unsigned char c);
 
-/* FNV-1a, for hash tables keyed by text. */
+/*
+ * FNV-1a: the same in every process, for what is written down and compared
+ * later (a checkpoint's end line, a file's fingerprint, keys kept in monitor
+ * state). Hash tables use lib/hmap.h, whose hash is keyed.
+ */
 uint64_t str_hash(struct str s);
 
 /*

@@ -15,6 +15,7 @@
 #include "monitors/engine_int.h"
 
 #include "lib/arena.h"
+#include "lib/array.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/str.h"
@@ -29,23 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int engine_grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 8;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = realloc(*v, n * size);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = n;
-	return 0;
-}
 
 struct engine *engine_new(engine_emit_fn *emit, void *arg)
 {
@@ -79,7 +63,7 @@ static void mon_free(struct mon *mo)
 		next = in->next;
 		free(in);
 	}
-	free(mo->buckets);
+	hmap_release(&mo->insts);
 	if (mo->m.type && mo->m.type->release)
 		mo->m.type->release(&mo->m);
 	for (i = 0; i < mo->m.nsubs; i++)
@@ -96,7 +80,7 @@ void engine_free(struct engine *e)
 	for (i = 0; i < e->nmons; i++)
 		mon_free(e->mons[i]);
 	free(e->mons);
-	free(e->ids);
+	hmap_release(&e->ids);
 	for (i = 0; i < e->nrules; i++)
 		engine_rule_free(e->rules[i]);
 	free(e->rules);
@@ -108,6 +92,7 @@ void engine_free(struct engine *e)
 		free(e->logs[i].nums);
 		free(e->logs[i].pubs);
 		free(e->logs[i].runs);
+		hmap_release(&e->logs[i].pub_runs);
 		free(e->logs[i].any);
 	}
 	free(e->logs);
@@ -191,7 +176,7 @@ int engine_set_deadline(struct engine *e, struct inst *in, int64_t deadline)
 	if (deadline == MONITOR_NO_DEADLINE)
 		return 0;
 	if (e->nheap >= INST_NOT_IN_HEAP ||
-	    engine_grow((void **)&e->heap, &e->capheap, e->nheap + 1, sizeof(*e->heap)) < 0)
+	    array_grow((void **)&e->heap, &e->capheap, e->nheap + 1, sizeof(*e->heap)) < 0)
 		return -ENOMEM;
 	in->deadline_seq = e->deadline_seq++;
 	e->heap[e->nheap] = in;
@@ -236,34 +221,13 @@ static void lru_push(struct mon *mo, struct inst *in)
  */
 static int inst_drop(struct engine *e, struct mon *mo, struct inst *in)
 {
-	struct inst **pp = &mo->buckets[in->hash & (mo->nbuckets - 1)];
-
 	if (engine_rollup_leaf_set(e, mo, in, MP_HEALTH_UNINITIALIZED, e->now, CAUSE_EVENT, NULL) < 0)
 		return -ENOMEM;
-	while (*pp != in)
-		pp = &(*pp)->hnext;
-	*pp = in->hnext;
+	hmap_remove(&mo->insts, &in->node);
 	lru_unlink(mo, in);
 	heap_remove(e, in);
 	mo->count--;
 	free(in);
-	return 0;
-}
-
-static int rehash(struct mon *mo, size_t nbuckets)
-{
-	struct inst **b = calloc(nbuckets, sizeof(*b));
-	struct inst *in;
-
-	if (!b)
-		return -ENOMEM;
-	for (in = mo->lru_head; in; in = in->next) {
-		in->hnext = b[in->hash & (nbuckets - 1)];
-		b[in->hash & (nbuckets - 1)] = in;
-	}
-	free(mo->buckets);
-	mo->buckets = b;
-	mo->nbuckets = nbuckets;
 	return 0;
 }
 
@@ -279,52 +243,46 @@ static size_t state_room(const struct mon *mo)
 
 struct str engine_inst_key(const struct inst *in)
 {
-	return (struct str){ (const char *)in->tstate + state_room(in->mon), in->key_len };
+	return (struct str){ in->node.key, in->node.len };
 }
 
 struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, bool *created)
 {
 	size_t size = state_room(mo);
-	uint64_t h = str_hash(key);
+	struct hmap_node *n = hmap_get(&mo->insts, key.p, key.len);
 	struct inst *in;
 
-	if (mo->nbuckets) {
-		for (in = mo->buckets[h & (mo->nbuckets - 1)]; in; in = in->hnext)
-			if (in->hash == h && in->key_len == key.len &&
-			    memcmp(in->tstate + size, key.p, key.len) == 0) {
-				if (in != mo->lru_tail) {
-					lru_unlink(mo, in);
-					lru_push(mo, in);
-				}
-				if (created)
-					*created = false;
-				return in;
-			}
+	if (n) {
+		in = HMAP_ENTRY(n, struct inst, node);
+		if (in != mo->lru_tail) {
+			lru_unlink(mo, in);
+			lru_push(mo, in);
+		}
+		if (created)
+			*created = false;
+		return in;
 	}
 	if (mo->count >= mo->m.max_instances && mo->lru_head) {
 		if (inst_drop(e, mo, mo->lru_head) < 0)
 			return NULL;
 		e->stats.evictions++;
 	}
-	if (mo->count + 1 > mo->nbuckets &&
-	    rehash(mo, mo->nbuckets ? mo->nbuckets * 2 : 4) < 0)
-		return NULL;
 	if (key.len > INST_MAX_KEY)
 		return NULL;
 	in = calloc(1, sizeof(*in) + size + key.len + 1);
 	if (!in)
 		return NULL;
-	in->hash = h;
 	in->mon = mo;
 	in->state = -1;
 	in->health = MP_HEALTH_UNINITIALIZED;
 	in->deadline = MONITOR_NO_DEADLINE;
 	in->heap_pos = INST_NOT_IN_HEAP;
-	in->key_len = (uint32_t)key.len;
 	if (key.len)
 		memcpy(in->tstate + size, key.p, key.len);
-	in->hnext = mo->buckets[h & (mo->nbuckets - 1)];
-	mo->buckets[h & (mo->nbuckets - 1)] = in;
+	if (hmap_insert(&mo->insts, &in->node, in->tstate + size, key.len) < 0) {
+		free(in);
+		return NULL;
+	}
 	lru_push(mo, in);
 	mo->count++;
 	if (created)
@@ -697,23 +655,47 @@ static int cmp_num_ref(const void *pa, const void *pb)
 static int cmp_pub_ref(const void *pa, const void *pb)
 {
 	const struct pub_ref *a = pa, *b = pb;
+	size_t n = a->name.len < b->name.len ? a->name.len : b->name.len;
+	int c = n ? memcmp(a->name.p, b->name.p, n) : 0;
 
-	if (a->hash != b->hash)
-		return a->hash < b->hash ? -1 : 1;
+	if (c || a->name.len != b->name.len)
+		return c ? c : a->name.len < b->name.len ? -1 : 1;
 	if (a->r.mon != b->r.mon)
 		return a->r.mon < b->r.mon ? -1 : 1;
 	return a->r.sub < b->r.sub ? -1 : a->r.sub > b->r.sub;
 }
 
+/* The runs of equal names in li's sorted pubs, each in pub_runs under its name. */
+static int make_runs(struct log_index *li)
+{
+	size_t i, nruns = 0;
+	struct pub_run *t;
+
+	for (i = 0; i < li->npubs; i++)
+		nruns += i == 0 || !str_eq(li->pubs[i].name, li->pubs[i - 1].name);
+	hmap_release(&li->pub_runs);
+	free(li->runs);
+	li->runs = nruns ? calloc(nruns, sizeof(*li->runs)) : NULL;
+	if (nruns && !li->runs)
+		return -ENOMEM;
+	for (i = 0, t = li->runs; i < li->npubs; i += t->n, t++) {
+		t->start = (uint32_t)i;
+		while (i + t->n < li->npubs && str_eq(li->pubs[i + t->n].name, li->pubs[i].name))
+			t->n++;
+		if (hmap_insert(&li->pub_runs, &t->node, li->pubs[i].name.p,
+				li->pubs[i].name.len) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /*
- * Sort li's runs and make its table of publisher hashes, once all its
- * subscriptions are in: a publisher is then found with one or two probes,
- * however many a busy log has. 0 or -ENOMEM.
+ * Sort li's runs and make its table of publishers, once all its subscriptions
+ * are in: a publisher's subscriptions are then found with one lookup, however
+ * many a busy log has. 0 or -ENOMEM.
  */
 static int index_sort(struct log_index *li)
 {
-	size_t i, nruns = 0, cap = 4;
-
 	if (li->sorted)
 		return 0;
 	/* qsort(NULL, 0, ...) is undefined: a log whose monitors test no number. */
@@ -721,27 +703,8 @@ static int index_sort(struct log_index *li)
 		qsort(li->nums, li->nnums, sizeof(*li->nums), cmp_num_ref);
 	if (li->npubs)
 		qsort(li->pubs, li->npubs, sizeof(*li->pubs), cmp_pub_ref);
-	for (i = 0; i < li->npubs; i++)
-		nruns += i == 0 || li->pubs[i].hash != li->pubs[i - 1].hash;
-	while (cap < 2 * nruns)
-		cap *= 2;
-	free(li->runs);
-	li->runs = calloc(cap, sizeof(*li->runs));
-	if (!li->runs)
+	if (make_runs(li) < 0)
 		return -ENOMEM;
-	li->runs_mask = cap - 1;
-	for (i = 0; i < li->npubs; i++) {
-		struct pub_run *t = li->runs + (li->pubs[i].hash & li->runs_mask);
-
-		if (i > 0 && li->pubs[i].hash == li->pubs[i - 1].hash)
-			continue;
-		while (t->n)
-			t = t == li->runs + li->runs_mask ? li->runs : t + 1;
-		t->hash = li->pubs[i].hash;
-		t->start = (uint32_t)i;
-		while (i + t->n < li->npubs && li->pubs[i + t->n].hash == t->hash)
-			t->n++;
-	}
 	li->sorted = true;
 	return 0;
 }
@@ -872,7 +835,6 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	const struct any_ref *any = li->any, *any_end = any ? any + li->nany : any;
 	struct str pub = ev->slot[EVENT_PUBLISHER];
 	size_t n = 0, seg[3], need, i, j, k, m;
-	const char *name;
 	struct sub_ref *swap;
 	uint64_t have = 0;
 	unsigned f;
@@ -896,13 +858,13 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 			hi++;
 	}
 	if (pub.p && li->npubs) {
-		uint64_t h = str_hash(pub);
-		const struct pub_run *t = li->runs + (h & li->runs_mask);
+		const struct hmap_node *h = hmap_get(&li->pub_runs, pub.p, pub.len);
+		const struct pub_run *t = h ? HMAP_ENTRY(h, const struct pub_run, node) : NULL;
 
-		while (t->n && t->hash != h)
-			t = t == li->runs + li->runs_mask ? li->runs : t + 1;
-		plo = phi = li->pubs + t->start;
-		phi += t->n;
+		if (t) {
+			plo = li->pubs + t->start;
+			phi = plo + t->n;
+		}
 	}
 	/* which of the fields unconstrained subscriptions need the event has */
 	for (f = 0; f < li->nneeds; f++)
@@ -911,7 +873,9 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	need = li->nany + (size_t)(hi - lo) + (size_t)(phi - plo);
 	if (!need)
 		return 0;
-	if (engine_grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
+	/* per event: the call only when it must grow */
+	if (need > e->capcand &&
+	    array_grow((void **)&e->cand, &e->capcand, need, sizeof(*e->cand)) < 0)
 		return 0;
 	if (need >= PAIRS_MIN_CANDIDATES) {
 		desc_pairs_make(e, ev->slot[EVENT_DESCRIPTION]);
@@ -921,15 +885,8 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	for (; lo < hi; lo++)
 		take(e, &lo->r, *pairs, e->cand, &n);
 	seg[0] = n;
-	/*
-	 * Hashes may collide; equal names share one pointer (engine_index_sub
-	 * interns them), so once one entry matched, the others compare by it.
-	 */
-	for (; plo < phi && !str_eq(plo->name, pub); plo++)
-		;
-	for (name = plo < phi ? plo->name.p : NULL; plo < phi; plo++)
-		if (plo->name.p == name)
-			take(e, &plo->r, *pairs, e->cand, &n);
+	for (; plo < phi; plo++)
+		take(e, &plo->r, *pairs, e->cand, &n);
 	seg[1] = n;
 	for (; any < any_end; any++)
 		if (!any->need || have >> (any->need - 1) & 1)
@@ -938,7 +895,8 @@ static size_t candidates(struct engine *e, struct log_index *li, const struct ev
 	if ((seg[0] != 0) + (seg[1] != seg[0]) + (seg[2] != seg[1]) < 2)
 		return n;
 	/* more than one stretch: merge them into monitor order */
-	if (engine_grow((void **)&e->merged, &e->capmerged, n, sizeof(*e->merged)) < 0)
+	if (n > e->capmerged &&
+	    array_grow((void **)&e->merged, &e->capmerged, n, sizeof(*e->merged)) < 0)
 		return 0;
 	i = 0;
 	j = seg[0];
@@ -1318,7 +1276,7 @@ static struct log_index *log_for(struct engine *e, const char *name)
 
 	if (li)
 		return li;
-	if (engine_grow((void **)&e->logs, &e->caplogs, e->nlogs + 1, sizeof(*e->logs)) < 0)
+	if (array_grow((void **)&e->logs, &e->caplogs, e->nlogs + 1, sizeof(*e->logs)) < 0)
 		return NULL;
 	li = &e->logs[e->nlogs];
 	memset(li, 0, sizeof(*li));
@@ -1354,7 +1312,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 		return -ENOMEM;
 	sig_make(ref.sig, desc_text_of(x));
 	if (expr_numbers(x, nums, MAX_NUMBERS, &n)) {
-		if (engine_grow((void **)&li->nums, &li->capnums, li->nnums + n, sizeof(*li->nums)) < 0)
+		if (array_grow((void **)&li->nums, &li->capnums, li->nnums + n, sizeof(*li->nums)) < 0)
 			return -ENOMEM;
 		for (k = 0; k < n; k++) {
 			struct num_ref *r = &li->nums[li->nnums++];
@@ -1364,7 +1322,7 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 		}
 		li->sorted = false;
 	} else if (expr_publishers(x, pubs, MAX_NUMBERS, &n)) {
-		if (engine_grow((void **)&li->pubs, &li->cappubs, li->npubs + n, sizeof(*li->pubs)) < 0)
+		if (array_grow((void **)&li->pubs, &li->cappubs, li->npubs + n, sizeof(*li->pubs)) < 0)
 			return -ENOMEM;
 		for (k = 0; k < n; k++) {
 			struct pub_ref *r;
@@ -1375,21 +1333,13 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 				;
 			if (j < k)
 				continue;
-			r = &li->pubs[li->npubs];
-			r->hash = str_hash(pubs[k]);
+			r = &li->pubs[li->npubs++];
 			r->name = pubs[k];
-			/* intern: the same name as an entry before is that entry's pointer */
-			for (j = 0; j < li->npubs; j++)
-				if (li->pubs[j].hash == r->hash && str_eq(li->pubs[j].name, r->name)) {
-					r->name = li->pubs[j].name;
-					break;
-				}
-			li->npubs++;
 			r->r = ref;
 		}
 		li->sorted = false;
 	} else {
-		if (engine_grow((void **)&li->any, &li->capany, li->nany + 1, sizeof(*li->any)) < 0)
+		if (array_grow((void **)&li->any, &li->capany, li->nany + 1, sizeof(*li->any)) < 0)
 			return -ENOMEM;
 		struct field_ref f;
 		unsigned j = 0;
@@ -1416,39 +1366,17 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
  */
 struct mon *engine_mon_find(const struct engine *e, const char *id)
 {
-	size_t i;
+	struct hmap_node *n = hmap_get(&e->ids, id, strlen(id));
 
-	if (!e->ids)
-		return NULL;
-	for (i = str_hash(str_of(id)) & e->ids_mask; e->ids[i]; i = (i + 1) & e->ids_mask)
-		if (strcmp(e->mons[e->ids[i] - 1]->m.def->id, id) == 0)
-			return e->mons[e->ids[i] - 1];
-	return NULL;
+	return n ? HMAP_ENTRY(n, struct mon, id_node) : NULL;
 }
 
-/* Put mons[k] in the ID table, which grows to stay at most half full. */
-static int ids_add(struct engine *e, size_t k)
+/* Put mo in the ID table; an ID there already keeps its first monitor. */
+static int ids_add(struct engine *e, struct mon *mo)
 {
-	size_t i, j;
+	int r = hmap_insert(&e->ids, &mo->id_node, mo->m.def->id, strlen(mo->m.def->id));
 
-	if (2 * (k + 1) > e->ids_mask) {
-		size_t cap = e->ids ? 2 * (e->ids_mask + 1) : 64;
-		uint32_t *t = calloc(cap, sizeof(*t));
-
-		if (!t)
-			return -ENOMEM;
-		free(e->ids);
-		e->ids = t;
-		e->ids_mask = cap - 1;
-		for (j = 0; j < k; j++)
-			if (ids_add(e, j) < 0)
-				return -ENOMEM;
-	}
-	i = str_hash(str_of(e->mons[k]->m.def->id)) & e->ids_mask;
-	while (e->ids[i])
-		i = (i + 1) & e->ids_mask;
-	e->ids[i] = (uint32_t)k + 1;
-	return 0;
+	return r == -EEXIST ? 0 : r;
 }
 
 static int index_monitor(struct engine *e, struct mon *mo)
@@ -1521,11 +1449,11 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	if (engine_knowledge_text(e, pack, def->id, def->knowledge, &mo->m.diagnosis,
 			   &mo->m.resolution) < 0)
 		goto nomem;
-	if (engine_grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
+	if (array_grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
+		goto nomem;
+	if (ids_add(e, mo) < 0)
 		goto nomem;
 	e->mons[e->nmons] = mo;
-	if (ids_add(e, e->nmons) < 0)
-		goto nomem;
 	e->nmons++;
 	if (off)
 		return 0;

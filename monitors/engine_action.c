@@ -10,6 +10,7 @@
  */
 #include "monitors/engine_int.h"
 
+#include "lib/array.h"
 #include "lib/diag.h"
 #include "rules/event.h"
 #include "rules/expr.h"
@@ -96,7 +97,7 @@ static int compile(struct engine *e, const struct mp_pack *pack, enum engine_act
 
 static int append(struct engine *e, struct engine_action *a)
 {
-	if (engine_grow((void **)&e->actions, &e->capactions, e->nactions + 1, sizeof(*e->actions)) < 0)
+	if (array_grow((void **)&e->actions, &e->capactions, e->nactions + 1, sizeof(*e->actions)) < 0)
 		return -ENOMEM;
 	e->actions[e->nactions++] = a;
 	return 0;

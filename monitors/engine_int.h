@@ -14,6 +14,7 @@
 
 #include "lib/arena.h"
 #include "lib/buf.h"
+#include "lib/hmap.h"
 #include "lib/str.h"
 #include "monitors/engine.h"
 #include "monitors/monitor.h"
@@ -42,20 +43,18 @@ struct monitor_param {
 
 /*
  * One health state of a monitor: there may be 10,000 of each, so the fields
- * are packed (80 bytes on 64-bit targets); the type's state and then the key
- * follow in the same allocation (engine_inst_key).
+ * are packed (96 bytes on 64-bit targets); the type's state and then the key
+ * follow in the same allocation (engine_inst_key), and node borrows the key.
  */
 struct inst {
-	struct inst *hnext;			/* hash chain */
+	struct hmap_node node;			/* in its monitor's insts; node.len: the key's */
 	struct inst *prev, *next;		/* least recently used first */
-	uint64_t hash;
 	struct mon *mon;
 	int64_t since;				/* last change of health */
 	int64_t deadline;
 	uint64_t deadline_seq;			/* orders equal deadlines */
 	int32_t state;				/* type state, -1 before the first */
 	uint32_t heap_pos;			/* INST_NOT_IN_HEAP when not in the heap */
-	uint32_t key_len;
 	uint8_t health;				/* enum mp_health */
 	bool alert_open;
 	alignas(max_align_t) unsigned char tstate[];
@@ -75,17 +74,16 @@ struct mon {
 	struct limit_count limits;
 	bool off;				/* configured, but turned off by the pack */
 	int leaf;				/* roll-up leaf, or ROLLUP_NO_LEAF */
-	struct inst **buckets;			/* power-of-two sized */
-	size_t nbuckets, count;
+	struct hmap_node id_node;		/* in the engine's ids */
+	struct hmap insts;			/* by key */
+	size_t count;
 	struct inst *lru_head, *lru_tail;	/* head: least recently used */
 };
 
 /* An open rule alert: the events with the same suppression values repeat it. */
 struct supp {
-	struct supp *hnext;
-	uint64_t hash;
+	struct hmap_node node;			/* in its rule's supps, under key */
 	uint64_t repeats;
-	size_t len;
 	char key[];
 };
 
@@ -100,8 +98,7 @@ struct rule {
 	unsigned nparams;
 	struct monitor_param *supp_vals;	/* SuppressionValue1..n */
 	unsigned nsupp_vals;
-	struct supp **buckets;			/* power-of-two sized */
-	size_t nbuckets, nkeys;
+	struct hmap supps;			/* open alerts by suppression key */
 	const char *diagnosis, *resolution;
 };
 
@@ -137,16 +134,15 @@ struct any_ref {
 	uint32_t need;
 };
 
-/* One subscription under one PublisherName; sorted by (hash, mon, sub). */
+/* One subscription under one PublisherName; sorted by (name, mon, sub). */
 struct pub_ref {
-	uint64_t hash;
 	struct str name;			/* borrowed from the pack */
 	struct ref r;
 };
 
-/* The pub_refs of one hash, pubs[start..start+n); n 0: an empty table slot. */
+/* The pub_refs of one name, pubs[start..start+n). */
 struct pub_run {
-	uint64_t hash;
+	struct hmap_node node;			/* in pub_runs, under the name */
 	uint32_t start, n;
 };
 
@@ -158,8 +154,8 @@ struct log_index {
 	bool sorted;				/* nums and pubs sorted, runs made */
 	struct pub_ref *pubs;			/* no number, but PublisherName constraint */
 	size_t npubs, cappubs;
-	struct pub_run *runs;			/* open addressing by hash: mask + 1 slots */
-	size_t runs_mask;
+	struct pub_run *runs;			/* one per name in pubs */
+	struct hmap pub_runs;			/* of runs, by name */
 	struct any_ref *any;			/* subscriptions constrained by neither */
 	size_t nany, capany;
 	struct field_ref needs[MAX_NEEDS];	/* fields some of them cannot pass without */
@@ -179,8 +175,7 @@ struct engine {
 	void *limit_arg;
 	struct mon **mons;
 	size_t nmons, capmons;
-	uint32_t *ids;				/* 1 + index into mons by ID hash; 0: free */
-	size_t ids_mask;			/* ids has ids_mask + 1 slots, or none */
+	struct hmap ids;			/* mons by ID (struct mon's id_node) */
 	struct log_index *logs;
 	size_t nlogs, caplogs;
 	struct inst **heap;
@@ -214,9 +209,6 @@ struct engine {
 	uint16_t desc_stamp[4096];
 	uint16_t desc_gen;
 };
-
-/* A growable array of *cap elements of size bytes: room for need. 0 or -ENOMEM. */
-int engine_grow(void **v, size_t *cap, size_t need, size_t size);
 
 /* The monitor with this ID (running or turned off), or NULL. */
 struct mon *engine_mon_find(const struct engine *e, const char *id);

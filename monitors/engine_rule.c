@@ -7,6 +7,7 @@
  */
 #include "monitors/engine_int.h"
 
+#include "lib/array.h"
 #include "lib/diag.h"
 #include "monitors/rollup.h"
 #include "rules/expr.h"
@@ -19,17 +20,15 @@
 
 void engine_rule_free(struct rule *ru)
 {
-	struct supp *sp, *next;
-	size_t i;
+	struct hmap_iter it;
+	struct hmap_node *n;
 
 	if (!ru)
 		return;
-	for (i = 0; i < ru->nbuckets; i++)
-		for (sp = ru->buckets[i]; sp; sp = next) {
-			next = sp->hnext;
-			free(sp);
-		}
-	free(ru->buckets);
+	hmap_iter_init(&it, &ru->supps);
+	while ((n = hmap_next(&it)))
+		free(HMAP_ENTRY(n, struct supp, node));
+	hmap_release(&ru->supps);
 	expr_free(ru->expr);
 	free(ru);
 }
@@ -159,7 +158,7 @@ static int add_rule(struct engine *e, const struct mp_pack *pack, const struct m
 			   &ru->supp_vals, &ru->nsupp_vals) < 0 ||
 	    engine_knowledge_text(e, pack, def->id, def->knowledge, &ru->diagnosis,
 			   &ru->resolution) < 0 ||
-	    engine_grow((void **)&e->rules, &e->caprules, e->nrules + 1, sizeof(*e->rules)) < 0) {
+	    array_grow((void **)&e->rules, &e->caprules, e->nrules + 1, sizeof(*e->rules)) < 0) {
 		engine_rule_free(ru);
 		return -ENOMEM;
 	}
@@ -238,9 +237,9 @@ static int suppression_key(struct engine *e, const struct rule *ru, const struct
 static int rule_suppress(struct engine *e, struct rule *ru, const struct event *ev,
 			 uint64_t *repeats)
 {
-	struct supp *sp, **b;
+	struct hmap_node *n;
+	struct supp *sp;
 	struct str key;
-	uint64_t h;
 
 	*repeats = 0;
 	if (!ru->def->alert.has_suppression)
@@ -248,43 +247,25 @@ static int rule_suppress(struct engine *e, struct rule *ru, const struct event *
 	if (suppression_key(e, ru, ev) < 0)
 		return -ENOMEM;
 	key = (struct str){ e->key.data, e->key.len };
-	h = str_hash(key);
-	for (sp = ru->nbuckets ? ru->buckets[h & (ru->nbuckets - 1)] : NULL; sp; sp = sp->hnext)
-		if (sp->hash == h && sp->len == key.len && memcmp(sp->key, key.p, key.len) == 0) {
-			*repeats = ++sp->repeats;
-			return 1;
-		}
-	if (ru->nkeys >= RULE_MAX_SUPPRESSED) {
+	if ((n = hmap_get(&ru->supps, key.p, key.len))) {
+		sp = HMAP_ENTRY(n, struct supp, node);
+		*repeats = ++sp->repeats;
+		return 1;
+	}
+	/* a key past HMAP_MAX_KEY cannot be remembered either */
+	if (ru->supps.count >= RULE_MAX_SUPPRESSED || key.len > HMAP_MAX_KEY) {
 		e->stats.suppression_full++;
 		return 0;
-	}
-	if (ru->nkeys + 1 > ru->nbuckets) {
-		size_t n = ru->nbuckets ? ru->nbuckets * 2 : 8, i;
-		struct supp *next;
-
-		b = calloc(n, sizeof(*b));
-		if (!b)
-			return -ENOMEM;
-		for (i = 0; i < ru->nbuckets; i++)
-			for (sp = ru->buckets[i]; sp; sp = next) {
-				next = sp->hnext;
-				sp->hnext = b[sp->hash & (n - 1)];
-				b[sp->hash & (n - 1)] = sp;
-			}
-		free(ru->buckets);
-		ru->buckets = b;
-		ru->nbuckets = n;
 	}
 	sp = calloc(1, sizeof(*sp) + key.len + 1);
 	if (!sp)
 		return -ENOMEM;
-	sp->hash = h;
-	sp->len = key.len;
 	if (key.len)
 		memcpy(sp->key, key.p, key.len);
-	sp->hnext = ru->buckets[h & (ru->nbuckets - 1)];
-	ru->buckets[h & (ru->nbuckets - 1)] = sp;
-	ru->nkeys++;
+	if (hmap_insert(&ru->supps, &sp->node, sp->key, key.len) < 0) {
+		free(sp);
+		return -ENOMEM;
+	}
 	return 0;
 }
 

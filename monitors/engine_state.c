@@ -5,6 +5,7 @@
  */
 #include "monitors/engine_int.h"
 
+#include "lib/array.h"
 #include "lib/diag.h"
 #include "monitors/rollup.h"
 #include "rules/expr.h"
@@ -32,7 +33,7 @@ int engine_foreach(const struct engine *e,
 			info.monitor = &mo->m;
 			info.monitor_id = mo->m.def->id;
 			info.instance = engine_inst_key(in).p;
-			info.instance_len = in->key_len;
+			info.instance_len = in->node.len;
 			info.health = in->health;
 			info.state = in->state >= 0 ? mo->m.opstate_of[in->state] : NULL;
 			info.since = in->since;
@@ -121,7 +122,7 @@ int engine_save(const struct engine *e, struct buf *out)
 			r |= buf_putc(out, ' ');
 			r |= put_token(out, t->id, strlen(t->id));
 			r |= buf_putc(out, ' ');
-			r |= put_token(out, engine_inst_key(in).p, in->key_len);
+			r |= put_token(out, engine_inst_key(in).p, in->node.len);
 			r |= buf_printf(out, " %s %s %d %" PRId64 " %" PRId64 " %zu ",
 					in->state >= 0 ? t->states[in->state] : "-",
 					mp_health_name(in->health), in->alert_open ? 1 : 0,
@@ -337,7 +338,7 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 						si.bytes[j] = (unsigned char)(hi << 4 | lo);
 					}
 				}
-				if (engine_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
+				if (array_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
 					free(si.key);
 					free(si.bytes);
 					r = -ENOMEM;

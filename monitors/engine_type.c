@@ -9,6 +9,7 @@
  */
 #include "monitors/engine_int.h"
 
+#include "lib/array.h"
 #include "lib/diag.h"
 
 #include <errno.h>
@@ -260,7 +261,7 @@ int engine_link_pack(struct engine *e, const struct mp_pack *pack, struct diag *
 		mp_pack_link(pack, e->packs[i], d);
 		mp_pack_link(e->packs[i], pack, d);
 	}
-	if (engine_grow((void **)&e->packs, &e->cappacks, e->npacks + 1, sizeof(*e->packs)) < 0)
+	if (array_grow((void **)&e->packs, &e->cappacks, e->npacks + 1, sizeof(*e->packs)) < 0)
 		return -ENOMEM;
 	e->packs[e->npacks++] = pack;
 	return 0;
@@ -296,7 +297,7 @@ int engine_note_disabled(struct engine *e, const struct mp_monitor *def, const s
 	struct disabled *x;
 	const char *why = reason(def, d, first);
 
-	if (engine_grow((void **)&e->disabled, &e->capdisabled, e->ndisabled + 1,
+	if (array_grow((void **)&e->disabled, &e->capdisabled, e->ndisabled + 1,
 			sizeof(*e->disabled)) < 0)
 		return -ENOMEM;
 	x = &e->disabled[e->ndisabled];

@@ -2,14 +2,16 @@
  * This file keeps the health roll-up of rollup.h. Nodes (leaves for unit
  * monitors, aggregates, standard parents per target) live in one vector and
  * point to their parent by index; each node lists its members. The health of a
- * node at an instance key is a state in one hash table keyed by (node, key);
+ * node at an instance key is a state in the node's hash map, keyed by the key;
  * only states that are not Uninitialized are kept, so the table holds no more
  * than the instances the engine itself keeps (an evicted instance is set back
  * to Uninitialized by the engine) times the depth of the tree.
  */
 #include "monitors/rollup.h"
 
+#include "lib/array.h"
 #include "lib/diag.h"
+#include "lib/hmap.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -39,41 +41,20 @@ struct node {
 	size_t nmembers, capmembers;
 	long line;			/* the aggregate's, for messages */
 	const char *file;
+	struct hmap states;		/* its health by instance key, but Uninitialized */
 };
 
 struct state {
-	struct state *hnext;
-	uint64_t hash;
-	size_t node;
+	struct hmap_node node;		/* in its node's states, under key */
 	enum mp_health health;
 	bool alert_open;
-	size_t key_len;
 	char key[];
 };
 
 struct rollup {
 	struct node *nodes;
 	size_t nnodes, capnodes;
-	struct state **buckets;		/* power-of-two sized */
-	size_t nbuckets, nstates;
 };
-
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 8;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = realloc(*v, n * size);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = n;
-	return 0;
-}
 
 struct rollup *rollup_new(void)
 {
@@ -82,19 +63,19 @@ struct rollup *rollup_new(void)
 
 void rollup_free(struct rollup *r)
 {
-	struct state *s, *next;
+	struct hmap_iter it;
+	struct hmap_node *s;
 	size_t i;
 
 	if (!r)
 		return;
-	for (i = 0; i < r->nbuckets; i++)
-		for (s = r->buckets[i]; s; s = next) {
-			next = s->hnext;
-			free(s);
-		}
-	for (i = 0; i < r->nnodes; i++)
+	for (i = 0; i < r->nnodes; i++) {
+		hmap_iter_init(&it, &r->nodes[i].states);
+		while ((s = hmap_next(&it)))
+			free(HMAP_ENTRY(s, struct state, node));
+		hmap_release(&r->nodes[i].states);
 		free(r->nodes[i].members);
-	free(r->buckets);
+	}
 	free(r->nodes);
 	free(r);
 }
@@ -128,7 +109,7 @@ static size_t node_add(struct rollup *r, const char *id, const char *target)
 {
 	struct node *n;
 
-	if (grow((void **)&r->nodes, &r->capnodes, r->nnodes + 1, sizeof(*r->nodes)) < 0)
+	if (array_grow((void **)&r->nodes, &r->capnodes, r->nnodes + 1, sizeof(*r->nodes)) < 0)
 		return NO_NODE;
 	n = &r->nodes[r->nnodes];
 	memset(n, 0, sizeof(*n));
@@ -142,7 +123,7 @@ static int link_member(struct rollup *r, size_t parent, size_t child)
 {
 	struct node *p = &r->nodes[parent];
 
-	if (grow((void **)&p->members, &p->capmembers, p->nmembers + 1, sizeof(*p->members)) < 0)
+	if (array_grow((void **)&p->members, &p->capmembers, p->nmembers + 1, sizeof(*p->members)) < 0)
 		return -ENOMEM;
 	p->members[p->nmembers++] = child;
 	r->nodes[child].parent = parent;
@@ -277,78 +258,37 @@ int rollup_add_leaf(struct rollup *r, const struct mp_monitor *def, const char *
 
 /* ---- states ---- */
 
-static uint64_t state_hash(size_t node, struct str key)
+static struct state *state_find(const struct rollup *r, size_t node, struct str key)
 {
-	return str_hash(key) ^ ((uint64_t)node * 0x9e3779b97f4a7c15ULL);
+	struct hmap_node *n = hmap_get(&r->nodes[node].states, key.p, key.len);
+
+	return n ? HMAP_ENTRY(n, struct state, node) : NULL;
 }
 
-static struct state *state_find(const struct rollup *r, size_t node, struct str key,
-				uint64_t h)
+static struct state *state_add(struct rollup *r, size_t node, struct str key)
 {
-	struct state *s;
+	struct state *s = calloc(1, sizeof(*s) + key.len + 1);
 
-	if (!r->nbuckets)
-		return NULL;
-	for (s = r->buckets[h & (r->nbuckets - 1)]; s; s = s->hnext)
-		if (s->hash == h && s->node == node && s->key_len == key.len &&
-		    memcmp(s->key, key.p, key.len) == 0)
-			return s;
-	return NULL;
-}
-
-static int rehash(struct rollup *r, size_t nbuckets)
-{
-	struct state **b = calloc(nbuckets, sizeof(*b)), *s, *next;
-	size_t i;
-
-	if (!b)
-		return -ENOMEM;
-	for (i = 0; i < r->nbuckets; i++)
-		for (s = r->buckets[i]; s; s = next) {
-			next = s->hnext;
-			s->hnext = b[s->hash & (nbuckets - 1)];
-			b[s->hash & (nbuckets - 1)] = s;
-		}
-	free(r->buckets);
-	r->buckets = b;
-	r->nbuckets = nbuckets;
-	return 0;
-}
-
-static struct state *state_add(struct rollup *r, size_t node, struct str key, uint64_t h)
-{
-	struct state *s;
-
-	if (r->nstates + 1 > r->nbuckets && rehash(r, r->nbuckets ? r->nbuckets * 2 : 16) < 0)
-		return NULL;
-	s = calloc(1, sizeof(*s) + key.len + 1);
 	if (!s)
 		return NULL;
-	s->hash = h;
-	s->node = node;
-	s->key_len = key.len;
 	if (key.len)
 		memcpy(s->key, key.p, key.len);
-	s->hnext = r->buckets[h & (r->nbuckets - 1)];
-	r->buckets[h & (r->nbuckets - 1)] = s;
-	r->nstates++;
+	if (hmap_insert(&r->nodes[node].states, &s->node, s->key, key.len) < 0) {
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
-static void state_drop(struct rollup *r, struct state *s)
+static void state_drop(struct rollup *r, size_t node, struct state *s)
 {
-	struct state **pp = &r->buckets[s->hash & (r->nbuckets - 1)];
-
-	while (*pp != s)
-		pp = &(*pp)->hnext;
-	*pp = s->hnext;
-	r->nstates--;
+	hmap_remove(&r->nodes[node].states, &s->node);
 	free(s);
 }
 
 static enum mp_health health_at(const struct rollup *r, size_t node, struct str key)
 {
-	const struct state *s = state_find(r, node, key, state_hash(node, key));
+	const struct state *s = state_find(r, node, key);
 
 	return s ? s->health : MP_HEALTH_UNINITIALIZED;
 }
@@ -399,14 +339,13 @@ static enum mp_health combine(const struct rollup *r, const struct node *n, stru
 static int store(struct rollup *r, size_t node, struct str key, enum mp_health h,
 		 enum mp_health *from, struct state **out)
 {
-	uint64_t hash = state_hash(node, key);
-	struct state *s = state_find(r, node, key, hash);
+	struct state *s = state_find(r, node, key);
 
 	*from = s ? s->health : MP_HEALTH_UNINITIALIZED;
 	*out = NULL;
 	if (*from == h)
 		return 0;
-	if (!s && !(s = state_add(r, node, key, hash)))
+	if (!s && !(s = state_add(r, node, key)))
 		return -ENOMEM;
 	s->health = h;
 	*out = s;
@@ -429,7 +368,7 @@ int rollup_set(struct rollup *r, int leaf, struct str key, enum mp_health h,
 	if ((err = store(r, (size_t)leaf, key, h, &from, &s)) < 0)
 		return err;
 	if (s && h == MP_HEALTH_UNINITIALIZED)
-		state_drop(r, s);
+		state_drop(r, (size_t)leaf, s);
 	for (n = r->nodes[leaf].parent; n != NO_NODE && from != h; n = r->nodes[n].parent) {
 		const struct node *nd = &r->nodes[n];
 		const struct mp_alert *a = nd->def ? &nd->def->alert : NULL;
@@ -454,13 +393,13 @@ int rollup_set(struct rollup *r, int leaf, struct str key, enum mp_health h,
 		c.target = nd->target ? nd->target : "";
 		c.def = nd->def;
 		c.key = s->key;
-		c.key_len = s->key_len;
+		c.key_len = s->node.len;
 		c.from = from;
 		c.to = h;
 		if (emit && (err = emit(arg, &c)) < 0)
 			return err;
 		if (h == MP_HEALTH_UNINITIALIZED)
-			state_drop(r, s);
+			state_drop(r, n, s);
 	}
 	return 0;
 }

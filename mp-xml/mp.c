@@ -25,6 +25,7 @@
 #include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
+#include "lib/hmap.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -39,21 +40,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An open-addressing table keyed by one or two strings (ElementID, SubElementID). */
-struct slot {
-	const char *k1, *k2;
+/*
+ * An entry of a lookup table keyed by one or two strings (ElementID,
+ * SubElementID): the key is k1, or k1, a NUL and k2, so that a missing k2 is
+ * not an empty one. Entries live in the loader's scratch arena.
+ */
+struct map_entry {
+	struct hmap_node node;
 	const void *v;
-};
-
-struct map {
-	struct slot *slots;
-	size_t cap, n;
 };
 
 struct loader {
 	struct mp_pack *p;
 	struct arena *a;		/* the pack's arena: what the model keeps */
 	struct arena scratch;		/* lookup tables, dropped after loading */
+	struct buf key;			/* a two-string key being looked up */
 	struct diag *d;
 	const char *file;
 	xmlDoc *doc;
@@ -64,16 +65,16 @@ struct loader {
 	bool fatal;			/* libxml2 reported a fatal error */
 	startElementNsSAX2Func start;	/* libxml2's own tree builder */
 
-	struct map strings;	/* (ElementID, SubElementID) -> DisplayString node */
-	struct map articles;	/* ElementID -> struct mp_article */
-	struct map resources;	/* StringResource ID -> its node */
-	struct map types;	/* UnitMonitorType ID -> its node */
-	struct map ids;		/* every element ID the pack defines -> its node */
+	struct hmap strings;	/* (ElementID, SubElementID) -> DisplayString node */
+	struct hmap articles;	/* ElementID -> struct mp_article */
+	struct hmap resources;	/* StringResource ID -> its node */
+	struct hmap types;	/* UnitMonitorType ID -> its node */
+	struct hmap ids;		/* every element ID the pack defines -> its node */
 	size_t nids;
-	struct map xrefs;	/* (pack ID, element ID) -> struct mp_xref */
-	struct map monitors;	/* UnitMonitor ID -> struct mp_monitor */
-	struct map aggregates;	/* AggregateMonitor ID -> struct mp_aggregate */
-	struct map rules;	/* Rule ID -> struct mp_rule */
+	struct hmap xrefs;	/* (pack ID, element ID) -> struct mp_xref */
+	struct hmap monitors;	/* UnitMonitor ID -> struct mp_monitor */
+	struct hmap aggregates;	/* AggregateMonitor ID -> struct mp_aggregate */
+	struct hmap rules;	/* Rule ID -> struct mp_rule */
 
 	struct mp_reference **ref_tail;
 	struct mp_class **class_tail;
@@ -214,79 +215,63 @@ static void on_start_element(void *ctx, const xmlChar *localname, const xmlChar 
 
 /* ---- lookup tables -------------------------------------------------------- */
 
-static uint64_t hash2(const char *a, const char *b)
+/* The key of (k1, k2) in l->key. 0 or -ENOMEM. */
+static int map_key(struct loader *l, const char *k1, const char *k2)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *a; a++)
-		h = (h ^ (unsigned char)*a) * 1099511628211ULL;
-	if (b) {
-		h = (h ^ 0x1f) * 1099511628211ULL;
-		for (; *b; b++)
-			h = (h ^ (unsigned char)*b) * 1099511628211ULL;
-	}
-	return h;
-}
-
-/* NULL matches only NULL: a DisplayString without SubElementID is not SubElementID="". */
-static bool same_key(const char *x, const char *y)
-{
-	return x == y || (x && y && strcmp(x, y) == 0);
-}
-
-static const void *map_get(const struct map *m, const char *k1, const char *k2)
-{
-	size_t i;
-
-	if (!m->cap || !k1)
-		return NULL;
-	for (i = hash2(k1, k2) & (m->cap - 1); m->slots[i].k1; i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->slots[i].k1, k1) == 0 && same_key(m->slots[i].k2, k2))
-			return m->slots[i].v;
-	return NULL;
-}
-
-static int map_grow(struct loader *l, struct map *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 64, i, j;
-	struct slot *slots = arena_alloc(&l->scratch, cap * sizeof(*slots));
-
-	if (!slots)
+	buf_reset(&l->key);
+	if (buf_puts(&l->key, k1) < 0 || buf_putc(&l->key, '\0') < 0 || buf_puts(&l->key, k2) < 0)
 		return l->err = -ENOMEM;
-	for (i = 0; i < m->cap; i++) {
-		if (!m->slots[i].k1)
-			continue;
-		j = hash2(m->slots[i].k1, m->slots[i].k2) & (cap - 1);
-		while (slots[j].k1)
-			j = (j + 1) & (cap - 1);
-		slots[j] = m->slots[i];
-	}
-	m->slots = slots;
-	m->cap = cap;
 	return 0;
+}
+
+/* The value of (k1, k2); k2 NULL matches only NULL (a DisplayString without SubElementID). */
+static const void *map_get(struct loader *l, const struct hmap *m, const char *k1,
+			   const char *k2)
+{
+	const struct hmap_node *n;
+
+	if (!k1 || (k2 && map_key(l, k1, k2) < 0))
+		return NULL;
+	n = k2 ? hmap_get(m, l->key.data, l->key.len) : hmap_get(m, k1, strlen(k1));
+	return n ? HMAP_ENTRY(n, const struct map_entry, node)->v : NULL;
 }
 
 /*
  * Add a key whose strings outlive the table. The first value for a key wins:
  * returns 1 when the key was already there, 0 when added, -ENOMEM.
  */
-static int map_put(struct loader *l, struct map *m, const char *k1, const char *k2,
+static int map_put(struct loader *l, struct hmap *m, const char *k1, const char *k2,
 		   const void *v)
 {
+	struct map_entry *e = arena_alloc(&l->scratch, sizeof(*e));
+	const char *key = k1;
+	size_t len = strlen(k1);
+	int r;
+
+	if (e && k2 && map_key(l, k1, k2) == 0) {
+		len = l->key.len;
+		key = arena_strndup(&l->scratch, l->key.data, len);
+	}
+	if (!e || !key)
+		return l->err = -ENOMEM;
+	e->v = v;
+	r = hmap_insert(m, &e->node, key, len);
+	if (r == -EEXIST)
+		return 1;
+	return r < 0 ? (l->err = -ENOMEM) : 0;
+}
+
+/* The tables' buckets; their entries go with the scratch arena. */
+static void maps_release(struct loader *l)
+{
+	struct hmap *const maps[] = { &l->strings, &l->articles, &l->resources,
+				      &l->types, &l->ids, &l->xrefs,
+				      &l->monitors, &l->aggregates, &l->rules };
 	size_t i;
 
-	if (map_get(m, k1, k2))
-		return 1;
-	if ((m->n + 1) * 2 > m->cap && map_grow(l, m) < 0)
-		return -ENOMEM;
-	i = hash2(k1, k2) & (m->cap - 1);
-	while (m->slots[i].k1)
-		i = (i + 1) & (m->cap - 1);
-	m->slots[i].k1 = k1;
-	m->slots[i].k2 = k2;
-	m->slots[i].v = v;
-	m->n++;
-	return 0;
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		hmap_release(maps[i]);
+	buf_release(&l->key);
 }
 
 /* ---- reading the tree ----------------------------------------------------- */
@@ -497,7 +482,7 @@ static bool attr_bool(struct loader *l, const xmlNode *n, const char *name, bool
 static void display(struct loader *l, const char *id, const char *sub, const char **name,
 		    const char **desc)
 {
-	const xmlNode *ds = map_get(&l->strings, id, sub), *c;
+	const xmlNode *ds = map_get(l, &l->strings, id, sub), *c;
 
 	*name = NULL;
 	if (desc)
@@ -739,17 +724,17 @@ static int cmp_id(const void *a, const void *b)
 /* The model's sorted copy of the IDs, for mp_pack_defines once loading is over. */
 static void keep_ids(struct loader *l)
 {
-	size_t i, n = 0;
+	const struct hmap_node *k;
+	struct hmap_iter it;
+	size_t n = 0;
 
 	l->p->ids = lalloc(l, (l->nids ? l->nids : 1) * sizeof(*l->p->ids));
 	if (!l->p->ids)
 		return;
-	for (i = 0; i < l->ids.cap && n < l->nids; i++) {
-		const char *k = l->ids.slots[i].k1;
-
-		if (k && !(l->p->ids[n++] = ldup(l, l->a, k, strlen(k))))
+	hmap_iter_init(&it, &l->ids);
+	while (n < l->nids && (k = hmap_next(&it)))
+		if (!(l->p->ids[n++] = ldup(l, l->a, k->key, k->len)))
 			return;
-	}
 	l->p->nids = n;
 	qsort(l->p->ids, n, sizeof(*l->p->ids), cmp_id);
 }
@@ -864,7 +849,7 @@ static void note_xref(struct loader *l, const struct owner *o, const char *what,
 		return;
 	memcpy(key, id, len);
 	key[len] = '\0';
-	x = (struct mp_xref *)map_get(&l->xrefs, pack, key);
+	x = (struct mp_xref *)map_get(l, &l->xrefs, pack, key);
 	if (x) {
 		x->count++;
 		return;
@@ -924,7 +909,7 @@ static void check_ref(struct loader *l, const struct owner *o, const char *what,
 		return;
 	memcpy(key, raw, n);
 	key[n] = '\0';
-	if (!map_get(&l->ids, key, NULL))
+	if (!map_get(l, &l->ids, key, NULL))
 		lerr(l, line, "%s%s '%s' resolves nowhere: this pack defines no '%s' and it "
 		     "has no alias", owner_prefix(o, prefix, sizeof(prefix)), what, key, key);
 }
@@ -1114,9 +1099,9 @@ static bool parse_severity(const char *s, enum mp_severity *out)
 static void message_strings(struct loader *l, const char *what, const char *id,
 			    const char *message_id, long line)
 {
-	if (strchr(message_id, '!') || map_get(&l->strings, message_id, NULL))
+	if (strchr(message_id, '!') || map_get(l, &l->strings, message_id, NULL))
 		return;
-	if (l->p->fragment || map_get(&l->ids, message_id, NULL))
+	if (l->p->fragment || map_get(l, &l->ids, message_id, NULL))
 		lwarn(l, line, "%s '%s': alert message '%s' has no display string; its alerts "
 		      "have an empty name and text", what, id, message_id);
 }
@@ -1124,7 +1109,7 @@ static void message_strings(struct loader *l, const char *what, const char *id,
 /* The display string of a monitor, as consoles and alerts name it. */
 static void element_strings(struct loader *l, const char *what, const char *id, long line)
 {
-	if (!map_get(&l->strings, id, NULL))
+	if (!map_get(l, &l->strings, id, NULL))
 		lwarn(l, line, "%s '%s' has no display string; it is shown by its ID", what, id);
 }
 
@@ -1288,7 +1273,7 @@ static void resolve_type(struct loader *l, struct mp_monitor *m)
 		return;
 	}
 	m->type_id = raw;
-	if (map_get(&l->types, raw, NULL)) {
+	if (map_get(l, &l->types, raw, NULL)) {
 		m->type_pack = l->p->id;
 		m->type_origin = MP_TYPE_PACK;
 	} else if (strncmp(raw, "Mpmon.", 6) == 0) {
@@ -1354,12 +1339,12 @@ static void load_monitor(struct loader *l, const xmlNode *n)
 			lerr(l, m->line, "UnitMonitor without an ID");
 		return;
 	}
-	if ((prev = map_get(&l->monitors, m->id, NULL))) {
+	if ((prev = map_get(l, &l->monitors, m->id, NULL))) {
 		lerr(l, m->line, "duplicate monitor ID '%s' (first at line %ld)", m->id,
 		     prev->line);
 		return;
 	}
-	if ((agg = map_get(&l->aggregates, m->id, NULL))) {
+	if ((agg = map_get(l, &l->aggregates, m->id, NULL))) {
 		lerr(l, m->line, "duplicate monitor ID '%s' (first at line %ld)", m->id,
 		     agg->line);
 		return;
@@ -1390,7 +1375,7 @@ static void load_monitor(struct loader *l, const xmlNode *n)
 		m->config = copy_elem(l, c, NULL);
 	display(l, m->id, NULL, &m->display_name, &m->description);
 	element_strings(l, "monitor", m->id, m->line);
-	m->knowledge = map_get(&l->articles, m->id, NULL);
+	m->knowledge = map_get(l, &l->articles, m->id, NULL);
 	if (l->flags & MP_LOAD_SOURCE)
 		dump_source(l, m, n);
 	resolve_type(l, m);
@@ -1420,11 +1405,11 @@ static void load_aggregate(struct loader *l, const xmlNode *n)
 		return;
 	}
 	/* unit and aggregate monitors share one ID space: a parent names either */
-	if ((pa = map_get(&l->aggregates, g->id, NULL))) {
+	if ((pa = map_get(l, &l->aggregates, g->id, NULL))) {
 		lerr(l, g->line, "duplicate monitor ID '%s' (first at line %ld)", g->id, pa->line);
 		return;
 	}
-	if ((prev = map_get(&l->monitors, g->id, NULL))) {
+	if ((prev = map_get(l, &l->monitors, g->id, NULL))) {
 		lerr(l, g->line, "duplicate monitor ID '%s' (first at line %ld)", g->id,
 		     prev->line);
 		return;
@@ -1473,7 +1458,7 @@ static void load_aggregate(struct loader *l, const xmlNode *n)
 		load_alert(l, "aggregate monitor", g->id, &g->alert, c);
 	display(l, g->id, NULL, &g->display_name, &g->description);
 	element_strings(l, "aggregate monitor", g->id, g->line);
-	g->knowledge = map_get(&l->articles, g->id, NULL);
+	g->knowledge = map_get(l, &l->articles, g->id, NULL);
 	if (l->err)
 		return;
 	*l->agg_tail = g;
@@ -1582,7 +1567,8 @@ static void load_generate_alert(struct loader *l, struct mp_rule *r, const xmlNo
 		return;
 	display(l, a->message_id, NULL, &a->message_name, &a->message_text);
 	if (!is_mpelement(msg) && !strchr(a->message_id, '!') &&
-	    !map_get(&l->strings, a->message_id, NULL) && !map_get(&l->ids, a->message_id, NULL))
+	    !map_get(l, &l->strings, a->message_id, NULL) &&
+	    !map_get(l, &l->ids, a->message_id, NULL))
 		lwarn(l, a->line, "rule '%s': alert message '%s' is neither a StringResource "
 		      "nor a display string", r->id, a->message_id);
 	else
@@ -1601,7 +1587,7 @@ static bool type_resolves(struct loader *l, const char *raw)
 		return true;
 	if (bang)
 		return mp_pack_alias(l->p, raw, (size_t)(bang - raw)) != NULL;
-	return map_get(&l->ids, raw, NULL) != NULL;
+	return map_get(l, &l->ids, raw, NULL) != NULL;
 }
 
 /*
@@ -1625,7 +1611,7 @@ static void load_rule(struct loader *l, const xmlNode *n)
 			lerr(l, r->line, "Rule without an ID");
 		return;
 	}
-	if ((prev = map_get(&l->rules, r->id, NULL))) {
+	if ((prev = map_get(l, &l->rules, r->id, NULL))) {
 		lerr(l, r->line, "duplicate rule ID '%s' (first at line %ld)", r->id, prev->line);
 		return;
 	}
@@ -1663,7 +1649,7 @@ static void load_rule(struct loader *l, const xmlNode *n)
 			}
 		}
 	display(l, r->id, NULL, &r->display_name, &r->description);
-	r->knowledge = map_get(&l->articles, r->id, NULL);
+	r->knowledge = map_get(l, &l->articles, r->id, NULL);
 	if (l->err)
 		return;
 	*l->rule_tail = r;
@@ -1734,7 +1720,7 @@ static void load_diagnostic(struct loader *l, const xmlNode *n)
 				       &g->command, &g->why_not, l->d) < 0)
 		l->err = -ENOMEM;
 	display(l, g->id, NULL, &g->display_name, &g->description);
-	g->knowledge = map_get(&l->articles, g->id, NULL);
+	g->knowledge = map_get(l, &l->articles, g->id, NULL);
 	*l->diag_tail = g;
 	l->diag_tail = &g->next;
 }
@@ -1770,7 +1756,7 @@ static void load_recovery(struct loader *l, const xmlNode *n)
 	if (r->why_not)
 		r->command = NULL;
 	display(l, r->id, NULL, &r->display_name, &r->description);
-	r->knowledge = map_get(&l->articles, r->id, NULL);
+	r->knowledge = map_get(l, &l->articles, r->id, NULL);
 	*l->rec_tail = r;
 	l->rec_tail = &r->next;
 }
@@ -1959,6 +1945,7 @@ int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags
 	}
 	arena_init(&l.p->arena);
 	arena_init(&l.scratch);
+	buf_init(&l.key);
 	l.a = &l.p->arena;
 	l.p->file = arena_strdup(l.a, l.file);
 	if (!l.p->file) {
@@ -1996,6 +1983,7 @@ int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags
 	xmlSetGenericErrorFunc(old_gctx, old_gerror);
 	current = NULL;
 done:
+	maps_release(&l);
 	arena_release(&l.scratch);
 	/* references are checked in a pass of their own: list all by line */
 	diag_sort_lines(d, first_entry);

@@ -7,6 +7,7 @@
  */
 #include "pipeline/pipeline.h"
 
+#include "lib/array.h"
 #include "lib/diag.h"
 #include "lib/file.h"
 #include "lib/str.h"
@@ -27,7 +28,7 @@ struct pipeline {
 	struct mp_pack **packs;
 	size_t npacks, packs_cap;
 	struct pipeline_stream **streams;
-	size_t nstreams;
+	size_t nstreams, streams_cap;
 	int64_t event_time;	/* clock_event: the latest event time */
 };
 
@@ -133,15 +134,8 @@ static int add_pack(struct pipeline *p, const char *path, struct diag *dg)
 {
 	struct mp_pack *pack;
 
-	if (p->npacks == p->packs_cap) {
-		size_t cap = p->packs_cap ? 2 * p->packs_cap : 8;
-		struct mp_pack **v = realloc(p->packs, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		p->packs = v;
-		p->packs_cap = cap;
-	}
+	if (array_grow((void **)&p->packs, &p->packs_cap, p->npacks + 1, sizeof(*p->packs)) < 0)
+		return -ENOMEM;
 	/* no monitor source text: only mpmon doc shows it, and it loads its own */
 	pack = pipeline_read_pack(path, 0, dg);
 	if (!pack)
@@ -228,13 +222,12 @@ int pipeline_stream_add(struct pipeline *p, const char *format, const char *patt
 			const char *log_name, struct pipeline_stream **out,
 			char err[FORMAT_ERR_LEN])
 {
-	struct pipeline_stream **v = realloc(p->streams, (p->nstreams + 1) * sizeof(*v));
 	struct pipeline_stream *s;
 	int r;
 
-	if (!v)
+	if (array_grow((void **)&p->streams, &p->streams_cap, p->nstreams + 1,
+		       sizeof(*p->streams)) < 0)
 		return -ENOMEM;
-	p->streams = v;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;

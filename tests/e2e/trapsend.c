@@ -40,6 +40,7 @@
 #include "collector/action.h"
 #include "collector/trap.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/diag.h"
 #include "lib/iso8601.h"
 #include "monitors/engine.h"
@@ -53,13 +54,6 @@
 
 static struct mp_pack *packs[MAX_PACKS];
 static size_t npacks;
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static size_t diag_shown;
 
@@ -78,7 +72,7 @@ static void show_diag(struct diag *d)
 static void run(struct trap_sender *s, struct diag *d, int64_t deadline, bool drain)
 {
 	for (;;) {
-		int64_t now = now_us();
+		int64_t now = clock_realtime_us();
 		trap_sender_process(s, now);
 		show_diag(d);
 		struct trap_stats st;
@@ -250,7 +244,7 @@ static int send_action(struct trap_sender *s, const struct event *ev, const char
 	res.err.text = f[A_ERR] ? f[A_ERR] : "";
 	res.err.len = strlen(res.err.text);
 	res.err.bytes = f[A_ERR_BYTES] ? strtoull(f[A_ERR_BYTES], NULL, 10) : res.err.len;
-	r = trap_send_action(s, &res, now_us());
+	r = trap_send_action(s, &res, clock_realtime_us());
 out:
 	for (int i = 0; i < A_N; i++)
 		buf_release(&v[i]);
@@ -301,7 +295,7 @@ static int send_line(struct trap_sender *s, char *line, size_t len, const char *
 			ck == CHANGE_RULE ? "not a rule alert (seq, rule, time)" :
 					    "not a state change (seq, monitor, from, to, time)");
 	else
-		r = trap_send_change(s, &c, now_us());
+		r = trap_send_change(s, &c, clock_realtime_us());
 	for (int i = 0; i < F_N; i++)
 		buf_release(&v[i]);
 	return r;
@@ -318,7 +312,7 @@ static int send_synthetic(struct trap_sender *s, uint64_t seq, size_t text_len, 
 	bool bad = seq % 2;
 	struct state_change c = {
 		.seq = seq,
-		.time = now_us(),
+		.time = clock_realtime_us(),
 		.monitor_id = "Mpmon.Test.Synthetic.Monitor",
 		.instance = inst,
 		.instance_len = strlen(inst),
@@ -495,7 +489,7 @@ int main(int argc, char **argv)
 		diag_release(&d);
 		goto out;
 	}
-	int64_t t0 = now_us();
+	int64_t t0 = clock_realtime_us();
 	if (start)
 		trap_send_start(s, t0);
 	status = 0;
@@ -509,7 +503,7 @@ int main(int argc, char **argv)
 			if (rate > 0)
 				until = t0 + (int64_t)(k + 1) * 1000000 / rate;
 			else if (interval_ms)
-				until = now_us() + interval_ms * 1000;
+				until = clock_realtime_us() + interval_ms * 1000;
 			run(s, &d, until, false);
 		}
 		buf_release(&text);
@@ -531,7 +525,9 @@ int main(int argc, char **argv)
 					continue;
 				if (send_line(s, line, (size_t)n, input, lineno) < 0)
 					status = 1;
-				run(s, &d, interval_ms ? now_us() + interval_ms * 1000 : 0, false);
+				run(s, &d,
+				    interval_ms ? clock_realtime_us() + interval_ms * 1000 : 0,
+				    false);
 			}
 			free(line);
 			if (f != stdin)
@@ -539,8 +535,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (heartbeat)
-		trap_send_heartbeat(s, synthetic > 0 ? start_seq + (uint64_t)synthetic - 1 : 0, now_us());
-	run(s, &d, now_us() + drain_ms * 1000, true);
+		trap_send_heartbeat(s, synthetic > 0 ? start_seq + (uint64_t)synthetic - 1 : 0,
+				    clock_realtime_us());
+	run(s, &d, clock_realtime_us() + drain_ms * 1000, true);
 	struct trap_stats st;
 	trap_sender_get_stats(s, &st);
 	if (stats)
@@ -548,7 +545,7 @@ int main(int argc, char **argv)
 		       " dropped=%" PRIu64 " held=%" PRIu64 " errors=%" PRIu64 " pending=%zu"
 		       " seconds=%.3f\n",
 		       st.queued, st.sent, st.acked, st.retries, st.dropped, st.held, st.errors,
-		       st.pending, (double)(now_us() - t0) / 1e6);
+		       st.pending, (double)(clock_realtime_us() - t0) / 1e6);
 	if (st.pending)
 		status = 1;
 	trap_sender_free(s);
