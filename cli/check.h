@@ -19,6 +19,7 @@ struct check_inst {
 	char *monitor, *instance, *message, *diagnosis, *resolution;
 	enum mp_health health;
 	bool has_ratio;			/* the state file gave the monitor's ratio */
+	bool rollup;			/* a roll-up node's health: counted only when -m names it */
 	double ratio;
 };
 

@@ -82,7 +82,8 @@ static void usage(FILE *f)
 		" -t, --timeout=SECONDS UNKNOWN after SECONDS (default %d)\n"
 		" -v, --verbose         more: -v adds the worst instance's diagnosis and\n"
 		"                       resolution, -vv every instance, -vvv how it was read\n"
-		" -m, --monitor=ID      only this monitor (default: all monitors)\n"
+		" -m, --monitor=ID      only this monitor (default: all unit monitors); a roll-up\n"
+		"                       node too, e.g. System.Health.EntityState -i HOST\n"
 		" -i, --instance=NAME   only this instance of the monitor (\"\" for none)\n"
 		"     --mp=PACK         daemon mode: the packs mpmond runs, so that their\n"
 		"                       monitors without an event yet count as uninitialized\n"
@@ -237,6 +238,36 @@ static const char *member_str(struct json_object *o, const char *key)
  * Parse the state file's JSON into set; *written gets its time. NULL, or why
  * it cannot be used (a static or json-c string, valid until the next call).
  */
+/* The state file's "rollups" (none in a file of an mpmond before them), or why not. */
+static const char *parse_rollups(struct json_object *root, struct check_set *set)
+{
+	static char why[256];
+	struct json_object *ups;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(root, "rollups", &ups))
+		return NULL;
+	if (!json_object_is_type(ups, json_type_array))
+		return "state file: \"rollups\" is not an array";
+	n = json_object_array_length(ups);
+	for (i = 0; i < n; i++) {
+		struct json_object *m = json_object_array_get_idx(ups, i);
+		const char *mon = member_str(m, "monitor"), *inst = member_str(m, "instance");
+		const char *h = member_str(m, "health");
+		enum mp_health health;
+
+		if (!mon || !inst || !h || !mp_health_parse(h, &health)) {
+			snprintf(why, sizeof(why), "state file: rollups[%zu] lacks \"monitor\", "
+				 "\"instance\" or a valid \"health\"", i);
+			return why;
+		}
+		if (check_set_add(set, mon, inst, strlen(inst), health, "", "", "") < 0)
+			return "out of memory";
+		set->v[set->n - 1].rollup = true;
+	}
+	return NULL;
+}
+
 static const char *parse_state(const struct buf *text, struct check_set *set, int64_t *written)
 {
 	static char why[256];
@@ -307,8 +338,9 @@ static const char *parse_state(const struct buf *text, struct check_set *set, in
 			set->v[set->n - 1].ratio = json_object_get_double(v);
 		}
 	}
+	w = parse_rollups(root, set);
 	json_object_put(root);
-	return NULL;
+	return w;
 }
 
 static enum status status_of(enum mp_health h, enum status uninit)
@@ -420,7 +452,8 @@ static void tally(const struct opts *o, const struct check_set *set, struct tall
 	for (i = 0; i < set->n; i++) {
 		const struct check_inst *in = &set->v[i];
 
-		if (o->monitor && strcmp(in->monitor, o->monitor) != 0)
+		/* roll-ups restate their members' health: counted only when asked for */
+		if (o->monitor ? strcmp(in->monitor, o->monitor) != 0 : in->rollup)
 			continue;
 		if (o->instance && strcmp(in->instance, o->instance) != 0)
 			continue;

@@ -29,6 +29,7 @@
 #include "lib/file.h"
 #include "lib/str.h"
 #include "monitors/engine.h"
+#include "monitors/rollup.h"
 #include "mp-xml/mp.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/record_json.h"
@@ -411,6 +412,16 @@ static int collect(void *arg, const struct engine_instance_info *in)
 			     n ? n->message : "", n ? n->diagnosis : "", n ? n->resolution : "");
 }
 
+static int collect_rollup(void *arg, const struct rollup_state_info *in)
+{
+	struct check_set *out = arg;
+	int x = check_set_add(out, in->node_id, in->key.p, in->key.len, in->health, "", "", "");
+
+	if (x == 0)
+		out->v[out->n - 1].rollup = true;
+	return x;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -678,7 +689,8 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 	source_logger = logger;
 	x = run_pipeline(o, &r, on_change, err);
 	if (x == 0 && monitor && known)
-		*known = engine_monitor_status(r.engine, monitor) == ENGINE_RUN;
+		*known = engine_monitor_status(r.engine, monitor) == ENGINE_RUN ||
+			 engine_rollup_known(r.engine, monitor);
 	if (x == 0 && (x = lock_fd = seek_lock(o, err)) >= 0)
 		x = open_records(&r, err);
 	if (x == 0)
@@ -691,6 +703,7 @@ int standalone_run(struct standalone *o, struct check_set *out, const char *moni
 		struct collect c = { &r, out, monitor, known };
 
 		x = engine_foreach(r.engine, collect, &c);
+		x = x ? x : engine_foreach_rollup(r.engine, collect_rollup, out);
 	}
 	if (x == 0)
 		x = add_monitors_without_data(r.pipe, out);
@@ -714,7 +727,8 @@ int packs_add_monitors(struct standalone *o, struct check_set *set, const char *
 	int x = run_pipeline(o, &r, NULL, err);
 
 	if (x == 0 && monitor)
-		*known = engine_monitor_status(r.engine, monitor) == ENGINE_RUN;
+		*known = engine_monitor_status(r.engine, monitor) == ENGINE_RUN ||
+			 engine_rollup_known(r.engine, monitor);
 	if (x == 0)
 		x = add_monitors_without_data(r.pipe, set);
 	run_release(&r);

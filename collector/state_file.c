@@ -17,6 +17,7 @@
 #include "lib/json.h"
 #include "monitors/engine.h"
 #include "monitors/monitor.h"
+#include "monitors/rollup.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -231,6 +232,21 @@ static int put_instance(void *arg, const struct engine_instance_info *in)
 	return r;
 }
 
+static int put_rollup(void *arg, const struct rollup_state_info *in)
+{
+	struct buf *b = arg;
+	bool first = true;
+	int r;
+
+	r = buf_puts(b, b->data[b->len - 1] == '[' ? "\n  {" : ",\n  {");
+	r = r ? r : json_member_cstr(b, &first, "monitor", in->node_id);
+	r = r ? r : json_member_cstr(b, &first, "target", in->target ? in->target : "");
+	r = r ? r : json_member_str(b, &first, "instance", in->key.p, in->key.len);
+	r = r ? r : json_member_cstr(b, &first, "health", mp_health_name(in->health));
+	r = r ? r : json_member_bool(b, &first, "alert_open", in->alert_open);
+	return r ? r : buf_putc(b, '}');
+}
+
 static int put_limit(void *arg, const struct engine_limit_info *in)
 {
 	struct buf *b = arg;
@@ -264,6 +280,10 @@ int state_build(const struct daemon *d, struct buf *b)
 	if (r == 0)
 		r = engine_foreach(d->engine, put_instance, &w);
 	r = r ? r : buf_puts(b, "\n ]");
+	r = r ? r : json_key(b, &first, "rollups");
+	r = r ? r : buf_putc(b, '[');
+	r = r ? r : engine_foreach_rollup(d->engine, put_rollup, b);
+	r = r ? r : buf_puts(b, b->data[b->len - 1] == '[' ? "]" : "\n ]");
 	r = r ? r : json_key(b, &first, "sources");
 	r = r ? r : buf_putc(b, '[');
 	for (i = 0; r == 0 && i < d->nsources; i++) {

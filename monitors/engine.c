@@ -552,6 +552,17 @@ enum mp_health engine_rollup_health(const struct engine *e, const char *node_id,
 	return rollup_health(e->rollup, node_id, target, str_of(instance ? instance : ""));
 }
 
+int engine_foreach_rollup(const struct engine *e,
+			  int (*fn)(void *arg, const struct rollup_state_info *info), void *arg)
+{
+	return e->rollup_on ? rollup_foreach(e->rollup, fn, arg) : 0;
+}
+
+bool engine_rollup_known(const struct engine *e, const char *id)
+{
+	return e->rollup_on && rollup_has_node(e->rollup, id);
+}
+
 /* ---- feeding ---- */
 
 /* Let a new instance's type begin (arm its first timer) at the engine's clock. */

@@ -138,6 +138,17 @@ void engine_enable_rollup(struct engine *e);
 enum mp_health engine_rollup_health(const struct engine *e, const char *node_id,
 				    const char *target, const char *instance);
 
+/*
+ * Call fn for every roll-up node's health at every instance where it is known
+ * (rollup.h's rollup_foreach); 0 at once when roll-up is not enabled.
+ */
+struct rollup_state_info;
+int engine_foreach_rollup(const struct engine *e,
+			  int (*fn)(void *arg, const struct rollup_state_info *info), void *arg);
+
+/* Whether id is a roll-up node (an aggregate, System.Health.EntityState...) with roll-up on. */
+bool engine_rollup_known(const struct engine *e, const char *id);
+
 /* Whether the rule with this ID runs, is configured but off, or is not loaded. */
 enum engine_status engine_rule_status(const struct engine *e, const char *id);
 

@@ -404,6 +404,17 @@ int rollup_set(struct rollup *r, int leaf, struct str key, enum mp_health h,
 	return 0;
 }
 
+bool rollup_has_node(const struct rollup *r, const char *node_id)
+{
+	size_t i;
+
+	node_id = without_alias(node_id);
+	for (i = 0; i < r->nnodes; i++)
+		if (!r->nodes[i].leaf && strcmp(r->nodes[i].id, node_id) == 0)
+			return true;
+	return false;
+}
+
 enum mp_health rollup_health(const struct rollup *r, const char *node_id, const char *target,
 			     struct str key)
 {
@@ -420,4 +431,33 @@ enum mp_health rollup_health(const struct rollup *r, const char *node_id, const 
 		return health_at(r, i, key);
 	}
 	return MP_HEALTH_UNINITIALIZED;
+}
+
+int rollup_foreach(const struct rollup *r, int (*fn)(void *arg, const struct rollup_state_info *info),
+		   void *arg)
+{
+	struct rollup_state_info info;
+	struct hmap_iter it;
+	struct hmap_node *h;
+	size_t i;
+	int x;
+
+	for (i = 0; i < r->nnodes; i++) {
+		const struct node *n = &r->nodes[i];
+
+		if (n->leaf)
+			continue;
+		hmap_iter_init(&it, &n->states);
+		while ((h = hmap_next(&it))) {
+			const struct state *s = HMAP_ENTRY(h, struct state, node);
+
+			info = (struct rollup_state_info){
+				.node_id = n->id, .target = n->target, .def = n->def,
+				.key = { s->key, h->len }, .health = s->health, .alert_open = s->alert_open,
+			};
+			if ((x = fn(arg, &info)))
+				return x;
+		}
+	}
+	return 0;
 }

@@ -77,6 +77,28 @@ int rollup_add_leaf(struct rollup *r, const struct mp_monitor *def, const char *
 int rollup_set(struct rollup *r, int leaf, struct str key, enum mp_health h,
 	       rollup_emit_fn *emit, void *arg);
 
+/* A node's health at one instance key, as rollup_foreach gives it; valid during the call. */
+struct rollup_state_info {
+	const char *node_id;		/* aggregate ID, or a standard node's */
+	const char *target;
+	const struct mp_aggregate *def;	/* NULL for the standard nodes */
+	struct str key;
+	enum mp_health health;		/* never Uninitialized */
+	bool alert_open;
+};
+
+/*
+ * Call fn for the health of every aggregate and standard node at every key
+ * where it is not Uninitialized (leaves are the engine's instances), node by
+ * node in the order they were added; stop early and return fn's value when it
+ * is not 0.
+ */
+int rollup_foreach(const struct rollup *r, int (*fn)(void *arg, const struct rollup_state_info *info),
+		   void *arg);
+
+/* Whether node_id (through any alias) is an aggregate or a standard node of the tree. */
+bool rollup_has_node(const struct rollup *r, const char *node_id);
+
 /* The health of node_id (for a standard node, at target) at key; Uninitialized when unknown. */
 enum mp_health rollup_health(const struct rollup *r, const char *node_id, const char *target,
 			     struct str key);

@@ -339,6 +339,32 @@ perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 1; my $s = decod
 		$m->{resolution} eq "" && !$m->{alert_open})' "$T/astate/state.json"
 ok $? "state.json: the clear says the alert is resolved and names it, without the failure's knowledge"
 
+# ---- daemon mode: roll-up health ----
+# rollups: as mpmond writes them; entry "MONITOR INSTANCE HEALTH"
+rstate() {
+	printf '{"version":1,"written":"%s","pid":1,"seq":9,"monitors":[{"monitor":"Test.Job","instance":"web1","health":"Error","state":"S","since":"2026-11-20T10:31:00Z","alert_open":true,"message":"Job failed","diagnosis":"","resolution":""}],"rollups":[' "$(now)"
+	sep=
+	for e in "$@"; do
+		set -- $e
+		printf '%s{"monitor":"%s","target":"Windows!Microsoft.Windows.Computer","instance":"%s","health":"%s","alert_open":false}' "$sep" "$1" "$2" "$3"
+		sep=,
+	done
+	printf '],"sources":[]}\n'
+}
+rstate "System.Health.EntityState web1 Error" "System.Health.AvailabilityState web1 Error" "System.Health.EntityState web2 Success" >"$S"
+run 2 --state "$S" -m System.Health.EntityState -i web1
+grep -q "^MPMON CRITICAL - System.Health.EntityState \[web1\] is Error |" "$T/out"
+ok $? "-m System.Health.EntityState -i: a target's entity health from the state file ($line)"
+run 0 --state "$S" -m System.Health.EntityState -i web2
+ok $? "another target's entity health: OK ($line)"
+run 2 --state "$S"
+grep -q "^MPMON CRITICAL - 1 instance: 1 critical, 0 warning, 0 ok, 0 uninitialized; worst Test.Job \[web1\] is Error" "$T/out"
+ok $? "without -m the roll-ups are not counted again beside their members ($line)"
+rstate "System.Health.EntityState web1 Bogus" >"$S"
+run 3 --state "$S" -m System.Health.EntityState
+grep -q "rollups\[0\] lacks" "$T/out"
+ok $? "a roll-up entry without a valid health: UNKNOWN ($line)"
+
 # ---- standalone mode ----
 P=$top/tests/e2e/data/pack.xml
 L=$T/slog/app.log
@@ -356,6 +382,9 @@ ev 2 web1 2 >>"$L"
 sa 2
 grep -q "worst Test.Job \[web1\] is Error: Job failed on web1: job 2 |" "$T/out" && [ "$(lines)" = 1 ]
 ok $? "a new line: CRITICAL with its message, 1 line read ($line)"
+run 2 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System -m System.Health.EntityState -i web1
+grep -q "^MPMON CRITICAL - System.Health.EntityState \[web1\] is Error |" "$T/out"
+ok $? "standalone -m System.Health.EntityState -i: the target's rolled-up health ($line)"
 sa 2
 [ "$(lines)" = 0 ] && grep -q "Job failed on web1: job 2" "$T/out"
 ok $? "no new line: the state and its message persist, 0 lines read"

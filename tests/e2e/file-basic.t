@@ -75,6 +75,13 @@ wait_for 5 sh -c "grep -q '\"seq\":$((seq_before + 3))' $T/state/state.json"
 [ "$(health Test.Job web2)" = Success ] && [ "$(health Test.Job web1)" = Error ] &&
 	grep -q "reloaded" "$T/log"
 ok $? "SIGHUP reloads and keeps monitor state and positions"
+r=$(state_get 'join ",", map { "$_->{instance}=$_->{health}" } sort { $a->{instance} cmp $b->{instance} } grep { $_->{monitor} eq "System.Health.EntityState" } @{$s->{rollups}}')
+[ "$r" = "web1=Error,web2=Success" ]
+ok $? "state.json has each target's entity health ($r)"
+"$bin/check_mpmon" --state-dir "$T/state" -m System.Health.EntityState -i web1 >"$T/chk"
+st=$?
+[ $st = 2 ] && grep -q "^MPMON CRITICAL - System.Health.EntityState \[web1\] is Error" "$T/chk"
+ok $? "check_mpmon -m System.Health.EntityState -i web1 asks the daemon: CRITICAL (exit $st: $(cat "$T/chk"))"
 
 stop
 ok $? "SIGTERM exits 0"
