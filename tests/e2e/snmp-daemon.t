@@ -64,6 +64,11 @@ marked=0
 mark() {
 	marked=$(log_all | wc -l)
 }
+# UDP datagrams this network namespace's kernel dropped for a full socket buffer
+udp_drops() {
+	awk '/^Udp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp
+}
+
 change_seqs() {
 	log_all | tail -n +$((marked + 1)) | grep "^TRAP $1" | grep 'mpmonMonitorId\.0' |
 		sed -n 's/.*mpmonSeq\.0 = \([0-9]*\).*/\1/p'
@@ -323,15 +328,22 @@ peer = udp:127.0.0.1:$port
 community = public"
 start_mpmond
 check "mpmond starts with a trap sink at the default trap_rate" $?
+drops0=$(udp_drops)
 perl -e 'for my $i (1 .. $ARGV[0]) { printf "{\"TimeGenerated\":\"2026-12-01T00:00:00Z\",\"EventDisplayNumber\":%d,\"LoggingComputer\":\"burst%d\",\"EventDescription\":\"burst %d\"}\n", 1003, $i, $i }' \
 	"$burst" >>"$log"
 wait_state '$s->{seq}' "$burst" 20
 check "$burst state changes in one write" $?
 wait_state '$s->{snmp}{sent}' "$((burst + 1))" 20
+check "mpmond sent every one of them, paced (sent $(sget '$s->{snmp}{sent}'), errors $(sget '$s->{snmp}{errors}'))" $?
 for i in $(seq 1 100); do [ "$(change_seqs "TRAP2, SNMP v2c" | wc -l)" -ge "$burst" ] && break; sleep 0.1; done
-got=$(change_seqs "TRAP2, SNMP v2c" | awk -v n="$burst" '$1 != NR { bad++ } END { print NR, bad + 0 }')
-[ "$got" = "$burst 0" ]
-check "snmptrapd logged all $burst traps, in order of seq (got count and out of place: $got)" $?
+# A trap nobody acknowledges may still be dropped by the receiving kernel when
+# snmptrapd falls behind (a loaded machine): each must have arrived, in order,
+# or be among the datagrams the kernel counted as dropped (RcvbufErrors).
+dropped=$(($(udp_drops) - drops0))
+got=$(change_seqs "TRAP2, SNMP v2c" | awk '$1 <= last { bad++ } { last = $1 } END { print NR, bad + 0 }')
+n_got=${got% *}
+[ "${got#* }" = 0 ] && [ "$((n_got + dropped))" -ge "$burst" ] && [ "$n_got" -le "$burst" ]
+check "snmptrapd logged the $burst traps in order of seq, but those its kernel dropped (got count and out of place: $got; dropped by the receiver's kernel: $dropped)" $?
 stop_mpmond
 check "mpmond exits 0" $?
 
