@@ -629,8 +629,11 @@ int engine_advance(struct engine *e, int64_t now)
 
 static struct log_index *find_log(struct engine *e, struct str name)
 {
-	size_t i;
+	size_t i = e->last_log;
 
+	/* a source's events name one log, byte for byte: the last one found first */
+	if (i && e->logs[i - 1].len == name.len && memcmp(e->logs[i - 1].name, name.p, name.len) == 0)
+		return &e->logs[i - 1];
 	/* log names are short: compare them here, ASCII case folded, not in a call */
 	for (i = 0; i < e->nlogs; i++) {
 		const char *a = e->logs[i].name;
@@ -646,8 +649,10 @@ static struct log_index *find_log(struct engine *e, struct str name)
 			if (x != y && ((x | 0x20) < 'a' || (x | 0x20) > 'z'))
 				break;
 		}
-		if (k == name.len)
+		if (k == name.len) {
+			e->last_log = i + 1;
 			return &e->logs[i];
+		}
 	}
 	return NULL;
 }

@@ -178,6 +178,7 @@ struct engine {
 	struct hmap ids;			/* mons by ID (struct mon's id_node) */
 	struct log_index *logs;
 	size_t nlogs, caplogs;
+	size_t last_log;		/* the log find_log found last, + 1; 0: none */
 	struct inst **heap;
 	size_t nheap, capheap;
 	uint64_t deadline_seq;
