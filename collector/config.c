@@ -418,29 +418,38 @@ static int snmp_sink_key(struct parse *p, struct config_sink *k, const char *nam
 	return 1;
 }
 
+/* A key its sink type checks: kept as given. */
+static int sink_kv(struct parse *p, struct config_sink *k, const char *name, const char *value)
+{
+	struct config_kv *kv;
+
+	if (k->nkv == CONFIG_SINK_KEYS) {
+		diag_error(p->d, p->c->file, p->line, "more than %d keys in [sink %s]", CONFIG_SINK_KEYS,
+			   k->name);
+		return 0;
+	}
+	kv = &k->kv[k->nkv++];
+	kv->line = p->line;
+	kv->key = strdup(name);
+	kv->value = strdup(value);
+	return kv->key && kv->value ? 0 : -ENOMEM;
+}
+
 static int sink_key(struct parse *p, const char *name, const char *value)
 {
 	struct config_sink *k = p->sink;
-	const char *file = p->c->file;
 	int r;
 
 	if (strcmp(name, "type") == 0) {
-		if (strcmp(value, "snmp") && strcmp(value, "jsonl"))
-			diag_error(p->d, file, p->line, "sink type takes snmp or jsonl, not '%s'", value);
+		k->type_line = p->line;
 		return set_str(&k->type, value);
-	}
-	if (strcmp(name, "path") == 0) {
-		if (!*value)
-			diag_error(p->d, file, p->line, "path takes a file, or - for standard output");
-		k->path_line = p->line;
-		return set_str(&k->path, value);
 	}
 	r = snmp_sink_key(p, k, name, value);
 	if (r == 1)
-		diag_error(p->d, file, p->line, "unknown key '%s' in [sink %s]", name, k->name);
-	else if (!k->snmp_line)
+		return sink_kv(p, k, name, value);
+	if (!k->snmp_line)
 		k->snmp_line = p->line;
-	return r == 1 ? 0 : r;
+	return r;
 }
 
 static int begin_sink(struct parse *p, const char *name)
@@ -574,29 +583,13 @@ static void check_sources(struct config *c, struct diag *d)
 	}
 }
 
-/* A jsonl sink needs an absolute path (or -) that no other sink writes. */
-static void check_jsonl(const struct config *c, const struct config_sink *k, struct diag *d)
+static void check_snmp(const struct config *c, struct config_sink *k, struct diag *d)
 {
 	size_t i;
 
-	if (!k->path) {
-		diag_error(d, c->file, k->line, "sink '%s' has no path (a file, or - for standard output)", k->name);
-		return;
-	}
-	if (k->snmp_line)
-		diag_error(d, c->file, k->snmp_line, "sink '%s': this key is for snmp sinks; a jsonl sink takes path", k->name);
-	if (strcmp(k->path, "-") && k->path[0] != '/')
-		diag_error(d, c->file, k->path_line, "sink '%s': path '%s' must be absolute (or -)", k->name, k->path);
-	for (i = 0; &c->sinks[i] != k; i++)
-		if (config_sink_is(&c->sinks[i], "jsonl") && c->sinks[i].path && strcmp(c->sinks[i].path, k->path) == 0)
-			diag_error(d, c->file, k->path_line, "sink '%s' writes the same file as sink '%s'", k->name,
-				   c->sinks[i].name);
-}
-
-static void check_snmp(const struct config *c, struct config_sink *k, struct diag *d)
-{
-	if (k->path)
-		diag_error(d, c->file, k->path_line, "sink '%s': path is for jsonl sinks", k->name);
+	for (i = 0; i < k->nkv; i++)
+		diag_error(d, c->file, k->kv[i].line, "unknown key '%s' in [sink %s] (type snmp)",
+			   k->kv[i].key, k->name);
 	if (!k->peer)
 		diag_error(d, c->file, k->line, "sink '%s' has no peer (e.g. udp:192.0.2.7:162)", k->name);
 	if (k->version == TRAP_V3) {
@@ -629,11 +622,10 @@ static void check_sinks(struct config *c, struct diag *d, FILE *f)
 	for (i = 0; i < c->nsinks; i++) {
 		struct config_sink *k = &c->sinks[i];
 
+		/* the other types are sink.c's to check (sinks_check) */
 		if (!k->type)
-			diag_error(d, c->file, k->line, "sink '%s' has no type (snmp or jsonl)", k->name);
-		else if (config_sink_is(k, "jsonl"))
-			check_jsonl(c, k, d);
-		else
+			diag_error(d, c->file, k->line, "sink '%s' has no type", k->name);
+		else if (config_sink_is(k, "snmp"))
 			check_snmp(c, k, d);
 		keys |= k->auth_pass || k->priv_pass;
 	}
@@ -868,7 +860,10 @@ void config_release(struct config *c)
 
 		free(k->name);
 		free(k->type);
-		free(k->path);
+		for (j = 0; j < k->nkv; j++) {
+			free(k->kv[j].key);
+			free(k->kv[j].value);
+		}
 		free(k->peer);
 		free(k->community);
 		free(k->user);
@@ -887,6 +882,19 @@ static bool str_eq(const char *a, const char *b)
 bool config_sink_is(const struct config_sink *k, const char *type)
 {
 	return k->type && strcmp(k->type, type) == 0;
+}
+
+const char *config_sink_value(const struct config_sink *k, const char *key, long *line)
+{
+	size_t i;
+
+	for (i = k->nkv; i-- > 0;)
+		if (strcmp(k->kv[i].key, key) == 0) {
+			if (line)
+				*line = k->kv[i].line;
+			return k->kv[i].value;
+		}
+	return NULL;
 }
 
 size_t config_sinks_of(const struct config *c, const char *type)

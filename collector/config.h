@@ -43,12 +43,25 @@ struct config_source {
 	long path_line;
 };
 
-/* A [sink NAME] section: snmp (a destination of the trap sender) or jsonl (a file). */
+#define CONFIG_SINK_KEYS 32
+
+/* A key of a [sink NAME] section that its sink type reads and checks (sink.h). */
+struct config_kv {
+	char *key, *value;	/* owned */
+	long line;
+};
+
+/*
+ * A [sink NAME] section: its type names a sink of sink.c's table. The keys of
+ * snmp sinks (destinations of the trap sender) are parsed here; any other key
+ * is kept in kv for its type to check (sinks_check) and read.
+ */
 struct config_sink {
 	char *name;		/* owned, from [sink NAME] */
-	char *type;		/* "snmp" or "jsonl" */
-	char *path;		/* jsonl: the file, "-" for standard output */
-	long path_line;
+	char *type;		/* "snmp", "jsonl", ... */
+	long type_line;
+	struct config_kv kv[CONFIG_SINK_KEYS];
+	size_t nkv;
 	long snmp_line;		/* the first key only an snmp sink takes, 0: none */
 	char *peer;		/* net-snmp address, "udp:192.0.2.7:162" */
 	enum trap_version version;
@@ -127,6 +140,9 @@ int config_check_paths(const struct config *c, struct diag *d);
 /* Whether k is a sink of type ("snmp", "jsonl"), and how many c has. */
 bool config_sink_is(const struct config_sink *k, const char *type);
 size_t config_sinks_of(const struct config *c, const char *type);
+
+/* The value of key among k's kv (the last one given), its line in *line (may be NULL); or NULL. */
+const char *config_sink_value(const struct config_sink *k, const char *key, long *line);
 
 /*
  * Whether a and b describe the same snmp sinks and [snmp] settings: a reload

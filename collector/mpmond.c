@@ -152,6 +152,16 @@ static void trust(void *arg, const char *path, bool listed, struct diag *dg)
 	sink_actions_trust(arg, path, listed, dg);
 }
 
+/* The config at path, its sinks checked by their types. Problems go to dg. */
+static int load_config(const char *path, struct config *c, struct diag *dg)
+{
+	int r = config_load(path, c, dg);
+
+	if (r == 0 || r == -EINVAL)
+		sinks_check(c, dg);
+	return r == 0 && dg->errors ? -EINVAL : r;
+}
+
 /* The pipeline: packs and engine from d->cfg, reporting records to owner. Problems go to dg. */
 static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 {
@@ -396,7 +406,7 @@ static void reload(struct daemon *d, struct loop *l)
 	sd_notify(0, "RELOADING=1");
 	diag_init(&dg);
 	buf_init(&ck);
-	if (config_load(d->cfg.file, &nd.cfg, &dg) < 0 || build_engine(&nd, d, &dg) < 0 ||
+	if (load_config(d->cfg.file, &nd.cfg, &dg) < 0 || build_engine(&nd, d, &dg) < 0 ||
 	    dg.errors || build_sources(&nd, d) < 0) {
 		print_diags(&dg);
 		daemon_log(LOG_ERR, "reload: %s has errors: keeping the running configuration",
@@ -775,7 +785,7 @@ int main(int argc, char **argv)
 	source_logger = daemon_logger;
 	buf_init(&d.scratch);
 	diag_init(&dg);
-	if (config_load(config_path, &d.cfg, &dg) < 0 || build_engine(&d, &d, &dg) < 0 ||
+	if (load_config(config_path, &d.cfg, &dg) < 0 || build_engine(&d, &d, &dg) < 0 ||
 	    (check && config_check_paths(&d.cfg, &dg) < 0) || dg.errors) {
 		print_diags(&dg);
 		fprintf(stderr, "mpmond: %s: %zu errors\n", config_path, dg.errors ? dg.errors : 1);

@@ -7,17 +7,20 @@
 #include "collector/sink.h"
 
 #include "collector/daemon.h"
+#include "lib/buf.h"
+#include "lib/diag.h"
 
 #include <string.h>
 
 extern const struct sink_type sink_state, sink_snmp, sink_actions, sink_jsonl;
 
-static const struct sink_type *const types[SINK_TYPES] = {
+static const struct sink_type *const types[] = {
 	&sink_state,
 	&sink_snmp,
 	&sink_jsonl,
 	&sink_actions,
 };
+_Static_assert(sizeof(types) / sizeof(types[0]) == SINK_TYPES, "SINK_TYPES counts the table");
 
 const struct sink_type *sink_type_at(size_t i)
 {
@@ -32,6 +35,40 @@ void *sinks_find(const struct daemon *d, const char *name)
 		if (strcmp(types[i]->name, name) == 0)
 			return d->sinks.sink[i];
 	return NULL;
+}
+
+static const struct sink_type *section_type(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < SINK_TYPES; i++)
+		if (types[i]->check && strcmp(types[i]->name, name) == 0)
+			return types[i];
+	return NULL;
+}
+
+void sinks_check(const struct config *c, struct diag *d)
+{
+	const struct sink_type *t;
+	struct buf names;
+	size_t i, j;
+
+	buf_init(&names);
+	for (j = 0; j < SINK_TYPES; j++)
+		if (types[j]->check)
+			buf_printf(&names, "%s%s", names.len ? ", " : "", types[j]->name);
+	for (i = 0; i < c->nsinks; i++) {
+		const struct config_sink *k = &c->sinks[i];
+
+		if (!k->type)
+			continue;	/* config.c said so */
+		if (!(t = section_type(k->type)))
+			diag_error(d, c->file, k->type_line, "sink type takes %s, not '%s'",
+				   names.len ? names.data : "?", k->type);
+		else
+			t->check(c, k, d);
+	}
+	buf_release(&names);
 }
 
 int sinks_open(struct daemon *d)

@@ -16,7 +16,9 @@
 struct action_result;
 struct buf;
 struct config;
+struct config_sink;
 struct daemon;
+struct diag;
 struct state_change;
 
 #define SINK_TYPES 4		/* entries of sink.c's table */
@@ -28,6 +30,12 @@ struct state_change;
  */
 struct sink_type {
 	const char *name;
+	/*
+	 * A type that [sink NAME] sections ask for (type = name) has check: the
+	 * section's errors and warnings go to d at their lines (k->kv holds the
+	 * keys config.c does not know). NULL: the sink is not configured so.
+	 */
+	void (*check)(const struct config *c, const struct config_sink *k, struct diag *d);
 	/* Set up from d->cfg; *sink stays NULL when nothing of this type is asked for. 0 or -errno, logged. */
 	int (*open)(struct daemon *d, void **sink);
 	void (*deliver)(void *sink, struct daemon *d, const struct state_change *c);
@@ -61,6 +69,9 @@ const struct sink_type *sink_type_at(size_t i);
 
 /* The instance of the type called name, or NULL (none, or not configured). */
 void *sinks_find(const struct daemon *d, const char *name);
+
+/* Check every [sink NAME] section of c against its type, as check does; problems go to d. */
+void sinks_check(const struct config *c, struct diag *d);
 
 /* Open every type's sink for d->cfg. 0, or -errno when one failed (logged; the others stay). */
 int sinks_open(struct daemon *d);

@@ -16,6 +16,7 @@
 #include "collector/source.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
+#include "lib/diag.h"
 #include "lib/json.h"
 #include "pipeline/record_json.h"
 
@@ -121,6 +122,33 @@ static void sink_free(struct jsonl_sink *s)
 	free(s);
 }
 
+/* A jsonl sink takes path: absolute (or -), and no other sink's. */
+static void jsonl_check(const struct config *c, const struct config_sink *k, struct diag *d)
+{
+	const char *path = config_sink_value(k, "path", NULL), *other;
+	long line = k->line;
+	size_t i;
+
+	for (i = 0; i < k->nkv; i++)
+		if (strcmp(k->kv[i].key, "path") != 0)
+			diag_error(d, c->file, k->kv[i].line, "unknown key '%s' in [sink %s] (type jsonl)",
+				   k->kv[i].key, k->name);
+	if (k->snmp_line)
+		diag_error(d, c->file, k->snmp_line, "sink '%s': this key is for snmp sinks; a jsonl sink takes path", k->name);
+	if (!path || !*path) {
+		diag_error(d, c->file, line, "sink '%s' has no path (a file, or - for standard output)", k->name);
+		return;
+	}
+	config_sink_value(k, "path", &line);
+	if (strcmp(path, "-") && path[0] != '/')
+		diag_error(d, c->file, line, "sink '%s': path '%s' must be absolute (or -)", k->name, path);
+	for (i = 0; &c->sinks[i] != k; i++)
+		if (config_sink_is(&c->sinks[i], "jsonl") &&
+		    (other = config_sink_value(&c->sinks[i], "path", NULL)) && strcmp(other, path) == 0)
+			diag_error(d, c->file, line, "sink '%s' writes the same file as sink '%s'", k->name,
+				   c->sinks[i].name);
+}
+
 static int jsonl_open(struct daemon *d, void **sink)
 {
 	size_t i, n = config_sinks_of(&d->cfg, "jsonl");
@@ -143,7 +171,7 @@ static int jsonl_open(struct daemon *d, void **sink)
 		s->n++;
 		f->fd = -1;
 		f->name = strdup(k->name);
-		f->path = strdup(k->path);
+		f->path = strdup(config_sink_value(k, "path", NULL));
 		if (!f->name || !f->path) {
 			sink_free(s);
 			return -ENOMEM;
@@ -267,6 +295,7 @@ static int jsonl_json(void *sink, const struct daemon *d, struct buf *b, bool *f
 
 const struct sink_type sink_jsonl = {
 	.name = "jsonl",
+	.check = jsonl_check,
 	.open = jsonl_open,
 	.deliver = jsonl_deliver,
 	.result = jsonl_result,

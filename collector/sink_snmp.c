@@ -275,8 +275,15 @@ static int snmp_json(void *sink, const struct daemon *d, struct buf *b, bool *fi
 	return r;
 }
 
+/* Its keys are config.c's: parsed and checked with the config (config_trap). */
+static void snmp_check(const struct config *c, const struct config_sink *k, struct diag *d)
+{
+	(void)c, (void)k, (void)d;
+}
+
 const struct sink_type sink_snmp = {
 	.name = "snmp",
+	.check = snmp_check,
 	.open = snmp_open,
 	.deliver = snmp_deliver,
 	.result = snmp_result,

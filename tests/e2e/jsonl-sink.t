@@ -107,13 +107,23 @@ community = public
 
 [sink d]
 type = jsonl
-path = $T/out/c.jsonl"
+path = $T/out/c.jsonl
+
+[sink e]
+type = webhook
+
+[sink f]
+type = jsonl
+path = $T/out/f.jsonl
+mode = 0600"
 "$bin/mpmond" --config "$T/c.conf" --check-config >/dev/null 2>"$T/err"
 st=$?
 f=$T/c.conf
 grep -q "^$f:16: sink 'a' has no path" "$T/err" &&
 	grep -q "^$f:21: sink 'b': path 'relative.jsonl' must be absolute" "$T/err" &&
 	grep -q "^$f:26: sink 'c': this key is for snmp sinks" "$T/err" &&
-	grep -q "^$f:30: sink 'd' writes the same file as sink 'c'" "$T/err" && [ $st = 1 ]
+	grep -q "^$f:30: sink 'd' writes the same file as sink 'c'" "$T/err" &&
+	grep -q "^$f:33: sink type takes snmp, jsonl, not 'webhook'" "$T/err" &&
+	grep -q "^$f:38: unknown key 'mode' in \[sink f\] (type jsonl)" "$T/err" && [ $st = 1 ]
 ok $? "bad jsonl sinks are errors at their lines (exit $st: $(head -c 400 "$T/err"))"
 done_testing
