@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /*
  * An entry of a lookup table keyed by one or two strings (ElementID,
@@ -86,6 +87,7 @@ struct loader {
 	struct mp_article **art_tail;
 	struct mp_type **type_tail;
 	struct mp_xref **xref_tail;
+	struct mp_override **ovr_tail;
 };
 
 /*
@@ -1761,6 +1763,120 @@ static void load_recovery(struct loader *l, const xmlNode *n)
 	l->rec_tail = &r->next;
 }
 
+const char *mp_override_kind_name(enum mp_override_kind k)
+{
+	static const char *const names[] = { "monitor", "rule", "diagnostic", "recovery" };
+
+	return names[k];
+}
+
+/*
+ * Split a reference as written into its pack and ID: Alias!ID through the
+ * References (NULL pack when the alias is unknown: check_refs reported it),
+ * a bare ID as this pack's own.
+ */
+static void split_ref(struct loader *l, const char *raw, const char **pack, const char **id)
+{
+	const char *bang = strchr(raw, '!');
+
+	*pack = l->p->id;
+	*id = raw;
+	if (!bang)
+		return;
+	*pack = mp_pack_alias(l->p, raw, (size_t)(bang - raw));
+	*id = bang + 1;
+}
+
+/* Parse o->value for its property; false when mpmon does not apply that property. */
+static bool override_value(struct loader *l, struct mp_override *o)
+{
+	const char *p = o->property, *v = o->value;
+	int lv;
+
+	if (strcmp(p, "Enabled") == 0 || (o->kind == MP_OVERRIDE_MONITOR &&
+	    (strcmp(p, "GenerateAlert") == 0 || strcmp(p, "AutoResolve") == 0))) {
+		if (strcasecmp(v, "true") == 0 || strcasecmp(v, "false") == 0) {
+			o->flag = strcasecmp(v, "true") == 0;
+			return true;
+		}
+		lerr(l, o->line, "override '%s': %s '%s' is not true or false", o->id, p, v);
+		return false;
+	}
+	if (o->kind == MP_OVERRIDE_MONITOR && strcmp(p, "AlertSeverity") == 0) {
+		lv = level_012(v);
+		if (lv >= 0 || parse_severity(v, &o->severity)) {
+			if (lv >= 0)
+				o->severity = (enum mp_severity)lv;
+			return true;
+		}
+		lerr(l, o->line, "override '%s': AlertSeverity '%s' is not Information, Warning, "
+		     "Error, MatchMonitorHealth, 0, 1 or 2", o->id, v);
+		return false;
+	}
+	if (o->kind == MP_OVERRIDE_MONITOR && strcmp(p, "AlertPriority") == 0) {
+		lv = level_012(v);
+		if (lv >= 0 || parse_priority(v, &o->priority)) {
+			if (lv >= 0)
+				o->priority = (enum mp_priority)lv;
+			return true;
+		}
+		lerr(l, o->line, "override '%s': AlertPriority '%s' is not Low, Normal, High, "
+		     "0, 1 or 2", o->id, v);
+		return false;
+	}
+	lwarn(l, o->line, "override '%s' not applied: mpmon does not apply property '%s' of "
+	      "a %s", o->id, p, mp_override_kind_name(o->kind));
+	return false;
+}
+
+static void load_override(struct loader *l, const xmlNode *n, enum mp_override_kind kind,
+			  const char *attr_name)
+{
+	struct mp_override *o = lalloc(l, sizeof(*o));
+	const char *elem, *ctx;
+
+	if (!o)
+		return;
+	o->kind = kind;
+	o->line = line_of(n);
+	o->id = attr(l, n, "ID");
+	elem = attr(l, n, attr_name);
+	ctx = attr(l, n, "Context");
+	o->context_instance = attr(l, n, "ContextInstance");
+	o->property = attr(l, n, "Property");
+	o->value = child_token(l, n, "Value");
+	o->enforced = attr_bool(l, n, "Enforced", false, "override", o->id);
+	if (l->err)
+		return;
+	if (!o->id || !elem || !ctx || !o->property || !o->value) {
+		lerr(l, o->line, "override '%s' needs ID, %s, Context, Property and a Value",
+		     o->id ? o->id : "", attr_name);
+		return;
+	}
+	split_ref(l, elem, &o->pack, &o->element);
+	split_ref(l, ctx, &o->context_pack, &o->context);
+	o->known = override_value(l, o);
+	*l->ovr_tail = o;
+	l->ovr_tail = &o->next;
+}
+
+static void load_overrides(struct loader *l, const xmlNode *set)
+{
+	static const struct { const char *elem, *attr; enum mp_override_kind kind; } kinds[] = {
+		{ "MonitorPropertyOverride", "Monitor", MP_OVERRIDE_MONITOR },
+		{ "RulePropertyOverride", "Rule", MP_OVERRIDE_RULE },
+		{ "DiagnosticPropertyOverride", "Diagnostic", MP_OVERRIDE_DIAGNOSTIC },
+		{ "RecoveryPropertyOverride", "Recovery", MP_OVERRIDE_RECOVERY },
+	};
+	const xmlNode *c;
+	size_t i;
+
+	for (c = set->children; c && !l->err; c = c->next)
+		for (i = 0; c->type == XML_ELEMENT_NODE && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (named(c, kinds[i].elem))
+				load_override(l, c, kinds[i].kind, kinds[i].attr);
+}
+
 static void load_monitoring(struct loader *l, const xmlNode *mon)
 {
 	const xmlNode *set, *c, *next;
@@ -1790,6 +1906,8 @@ static void load_monitoring(struct loader *l, const xmlNode *mon)
 	for (set = first(mon, "Recoveries"); set; set = after(set, "Recoveries"))
 		for (c = first(set, "Recovery"); c && !l->err; c = after(c, "Recovery"))
 			load_recovery(l, c);
+	for (set = first(mon, "Overrides"); set && !l->err; set = after(set, "Overrides"))
+		load_overrides(l, set);
 }
 
 /* The references of every section but the manifest and the language packs. */
@@ -1963,6 +2081,7 @@ int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags
 	l.art_tail = &l.p->articles;
 	l.type_tail = &l.p->types;
 	l.xref_tail = &l.p->xrefs;
+	l.ovr_tail = &l.p->overrides;
 
 	xmlInitParser();
 	old_serror = xmlStructuredError;

@@ -358,6 +358,42 @@ struct mp_xref {
 	struct mp_xref *next;
 };
 
+/* What an override targets. */
+enum mp_override_kind {
+	MP_OVERRIDE_MONITOR,
+	MP_OVERRIDE_RULE,
+	MP_OVERRIDE_DIAGNOSTIC,
+	MP_OVERRIDE_RECOVERY,
+};
+
+/*
+ * A MonitorPropertyOverride, RulePropertyOverride, DiagnosticPropertyOverride
+ * or RecoveryPropertyOverride of Monitoring/Overrides. References are split
+ * into the pack they name (this pack's ID, or NULL in a pack without an
+ * identity, for a bare ID) and the ID there. mp_overrides_apply applies them.
+ */
+struct mp_override {
+	const char *id;
+	enum mp_override_kind kind;
+	const char *pack;		/* the element's pack ID; NULL: this pack */
+	const char *element;		/* its ID, without the alias */
+	const char *context_pack;	/* likewise for Context */
+	const char *context;
+	const char *context_instance;	/* NULL when absent */
+	bool enforced;
+	const char *property;		/* as written */
+	const char *value;		/* <Value>, trimmed */
+	bool known;			/* a property mpmon applies, with a valid value: */
+	bool flag;			/* Enabled, GenerateAlert, AutoResolve */
+	enum mp_severity severity;	/* AlertSeverity */
+	enum mp_priority priority;	/* AlertPriority */
+	long line;
+	struct mp_override *next;
+};
+
+/* "monitor", "rule", "diagnostic", "recovery". */
+const char *mp_override_kind_name(enum mp_override_kind k);
+
 struct mp_pack {
 	const char *file;		/* name given to mp_load */
 	bool fragment;			/* root is ManagementPackFragment */
@@ -379,6 +415,7 @@ struct mp_pack {
 	const char **ids;		/* every element ID the pack defines, sorted (strcmp) */
 	size_t nids;
 	struct mp_xref *xrefs;		/* references into other packs */
+	struct mp_override *overrides;	/* in document order */
 	struct arena arena;
 };
 
@@ -452,5 +489,18 @@ size_t mp_pack_link(const struct mp_pack *p, const struct mp_pack *other, struct
  * none.
  */
 const char *mp_pack_alias(const struct mp_pack *p, const char *alias, size_t len);
+
+/*
+ * Apply the overrides of the n packs to the elements of the n packs, whatever
+ * their order: an override may stand in a pack before or after the one it
+ * changes. One whose Context is the element's own Target and that has no
+ * ContextInstance sets the property for every instance (Enabled; for
+ * monitors also GenerateAlert, AutoResolve, AlertSeverity, AlertPriority).
+ * Others are not applied, each with a warning at its line saying why (a
+ * class or group context needs the inventory mpmon does not have); an
+ * override of a pack that is not among them is a note. Invalid values are
+ * errors. Call before the packs go to the engine.
+ */
+void mp_overrides_apply(struct mp_pack *const *packs, size_t n, struct diag *d);
 
 #endif
