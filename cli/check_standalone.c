@@ -377,6 +377,8 @@ static int load_packs(struct standalone *o, struct pipeline *p, struct buf *err)
 	diag_init(&d);
 	for (i = 0; x == 0 && i < o->npacks; i++)
 		x = pipeline_add_packs(p, o->packs[i], NULL, NULL, &d);
+	if (x == 0)
+		x = pipeline_load(p, &d);
 	if (x == 0 && d.errors) {
 		for (i = 0; i < d.n; i++)
 			if (d.v[i].severity == DIAG_ERROR) {

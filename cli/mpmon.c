@@ -144,29 +144,25 @@ static void pack_stats(const struct engine_stats *now, const struct engine_stats
 }
 
 /*
- * One pack of those validate checks: loaded, added to the engine that holds
- * the ones before it (so that references between them are checked, as
- * mpmond's would be), its problems and summary printed. Returns the pack, or
- * NULL; *bad is set when it has errors.
+ * One pack of those validate checks, read already with its problems in d
+ * (overrides applied): added to the engine that holds the ones before it (so
+ * that references between them are checked, as mpmond's would be), its
+ * problems and summary printed. *bad is set when it has errors.
  */
-static struct mp_pack *validate_one(struct engine *e, const char *path, bool list, bool strict,
-				    bool *bad)
+static void validate_one(struct engine *e, const char *path, struct mp_pack *pack,
+			 struct diag *d, bool list, bool strict, bool *bad)
 {
 	struct engine_stats before, now, st;
-	struct mp_pack *pack;
-	struct diag d;
 
-	diag_init(&d);
 	engine_get_stats(e, &before);
-	pack = pipeline_read_pack(path, 0, &d);
-	if (pack && engine_add_pack(e, pack, &d) < 0)
-		diag_error(&d, path, 0, "out of memory");
+	if (pack && engine_add_pack(e, pack, d) < 0)
+		diag_error(d, path, 0, "out of memory");
 	engine_get_stats(e, &now);
 	pack_stats(&now, &before, &st);
 	if (strict)
-		warnings_to_errors(&d);
-	diag_sort_lines(&d, 0);
-	print_diags(&d, verbose > 0);
+		warnings_to_errors(d);
+	diag_sort_lines(d, 0);
+	print_diags(d, verbose > 0);
 	if (pack && list)
 		list_monitors(pack, e);
 	if (pack)
@@ -178,11 +174,39 @@ static struct mp_pack *validate_one(struct engine *e, const char *path, bool lis
 		       st.monitors_disabled, pack->naggregates, pack->nrules, st.rules_run,
 		       st.rules_off, st.rules_disabled,
 		       st.actions_run + st.actions_off + st.actions_disabled, st.actions_run,
-		       st.actions_off, st.actions_disabled, d.errors, d.warnings);
-	if (d.errors || !pack)
+		       st.actions_off, st.actions_disabled, d->errors, d->warnings);
+	if (d->errors || !pack)
 		*bad = true;
-	diag_release(&d);
-	return pack;
+}
+
+/*
+ * The overrides of all n packs applied (whatever their order, as SCOM does),
+ * each problem given to the diag of the pack it stands in.
+ */
+static void validate_overrides(struct mp_pack **packs, size_t n, struct diag *ds)
+{
+	struct mp_pack **loaded = calloc(n ? n : 1, sizeof(*loaded));
+	struct diag od;
+	size_t i, j, k = 0;
+
+	if (!loaded) {
+		diag_error(&ds[0], NULL, 0, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (packs[i])
+			loaded[k++] = packs[i];
+	diag_init(&od);
+	mp_overrides_apply(loaded, k, &od);
+	for (j = 0; j < od.n; j++)
+		for (i = 0; i < n; i++)
+			if (packs[i] && od.v[j].file && strcmp(od.v[j].file, packs[i]->file) == 0) {
+				diag_add(&ds[i], od.v[j].severity, od.v[j].file, od.v[j].line, "%s",
+					 od.v[j].message);
+				break;
+			}
+	diag_release(&od);
+	free(loaded);
 }
 
 static int cmd_validate(int argc, char **argv)
@@ -190,6 +214,7 @@ static int cmd_validate(int argc, char **argv)
 	int status = EXIT_OK, i, c;
 	bool list = false, all = false, strict = false, bad = false;
 	struct mp_pack **packs = NULL;
+	struct diag *ds = NULL;
 	struct engine *e = NULL;
 
 	static const struct option opts[] = {
@@ -223,23 +248,33 @@ static int cmd_validate(int argc, char **argv)
 	}
 	/* the engine borrows each pack: they all live until the end */
 	packs = calloc((size_t)(argc - optind), sizeof(*packs));
+	ds = calloc((size_t)(argc - optind), sizeof(*ds));
 	e = engine_new(NULL, NULL);
-	if (!packs || !e) {
+	if (!packs || !ds || !e) {
 		fprintf(stderr, "mpmon: out of memory\n");
 		status = EXIT_USAGE;
 		goto out;
 	}
 	if (all)
 		engine_enable_all(e);
+	/* all read first: an override may stand in a pack before the one it changes */
+	for (i = optind; i < argc; i++) {
+		diag_init(&ds[i - optind]);
+		packs[i - optind] = pipeline_read_pack(argv[i], 0, &ds[i - optind]);
+	}
+	validate_overrides(packs, (size_t)(argc - optind), ds);
 	for (i = optind; i < argc; i++)
-		packs[i - optind] = validate_one(e, argv[i], list, strict, &bad);
+		validate_one(e, argv[i], packs[i - optind], &ds[i - optind], list, strict, &bad);
 	if (bad)
 		status = EXIT_BAD_INPUT;
 out:
 	engine_free(e);
 	for (i = 0; packs && i < argc - optind; i++)
 		mp_pack_free(packs[i]);
+	for (i = 0; ds && i < argc - optind; i++)
+		diag_release(&ds[i]);
 	free(packs);
+	free(ds);
 	return status;
 }
 
@@ -553,6 +588,8 @@ static struct pipeline *replay_pipeline(const struct replay_opts *o, struct repl
 	diag_init(&d);
 	for (i = 0; r == 0 && i < o->npacks; i++)
 		r = pipeline_add_packs(p, o->packs[i], NULL, NULL, &d);
+	if (r == 0)
+		r = pipeline_load(p, &d);
 	print_diags(&d, verbose > 0);
 	if (r == 0 && d.errors) {
 		fprintf(stderr, "mpmon: not replaying: the packs have errors\n");

@@ -180,6 +180,8 @@ static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 	sink_actions_trust(d, d->cfg.file, false, dg);
 	for (i = 0; r == 0 && i < d->cfg.npacks; i++)
 		r = pipeline_add_packs(d->pipe, d->cfg.packs[i], trust, d, dg);
+	if (r == 0)
+		r = pipeline_load(d->pipe, dg);
 	if (r == 0 && !dg->errors)
 		pipeline_check_runs(d->pipe, d->cfg.file, dg);
 	return r;

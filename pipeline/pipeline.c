@@ -27,6 +27,7 @@ struct pipeline {
 	struct engine *engine;
 	struct mp_pack **packs;
 	size_t npacks, packs_cap;
+	size_t nadded;		/* packs[0..nadded) are in the engine */
 	struct pipeline_stream **streams;
 	size_t nstreams, streams_cap;
 	int64_t event_time;	/* clock_event: the latest event time */
@@ -130,7 +131,7 @@ int pipeline_pack_files(const char *path, char ***files, struct diag *dg)
 	return 0;
 }
 
-static int add_pack(struct pipeline *p, const char *path, struct diag *dg)
+static int read_pack(struct pipeline *p, const char *path, struct diag *dg)
 {
 	struct mp_pack *pack;
 
@@ -141,7 +142,7 @@ static int add_pack(struct pipeline *p, const char *path, struct diag *dg)
 	if (!pack)
 		return 0;
 	p->packs[p->npacks++] = pack;
-	return engine_add_pack(p->engine, pack, dg);
+	return 0;
 }
 
 int pipeline_add_packs(struct pipeline *p, const char *path, pipeline_path_fn *seen, void *arg,
@@ -158,10 +159,30 @@ int pipeline_add_packs(struct pipeline *p, const char *path, pipeline_path_fn *s
 	for (i = 0; r == 0 && files[i]; i++) {
 		if (seen && strcmp(files[i], path) != 0)
 			seen(arg, files[i], true, dg);
-		r = add_pack(p, files[i], dg);
+		r = read_pack(p, files[i], dg);
 	}
 	file_list_free(files);
 	return r;
+}
+
+/*
+ * The engine reads what a pack says (Enabled, the alert settings) when the
+ * pack is added, and SCOM applies an override whatever the order the packs
+ * came in: so packs are only read by pipeline_add_packs, and all overrides are
+ * applied here to all packs, once every pack is read, before any pack goes to
+ * the engine.
+ */
+int pipeline_load(struct pipeline *p, struct diag *dg)
+{
+	int r;
+
+	mp_overrides_apply(p->packs, p->npacks, dg);
+	for (; p->nadded < p->npacks; p->nadded++) {
+		r = engine_add_pack(p->engine, p->packs[p->nadded], dg);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 void pipeline_check_runs(const struct pipeline *p, const char *file, struct diag *dg)

@@ -100,12 +100,19 @@ int pipeline_pack_files(const char *path, char ***files, struct diag *dg);
 typedef void pipeline_path_fn(void *arg, const char *path, bool listed, struct diag *dg);
 
 /*
- * Load the pack file path, or every pack in the folder path, into the engine.
- * Problems go to dg; a pack with errors is not added. seen (may be NULL) is
- * called for path and each file found in it. 0 or -ENOMEM.
+ * Read the pack file path, or every pack in the folder path, for the engine:
+ * pipeline_load adds them once all are read. Problems go to dg. seen (may be
+ * NULL) is called for path and each file found in it. 0 or -ENOMEM.
  */
 int pipeline_add_packs(struct pipeline *p, const char *path, pipeline_path_fn *seen, void *arg,
 		       struct diag *dg);
+
+/*
+ * Apply the overrides of all the packs read (mp_overrides_apply: the ones
+ * mpmon cannot apply are warnings in dg), then add the packs to the engine.
+ * Call once, after the last pipeline_add_packs. 0 or -ENOMEM.
+ */
+int pipeline_load(struct pipeline *p, struct diag *dg);
 
 /*
  * An error in dg at file when no monitor and no rule runs, saying why (all off
