@@ -56,6 +56,15 @@ fi
 # A Configuration element the type does not take is named at its own line.
 check misspelt-element.xml 23 "monitor 'Bad.Timer': type 'Windows!Microsoft.Windows.SingleEventLogTimer2StateMonitorType' takes no configuration element 'TimerWaitInSecond'; did you mean 'TimerWaitInSeconds'?"
 check misspelt-element.xml 19 "monitor 'Bad.Timer': configuration lacks 'TimerWaitInSeconds'"
+check overrides.xml 56 "override 'Bad.Value': Enabled 'maybe' is not true or false"
+# overrides mpmon cannot apply are said at their lines, never dropped silently
+f=tests/data/bad/overrides.xml
+"$bin/mpmon" validate "$f" >/dev/null 2>"$tmp/err"
+for w in "47: warning: override 'Bad.Instance' not applied: it is for one instance" \
+	"50: warning: override 'Bad.Group' not applied: its context 'Some.Servers.Group' is not the rule's target" \
+	"53: warning: override 'Bad.Property' not applied: mpmon does not apply property 'Frobnicate'"; do
+	if grep -q "^$f:$w" "$tmp/err"; then ok "overrides.xml:${w%%:*}: warned"; else not_ok "overrides.xml:${w%%:*}: warned"; fi
+done
 
 # Types defined nowhere: an Mpmon. type mpmon lacks is an error on its own; one
 # through the alias of a pack is an error once that pack is validated with it.
