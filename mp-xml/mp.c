@@ -79,6 +79,7 @@ struct loader {
 
 	struct mp_reference **ref_tail;
 	struct mp_class **class_tail;
+	struct mp_relationship **rel_tail;
 	struct mp_monitor **mon_tail;
 	struct mp_aggregate **agg_tail;
 	struct mp_rule **rule_tail;
@@ -614,6 +615,30 @@ static void load_class(struct loader *l, const xmlNode *n)
 	l->class_tail = &c->next;
 }
 
+static void load_relationship(struct loader *l, const xmlNode *n)
+{
+	struct mp_relationship *r = lalloc(l, sizeof(*r));
+	const xmlNode *c;
+
+	if (!r)
+		return;
+	r->id = attr(l, n, "ID");
+	r->base = attr(l, n, "Base");
+	r->abstract = attr_bool(l, n, "Abstract", false, "relationship", r->id);
+	r->line = line_of(n);
+	c = first(n, "Source");
+	r->source = c ? attr(l, c, "Type") : NULL;
+	/* SCOM 2007 packs name the class as the element's text */
+	if (c && !r->source)
+		r->source = text_of(l, c, true);
+	c = first(n, "Target");
+	r->target = c ? attr(l, c, "Type") : NULL;
+	if (c && !r->target)
+		r->target = text_of(l, c, true);
+	*l->rel_tail = r;
+	l->rel_tail = &r->next;
+}
+
 /*
  * The element names of a type's <Configuration> schema: its xsd:element
  * children (IncludeSchemaTypes only brings the types they use). Anything else
@@ -680,6 +705,11 @@ static void load_types(struct loader *l, const xmlNode *td)
 		for (cts = first(et, "ClassTypes"); cts; cts = after(cts, "ClassTypes"))
 			for (ct = first(cts, "ClassType"); ct && !l->err; ct = after(ct, "ClassType"))
 				load_class(l, ct);
+	for (et = first(td, "EntityTypes"); et; et = after(et, "EntityTypes"))
+		for (cts = first(et, "RelationshipTypes"); cts; cts = after(cts, "RelationshipTypes"))
+			for (ct = first(cts, "RelationshipType"); ct && !l->err;
+			     ct = after(ct, "RelationshipType"))
+				load_relationship(l, ct);
 	for (mts = first(td, "MonitorTypes"); mts; mts = after(mts, "MonitorTypes"))
 		for (mt = first(mts, "UnitMonitorType"); mt && !l->err;
 		     mt = after(mt, "UnitMonitorType"))
@@ -2073,6 +2103,7 @@ int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags
 	l.file = l.p->file;
 	l.ref_tail = &l.p->references;
 	l.class_tail = &l.p->classes;
+	l.rel_tail = &l.p->relationships;
 	l.mon_tail = &l.p->monitors;
 	l.agg_tail = &l.p->aggregates;
 	l.rule_tail = &l.p->rules;
@@ -2101,6 +2132,9 @@ int mp_load_flags(const char *name, const void *data, size_t len, unsigned flags
 	xmlSetStructuredErrorFunc(old_sctx, old_serror);
 	xmlSetGenericErrorFunc(old_gctx, old_gerror);
 	current = NULL;
+	/* alone, until the caller resolves across all its packs */
+	if (err >= 0)
+		mp_scopes_resolve(&l.p, 1, NULL);
 done:
 	maps_release(&l);
 	arena_release(&l.scratch);

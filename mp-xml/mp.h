@@ -88,6 +88,29 @@ struct mp_class {
 	struct mp_class *next;
 };
 
+/* A RelationshipType: Base, Source and Target as written, aliases and all. */
+struct mp_relationship {
+	const char *id;
+	const char *base, *source, *target;
+	bool abstract;
+	long line;
+	struct mp_relationship *next;
+};
+
+/*
+ * What instances of a target class there are, as mpmon keys a monitor's or a
+ * rule's state (mp_scopes_resolve).
+ */
+enum mp_scope {
+	MP_SCOPE_ONE,		/* one: a singleton (a group, a pool), or an unhosted
+				 * class whose key values only an inventory gives */
+	MP_SCOPE_COMPUTER,	/* one per computer: a computer class, or a class
+				 * hosted on one, directly or not */
+};
+
+/* "one", "computer". */
+const char *mp_scope_name(enum mp_scope s);
+
 /* A section of a knowledge article, MAML rendered as plain text. */
 struct mp_section {
 	const char *title;	/* "Summary", "Causes", "Resolutions", ... */
@@ -216,6 +239,7 @@ struct mp_monitor {
 	const char *type_pack;		/* the defining pack's ID, NULL when not known */
 	enum mp_type_origin type_origin;
 	const char *target;
+	enum mp_scope scope;		/* of target, mp_scopes_resolve */
 	const char *parent_monitor;	/* ParentMonitorID as written */
 	const char *accessibility;
 	const char *enabled_raw;	/* "true", "false", "onEssentialMonitoring", ... */
@@ -253,6 +277,7 @@ struct mp_aggregate {
 	const char *id;
 	long line;
 	const char *target;		/* as written */
+	enum mp_scope scope;		/* of target, mp_scopes_resolve */
 	const char *parent_monitor;	/* ParentMonitorID as written, NULL when absent */
 	const char *accessibility;
 	const char *enabled_raw;
@@ -297,6 +322,7 @@ struct mp_rule {
 	const char *id;
 	long line;
 	const char *target;
+	enum mp_scope scope;		/* of target, mp_scopes_resolve */
 	const char *enabled_raw;
 	bool enabled;			/* false only for "false" */
 	const char *category;
@@ -402,6 +428,7 @@ struct mp_pack {
 	const char *display_name, *description;	/* the pack's own display string */
 	struct mp_reference *references;
 	struct mp_class *classes;
+	struct mp_relationship *relationships;
 	struct mp_monitor *monitors;	/* UnitMonitors in document order */
 	size_t nmonitors;
 	struct mp_aggregate *aggregates;	/* AggregateMonitors in document order */
@@ -502,5 +529,20 @@ const char *mp_pack_alias(const struct mp_pack *p, const char *alias, size_t len
  * errors. Call before the packs go to the engine.
  */
 void mp_overrides_apply(struct mp_pack *const *packs, size_t n, struct diag *d);
+
+/*
+ * Set the scope of every monitor, aggregate and rule of the n packs from its
+ * Target's class: the class's Base chain and hosting relationships (System.Hosting
+ * and those derived from it) through the n packs and the classes of SCOM's
+ * libraries that mpmon knows (System.Library, Microsoft.Windows.Library,
+ * Microsoft.Unix.Library, Microsoft.SystemCenter.Library, ...). A class that
+ * is a computer or is hosted, directly or through other hosted classes, on one
+ * gives one instance per computer; a singleton or an unhosted class gives one.
+ * A class none of them defines is taken as hosted on the computer that logs
+ * the events (what nearly every pack's targets are), with a warning at the
+ * first element that targets it when d is not NULL. mp_load resolves each
+ * pack on its own; call this once all packs are read.
+ */
+void mp_scopes_resolve(struct mp_pack *const *packs, size_t n, struct diag *d);
 
 #endif
