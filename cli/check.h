@@ -16,7 +16,7 @@ struct buf;
 
 /* One monitor instance; every string is owned by the set. */
 struct check_inst {
-	char *monitor, *instance, *message, *diagnosis, *resolution;
+	char *monitor, *computer, *instance, *message, *diagnosis, *resolution;
 	enum mp_health health;
 	bool has_ratio;			/* the state file gave the monitor's ratio */
 	bool rollup;			/* a roll-up node's health: counted only when -m names it */
@@ -29,9 +29,10 @@ struct check_set {
 };
 
 /* Append a copy of the strings (NULL is taken as ""). 0 or -ENOMEM. */
-int check_set_add(struct check_set *s, const char *monitor, const char *instance,
-		  size_t instance_len, enum mp_health health, const char *message,
-		  const char *diagnosis, const char *resolution);
+int check_set_add(struct check_set *s, const char *monitor, const char *computer,
+		  size_t computer_len, const char *instance, size_t instance_len,
+		  enum mp_health health, const char *message, const char *diagnosis,
+		  const char *resolution);
 void check_set_release(struct check_set *s);
 
 /* Standalone mode's options (check_mpmon --mp ... --log ... --seek-file ...). */

@@ -83,7 +83,9 @@ static void usage(FILE *f)
 		" -v, --verbose         more: -v adds the worst instance's diagnosis and\n"
 		"                       resolution, -vv every instance, -vvv how it was read\n"
 		" -m, --monitor=ID      only this monitor (default: all unit monitors); a roll-up\n"
-		"                       node too, e.g. System.Health.EntityState -i HOST\n"
+		"                       node too, e.g. System.Health.EntityState -C HOST\n"
+		" -C, --computer=NAME   only the monitor's instances on this computer (its\n"
+		"                       events' LoggingComputer; \"\" for a target on none)\n"
 		" -i, --instance=NAME   only this instance of the monitor (\"\" for none)\n"
 		"     --mp=PACK         daemon mode: the packs mpmond runs, so that their\n"
 		"                       monitors without an event yet count as uninitialized\n"
@@ -253,7 +255,7 @@ static const char *parse_rollups(struct json_object *root, struct check_set *set
 	for (i = 0; i < n; i++) {
 		struct json_object *m = json_object_array_get_idx(ups, i);
 		const char *mon = member_str(m, "monitor"), *inst = member_str(m, "instance");
-		const char *h = member_str(m, "health");
+		const char *h = member_str(m, "health"), *comp = member_str(m, "computer");
 		enum mp_health health;
 
 		if (!mon || !inst || !h || !mp_health_parse(h, &health)) {
@@ -261,7 +263,9 @@ static const char *parse_rollups(struct json_object *root, struct check_set *set
 				 "\"instance\" or a valid \"health\"", i);
 			return why;
 		}
-		if (check_set_add(set, mon, inst, strlen(inst), health, "", "", "") < 0)
+		/* a state file of an mpmond before computers has none */
+		if (check_set_add(set, mon, comp, comp ? strlen(comp) : 0, inst, strlen(inst), health,
+				  "", "", "") < 0)
 			return "out of memory";
 		set->v[set->n - 1].rollup = true;
 	}
@@ -317,7 +321,7 @@ static const char *parse_state(const struct buf *text, struct check_set *set, in
 	for (i = 0; i < n; i++) {
 		struct json_object *m = json_object_array_get_idx(mons, i);
 		const char *mon = member_str(m, "monitor"), *inst = member_str(m, "instance");
-		const char *h = member_str(m, "health");
+		const char *h = member_str(m, "health"), *comp = member_str(m, "computer");
 		enum mp_health health;
 
 		if (!mon || !inst || !h || !mp_health_parse(h, &health)) {
@@ -326,7 +330,8 @@ static const char *parse_state(const struct buf *text, struct check_set *set, in
 			json_object_put(root);
 			return why;
 		}
-		if (check_set_add(set, mon, inst, strlen(inst), health, member_str(m, "message"),
+		if (check_set_add(set, mon, comp, comp ? strlen(comp) : 0, inst, strlen(inst), health,
+				  member_str(m, "message"),
 				  member_str(m, "diagnosis"), member_str(m, "resolution")) < 0) {
 			json_object_put(root);
 			return "out of memory";
@@ -380,10 +385,16 @@ static void put_text(struct buf *b, const char *s)
 		buf_putc(b, *s == '|' ? '/' : *s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
 }
 
+/* An instance named after its computer (InstanceField LoggingComputer) is
+ * named once: the monitor has no other instance on that computer. */
 static void put_inst_name(struct buf *b, const struct check_inst *in)
 {
 	put_text(b, in->monitor);
-	if (*in->instance) {
+	if (*in->computer) {
+		buf_puts(b, " on ");
+		put_text(b, in->computer);
+	}
+	if (*in->instance && strcmp(in->instance, in->computer) != 0) {
 		buf_puts(b, " [");
 		put_text(b, in->instance);
 		buf_putc(b, ']');
@@ -405,7 +416,7 @@ static void put_long(struct buf *b, const char *label, const char *text)
 }
 
 struct opts {
-	const char *monitor, *instance;
+	const char *monitor, *computer, *instance;
 	const char *warn_text, *crit_text;
 	struct range warn, crit;
 	enum status uninit;
@@ -454,6 +465,8 @@ static void tally(const struct opts *o, const struct check_set *set, struct tall
 
 		/* roll-ups restate their members' health: counted only when asked for */
 		if (o->monitor ? strcmp(in->monitor, o->monitor) != 0 : in->rollup)
+			continue;
+		if (o->computer && strcmp(in->computer, o->computer) != 0)
 			continue;
 		if (o->instance && strcmp(in->instance, o->instance) != 0)
 			continue;
@@ -561,8 +574,12 @@ static enum status report(const struct opts *o, const struct check_set *set, con
 	if (o->monitor && t.total == 0) {
 		buf_release(&lng);
 		if (o->instance)
-			unknown("no instance '%s' of monitor '%s' in the state (unknown, or no "
-				"event yet)", o->instance, o->monitor);
+			unknown("no instance '%s' of monitor '%s'%s%s in the state (unknown, or no "
+				"event yet)", o->instance, o->monitor, o->computer ? " on " : "",
+				o->computer ? o->computer : "");
+		if (o->computer)
+			unknown("monitor '%s' has no instance on '%s' in the state (unknown, or no "
+				"event yet)", o->monitor, o->computer);
 		unknown("monitor '%s' not in the state (unknown, or no event yet)", o->monitor);
 	}
 	st = judge(o, &t);
@@ -604,18 +621,20 @@ static enum status parse_status(const char *option, const char *s)
 }
 
 /*
- * -m (with -i) of a monitor that runs but has no such instance in set: it has
- * no data yet.
+ * -m (with -C and -i) of a monitor that runs but has no such instance in set:
+ * it has no data yet.
  */
-static void add_no_data(struct check_set *set, const char *monitor, const char *instance)
+static void add_no_data(struct check_set *set, const struct opts *o)
 {
+	const char *comp = o->computer ? o->computer : "", *inst = o->instance ? o->instance : "";
 	size_t i;
 
 	for (i = 0; i < set->n; i++)
-		if (strcmp(set->v[i].monitor, monitor) == 0 &&
-		    (!instance || strcmp(set->v[i].instance, instance) == 0))
+		if (strcmp(set->v[i].monitor, o->monitor) == 0 &&
+		    (!o->computer || strcmp(set->v[i].computer, comp) == 0) &&
+		    (!o->instance || strcmp(set->v[i].instance, inst) == 0))
 			return;
-	if (check_set_add(set, monitor, instance ? instance : "", instance ? strlen(instance) : 0,
+	if (check_set_add(set, o->monitor, comp, strlen(comp), inst, strlen(inst),
 			  MP_HEALTH_UNINITIALIZED, "", "", "") < 0)
 		unknown("out of memory");
 }
@@ -713,6 +732,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "monitor", required_argument, NULL, 'm' },
 		{ "instance", required_argument, NULL, 'i' },
+		{ "computer", required_argument, NULL, 'C' },
 		{ "warning", required_argument, NULL, 'w' },
 		{ "critical", required_argument, NULL, 'c' },
 		{ "uninitialized", required_argument, NULL, OPT_UNINIT },
@@ -738,7 +758,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 	a->sa.packs = a->packs;
 	/* The guidelines: usage errors are UNKNOWN too, on stdout, one line. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hVt:vm:i:w:c:", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVt:vm:i:C:w:c:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -760,6 +780,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'i':
 			a->o.instance = optarg;
+			break;
+		case 'C':
+			a->o.computer = optarg;
 			break;
 		case 'w':
 			if (range_parse(optarg, &a->o.warn) < 0)
@@ -799,6 +822,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 		unknown("unexpected argument '%s' (see --help)", argv[optind]);
 	if (a->o.instance && !a->o.monitor)
 		unknown("-i needs -m");
+	if (a->o.computer && !a->o.monitor)
+		unknown("-C needs -m");
 	if (a->missing_opt && !a->sa.log && !a->sa.seek_file)
 		unknown("--missing-log is for standalone mode (--log), not '%s' here", a->missing_opt);
 }
@@ -822,7 +847,7 @@ static void check_standalone(struct args *a, struct check_set *set, struct buf *
 	if (a->o.monitor && !known)
 		unknown("monitor '%s' is not in the packs (or does not run)", a->o.monitor);
 	if (a->o.monitor)
-		add_no_data(set, a->o.monitor, a->o.instance);
+		add_no_data(set, &a->o);
 	/* Nothing read is never OK by itself: a missing log only when asked. */
 	if (a->sa.unread[0]) {
 		snprintf(a->input_why, sizeof(a->input_why), "log not read: %s", a->sa.unread);
@@ -890,7 +915,7 @@ static void check_daemon(struct args *a, struct check_set *set, struct buf *how,
 		if (a->o.monitor && !known)
 			unknown("monitor '%s' is not in the packs (or does not run)", a->o.monitor);
 		if (a->o.monitor)
-			add_no_data(set, a->o.monitor, a->o.instance);
+			add_no_data(set, &a->o);
 	}
 	if (why)
 		unknown("%s: %s", a->state_file ? a->state_file : a->state_dir, why);

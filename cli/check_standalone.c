@@ -13,7 +13,7 @@
  *
  *	check_mpmon-seek 1
  *	file ...			(the file source's lines, as in mpmond's checkpoint)
- *	note MONITOR\tINSTANCE\tMESSAGE\tDIAGNOSIS\tRESOLUTION	(escaped \\ \t \n)
+ *	note ...			(pipeline/notes.h's lines, as in mpmond's checkpoint)
  *	engine BYTES
  *	<engine_save text>
  *	end HASH			(str_hash of everything before this line)
@@ -31,6 +31,7 @@
 #include "monitors/engine.h"
 #include "monitors/rollup.h"
 #include "mp-xml/mp.h"
+#include "pipeline/notes.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/record_json.h"
 #include "rules/event.h"
@@ -51,20 +52,14 @@
 
 #define PACK_MAX_BYTES (64u << 20)
 #define SEEK_MAX_BYTES (256u << 20)
-#define NOTES_MAX 20000		/* instances whose last texts are kept */
 #define SOURCE_NAME "log"	/* the file source's name, which its log messages start with */
-
-struct note {
-	char *monitor, *instance, *message, *diagnosis, *resolution;
-};
 
 struct run {
 	struct standalone *o;
 	struct pipeline *pipe;
 	struct engine *engine;		/* pipe's */
 	struct pipeline_stream *stream;
-	struct note *notes;
-	size_t nnotes, capnotes;
+	struct notes notes;
 	int64_t now;
 	bool oom;
 	FILE *records;			/* --records: every record of the run, appended */
@@ -72,9 +67,10 @@ struct run {
 	bool records_failed;
 };
 
-int check_set_add(struct check_set *s, const char *monitor, const char *instance,
-		  size_t instance_len, enum mp_health health, const char *message,
-		  const char *diagnosis, const char *resolution)
+int check_set_add(struct check_set *s, const char *monitor, const char *computer,
+		  size_t computer_len, const char *instance, size_t instance_len,
+		  enum mp_health health, const char *message, const char *diagnosis,
+		  const char *resolution)
 {
 	struct check_inst *in;
 
@@ -84,12 +80,13 @@ int check_set_add(struct check_set *s, const char *monitor, const char *instance
 	memset(in, 0, sizeof(*in));
 	in->health = health;
 	in->monitor = strdup(monitor ? monitor : "");
+	in->computer = strndup(computer ? computer : "", computer ? computer_len : 0);
 	in->instance = strndup(instance ? instance : "", instance ? instance_len : 0);
 	in->message = strdup(message ? message : "");
 	in->diagnosis = strdup(diagnosis ? diagnosis : "");
 	in->resolution = strdup(resolution ? resolution : "");
 	s->n++;
-	if (!in->monitor || !in->instance || !in->message || !in->diagnosis || !in->resolution)
+	if (!in->monitor || !in->computer || !in->instance || !in->message || !in->diagnosis || !in->resolution)
 		return -ENOMEM;
 	return 0;
 }
@@ -100,6 +97,7 @@ void check_set_release(struct check_set *s)
 
 	for (i = 0; i < s->n; i++) {
 		free(s->v[i].monitor);
+		free(s->v[i].computer);
 		free(s->v[i].instance);
 		free(s->v[i].message);
 		free(s->v[i].diagnosis);
@@ -107,62 +105,6 @@ void check_set_release(struct check_set *s)
 	}
 	free(s->v);
 	memset(s, 0, sizeof(*s));
-}
-
-static struct note *note_find(struct run *r, const char *mon, const char *inst, size_t ilen)
-{
-	size_t i;
-
-	for (i = 0; i < r->nnotes; i++)
-		if (strcmp(r->notes[i].monitor, mon) == 0 && strlen(r->notes[i].instance) == ilen &&
-		    memcmp(r->notes[i].instance, inst, ilen) == 0)
-			return &r->notes[i];
-	return NULL;
-}
-
-/* Keep the texts of (monitor, instance); all strings are copied. */
-static int note_set(struct run *r, const char *mon, const char *inst, size_t ilen,
-		    const char *msg, const char *diag, const char *res)
-{
-	struct note *n = note_find(r, mon, inst, ilen), x;
-
-	if (!n) {
-		if (r->nnotes >= NOTES_MAX)
-			return 0;	/* health is still right; only its texts are not kept */
-		if (array_grow((void **)&r->notes, &r->capnotes, r->nnotes + 1,
-			       sizeof(*r->notes)) < 0)
-			return -ENOMEM;
-		n = &r->notes[r->nnotes++];
-		memset(n, 0, sizeof(*n));
-		n->monitor = strdup(mon);
-		n->instance = strndup(inst, ilen);
-		if (!n->monitor || !n->instance)
-			return -ENOMEM;
-	}
-	x.message = strdup(msg);
-	x.diagnosis = strdup(diag);
-	x.resolution = strdup(res);
-	free(n->message);
-	free(n->diagnosis);
-	free(n->resolution);
-	n->message = x.message;
-	n->diagnosis = x.diagnosis;
-	n->resolution = x.resolution;
-	return n->message && n->diagnosis && n->resolution ? 0 : -ENOMEM;
-}
-
-static void notes_free(struct run *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nnotes; i++) {
-		free(r->notes[i].monitor);
-		free(r->notes[i].instance);
-		free(r->notes[i].message);
-		free(r->notes[i].diagnosis);
-		free(r->notes[i].resolution);
-	}
-	free(r->notes);
 }
 
 static void on_change(void *arg, const struct state_change *c)
@@ -176,9 +118,7 @@ static void on_change(void *arg, const struct state_change *c)
 			r->records_failed = true;
 	}
 
-	if (c->kind == CHANGE_MONITOR &&
-	    note_set(r, c->monitor_id, c->instance, c->instance_len, c->message, c->diagnosis,
-		     c->resolution) < 0)
+	if (c->kind == CHANGE_MONITOR && notes_record(&r->notes, c) == -ENOMEM)
 		r->oom = true;
 }
 
@@ -200,45 +140,6 @@ static void on_line(void *arg, struct source *s, const char *file, long lineno, 
 	} else if (x == PIPELINE_FED || x == PIPELINE_OTHER) {
 		r->o->good++;
 	}
-}
-
-/* Escape \, tab and newline so a field stays on its line. */
-static int put_escaped(struct buf *b, const char *s)
-{
-	int x = 0;
-
-	for (; *s && x == 0; s++)
-		x = *s == '\\' ? buf_puts(b, "\\\\") : *s == '\t' ? buf_puts(b, "\\t")
-			: *s == '\n' ? buf_puts(b, "\\n") : buf_putc(b, *s);
-	return x;
-}
-
-/* Split an escaped note line (after "note ") into its five fields, in place. */
-static int note_parse(struct run *r, char *line)
-{
-	char *f[5], *w = line, *p;
-	size_t k = 0, len1 = 0;
-
-	f[0] = line;
-	for (p = line; *p; p++) {
-		if (*p == '\t') {
-			if (k == 4)
-				return -EINVAL;
-			if (k == 1)
-				len1 = w - f[1];
-			*w++ = '\0';
-			f[++k] = w;
-		} else if (*p == '\\' && (p[1] == '\\' || p[1] == 't' || p[1] == 'n')) {
-			p++;
-			*w++ = *p == 't' ? '\t' : *p == 'n' ? '\n' : '\\';
-		} else {
-			*w++ = *p;
-		}
-	}
-	*w = '\0';
-	if (k != 4)
-		return -EINVAL;
-	return note_set(r, f[0], f[1], len1, f[2], f[3], f[4]);
 }
 
 /*
@@ -292,10 +193,7 @@ static int seek_restore(struct run *r, struct source *s, char *text, size_t len,
 				}
 			} else if (strncmp(p, "note ", 5) == 0) {
 				if (pass == 1) {
-					char *copy = strdup(p + 5);
-
-					x = copy ? note_parse(r, copy) : -ENOMEM;
-					free(copy);
+					x = notes_restore(&r->notes, p + 5);
 					if (x < 0) {
 						*nl = '\n';
 						if (x == -ENOMEM)
@@ -322,27 +220,12 @@ bad:
 static int seek_build(struct run *r, const struct source *s, struct buf *out)
 {
 	struct buf eng;
-	size_t i;
 	int x;
 
 	buf_init(&eng);
 	x = buf_puts(out, "check_mpmon-seek 1\n");
 	x = x ? x : s->ops->save(s, out);
-	for (i = 0; x == 0 && i < r->nnotes; i++) {
-		const struct note *n = &r->notes[i];
-
-		x = buf_puts(out, "note ");
-		x = x ? x : put_escaped(out, n->monitor);
-		x = x ? x : buf_putc(out, '\t');
-		x = x ? x : put_escaped(out, n->instance);
-		x = x ? x : buf_putc(out, '\t');
-		x = x ? x : put_escaped(out, n->message);
-		x = x ? x : buf_putc(out, '\t');
-		x = x ? x : put_escaped(out, n->diagnosis);
-		x = x ? x : buf_putc(out, '\t');
-		x = x ? x : put_escaped(out, n->resolution);
-		x = x ? x : buf_putc(out, '\n');
-	}
+	x = x ? x : notes_save(&r->notes, out);
 	x = x ? x : engine_save(r->engine, &eng);
 	x = x ? x : buf_printf(out, "engine %zu\n", eng.len);
 	x = x ? x : buf_append(out, eng.data, eng.len);
@@ -408,16 +291,19 @@ struct collect {
 static int collect(void *arg, const struct engine_instance_info *in)
 {
 	struct collect *c = arg;
-	struct note *n = note_find(c->r, in->monitor_id, in->instance, in->instance_len);
+	const struct note *n = notes_find(&c->r->notes, in->monitor_id, in->computer, in->computer_len,
+				   in->instance, in->instance_len);
 
-	return check_set_add(c->out, in->monitor_id, in->instance, in->instance_len, in->health,
+	return check_set_add(c->out, in->monitor_id, in->computer, in->computer_len, in->instance,
+			     in->instance_len, in->health,
 			     n ? n->message : "", n ? n->diagnosis : "", n ? n->resolution : "");
 }
 
 static int collect_rollup(void *arg, const struct rollup_state_info *in)
 {
 	struct check_set *out = arg;
-	int x = check_set_add(out, in->node_id, in->key.p, in->key.len, in->health, "", "", "");
+	int x = check_set_add(out, in->node_id, in->computer.p, in->computer.len, in->instance.p,
+			      in->instance.len, in->health, "", "", "");
 
 	if (x == 0)
 		out->v[out->n - 1].rollup = true;
@@ -450,7 +336,8 @@ static int add_monitors_without_data(const struct pipeline *p, struct check_set 
 		for (m = pipeline_pack(p, i)->monitors; x == 0 && m; m = m->next)
 			if (engine_monitor_status(pipeline_engine(p), m->id) == ENGINE_RUN &&
 			    !bsearch(&m->id, seen, nseen, sizeof(*seen), cmp_str))
-				x = check_set_add(out, m->id, "", 0, MP_HEALTH_UNINITIALIZED, "", "", "");
+				x = check_set_add(out, m->id, "", 0, "", 0, MP_HEALTH_UNINITIALIZED, "",
+						  "", "");
 	free(seen);
 	return x;
 }
@@ -670,7 +557,7 @@ static int close_records(struct run *r, int x, struct buf *err)
 static void run_release(struct run *r)
 {
 	pipeline_free(r->pipe);
-	notes_free(r);
+	notes_release(&r->notes);
 	buf_release(&r->line);
 }
 

@@ -54,10 +54,10 @@ static void usage(FILE *f)
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--health] [--max-line BYTES]\n"
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
-		"                    [--timeline FILE.html]\n"
+		"                    [--computer NAME] [--timeline FILE.html]\n"
 		"       mpmon doc PACK [--monitor ID] [--format md|html] [--output FILE]\n"
 		"       mpmon state [--state-dir DIR] [--output json|text]\n"
-		"       mpmon reset MONITOR [INSTANCE] [--state-dir DIR]\n"
+		"       mpmon reset MONITOR [INSTANCE] [--computer NAME] [--state-dir DIR]\n"
 		"       mpmon --help | --version\n"
 		"\n"
 		"validate  check management packs, together, as mpmond would load them; problems\n"
@@ -73,8 +73,9 @@ static void usage(FILE *f)
 		"          syslog stamps without a year; --pattern gives --format regex its\n"
 		"          PCRE2 pattern (named captures become fields; lines it does not\n"
 		"          match are skipped); --log-name sets LogName on events whose line\n"
-		"          names none (syslog, applelog); a line\n"
-		"          {\"mpmon\":\"reset\",\"monitor\":ID[,\"instance\":X]} resets a monitor;\n"
+		"          names none (syslog, applelog), --computer its LoggingComputer on\n"
+		"          those that name none; a line {\"mpmon\":\"reset\",\"monitor\":ID\n"
+		"          [,\"computer\":C][,\"instance\":X]} resets a monitor;\n"
 		"          --timeline also writes the health over time as an HTML/SVG page\n"
 		"doc       a pack's documentation: a page per monitor (knowledge, properties,\n"
 		"          diagnostics, recoveries, XML source), Markdown or one HTML file\n"
@@ -82,7 +83,8 @@ static void usage(FILE *f)
 		"          mpmond (its control socket in DIR, default %s), or from its\n"
 		"          state file when it is not running; --output text: a table of\n"
 		"          monitor, instance, health, since and open alert\n"
-		"reset     reset a monitor (all its instances, or one) in the running mpmond\n"
+		"reset     reset a monitor (all its instances, or those of one computer\n"
+		"          with --computer, or one) in the running mpmond\n"
 		"formats:  %s\n",
 		DEFAULT_STATE_DIR, format_names());
 }
@@ -197,6 +199,7 @@ static void validate_overrides(struct mp_pack **packs, size_t n, struct diag *ds
 		if (packs[i])
 			loaded[k++] = packs[i];
 	diag_init(&od);
+	mp_scopes_resolve(loaded, k, &od);
 	mp_overrides_apply(loaded, k, &od);
 	for (j = 0; j < od.n; j++)
 		for (i = 0; i < n; i++)
@@ -350,7 +353,13 @@ static void put_head(struct buf *b, const struct state_change *c, const char *wh
 		buf_puts(b, " of ");
 		put_text(b, c->target);
 	}
-	if (c->instance_len) {
+	if (c->computer_len) {
+		buf_puts(b, " on ");
+		str_put_printable(b, c->computer, c->computer_len, NULL);
+	}
+	/* named after its computer (InstanceField LoggingComputer): named once */
+	if (c->instance_len && !str_eq((struct str){ c->instance, c->instance_len },
+				       (struct str){ c->computer, c->computer_len })) {
 		buf_puts(b, " [");
 		str_put_printable(b, c->instance, c->instance_len, NULL);
 		buf_putc(b, ']');
@@ -470,7 +479,7 @@ out:
 struct replay_opts {
 	char **packs;			/* pack files and folders, as given */
 	size_t npacks;
-	const char *input, *format, *pattern, *log_name, *timeline, *now;
+	const char *input, *format, *pattern, *log_name, *computer, *timeline, *now;
 	size_t max_line;
 	bool all, health, text;
 };
@@ -483,6 +492,7 @@ static const struct option replay_options[] = {
 	{ "now", required_argument, NULL, 'N' },
 	{ "pattern", required_argument, NULL, 'p' },
 	{ "log-name", required_argument, NULL, 'l' },
+	{ "computer", required_argument, NULL, 'C' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "health", no_argument, NULL, 'H' },
@@ -511,7 +521,7 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:i:f:L:N:p:l:o:avh", replay_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:i:f:L:N:p:l:C:o:avh", replay_options, NULL)) != -1) {
 		switch (c) {
 		case 'a': o->all = true; break;
 		case 'H': o->health = true; break;
@@ -522,6 +532,7 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 		case 'N': o->now = optarg; break;
 		case 'p': o->pattern = optarg; break;
 		case 'l': o->log_name = optarg; break;
+		case 'C': o->computer = optarg; break;
 		case 'v': verbose++; break;
 		case 'm':
 			o->packs[o->npacks++] = optarg;
@@ -598,6 +609,8 @@ static struct pipeline *replay_pipeline(const struct replay_opts *o, struct repl
 	if (r == 0 && (r = pipeline_stream_add(p, o->pattern ? NULL : o->format, o->pattern,
 					       o->log_name, st, err)) == -EINVAL)
 		fprintf(stderr, "mpmon: %s%s\n", o->pattern ? "--pattern: " : "", err);
+	if (r == 0)
+		(*st)->computer = o->computer;
 	if (r == -ENOMEM)
 		fprintf(stderr, "mpmon: out of memory\n");
 	diag_release(&d);
@@ -808,24 +821,29 @@ out:
 }
 
 /*
- * The options of state and reset: --state-dir, and --output for state only
- * (text is NULL for reset). Returns the folder, or NULL with *status set when
+ * The options of state and reset: --state-dir, --output for state only
+ * (text is NULL for reset), --computer for reset only (computer is NULL for
+ * state). Returns the folder, or NULL with *status set when
  * the command is done (--help, bad usage).
  */
-static const char *state_dir_opt(int argc, char **argv, int *first_arg, int *status, bool *text)
+static const char *state_dir_opt(int argc, char **argv, int *first_arg, int *status, bool *text,
+				 const char **computer)
 {
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "computer", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = DEFAULT_STATE_DIR;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:o:C:h", opts, NULL)) != -1) {
 		if (c == 'd') {
 			dir = optarg;
+		} else if (c == 'C' && computer) {
+			*computer = optarg;
 		} else if (c == 'o' && text && (!strcmp(optarg, "json") || !strcmp(optarg, "text"))) {
 			*text = strcmp(optarg, "text") == 0;
 		} else if (c == 'o' && text) {
@@ -870,7 +888,7 @@ static int cmd_state(int argc, char **argv)
 {
 	int first, status = EXIT_OK, r;
 	bool text = false;
-	const char *dir = state_dir_opt(argc, argv, &first, &status, &text);
+	const char *dir = state_dir_opt(argc, argv, &first, &status, &text, NULL);
 	char path[4096], from[4200];
 	struct buf b;
 
@@ -914,19 +932,22 @@ static int cmd_state(int argc, char **argv)
 static int cmd_reset(int argc, char **argv)
 {
 	int first, status = EXIT_OK, r;
-	const char *dir = state_dir_opt(argc, argv, &first, &status, NULL);
+	const char *computer = NULL;
+	const char *dir = state_dir_opt(argc, argv, &first, &status, NULL, &computer);
 	struct buf cmd, reply;
 
 	if (!dir)
 		return status;
 	if (argc - first < 1 || argc - first > 2 || strpbrk(argv[first], " \t\n") ||
-	    (argc - first == 2 && strpbrk(argv[first + 1], " \t\n"))) {
+	    (argc - first == 2 && strpbrk(argv[first + 1], " \t\n")) ||
+	    (computer && (!*computer || strpbrk(computer, " \t\n")))) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	buf_init(&cmd);
 	buf_init(&reply);
-	buf_printf(&cmd, "reset %s%s%s\n", argv[first], argc - first == 2 ? " " : "",
+	buf_printf(&cmd, "reset %s%s%s%s%s\n", argv[first], computer ? " computer=" : "",
+		   computer ? computer : "", argc - first == 2 ? " " : "",
 		   argc - first == 2 ? argv[first + 1] : "");
 	r = control_call(dir, cmd.data, &reply);
 	if (r < 0) {

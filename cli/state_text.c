@@ -18,13 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { COL_NAME, COL_INSTANCE, COL_HEALTH, COL_SINCE, COL_ALERT, NCOLS };
+enum { COL_NAME, COL_COMPUTER, COL_INSTANCE, COL_HEALTH, COL_SINCE, COL_ALERT, NCOLS };
 
-static const char *const col_title[NCOLS] = { "MONITOR", "INSTANCE", "HEALTH", "SINCE",
-					      "ALERT" };
+static const char *const col_title[NCOLS] = { "MONITOR", "COMPUTER", "INSTANCE", "HEALTH",
+					      "SINCE", "ALERT" };
 
 struct row {
-	struct str monitor, display_name, instance, health, since;
+	struct str monitor, display_name, computer, instance, health, since;
 	bool alert_open;
 };
 
@@ -62,6 +62,8 @@ static int row_member(struct json_scan *js, struct str key, size_t key_at, void 
 		return scalar(js, key, key_at, &rw->monitor);
 	if (str_eq_cstr(key, "display_name"))
 		return scalar(js, key, key_at, &rw->display_name);
+	if (str_eq_cstr(key, "computer"))
+		return scalar(js, key, key_at, &rw->computer);
 	if (str_eq_cstr(key, "instance"))
 		return scalar(js, key, key_at, &rw->instance);
 	if (str_eq_cstr(key, "health"))
@@ -112,6 +114,9 @@ static struct str cell(const struct row *rw, int col)
 	switch (col) {
 	case COL_NAME:
 		v = rw->display_name.len ? rw->display_name : rw->monitor;
+		break;
+	case COL_COMPUTER:
+		v = rw->computer;
 		break;
 	case COL_INSTANCE:
 		v = rw->instance;

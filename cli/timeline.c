@@ -39,7 +39,7 @@ struct tl_alert {
 
 struct tl_row {
 	enum change_kind kind;
-	char *monitor_id, *target, *instance;
+	char *monitor_id, *target, *computer, *instance;
 	size_t order;		/* first appearance, to sort stably */
 	struct tl_segment *segs;
 	size_t nsegs, capsegs;
@@ -78,6 +78,7 @@ static void row_free(struct tl_row *r)
 	free(r->alerts);
 	free(r->monitor_id);
 	free(r->target);
+	free(r->computer);
 	free(r->instance);
 	free(r);
 }
@@ -119,7 +120,9 @@ static bool row_is(const struct tl_row *r, const struct state_change *c, const c
 		   const char *target)
 {
 	return r->kind == c->kind && strcmp(r->monitor_id, id) == 0 &&
-	       strcmp(r->target, target) == 0 && strlen(r->instance) == c->instance_len &&
+	       strcmp(r->target, target) == 0 && strlen(r->computer) == c->computer_len &&
+	       (c->computer_len == 0 || memcmp(r->computer, c->computer, c->computer_len) == 0) &&
+	       strlen(r->instance) == c->instance_len &&
 	       (c->instance_len == 0 || memcmp(r->instance, c->instance, c->instance_len) == 0);
 }
 
@@ -163,6 +166,7 @@ static int find_row(struct timeline *t, const struct state_change *c, struct tl_
 	h = hash_str(h, (const char *)&c->kind, sizeof(c->kind));
 	h = hash_str(h, id, strlen(id));
 	h = hash_str(h, target, strlen(target));
+	h = hash_str(h, c->computer ? c->computer : "", c->computer_len);
 	h = hash_str(h, c->instance ? c->instance : "", c->instance_len);
 	for (i = h % TL_HASH_SIZE; t->hash[i]; i = (i + 1) % TL_HASH_SIZE)
 		if (row_is(t->hash[i], c, id, target)) {
@@ -178,8 +182,9 @@ static int find_row(struct timeline *t, const struct state_change *c, struct tl_
 	r->order = t->nrows;
 	r->monitor_id = dup_n(id, strlen(id));
 	r->target = dup_n(target, strlen(target));
+	r->computer = dup_n(c->computer ? c->computer : "", c->computer_len);
 	r->instance = dup_n(c->instance ? c->instance : "", c->instance_len);
-	if (!r->monitor_id || !r->target || !r->instance) {
+	if (!r->monitor_id || !r->target || !r->computer || !r->instance) {
 		row_free(r);
 		return -ENOMEM;
 	}
@@ -428,6 +433,8 @@ static void row(struct draw *d, const struct tl_row *r, int y)
 
 	put(d, "<g class=\"row\" data-monitor=\"");
 	esc(d, r->monitor_id);
+	put(d, "\" data-computer=\"");
+	esc(d, r->computer);
 	put(d, "\" data-instance=\"");
 	esc(d, r->instance);
 	putf(d, "\" data-kind=\"%s\">\n", r->kind == CHANGE_ROLLUP ? "rollup" :
@@ -439,6 +446,10 @@ static void row(struct draw *d, const struct tl_row *r, int y)
 		put(d, " of ");
 		esc(d, r->target);
 	}
+	if (*r->computer) {
+		put(d, " on ");
+		esc(d, r->computer);
+	}
 	if (*r->instance) {
 		put(d, " [");
 		esc(d, r->instance);
@@ -446,10 +457,10 @@ static void row(struct draw *d, const struct tl_row *r, int y)
 	}
 	put(d, "</title>");
 	esc(d, kind_word(r->kind));
-	put_tail(d, r->monitor_id, *r->instance ? 34 : 54);
-	if (*r->instance) {
+	put_tail(d, r->monitor_id, *r->instance || *r->computer ? 34 : 54);
+	if (*r->computer || *r->instance) {
 		put(d, " [");
-		put_tail(d, r->instance, 16);
+		put_tail(d, *r->instance ? r->instance : r->computer, 16);
 		put(d, "]");
 	}
 	put(d, "</text>\n");
@@ -496,6 +507,8 @@ static int row_cmp(const void *a, const void *b)
 	if ((c = strcmp(x->monitor_id, y->monitor_id)) != 0)
 		return c;
 	if ((c = strcmp(x->target, y->target)) != 0)
+		return c;
+	if ((c = strcmp(x->computer, y->computer)) != 0)
 		return c;
 	if ((c = strcmp(x->instance, y->instance)) != 0)
 		return c;

@@ -145,14 +145,18 @@ static char *put(char **at, const char *s, size_t n)
 }
 
 static const char *const env_names[] = {
-	"MPMON_SEQ=", "MPMON_MONITOR=", "MPMON_INSTANCE=", "MPMON_KIND=", "MPMON_ACTION=",
+	"MPMON_SEQ=", "MPMON_MONITOR=", "MPMON_COMPUTER=", "MPMON_INSTANCE=", "MPMON_KIND=",
+	"MPMON_ACTION=",
 };
+
+#define NENV (sizeof(env_names) / sizeof(env_names[0]))
 
 /* A job for spec, with copies of everything it names; NULL when memory runs out. */
 static struct action_job *job_new(const struct action_spec *spec)
 {
 	const char *kind = action_kind_name(spec->kind);
-	const char *vals[5] = { NULL, spec->monitor_id, spec->instance, kind, spec->id };
+	const char *computer = spec->computer ? spec->computer : "";
+	const char *vals[NENV] = { NULL, spec->monitor_id, computer, spec->instance, kind, spec->id };
 	char seq[24], *at, *e;
 	size_t argv_len = 0, size, i, k;
 	struct action_job *j;
@@ -166,16 +170,17 @@ static struct action_job *job_new(const struct action_spec *spec)
 		argv_len += n;
 		s += n;
 	}
-	size = argv_len + strlen(spec->monitor_id) + strlen(spec->instance) + strlen(spec->id) +
+	size = argv_len + strlen(spec->monitor_id) + strlen(computer) +
+	       strlen(spec->instance) + strlen(spec->id) +
 	       (spec->working_dir ? strlen(spec->working_dir) : 1) + sizeof(ENV_PATH) +
 	       sizeof(ENV_LOCALE) + 8;
-	for (k = 0; k < 5; k++)
+	for (k = 0; k < NENV; k++)
 		size += strlen(env_names[k]) + strlen(vals[k]) + 1;
 	j = calloc(1, sizeof(*j) + size);
 	if (!j)
 		return NULL;
 	j->argv = calloc(spec->argc + 1, sizeof(*j->argv));
-	j->envp = calloc(8, sizeof(*j->envp));
+	j->envp = calloc(NENV + 3, sizeof(*j->envp));
 	if (!j->argv || !j->envp) {
 		job_free(j);
 		return NULL;
@@ -188,13 +193,14 @@ static struct action_job *job_new(const struct action_spec *spec)
 		s += n + 1;
 	}
 	j->res.monitor_id = put(&at, spec->monitor_id, strlen(spec->monitor_id));
+	j->res.computer = put(&at, computer, strlen(computer));
 	j->res.instance = put(&at, spec->instance, strlen(spec->instance));
 	j->res.id = put(&at, spec->id, strlen(spec->id));
 	j->cwd = put(&at, spec->working_dir ? spec->working_dir : "/",
 		     spec->working_dir ? strlen(spec->working_dir) : 1);
 	j->envp[0] = put(&at, ENV_PATH, sizeof(ENV_PATH) - 1);
 	j->envp[1] = put(&at, ENV_LOCALE, sizeof(ENV_LOCALE) - 1);
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < NENV; k++) {
 		e = at;
 		memcpy(at, env_names[k], strlen(env_names[k]));
 		at += strlen(env_names[k]);
@@ -780,6 +786,7 @@ int action_result_json(struct buf *b, bool *first, const struct action_result *r
 
 	r |= json_member_u64(b, first, "seq", res->seq);
 	r |= json_member_cstr(b, first, "monitor", res->monitor_id);
+	r |= json_member_cstr(b, first, "computer", res->computer);
 	r |= json_member_cstr(b, first, "instance", res->instance);
 	r |= json_member_cstr(b, first, "kind", action_kind_name(res->kind));
 	r |= json_member_cstr(b, first, "id", res->id);

@@ -75,6 +75,7 @@ struct action_output {
 struct action_result {
 	uint64_t seq;			/* the state change it belongs to */
 	const char *monitor_id;
+	const char *computer;		/* "" when the target is not on a computer */
 	const char *instance;		/* "" when the monitor has none */
 	enum action_kind kind;
 	const char *id;			/* the Diagnostic's or Recovery's ID */
@@ -89,7 +90,7 @@ struct action_result {
 };
 
 /*
- * res's members as JSON (seq, monitor, instance, kind, id, status, code,
+ * res's members as JSON (seq, monitor, computer, instance, kind, id, status, code,
  * output...), after *first as json.h's members are: the state file's results
  * and the jsonl sink's action lines. 0 or -ENOMEM.
  */
@@ -100,6 +101,7 @@ int action_result_json(struct buf *b, bool *first, const struct action_result *r
 struct action_spec {
 	uint64_t seq;
 	const char *monitor_id;
+	const char *computer;		/* NUL-terminated; "" or NULL for none */
 	const char *instance;		/* NUL-terminated; "" for none */
 	enum action_kind kind;
 	const char *id;

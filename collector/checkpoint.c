@@ -24,6 +24,7 @@
 #include "lib/file.h"
 #include "lib/str.h"
 #include "monitors/engine.h"
+#include "pipeline/notes.h"
 
 #include <errno.h>
 #include <inttypes.h>

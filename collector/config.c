@@ -157,6 +157,11 @@ static int source_key(struct parse *p, const char *name, const char *value)
 	}
 	if (strcmp(name, "log_name") == 0)
 		return set_str(&s->log_name, value);
+	if (strcmp(name, "computer") == 0) {
+		if (!*value || strlen(value) > 255)
+			diag_error(p->d, file, p->line, "computer takes a name of 1 to 255 bytes");
+		return set_str(&s->computer, value);
+	}
 	if (strcmp(name, "match") == 0) {
 		if (!strchr(value, '=') || value[0] == '=') {
 			diag_error(p->d, file, p->line, "match takes FIELD=value, not '%s'", value);
@@ -852,6 +857,7 @@ void config_release(struct config *c)
 		free(s->format);
 		free(s->pattern);
 		free(s->log_name);
+		free(s->computer);
 		for (j = 0; j < s->nmatches; j++)
 			free(s->matches[j]);
 	}

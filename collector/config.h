@@ -34,6 +34,7 @@ struct config_source {
 	char *format;		/* input format of a text source, default "json" */
 	char *pattern;		/* PCRE2 pattern of format "regex" */
 	char *log_name;		/* LogName given to events that carry none */
+	char *computer;		/* LoggingComputer given to events that carry none, or NULL */
 	char *matches[CONFIG_MAX_MATCHES];	/* journal: FIELD=value, added as matches */
 	size_t nmatches;
 	enum config_start start;	/* where a file seen for the first time starts */

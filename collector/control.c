@@ -91,12 +91,23 @@ static int run_reset(struct daemon *d, const struct client *cl, char **argv, int
 		     struct buf *out)
 {
 	int64_t now = pipeline_now(d->pipe, clock_realtime_us());
-	const char *inst = argc == 2 ? argv[1] : NULL;
-	int r = engine_reset(d->engine, argv[0], inst, now);
+	const char *inst = NULL, *computer = NULL;
+	int i, r;
 
+	/* reset MONITOR [computer=NAME] [INSTANCE] */
+	for (i = 1; i < argc; i++) {
+		if (!computer && strncmp(argv[i], "computer=", 9) == 0)
+			computer = argv[i] + 9;
+		else if (!inst)
+			inst = argv[i];
+		else
+			return buf_puts(out, "error: reset takes MONITOR [computer=NAME] [INSTANCE]\n");
+	}
+	r = engine_reset(d->engine, argv[0], computer, inst, now);
 	if (r == 0) {
 		d->dirty = true;
-		daemon_log(LOG_NOTICE, "reset of '%s'%s%s by the control socket (uid %ld)", argv[0],
+		daemon_log(LOG_NOTICE, "reset of '%s'%s%s%s%s by the control socket (uid %ld)",
+			   argv[0], computer ? " computer " : "", computer ? computer : "",
 			   inst ? " instance " : "", inst ? inst : "", (long)cl->cred.uid);
 		return buf_puts(out, "ok\n");
 	}
@@ -108,7 +119,7 @@ static int run_reset(struct daemon *d, const struct client *cl, char **argv, int
 /* Every command; a new one that changes state says writes = true. */
 static const struct command commands[] = {
 	{ "state", "", 0, 0, false, run_state },
-	{ "reset", " MONITOR [INSTANCE]", 1, 2, true, run_reset },
+	{ "reset", " MONITOR [computer=NAME] [INSTANCE]", 1, 3, true, run_reset },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

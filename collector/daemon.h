@@ -14,26 +14,13 @@
 #include "collector/config.h"
 #include "collector/sink.h"
 #include "lib/buf.h"
-#include "lib/hmap.h"
 
 struct engine;
 struct pipeline;
 struct pipeline_stream;
 struct source;
+struct notes;
 struct state_change;
-
-#define NOTES_MAX 100000	/* instances whose last message is kept */
-
-/* The last state change's texts of one monitor instance, for the state file. */
-struct note {
-	struct hmap_node node;	/* in notes, under key */
-	char *message, *diagnosis, *resolution;	/* one allocation, message's */
-	char key[];		/* monitor ID, '\0', instance (node.len bytes) */
-};
-
-struct notes {
-	struct hmap map;
-};
 
 struct ckpt_writer;
 struct control;
@@ -100,12 +87,6 @@ void checkpoint_writer_stop(struct daemon *d);
 
 /* Read state_dir/checkpoint, if any, and apply it. */
 int checkpoint_load(struct daemon *d);
-
-/* Remember c's texts for the state file. */
-void notes_record(struct notes *n, const struct state_change *c);
-void notes_release(struct notes *n);
-int notes_save(const struct notes *n, struct buf *out);
-int notes_restore(struct notes *n, const char *line);
 
 /* The state file's JSON (docs/state-file.md) into out. 0 or -ENOMEM. */
 int state_build(const struct daemon *d, struct buf *out);

@@ -70,20 +70,27 @@ static void print_diags(const struct diag *dg)
 static void on_change(void *arg, const struct state_change *c)
 {
 	struct daemon *d = arg;
+	const char *on = c->computer_len ? " on " : "";
+	int clen = (int)c->computer_len;
+	/* an instance named after its computer (InstanceField LoggingComputer) is named once */
+	int ilen = str_eq((struct str){ c->instance, c->instance_len },
+			  (struct str){ c->computer, c->computer_len }) ? 0 : (int)c->instance_len;
 
 	d->last_seq = c->seq;
 	d->dirty = true;
 	/* a rule's alert has no health that changed: it is new or a repeat */
 	if (c->kind == CHANGE_RULE && c->alert)
-		daemon_log(LOG_NOTICE, "#%" PRIu64 " rule %s: new alert%s%s", c->seq, c->monitor_id,
-			   *c->message ? ": " : "", c->message);
+		daemon_log(LOG_NOTICE, "#%" PRIu64 " rule %s%s%.*s: new alert%s%s", c->seq,
+			   c->monitor_id, on, clen, c->computer, *c->message ? ": " : "", c->message);
 	else if (c->kind == CHANGE_RULE)
-		daemon_log(LOG_NOTICE, "#%" PRIu64 " rule %s: repeat %" PRIu64 " of its open alert%s%s",
-			   c->seq, c->monitor_id, c->repeat_count, *c->message ? ": " : "", c->message);
+		daemon_log(LOG_NOTICE, "#%" PRIu64 " rule %s%s%.*s: repeat %" PRIu64
+			   " of its open alert%s%s", c->seq, c->monitor_id, on, clen, c->computer,
+			   c->repeat_count, *c->message ? ": " : "", c->message);
 	else
-		daemon_log(LOG_NOTICE, "#%" PRIu64 " %s%s%.*s%s: %s -> %s%s%s", c->seq, c->monitor_id,
-			   c->instance_len ? " [" : "", (int)c->instance_len, c->instance,
-			   c->instance_len ? "]" : "", mp_health_name(c->from), mp_health_name(c->to),
+		daemon_log(LOG_NOTICE, "#%" PRIu64 " %s%s%.*s%s%.*s%s: %s -> %s%s%s", c->seq,
+			   c->monitor_id, on, clen, c->computer,
+			   ilen ? " [" : "", ilen, c->instance, ilen ? "]" : "",
+			   mp_health_name(c->from), mp_health_name(c->to),
 			   *c->message ? ": " : "", c->message);
 	sinks_deliver(d, c);
 }
@@ -221,6 +228,7 @@ static int build_sources(struct daemon *d, struct daemon *owner)
 					c->log_name, &d->streams[i], err);
 		if (r < 0)
 			return r;
+		d->streams[i]->computer = c->computer;
 	}
 	return 0;
 }

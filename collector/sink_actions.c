@@ -145,15 +145,16 @@ static void on_done(void *arg, struct action_result *res)
 	if (res->status == ACTION_SUCCEEDED || res->status == ACTION_FAILED)
 		snprintf(code, sizeof(code), " (exit %d)", res->code);
 	daemon_log(res->status == ACTION_SUCCEEDED ? LOG_NOTICE : LOG_WARNING,
-		   "#%" PRIu64 " %s '%s' of %s%s%s%s: %s%s%s%s, %" PRIu64 " bytes of output, %" PRIu64
-		   " of errors", res->seq, action_kind_name(res->kind), res->id, res->monitor_id,
+		   "#%" PRIu64 " %s '%s' of %s%s%s%s%s%s: %s%s%s%s, %" PRIu64 " bytes of output, %"
+		   PRIu64 " of errors", res->seq, action_kind_name(res->kind), res->id,
+		   res->monitor_id, *res->computer ? " on " : "", res->computer,
 		   *res->instance ? " [" : "", res->instance, *res->instance ? "]" : "",
 		   action_status_name(res->status), code, *res->reason ? ": " : "", res->reason,
 		   res->out.bytes, res->err.bytes);
 	sinks_result(d, res);
 	if (res->kind == ACTION_RECOVERY && res->reset_monitor && res->status == ACTION_SUCCEEDED) {
 		int64_t now = pipeline_now(d->pipe, clock_realtime_us());
-		int r = engine_reset(d->engine, res->monitor_id, res->instance, now);
+		int r = engine_reset(d->engine, res->monitor_id, res->computer, res->instance, now);
 
 		res->reset = r == 0;
 		if (r < 0)
@@ -307,16 +308,18 @@ static int start_one(void *arg, const struct engine_action *a)
 		s->off_logged = true;
 		return 0;
 	}
-	/* the instance NUL-terminated, then the argument vector */
+	/* the computer and the instance NUL-terminated, then the argument vector */
 	buf_reset(b);
-	r = buf_append(b, x->c->instance, x->c->instance_len) < 0 || buf_putc(b, '\0') < 0 ?
+	r = buf_append(b, x->c->computer, x->c->computer_len) < 0 || buf_putc(b, '\0') < 0 ||
+	    buf_append(b, x->c->instance, x->c->instance_len) < 0 || buf_putc(b, '\0') < 0 ?
 		    -ENOMEM : 0;
-	inst = x->c->instance_len + 1;
+	inst = x->c->computer_len + 1 + x->c->instance_len + 1;
 	r = r ? r : engine_action_argv(a, x->c, ACTION_ARGV_MAX, b, &argc);
 	spec = (struct action_spec){
 		.seq = x->c->seq,
 		.monitor_id = x->c->monitor_id,
-		.instance = b->data,
+		.computer = b->data,
+		.instance = b->data + x->c->computer_len + 1,
 		.kind = in.kind == ENGINE_DIAGNOSTIC ? ACTION_DIAGNOSTIC : ACTION_RECOVERY,
 		.id = in.id,
 		.argv = b->data + inst,

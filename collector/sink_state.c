@@ -7,6 +7,7 @@
 #include "collector/sink.h"
 
 #include "collector/daemon.h"
+#include "pipeline/notes.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ static void state_deliver(void *sink, struct daemon *d, const struct state_chang
 	struct state_sink *s = sink;
 
 	(void)d;
-	notes_record(&s->notes, c);
+	(void)notes_record(&s->notes, c);	/* texts not kept: the health still is */
 }
 
 static void state_close(void *sink, struct daemon *d)

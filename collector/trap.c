@@ -168,7 +168,7 @@ static int severity_value(enum mp_severity v)
 /*
  * The varbinds every change of health and every alert opens with: the ID of
  * what changed (as obj), its display name and target, the instance when
- * with_instance, and the host.
+ * with_instance, the host and the computer.
  */
 static int enc_head(struct trap_sender *s, enum trap_notification_id nid, enum trap_object_id obj,
 		    const struct state_change *c, const char *display, const char *target,
@@ -182,6 +182,7 @@ static int enc_head(struct trap_sender *s, enum trap_notification_id nid, enum t
 	if (with_instance)
 		r |= enc_text(s, TRAP_O_INSTANCE, c->instance, c->instance_len, kid);
 	r |= enc_cstr(s, TRAP_O_HOST, s->host, kid);
+	r |= enc_text(s, TRAP_O_COMPUTER, c->computer, c->computer_len, kid);
 	return r;
 }
 
@@ -813,6 +814,8 @@ static const char *health_name(int h)
  *   would lump their flapping together; the target goes with an aggregate's
  *   ID too, one rule for every node. No pack ID holds a space, so such a key
  *   is never a monitor's or a rule's;
+ * - any of these on a computer: " on " and the computer after it, as each
+ *   computer's object is an object of its own;
  * - a rule's alert: the rule's ID alone, new alerts and repeats alike, as
  *   "alert". Every firing is a notification on the wire, and a rule that fires
  *   on each line of a burst is what the flap limit is for. Keying on the
@@ -825,12 +828,20 @@ static const char *health_name(int h)
  */
 static int storm_key(struct trap_sender *s, const struct state_change *c, const char **id, int *to)
 {
+	bool target = c->kind == CHANGE_ROLLUP && c->target && *c->target;
+	int r = 0;
+
 	*id = c->monitor_id;
 	*to = c->kind == CHANGE_RULE ? HELD_ALERT : (int)c->to;
-	if (c->kind != CHANGE_ROLLUP || !c->target || !*c->target)
+	if (!target && !c->computer_len)
 		return 0;
 	buf_reset(&s->key);
-	if (buf_printf(&s->key, "%s (%s)", c->monitor_id, c->target) < 0)
+	r |= buf_puts(&s->key, c->monitor_id);
+	if (target)
+		r |= buf_printf(&s->key, " (%s)", c->target);
+	if (c->computer_len)
+		r |= buf_printf(&s->key, " on %.*s", (int)c->computer_len, c->computer);
+	if (r < 0)
 		return -ENOMEM;
 	*id = s->key.data;
 	return 0;
@@ -914,6 +925,7 @@ int trap_send_action(struct trap_sender *s, const struct action_result *res, int
 	r |= enc_cstr(s, TRAP_O_MONITOR_ID, res->monitor_id, kid);
 	r |= enc_cstr(s, TRAP_O_INSTANCE, res->instance, kid);
 	r |= enc_cstr(s, TRAP_O_HOST, s->host, kid);
+	r |= enc_cstr(s, TRAP_O_COMPUTER, res->computer, kid);
 	r |= enc_u64(&s->enc, TRAP_O_ACTION_KIND, 'i', (uint64_t)res->kind);
 	r |= enc_cstr(s, TRAP_O_ACTION_ID, res->id, kid);
 	r |= enc_u64(&s->enc, TRAP_O_ACTION_STATUS, 'i', (uint64_t)res->status);

@@ -67,6 +67,7 @@ enum trap_object_id {
 	TRAP_O_ROLLUP_MONITOR_ID = 33,
 	TRAP_O_ALERT_CHANGE = 34,
 	TRAP_O_ALERT_NAME = 35,
+	TRAP_O_COMPUTER = 36,
 };
 
 /* MpmonAlertTransition, the values of mpmonAlertChange */

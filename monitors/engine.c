@@ -44,6 +44,7 @@ struct engine *engine_new(engine_emit_fn *emit, void *arg)
 	arena_init(&e->arena);
 	buf_init(&e->msg);
 	buf_init(&e->key);
+	buf_init(&e->ikey);
 	e->rollup = rollup_new();
 	if (!e->rollup) {
 		free(e);
@@ -87,6 +88,11 @@ void engine_free(struct engine *e)
 	engine_actions_free(e);
 	rollup_free(e->rollup);
 	buf_release(&e->key);
+	buf_release(&e->ikey);
+	for (i = 0; i < e->ncomputers; i++)
+		free(e->computer_list[i]);
+	free(e->computer_list);
+	hmap_release(&e->computers);
 	for (i = 0; i < e->nlogs; i++) {
 		free(e->logs[i].name);
 		free(e->logs[i].nums);
@@ -246,6 +252,27 @@ struct str engine_inst_key(const struct inst *in)
 	return (struct str){ in->node.key, in->node.len };
 }
 
+int engine_key_make(struct buf *b, struct str computer, struct str instance)
+{
+	size_t n = computer.len < ENGINE_COMPUTER_MAX ? computer.len : ENGINE_COMPUTER_MAX;
+
+	buf_reset(b);
+	if (buf_putc(b, (char)(unsigned char)n) < 0 || (n && buf_append(b, computer.p, n) < 0) ||
+	    (instance.len && buf_append(b, instance.p, instance.len) < 0))
+		return -ENOMEM;
+	return 0;
+}
+
+void engine_key_split(struct str key, struct str *computer, struct str *instance)
+{
+	size_t n = key.len ? (unsigned char)key.p[0] : 0;
+
+	if (n + 1 > key.len)	/* not a key engine_key_make made */
+		n = key.len ? key.len - 1 : 0;
+	*computer = (struct str){ key.len ? key.p + 1 : "", n };
+	*instance = (struct str){ key.len ? key.p + 1 + n : "", key.len ? key.len - 1 - n : 0 };
+}
+
 struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, bool *created)
 {
 	size_t size = state_room(mo);
@@ -290,6 +317,36 @@ struct inst *engine_inst_get(struct engine *e, struct mon *mo, struct str key, b
 	return in;
 }
 
+/* The key of no computer and no instance, as engine_key_make writes it. */
+#define NO_KEY ((struct str){ "", 1 })
+
+/*
+ * The key of ev's instance of mo in e->ikey: its computer when the monitor
+ * keeps one state per computer, its InstanceField's value when it has one.
+ * 0; 1 when ev lacks the InstanceField (no instance of mo); -ENOMEM.
+ */
+static int event_key(struct engine *e, const struct mon *mo, const struct event *ev,
+		     struct str *key)
+{
+	struct str computer = { "", 0 }, instance = { "", 0 };
+
+	if (mo->m.per_computer && ev->slot[EVENT_COMPUTER].p)
+		computer = ev->slot[EVENT_COMPUTER];
+	if (mo->m.has_instance_field) {
+		instance = event_get(ev, &mo->m.instance_field);
+		if (!instance.p)
+			return 1;
+	}
+	if (!computer.len && !instance.len) {
+		*key = NO_KEY;
+		return 0;
+	}
+	if (engine_key_make(&e->ikey, computer, instance) < 0)
+		return -ENOMEM;
+	*key = (struct str){ e->ikey.data, e->ikey.len };
+	return 0;
+}
+
 /* ---- records ---- */
 
 static bool same_field(const struct field_ref *a, const struct field_ref *b)
@@ -300,25 +357,30 @@ static bool same_field(const struct field_ref *a, const struct field_ref *b)
 
 /*
  * Without an event (a timer or a reset moved the instance), a parameter that
- * reads the monitor's InstanceField still has a value: the instance's key, which
- * every event of this instance carried in that field. So a missed heartbeat or
- * correlation can name its device or host.
+ * reads the computer or the monitor's InstanceField still has a value: the
+ * instance's, which every event of this instance carried in that field. So a
+ * missed heartbeat or correlation can name its computer, device or host.
  */
 static struct str param_without_event(const struct monitor *m, const struct param_part *pp,
-				      struct str key)
+				      struct str computer, struct str instance)
 {
-	static const struct field_ref computer = { FIELD_SLOT, EVENT_COMPUTER, { NULL, 0 } };
+	static const struct field_ref host = { FIELD_SLOT, EVENT_COMPUTER, { NULL, 0 } };
+	bool is_host = pp->is_computer || (pp->is_field && same_field(&pp->field, &host));
 
-	if (!m || !m->has_instance_field)
+	if (!m)
 		return (struct str){ NULL, 0 };
-	if ((pp->is_computer && same_field(&m->instance_field, &computer)) ||
+	if (is_host && m->per_computer)
+		return computer;
+	if (!m->has_instance_field)
+		return (struct str){ NULL, 0 };
+	if ((is_host && same_field(&m->instance_field, &host)) ||
 	    (pp->is_field && same_field(&m->instance_field, &pp->field)))
-		return key;
+		return instance;
 	return (struct str){ NULL, 0 };
 }
 
 int engine_fill_param(struct buf *b, const struct monitor *m, const struct monitor_param *p,
-		      const struct event *ev, struct str key)
+		      const struct event *ev, struct str computer, struct str instance)
 {
 	unsigned i;
 
@@ -327,7 +389,7 @@ int engine_fill_param(struct buf *b, const struct monitor *m, const struct monit
 		struct str v = pp->literal;
 
 		if (!ev && (pp->is_computer || pp->is_field))
-			v = param_without_event(m, pp, key);
+			v = param_without_event(m, pp, computer, instance);
 		else if (pp->is_computer)
 			v = ev->slot[EVENT_COMPUTER];
 		else if (pp->is_field)
@@ -339,12 +401,13 @@ int engine_fill_param(struct buf *b, const struct monitor *m, const struct monit
 }
 
 /*
- * Text t with {0}..{9} replaced by the alert parameters. m and key (the instance)
- * stand in for a missing event, as param_without_event says; m may be NULL.
+ * Text t with {0}..{9} replaced by the alert parameters. m, computer and
+ * instance stand in for a missing event, as param_without_event says; m may
+ * be NULL.
  */
 int engine_fill_text(struct buf *b, const char *t, const struct monitor *m,
 		     const struct monitor_param *params, unsigned nparams, const struct event *ev,
-		     struct str key)
+		     struct str computer, struct str instance)
 {
 	const char *p;
 
@@ -353,7 +416,7 @@ int engine_fill_text(struct buf *b, const char *t, const struct monitor *m,
 		if (p[0] == '{' && p[1] >= '0' && p[1] <= '9' && p[2] == '}') {
 			unsigned n = (unsigned)(p[1] - '0');
 
-			if (n < nparams && engine_fill_param(b, m, &params[n], ev, key) < 0)
+			if (n < nparams && engine_fill_param(b, m, &params[n], ev, computer, instance) < 0)
 				return -ENOMEM;
 			p += 2;
 			continue;
@@ -378,12 +441,12 @@ const char *engine_first_text(const char *a, const char *b, const char *c, const
 
 /* The alert message with {0}..{9} replaced by the alert parameters. */
 static int fill_message(struct buf *b, const struct monitor *m, const struct event *ev,
-			struct str key)
+			struct str computer, struct str instance)
 {
 	const struct mp_alert *a = &m->def->alert;
 
 	return engine_fill_text(b, engine_first_text(a->message_text, a->message_name, m->def->display_name,
-				       m->def->id), m, m->params, m->nparams, ev, key);
+				       m->def->id), m, m->params, m->nparams, ev, computer, instance);
 }
 
 /*
@@ -420,7 +483,7 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 {
 	const struct monitor *m = &in->mon->m;
 	const struct mp_alert *a = &m->def->alert;
-	struct str key = engine_inst_key(in);
+	struct str computer, instance;
 	struct state_change c;
 	enum mp_health health;
 
@@ -430,6 +493,7 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 	health = m->health_of[to];
 	if (health == in->health)
 		return 0;
+	engine_key_split(engine_inst_key(in), &computer, &instance);
 	memset(&c, 0, sizeof(c));
 	c.from = in->health;
 	c.to = health;
@@ -445,7 +509,7 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 			in->alert_open = false;
 		}
 	}
-	if (c.alert ? fill_message(&e->msg, m, ev, key) < 0 :
+	if (c.alert ? fill_message(&e->msg, m, ev, computer, instance) < 0 :
 		      other_message(&e->msg, c.alert_resolved, a->message_name, m->def->display_name,
 				    m->def->id) < 0)
 		return -ENOMEM;
@@ -453,8 +517,10 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 	c.time = now;
 	c.monitor = m;
 	c.monitor_id = m->def->id;
-	c.instance = key.p;
-	c.instance_len = key.len;
+	c.computer = computer.p;
+	c.computer_len = computer.len;
+	c.instance = instance.p;
+	c.instance_len = instance.len;
 	c.state = m->opstate_of[to];
 	c.cause = cause;
 	c.severity = severity_of(a, health);
@@ -480,8 +546,10 @@ static int emit_rollup(void *arg, const struct rollup_change *rc)
 {
 	struct engine *e = arg;
 	const struct mp_aggregate *g = rc->def;
+	struct str computer, instance;
 	struct state_change c;
 
+	engine_key_split((struct str){ rc->key, rc->key_len }, &computer, &instance);
 	memset(&c, 0, sizeof(c));
 	c.kind = CHANGE_ROLLUP;
 	c.from = rc->from;
@@ -496,7 +564,7 @@ static int emit_rollup(void *arg, const struct rollup_change *rc)
 		/* aggregate parameters name target properties, which Linux does not have */
 		if (c.alert ? engine_fill_text(&e->msg, engine_first_text(g->alert.message_text,
 						  g->alert.message_name, g->display_name, g->id),
-					      NULL, NULL, 0, e->rollup_ev, (struct str){ "", 0 }) < 0 :
+					      NULL, NULL, 0, e->rollup_ev, computer, instance) < 0 :
 			      other_message(&e->msg, c.alert_resolved, g->alert.message_name,
 					    g->display_name, g->id) < 0)
 			return -ENOMEM;
@@ -509,8 +577,10 @@ static int emit_rollup(void *arg, const struct rollup_change *rc)
 	c.seq = e->seq++;
 	c.time = e->rollup_now;
 	c.monitor_id = rc->node_id;
-	c.instance = rc->key;
-	c.instance_len = rc->key_len;
+	c.computer = computer.p;
+	c.computer_len = computer.len;
+	c.instance = instance.p;
+	c.instance_len = instance.len;
 	c.state = "";
 	c.cause = e->rollup_cause;
 	c.message = e->msg.data;
@@ -545,17 +615,42 @@ void engine_enable_rollup(struct engine *e)
 }
 
 enum mp_health engine_rollup_health(const struct engine *e, const char *node_id,
-				    const char *target, const char *instance)
+				    const char *target, const char *computer, const char *instance)
 {
+	enum mp_health h;
+	struct buf key;
+
 	if (!e->rollup_on)
 		return MP_HEALTH_UNINITIALIZED;
-	return rollup_health(e->rollup, node_id, target, str_of(instance ? instance : ""));
+	buf_init(&key);
+	h = engine_key_make(&key, str_of(computer ? computer : ""),
+			    str_of(instance ? instance : "")) < 0 ? MP_HEALTH_UNINITIALIZED :
+		rollup_health(e->rollup, node_id, target, (struct str){ key.data, key.len });
+	buf_release(&key);
+	return h;
+}
+
+struct rollup_walk {
+	int (*fn)(void *arg, const struct rollup_state_info *info);
+	void *arg;
+};
+
+/* Name the computer and instance of the roll-up's key. */
+static int rollup_split(void *arg, const struct rollup_state_info *info)
+{
+	const struct rollup_walk *w = arg;
+	struct rollup_state_info v = *info;
+
+	engine_key_split(info->key, &v.computer, &v.instance);
+	return w->fn(w->arg, &v);
 }
 
 int engine_foreach_rollup(const struct engine *e,
 			  int (*fn)(void *arg, const struct rollup_state_info *info), void *arg)
 {
-	return e->rollup_on ? rollup_foreach(e->rollup, fn, arg) : 0;
+	struct rollup_walk w = { fn, arg };
+
+	return e->rollup_on ? rollup_foreach(e->rollup, rollup_split, &w) : 0;
 }
 
 bool engine_rollup_known(const struct engine *e, const char *id)
@@ -582,21 +677,99 @@ static int inst_start(struct engine *e, struct inst *in)
 }
 
 /*
- * A monitor without instances whose type starts by itself (it watches for
- * missing events) gets its one instance as soon as the clock is known, so its
- * timer runs before any event arrives. A restored instance is not started again.
+ * A monitor whose type starts by itself (it watches for missing events) and
+ * that has no InstanceField gets its instance as soon as the clock is known,
+ * so its timer runs before any event arrives: its one instance, or, on a
+ * computer, one at each computer known then. A restored instance is not
+ * started again.
  */
-static int mon_start(struct engine *e, struct mon *mo)
+static int mon_start_at(struct engine *e, struct mon *mo, struct str computer)
 {
 	bool created;
 	struct inst *in;
 
-	if (mo->off || !mo->m.type->start || mo->m.has_instance_field)
-		return 0;
-	in = engine_inst_get(e, mo, (struct str){ "", 0 }, &created);
+	if (engine_key_make(&e->ikey, computer, (struct str){ "", 0 }) < 0)
+		return -ENOMEM;
+	in = engine_inst_get(e, mo, (struct str){ e->ikey.data, e->ikey.len }, &created);
 	if (!in)
 		return -ENOMEM;
 	return created ? inst_start(e, in) : 0;
+}
+
+static bool starts_itself(const struct mon *mo)
+{
+	return !mo->off && mo->m.type->start && !mo->m.has_instance_field;
+}
+
+static int mon_start(struct engine *e, struct mon *mo)
+{
+	size_t i;
+
+	if (!starts_itself(mo))
+		return 0;
+	if (!mo->m.per_computer)
+		return mon_start_at(e, mo, (struct str){ "", 0 });
+	for (i = 0; i < e->ncomputers; i++)
+		if (mon_start_at(e, mo, str_of(e->computer_list[i]->name)) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* Remember computer c; when new and the clock runs, start its monitors (mon_start). */
+static int computer_add(struct engine *e, struct str c, const struct computer **out)
+{
+	struct hmap_node *n = hmap_get(&e->computers, c.p, c.len);
+	struct computer *k;
+	size_t i;
+
+	if (n) {
+		*out = HMAP_ENTRY(n, struct computer, node);
+		return 0;
+	}
+	*out = NULL;
+	if (e->ncomputers >= ENGINE_MAX_COMPUTERS || c.len > ENGINE_COMPUTER_MAX) {
+		e->stats.computers_untracked++;
+		return 0;
+	}
+	if (array_grow((void **)&e->computer_list, &e->capcomputers, e->ncomputers + 1,
+		       sizeof(*e->computer_list)) < 0 ||
+	    !(k = calloc(1, sizeof(*k) + c.len + 1)))
+		return -ENOMEM;
+	memcpy(k->name, c.p, c.len);
+	if (hmap_insert(&e->computers, &k->node, k->name, c.len) < 0) {
+		free(k);
+		return -ENOMEM;
+	}
+	e->computer_list[e->ncomputers++] = k;
+	*out = k;
+	for (i = 0; e->started && i < e->nmons; i++)
+		if (e->mons[i]->m.per_computer && starts_itself(e->mons[i]) &&
+		    mon_start_at(e, e->mons[i], c) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+int engine_expect_computer(struct engine *e, const char *name)
+{
+	const struct computer *k;
+
+	return computer_add(e, str_of(name), &k);
+}
+
+/* The computer of ev is known from now on (one lookup only when it changes). */
+static int computer_seen(struct engine *e, const struct event *ev)
+{
+	struct str c = ev->slot[EVENT_COMPUTER];
+	const struct computer *k = e->last_computer;
+
+	if (!c.p)
+		c = (struct str){ "", 0 };
+	if (k && k->node.len == c.len && memcmp(k->name, c.p, c.len) == 0)
+		return 0;
+	if (computer_add(e, c, &k) < 0)
+		return -ENOMEM;
+	e->last_computer = k;
+	return 0;
 }
 
 int engine_advance(struct engine *e, int64_t now)
@@ -956,7 +1129,7 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 	bool pairs;
 	size_t i, n;
 
-	if (engine_advance(e, now) < 0)
+	if (engine_advance(e, now) < 0 || computer_seen(e, ev) < 0)
 		return -ENOMEM;
 	e->stats.events++;
 	if (!ev->slot[EVENT_LOG].p || !(li = find_log(e, ev->slot[EVENT_LOG])))
@@ -965,12 +1138,12 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 	for (i = 0; i < n; i++) {
 		struct mon *mo;
 		const struct monitor_sub *sub;
-		struct str key = { "", 0 };
+		struct str key;
 		struct monitor_ctx ctx;
 		struct str limit = { NULL, 0 };
 		struct inst *in;
 		bool created, m;
-		int to;
+		int to, r;
 
 		if (e->cand[i].mon & RULE_BIT) {
 			struct rule *ru = e->rules[e->cand[i].mon & ~RULE_BIT];
@@ -994,11 +1167,10 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 			count_limit(e, &mo->limits, mo->m.def->id, false, limit);
 		if (!m)
 			continue;
-		if (mo->m.has_instance_field) {
-			key = event_get(ev, &mo->m.instance_field);
-			if (!key.p)
-				continue;
-		}
+		if ((r = event_key(e, mo, ev, &key)) < 0)
+			return r;
+		if (r > 0)
+			continue;
 		in = engine_inst_get(e, mo, key, &created);
 		if (!in || (created && inst_start(e, in) < 0))
 			return -ENOMEM;
@@ -1039,28 +1211,42 @@ static int reset_one(struct engine *e, struct inst *in, int64_t now)
 	return transition(e, in, reset_target(&in->mon->m), now, CAUSE_RESET, NULL);
 }
 
-int engine_reset(struct engine *e, const char *monitor_id, const char *instance, int64_t now)
+/* Whether in is at computer and instance; NULL or "" for either matches any. */
+static bool inst_at(const struct inst *in, const char *computer, const char *instance)
+{
+	struct str c, i;
+
+	engine_key_split(engine_inst_key(in), &c, &i);
+	return (!computer || !*computer || str_eq(c, str_of(computer))) &&
+	       (!instance || !*instance || str_eq(i, str_of(instance)));
+}
+
+int engine_reset(struct engine *e, const char *monitor_id, const char *computer,
+		 const char *instance, int64_t now)
 {
 	struct mon *mo = engine_mon_find(e, monitor_id);
+	bool one_computer = !mo || !mo->m.per_computer || (computer && *computer);
+	bool one_instance = !mo || !mo->m.has_instance_field || (instance && *instance);
 	struct inst *in, *next;
 
 	if (!mo || mo->off)
 		return -ENOENT;
 	if (engine_advance(e, now) < 0)
 		return -ENOMEM;
-	if (!mo->m.has_instance_field || (instance && *instance)) {
-		struct str key = str_of(mo->m.has_instance_field ? instance : "");
-
+	if (one_computer && one_instance) {
 		bool created;
 
-		in = engine_inst_get(e, mo, key, &created);
+		if (engine_key_make(&e->ikey, str_of(mo->m.per_computer && computer ? computer : ""),
+				    str_of(mo->m.has_instance_field ? instance : "")) < 0)
+			return -ENOMEM;
+		in = engine_inst_get(e, mo, (struct str){ e->ikey.data, e->ikey.len }, &created);
 		if (!in || (created && inst_start(e, in) < 0))
 			return -ENOMEM;
 		return reset_one(e, in, e->now);
 	}
 	for (in = mo->lru_head; in; in = next) {
 		next = in->next;
-		if (reset_one(e, in, e->now) < 0)
+		if (inst_at(in, computer, instance) && reset_one(e, in, e->now) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -1426,6 +1612,7 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	mo->m.type = t;
 	mo->m.index = e->nmons;
 	mo->m.dropped = &e->stats.dropped;
+	mo->m.per_computer = def->scope == MP_SCOPE_COMPUTER;
 	mo->off = off;
 	mo->leaf = leaf;
 	bad = engine_config_check(pack, def, t, d);

@@ -49,6 +49,9 @@ struct state_change {
 	int64_t time;			/* µs */
 	const struct monitor *monitor;
 	const char *monitor_id;
+	const char *computer;		/* "" when the target is not on a computer;
+					 * not NUL-terminated: computer_len bytes */
+	size_t computer_len;
 	const char *instance;		/* "" when the monitor has no instances */
 	size_t instance_len;
 	enum mp_health from, to;
@@ -93,6 +96,9 @@ struct engine_stats {
 	uint64_t dropped;		/* items monitor types dropped at a bound of their
 					 * state (pending correlations, ...) */
 	uint64_t limit_hits;		/* expressions a regex left unfinished at its limit */
+	uint64_t computers_untracked;	/* computers past ENGINE_MAX_COMPUTERS: their
+					 * missing-event monitors start with their first
+					 * matching event only */
 };
 
 struct engine;
@@ -132,11 +138,11 @@ void engine_enable_rollup(struct engine *e);
 
 /*
  * The rolled-up health of an aggregate (target ignored) or a standard parent
- * such as "System.Health.EntityState" at target, for instance ("" or NULL for
- * none). Uninitialized when unknown or when roll-up is not enabled.
+ * such as "System.Health.EntityState" at target, for computer and instance
+ * ("" or NULL for none). Uninitialized when unknown or when roll-up is not enabled.
  */
 enum mp_health engine_rollup_health(const struct engine *e, const char *node_id,
-				    const char *target, const char *instance);
+				    const char *target, const char *computer, const char *instance);
 
 /*
  * Call fn for every roll-up node's health at every instance where it is known
@@ -176,11 +182,21 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now);
 int engine_advance(struct engine *e, int64_t now);
 
 /*
- * An operator's reset of monitor_id (and instance, "" or NULL for all of the
- * monitor's instances) to the type's reset state. Returns 0, or -ENOENT when no
- * running monitor has that ID.
+ * Computer name is one whose events are expected (the inventory's). Every
+ * computer is known from its first event on; a known computer gets an
+ * instance of each monitor on a computer that watches for missing events
+ * (without an InstanceField), started once the clock runs, so silence from
+ * it is noticed. 0 or -ENOMEM.
  */
-int engine_reset(struct engine *e, const char *monitor_id, const char *instance, int64_t now);
+int engine_expect_computer(struct engine *e, const char *name);
+
+/*
+ * An operator's reset of monitor_id at computer and instance (either "" or
+ * NULL: at every computer, every instance) to the type's reset state.
+ * Returns 0, or -ENOENT when no running monitor has that ID.
+ */
+int engine_reset(struct engine *e, const char *monitor_id, const char *computer,
+		 const char *instance, int64_t now);
 
 /* The earliest pending timer, or INT64_MAX. */
 int64_t engine_next_deadline(const struct engine *e);
@@ -288,6 +304,9 @@ bool engine_action_condition(const struct engine_action *a, struct str out, stru
 struct engine_instance_info {
 	const struct monitor *monitor;
 	const char *monitor_id;
+	const char *computer;		/* "" when the target is not on a computer;
+					 * not NUL-terminated: computer_len bytes */
+	size_t computer_len;
 	const char *instance;		/* "" when the monitor has no instances */
 	size_t instance_len;
 	enum mp_health health;

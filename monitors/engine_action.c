@@ -271,7 +271,8 @@ const struct engine_action *engine_action_find(const struct engine *e, const cha
 int engine_action_argv(const struct engine_action *a, const struct state_change *c, size_t max,
 		       struct buf *out, size_t *argc)
 {
-	struct str key = { c->instance, c->instance_len };
+	struct str computer = { c->computer, c->computer_len };
+	struct str instance = { c->instance, c->instance_len };
 	size_t i, start = out->len;
 
 	if (buf_append(out, a->command->application, strlen(a->command->application) + 1) < 0)
@@ -279,7 +280,8 @@ int engine_action_argv(const struct engine_action *a, const struct state_change 
 	for (i = 0; i < a->command->nargs; i++) {
 		size_t at = out->len;
 
-		if (engine_fill_param(out, c->monitor, &a->args[i], c->event, key) < 0)
+		if (engine_fill_param(out, c->monitor, &a->args[i], c->event, computer,
+				      instance) < 0)
 			return -ENOMEM;
 		if (memchr(out->data + at, '\0', out->len - at))
 			return -EINVAL;

@@ -80,6 +80,14 @@ struct mon {
 	struct inst *lru_head, *lru_tail;	/* head: least recently used */
 };
 
+/* A computer events came from or the inventory expects. */
+struct computer {
+	struct hmap_node node;			/* in the engine's computers, under name */
+	char name[];
+};
+
+#define ENGINE_MAX_COMPUTERS 100000	/* past this, new computers start no monitors */
+
 /* An open rule alert: the events with the same suppression values repeat it. */
 struct supp {
 	struct hmap_node node;			/* in its rule's supps, under key */
@@ -190,6 +198,11 @@ struct engine {
 	struct arena arena;			/* params and knowledge text */
 	struct buf msg;
 	struct buf key;				/* a rule's suppression key */
+	struct buf ikey;			/* an event's instance key */
+	struct hmap computers;			/* seen or expected (struct computer) */
+	struct computer **computer_list;	/* the same, to free them */
+	size_t ncomputers, capcomputers;
+	const struct computer *last_computer;	/* the last event's */
 	struct rollup *rollup;
 	bool rollup_on;
 	const struct event *rollup_ev;		/* what the roll-up records being made read */
@@ -225,14 +238,17 @@ int engine_compile_param(struct arena *a, const char *text, struct monitor_param
 int engine_compile_arg(struct arena *a, const char *text, struct monitor_param *p,
 		       struct str *bad);
 
-/* Append parameter p's value for ev (or, without an event, for instance key). */
+/*
+ * Append parameter p's value for ev (or, without an event, for the instance
+ * at computer and instance).
+ */
 int engine_fill_param(struct buf *b, const struct monitor *m, const struct monitor_param *p,
-		      const struct event *ev, struct str key);
+		      const struct event *ev, struct str computer, struct str instance);
 
-/* Text t with {0}..{9} replaced by params; m and key stand in for a missing event. */
+/* Text t with {0}..{9} replaced by params; m, computer and instance stand in for a missing event. */
 int engine_fill_text(struct buf *b, const char *t, const struct monitor *m,
 		     const struct monitor_param *params, unsigned nparams, const struct event *ev,
-		     struct str key);
+		     struct str computer, struct str instance);
 
 /* The first of a, b, c that is set and not empty; last otherwise. */
 const char *engine_first_text(const char *a, const char *b, const char *c, const char *last);
@@ -245,6 +261,20 @@ int engine_index_sub(struct engine *e, const char *log_name, const struct expr *
 int engine_knowledge_text(struct engine *e, const struct mp_pack *pack, const char *id,
 			  const struct mp_article *ka, const char **diagnosis,
 			  const char **resolution);
+
+/*
+ * An instance key: the computer's length in one byte, the computer (none for
+ * a monitor whose target is not on a computer), then the InstanceField's
+ * value. A computer name is at most ENGINE_COMPUTER_MAX bytes (DNS allows
+ * 253): a longer one is cut there.
+ */
+#define ENGINE_COMPUTER_MAX 255
+
+/* Set b to the key of computer and instance. 0 or -ENOMEM. */
+int engine_key_make(struct buf *b, struct str computer, struct str instance);
+
+/* The computer and instance parts of key (borrowed from it). */
+void engine_key_split(struct str key, struct str *computer, struct str *instance);
 
 /* The instance's key, borrowed from it. */
 struct str engine_inst_key(const struct inst *in);

@@ -212,16 +212,30 @@ int engine_add_rules(struct engine *e, const struct mp_pack *pack, struct diag *
 	return 0;
 }
 
-/* The suppression values of ev joined into e->key (a unit separator between them). */
+/* The computer a rule's alert is about: the event's, when the target is on one. */
+static struct str rule_computer(const struct rule *ru, const struct event *ev)
+{
+	if (ru->def->scope == MP_SCOPE_COMPUTER && ev->slot[EVENT_COMPUTER].p)
+		return ev->slot[EVENT_COMPUTER];
+	return (struct str){ "", 0 };
+}
+
+/*
+ * The computer (SCOM suppresses per object) and the suppression values of ev
+ * joined into e->key, a unit separator after each.
+ */
 static int suppression_key(struct engine *e, const struct rule *ru, const struct event *ev)
 {
+	struct str computer = rule_computer(ru, ev), none = { "", 0 };
 	unsigned i;
 
 	buf_reset(&e->key);
+	if (buf_append(&e->key, computer.p, computer.len) < 0 || buf_putc(&e->key, '\x1f') < 0)
+		return -ENOMEM;
 	for (i = 0; i < ru->nsupp_vals; i++) {
 		if (i && buf_putc(&e->key, '\x1f') < 0)
 			return -ENOMEM;
-		if (engine_fill_param(&e->key, NULL, &ru->supp_vals[i], ev, (struct str){ "", 0 }) < 0)
+		if (engine_fill_param(&e->key, NULL, &ru->supp_vals[i], ev, none, none) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -273,6 +287,7 @@ static int rule_suppress(struct engine *e, struct rule *ru, const struct event *
 int engine_rule_fire(struct engine *e, struct rule *ru, const struct event *ev)
 {
 	const struct mp_rule_alert *a = &ru->def->alert;
+	struct str computer = rule_computer(ru, ev), none = { "", 0 };
 	struct state_change c;
 	uint64_t repeats;
 	int k;
@@ -283,13 +298,15 @@ int engine_rule_fire(struct engine *e, struct rule *ru, const struct event *ev)
 	if (engine_fill_text(&e->msg, engine_first_text(a->message_text, a->description, a->message_name,
 					  engine_first_text(a->name, ru->def->display_name, NULL,
 						     ru->def->id)),
-		      NULL, ru->params, ru->nparams, ev, (struct str){ "", 0 }) < 0)
+		      NULL, ru->params, ru->nparams, ev, none, none) < 0)
 		return -ENOMEM;
 	memset(&c, 0, sizeof(c));
 	c.kind = CHANGE_RULE;
 	c.seq = e->seq++;
 	c.time = e->now;
 	c.monitor_id = ru->def->id;
+	c.computer = computer.p;
+	c.computer_len = computer.len;
 	c.instance = "";
 	c.from = c.to = MP_HEALTH_UNINITIALIZED;
 	c.state = "";

@@ -30,10 +30,15 @@ int engine_foreach(const struct engine *e,
 		if (mo->off)
 			continue;
 		for (in = mo->lru_head; in; in = in->next) {
+			struct str computer, instance;
+
 			info.monitor = &mo->m;
 			info.monitor_id = mo->m.def->id;
-			info.instance = engine_inst_key(in).p;
-			info.instance_len = in->node.len;
+			engine_key_split(engine_inst_key(in), &computer, &instance);
+			info.computer = computer.p;
+			info.computer_len = computer.len;
+			info.instance = instance.p;
+			info.instance_len = instance.len;
 			info.health = in->health;
 			info.state = in->state >= 0 ? mo->m.opstate_of[in->state] : NULL;
 			info.since = in->since;
@@ -81,7 +86,9 @@ int engine_foreach_limit(const struct engine *e,
 	return 0;
 }
 
-#define STATE_MAGIC "mpmon-state 1\n"
+/* 2: instance keys name the computer (engine_key_make); 1 is read and converted */
+#define STATE_MAGIC "mpmon-state 2\n"
+#define STATE_MAGIC_1 "mpmon-state 1\n"
 
 /* Percent-encode a token so it holds no white space; "" is a lone "%". */
 static int put_token(struct buf *b, const char *s, size_t n)
@@ -230,11 +237,31 @@ static struct mon *find_running(const struct engine *e, const char *id)
 }
 
 /*
+ * A version 1 key (the InstanceField's value alone) as version 2 has it;
+ * false when the monitor now keeps a state per computer that the key does
+ * not name.
+ */
+static bool key_from_v1(const struct mon *mo, struct buf *b, struct buf *tmp)
+{
+	static const struct field_ref host = { FIELD_SLOT, EVENT_COMPUTER, { NULL, 0 } };
+	const struct field_ref *f = &mo->m.instance_field;
+	struct str old = { b->data, b->len };
+	bool by_host = mo->m.has_instance_field && f->kind == host.kind && f->index == host.index;
+
+	if (mo->m.per_computer && !by_host)
+		return false;
+	if (engine_key_make(tmp, mo->m.per_computer ? old : (struct str){ "", 0 }, old) < 0)
+		return false;
+	buf_reset(b);
+	return buf_append(b, tmp->data, tmp->len) == 0;
+}
+
+/*
  * Parse one "i" line. Returns 1 when si was filled, 0 when the line is well
  * formed but its monitor is gone or changed (skipped), -EINVAL when malformed.
  */
 static int parse_inst(const struct engine *e, const char *p, const char *end,
-		      struct saved_inst *si, struct buf *b)
+		      struct saved_inst *si, struct buf *b, int version)
 {
 	const struct monitor_type *t;
 	struct str tok[10];
@@ -256,6 +283,16 @@ static int parse_inst(const struct engine *e, const char *p, const char *end,
 	t = si->mon->m.type;
 	if (!get_token(tok[2], b))
 		return -EINVAL;
+	if (version == 1) {
+		struct buf tmp;
+		bool ok;
+
+		buf_init(&tmp);
+		ok = key_from_v1(si->mon, b, &tmp);
+		buf_release(&tmp);
+		if (!ok)
+			return 0;
+	}
 	si->key = malloc(b->len + 1);
 	if (!si->key)
 		return -ENOMEM;
@@ -291,12 +328,15 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 	uint64_t seq = 1, want;
 	int64_t now = INT64_MIN;
 	struct buf b;
-	int r = -EINVAL;
+	int r = -EINVAL, version = 2;
 
 	buf_init(&b);
+	if (len >= strlen(STATE_MAGIC_1) && memcmp(data, STATE_MAGIC_1, strlen(STATE_MAGIC_1)) == 0)
+		version = 1;
 	endline = len >= 2 ? memrchr(data, '\n', len - 1) : NULL;
 	endline = endline ? endline + 1 : data;
-	if (len < strlen(STATE_MAGIC) || memcmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) != 0 ||
+	if (len < strlen(STATE_MAGIC) ||
+	    (version == 2 && memcmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) ||
 	    strncmp(endline, "end ", 4) != 0 || data[len - 1] != '\n' ||
 	    sscanf(endline + 4, "%" SCNx64, &want) != 1 ||
 	    want != str_hash((struct str){ data, (size_t)(endline - data) }))
@@ -317,7 +357,7 @@ int engine_restore(struct engine *e, const char *data, size_t len, size_t *skipp
 			if (!str_to_i64((struct str){ p + 4, (size_t)(nl - p - 4) }, &now))
 				goto out;
 		} else if (nl - p > 2 && strncmp(p, "i ", 2) == 0) {
-			k = parse_inst(e, p + 2, nl, &si, &b);
+			k = parse_inst(e, p + 2, nl, &si, &b, version);
 			if (k == 1) {
 				const char *hex = nl;
 				size_t size = si.mon->m.type->state_size, j;

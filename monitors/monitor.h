@@ -104,6 +104,7 @@ struct monitor {
 	const char *opstate_of[MONITOR_MAX_STATES];	/* type state index -> OperationalState ID */
 	struct field_ref instance_field;
 	bool has_instance_field;
+	bool per_computer;		/* one state per computer: the target is on one */
 	size_t max_instances;
 	struct monitor_param *params;	/* AlertParameter1..n */
 	unsigned nparams;

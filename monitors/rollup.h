@@ -83,6 +83,7 @@ struct rollup_state_info {
 	const char *target;
 	const struct mp_aggregate *def;	/* NULL for the standard nodes */
 	struct str key;
+	struct str computer, instance;	/* the key's parts (engine_foreach_rollup only) */
 	enum mp_health health;		/* never Uninitialized */
 	bool alert_open;
 };

@@ -36,7 +36,7 @@ static int field_text(const struct event *ev, const char *name, char *out, size_
 int directive_run(struct engine *e, const struct event *ev, int64_t now, char err[FORMAT_ERR_LEN])
 {
 	static const struct field_ref ref = { FIELD_NAMED, 0, { "mpmon", 5 } };
-	char what[16], monitor[512], instance[512];
+	char what[16], monitor[512], computer[512], instance[512];
 	int r;
 
 	/* most events have no named field at all: no lookup then */
@@ -47,8 +47,9 @@ int directive_run(struct engine *e, const struct event *ev, int64_t now, char er
 		return -EINVAL;
 	}
 	if (field_text(ev, "monitor", monitor, sizeof(monitor)) < 0 ||
+	    field_text(ev, "computer", computer, sizeof(computer)) < 0 ||
 	    field_text(ev, "instance", instance, sizeof(instance)) < 0) {
-		snprintf(err, FORMAT_ERR_LEN, "reset: \"monitor\" or \"instance\" longer than "
+		snprintf(err, FORMAT_ERR_LEN, "reset: \"monitor\", \"computer\" or \"instance\" longer than "
 			 "%zu bytes", sizeof(monitor) - 1);
 		return -EINVAL;
 	}
@@ -56,7 +57,7 @@ int directive_run(struct engine *e, const struct event *ev, int64_t now, char er
 		snprintf(err, FORMAT_ERR_LEN, "reset names no \"monitor\"");
 		return -EINVAL;
 	}
-	r = engine_reset(e, monitor, instance, now);
+	r = engine_reset(e, monitor, computer, instance, now);
 	if (r == -ENOENT) {
 		snprintf(err, FORMAT_ERR_LEN, "reset names unknown monitor '%.80s' (not in the "
 			 "packs, or not running)", monitor);

@@ -1,8 +1,8 @@
 /*
  * Replay's directives: a line of the replay input that is not an event but an
- * operator's action. {"mpmon":"reset","monitor":"ID","instance":"X",
- * "TimeGenerated":"..."} resets the monitor (all its instances when "instance"
- * is absent or "") at that time, as `mpmon reset` would on a live collector,
+ * operator's action. {"mpmon":"reset","monitor":"ID","computer":"C","instance":"X",
+ * "TimeGenerated":"..."} resets the monitor (at every computer, or every
+ * instance, when "computer" or "instance" is absent or "") at that time, as `mpmon reset` would on a live collector,
  * so that fixtures can test manual-reset monitors.
  */
 #ifndef MPMON_PIPELINE_DIRECTIVE_H

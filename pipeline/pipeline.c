@@ -176,6 +176,7 @@ int pipeline_load(struct pipeline *p, struct diag *dg)
 {
 	int r;
 
+	mp_scopes_resolve(p->packs, p->npacks, dg);
 	mp_overrides_apply(p->packs, p->npacks, dg);
 	for (; p->nadded < p->npacks; p->nadded++) {
 		r = engine_add_pack(p->engine, p->packs[p->nadded], dg);
@@ -280,6 +281,8 @@ int pipeline_event(struct pipeline *p, struct pipeline_stream *s, struct event *
 {
 	if (!ev->slot[EVENT_LOG].p && s->log_name)
 		ev->slot[EVENT_LOG] = str_of(s->log_name);
+	if (!ev->slot[EVENT_COMPUTER].p && s->computer)
+		ev->slot[EVENT_COMPUTER] = str_of(s->computer);
 	if (ev->has_time && ev->time > p->event_time)
 		p->event_time = ev->time;
 	s->events++;

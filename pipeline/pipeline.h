@@ -54,6 +54,8 @@ enum pipeline_verdict {
 struct pipeline_stream {
 	const struct format *fmt;	/* NULL: the stream gives events (the journal) */
 	const char *log_name;		/* LogName of events that have none; borrowed */
+	const char *computer;		/* LoggingComputer of events that have none, or
+					 * NULL; borrowed, set after pipeline_stream_add */
 	uint64_t lines, events, blank, other, bad;
 	struct format *owned;		/* a configured format (regex), freed with the pipeline */
 };

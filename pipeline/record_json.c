@@ -46,6 +46,7 @@ static int put_rule(struct buf *b, bool *first, const struct state_change *c)
 
 	r |= json_member_cstr(b, first, "kind", "rule");
 	r |= json_member_cstr(b, first, "rule", c->monitor_id);
+	r |= json_member_str(b, first, "computer", c->computer, c->computer_len);
 	r |= json_member_bool(b, first, "alert", c->alert);
 	r |= json_member_u64(b, first, "repeat_count", c->repeat_count);
 	r |= put_alert(b, first, c);
@@ -64,6 +65,7 @@ static int put_health(struct buf *b, bool *first, const struct state_change *c)
 	r |= json_member_cstr(b, first, "monitor", c->monitor_id);
 	if (rollup)
 		r |= json_member_cstr(b, first, "target", c->target);
+	r |= json_member_str(b, first, "computer", c->computer, c->computer_len);
 	r |= json_member_str(b, first, "instance", c->instance, c->instance_len);
 	r |= json_member_cstr(b, first, "from", mp_health_name(c->from));
 	r |= json_member_cstr(b, first, "to", mp_health_name(c->to));

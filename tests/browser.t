@@ -96,7 +96,7 @@ check hostile "$tmp/hostile.html" '<h2 id="monitor-1">&lt;script&gt;alert(1)&lt;
 
 "$bin/mpmon" replay --mp mp-xml/packs/Mpmon.MDM.GatewayAlerter.xml \
 	--input tests/data/gateway-alerter/events.jsonl --timeline "$tmp/timeline.html" >/dev/null
-check timeline "$tmp/timeline.html" '<g class="row" data-monitor="Mpmon.MDM.GatewayAlerter.[A-Za-z]*" data-instance="[^"]*" data-kind="monitor">' 5
+check timeline "$tmp/timeline.html" '<g class="row" data-monitor="Mpmon.MDM.GatewayAlerter.[A-Za-z]*" data-computer="[^"]*" data-instance="[^"]*" data-kind="monitor">' 5
 
 echo "1..$n"
 [ "$fail" = 0 ]

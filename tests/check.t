@@ -276,7 +276,7 @@ while ! grep -q '"instance":"web2"' "$T/mstate/state.json" 2>/dev/null && [ $i -
 	i=$((i + 1))
 done
 run 2 --state-dir "$T/mstate" -vvv
-grep -q "worst Test.Job \[web2\] is Error: Job failed on web2: job 2 |" "$T/out" &&
+grep -q "worst Test.Job on web2 is Error: Job failed on web2: job 2 |" "$T/out" &&
 	grep -q "state from mpmond's control socket" "$T/out"
 ok $? "a live mpmond through its control socket: CRITICAL with its message ($line)"
 run 0 --state-dir "$T/mstate" -m Test.Job -i web1
@@ -285,7 +285,7 @@ kill -TERM "$PID"
 wait "$PID"
 PID=
 run 2 --state "$T/mstate/state.json"
-grep -q "worst Test.Job \[web2\] is Error: Job failed on web2: job 2 |" "$T/out"
+grep -q "worst Test.Job on web2 is Error: Job failed on web2: job 2 |" "$T/out"
 ok $? "the state file mpmond left: CRITICAL with its message ($line)"
 
 # ---- what -v shows of an alert, from a real mpmond ----
@@ -314,20 +314,20 @@ aev 11 "service slow" 2
 PID=$!
 await Warning
 run 1 --state-dir "$T/astate" -m Test.Svc -i web1 -v
-head -n 1 "$T/out" | grep -q "^MPMON WARNING - Test.Svc \[web1\] is Warning | " &&
+head -n 1 "$T/out" | grep -q "^MPMON WARNING - Test.Svc on web1 is Warning | " &&
 	sed -n 2,5p "$T/out" | tr '\n' '#' |
 	grep -qx "Diagnosis:#The service lost its database.#Resolution:#Start the database, then the service.#"
 ok $? "-v: a warning that raised no alert shows no alert message, but the knowledge ($line)"
 aev 12 "service crashed" 3
 await Error
 run 2 --state-dir "$T/astate" -m Test.Svc -i web1 -v
-head -n 1 "$T/out" | grep -q "^MPMON CRITICAL - Test.Svc \[web1\] is Error: Service failed on web1: service crashed | " &&
+head -n 1 "$T/out" | grep -q "^MPMON CRITICAL - Test.Svc on web1 is Error: Service failed on web1: service crashed | " &&
 	sed -n 2p "$T/out" | grep -qx "Diagnosis:"
 ok $? "-v: the error that raised the alert shows its message and the knowledge ($line)"
 aev 10 "service up again" 4
 await Success
 run 0 --state-dir "$T/astate" -m Test.Svc -i web1 -vv
-head -n 1 "$T/out" | grep -q "^MPMON OK - Test.Svc \[web1\] is Success | " &&
+head -n 1 "$T/out" | grep -q "^MPMON OK - Test.Svc on web1 is Success | " &&
 	! grep -q "Diagnosis\|service up again\|Service failed on" "$T/out"
 ok $? "-vv: the clear shows neither the failure's message nor its knowledge ($line)"
 kill -TERM "$PID"
@@ -380,10 +380,10 @@ run 1 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System --uninitializ
 ok $? "standalone --uninitialized warning: monitors without data make it WARNING ($line)"
 ev 2 web1 2 >>"$L"
 sa 2
-grep -q "worst Test.Job \[web1\] is Error: Job failed on web1: job 2 |" "$T/out" && [ "$(lines)" = 1 ]
+grep -q "worst Test.Job on web1 is Error: Job failed on web1: job 2 |" "$T/out" && [ "$(lines)" = 1 ]
 ok $? "a new line: CRITICAL with its message, 1 line read ($line)"
 run 2 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System -m System.Health.EntityState -i web1
-grep -q "^MPMON CRITICAL - System.Health.EntityState \[web1\] is Error |" "$T/out"
+grep -q "^MPMON CRITICAL - System.Health.EntityState on web1 is Error |" "$T/out"
 ok $? "standalone -m System.Health.EntityState -i: the target's rolled-up health ($line)"
 sa 2
 [ "$(lines)" = 0 ] && grep -q "Job failed on web1: job 2" "$T/out"
@@ -422,7 +422,7 @@ ev 1 web5 10 >>"$L"
 run 0 --mp "$P" --log "$L" --seek-file "$T/seek" --log-name System --records "$T/records"
 grep -v '"kind"' "$T/records" >"$T/changes"
 [ "$(wc -l <"$T/changes")" = 2 ] &&
-	sed -n 1p "$T/changes" | grep -q '"monitor":"Test.Job","instance":"web5","from":"Uninitialized","to":"Error"' &&
+	sed -n 1p "$T/changes" | grep -q '"monitor":"Test.Job","computer":"web5","instance":"web5","from":"Uninitialized","to":"Error"' &&
 	sed -n 2p "$T/changes" | grep -q '"instance":"web5","from":"Error","to":"Success"' &&
 	grep -q '"kind":"rollup","monitor":"System.Health.EntityState".*"instance":"web5","from":"Error","to":"Success"' "$T/records" &&
 	perl -ne '/^\{"seq":(\d+),/ or exit 1; exit 1 if $p && $1 != $p + 1; $p = $1' "$T/records"
@@ -481,7 +481,7 @@ grep -q "^MPMON UNKNOWN - log not read: $M: No such file or directory; " "$T/out
 ok $? "the log missing on a later run: UNKNOWN, the seek file left as it was ($line)"
 mv "$T/away/late.log" "$M"
 sb "$M" "$T/seekm" 2
-[ "$(lines)" = 1 ] && grep -q "worst Test.Job \[late2\] is Error" "$T/out"
+[ "$(lines)" = 1 ] && grep -q "worst Test.Job on late2 is Error" "$T/out"
 ok $? "back under its name, the log is read from where it was: the new line only ($line)"
 mv "$M" "$T/away/late.log"
 sb "$M" "$T/seekm" 2 --missing-log ok
@@ -554,7 +554,7 @@ ok $? "every line bad: WARNING with the count, -v the first bad line ($line)"
 X=$T/slog/mixed.log
 { ev 1 mx1 13; echo 'not json'; ev 2 mx2 14; } >"$X"
 sb "$X" "$T/seekx" 2 --start beginning
-grep -q "^MPMON CRITICAL - 3 instances: 1 critical, 0 warning, 1 ok, 1 uninitialized; worst Test.Job \[mx2\] is Error: .*'lines'=3;;;0; 'bad'=1;;;0;$" "$T/out" &&
+grep -q "^MPMON CRITICAL - 3 instances: 1 critical, 0 warning, 1 ok, 1 uninitialized; worst Test.Job on mx2 is Error: .*'lines'=3;;;0; 'bad'=1;;;0;$" "$T/out" &&
 	[ "$(wc -l <"$T/out")" = 1 ]
 ok $? "some lines bad: the health decides, the count is in the perfdata ($line)"
 { ev 1 mx2 15; echo 'still not json'; } >>"$X"

@@ -148,7 +148,7 @@ d=$(grep "^SERVICEDESC::daemon	" "$T/perf.all" | tail -n 1)
 s=$(grep "^SERVICEDESC::standalone	" "$T/perf.all" | tail -n 1)
 echo "$d" | grep -q "	SERVICESTATE::WARNING	SERVICEOUTPUT::MPMON WARNING - 2 instances: 1 critical, 0 warning, 1 ok, 0 uninitialized; worst Test.Job \[web1\] is Error: Job failed on web1: job 2 \{0,1\}	SERVICEPERFDATA::ok=1;;;0; warning=0;;;0; critical=1;;;0; uninitialized=0;;;0; problems=1;0;5;0; age=[0-9]*s;;300;0;$"
 ok $? "Icinga 2 ran the daemon-mode check: WARNING by -w 0, output and perfdata in its perfdata file ($(echo "$d" | cut -c1-200))"
-echo "$s" | grep -q "	SERVICESTATE::CRITICAL	SERVICEOUTPUT::MPMON CRITICAL - 2 instances: 1 critical, 0 warning, 0 ok, 1 uninitialized; worst Test.Job \[db1\] is Error: Job failed on db1: job 2 \{0,1\}	SERVICEPERFDATA::ok=0;;;0; warning=0;;;0; critical=1;;;0; uninitialized=1;;;0; problems=1;;;0; lines=[01];;;0; bad=0;;;0;$"
+echo "$s" | grep -q "	SERVICESTATE::CRITICAL	SERVICEOUTPUT::MPMON CRITICAL - 2 instances: 1 critical, 0 warning, 0 ok, 1 uninitialized; worst Test.Job on db1 is Error: Job failed on db1: job 2 \{0,1\}	SERVICEPERFDATA::ok=0;;;0; warning=0;;;0; critical=1;;;0; uninitialized=1;;;0; problems=1;;;0; lines=[01];;;0; bad=0;;;0;$"
 ok $? "Icinga 2 ran the standalone check (with --missing-log): CRITICAL, output and perfdata ($(echo "$s" | cut -c1-200))"
 
 # SIGTERM to the umbrella process; its worker dumps the state file and exits.

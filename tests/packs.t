@@ -48,7 +48,7 @@ for pack in mp-xml/packs/*.xml; do
 	ok $? "$name: all $total rules run ($(sed 's/.*aggregate monitors; //;s/; [0-9]* diag.*//' "$tmp/summary"))"
 	"$bin/mpmon" doc "$pack" >"$tmp/doc.md" 2>/dev/null
 	for id in $rules; do
-		grep -qF "\"rule\":\"$id\",\"alert\":true" tests/data/*/expected.jsonl
+		grep -F "\"rule\":\"$id\"," tests/data/*/expected.jsonl | grep -q '"alert":true'
 		ok $? "$name: rule $id raises an alert in a replay fixture"
 		grep -qF "$id" "$tmp/doc.md"
 		ok $? "$name: mpmon doc documents rule $id"
@@ -56,7 +56,7 @@ for pack in mp-xml/packs/*.xml; do
 		if awk -v id="$id" 'index($0, "<Rule ID=\"" id "\"") { on = 1 } on && /<Suppression>/ { found = 1 }
 			on && /<\/Rule>/ { exit } END { exit !found }' "$pack"; then
 			suppressed=$((suppressed + 1))
-			grep -F "\"rule\":\"$id\",\"alert\":false" tests/data/*/expected.jsonl | grep -q '"repeat_count":[1-9]'
+			grep -F "\"rule\":\"$id\"," tests/data/*/expected.jsonl | grep '"alert":false' | grep -q '"repeat_count":[1-9]'
 			ok $? "$name: rule $id has a Suppression, and a fixture shows a repeat with its count"
 		fi
 	done

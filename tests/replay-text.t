@@ -57,12 +57,12 @@ ok $? "a parameter key is shown escaped" "$tmp/err"
 ! raw "$tmp/out"
 ok $? "--output text holds no raw ESC, BEL or CR" "$tmp/out"
 cat >"$tmp/want" <<'EOF'
-#1 2026-11-20T08:00:00Z  Test.Job [web\x1b[2J1]
+#1 2026-11-20T08:00:00Z  Test.Job on web\x1b[2J1
   Uninitialized -> Error (Bad, by event)  ALERT Error, priority Normal
   message: Job failed: Job failed on web\x1b[2J1: disk \x1b]0;owned\x07full\x0d
     #9 forged
 
-#2 2026-11-20T08:01:00Z  Test.Job [web\x1b[2J1]
+#2 2026-11-20T08:01:00Z  Test.Job on web\x1b[2J1
   Error -> Success (Good, by event)  alert resolved
   message: alert resolved: Job failed
 

@@ -19,12 +19,12 @@ is() {
 
 # rows FILE: "monitor<TAB>instance" of every row, in page order
 rows() {
-	perl -ne 'print "$1\t$2\n" while /<g class="row" data-monitor="([^"]*)" data-instance="([^"]*)" data-kind="monitor">/g' "$1"
+	perl -ne 'print "$1\t$2\n" while /<g class="row" data-monitor="([^"]*)" data-computer="[^"]*" data-instance="([^"]*)" data-kind="monitor">/g' "$1"
 }
 
 # row_block FILE MONITOR INSTANCE: the <g> of that row
 row_block() {
-	perl -0ne 'while (/(<g class="row" data-monitor="\Q'"$2"'\E" data-instance="\Q'"$3"'\E"[^>]*>.*?<\/g>)/sg) { print $1 }' "$1"
+	perl -0ne 'while (/(<g class="row" data-monitor="\Q'"$2"'\E" data-computer="[^"]*" data-instance="\Q'"$3"'\E"[^>]*>.*?<\/g>)/sg) { print $1 }' "$1"
 }
 
 # --- the Gateway Alerter fixture: monitors with instances, four alerts

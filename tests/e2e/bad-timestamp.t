@@ -38,7 +38,7 @@ ok $? "a terminal escape in the stamp is logged escaped"
 h=$(health Test.Job web1)
 since=$(state_get 'join "", map { $_->{since} } grep { $_->{instance} eq "web1" } @{$s->{monitors}}')
 [ "$h" = Success ] && [ "$since" = 2026-11-20T10:01:00Z ] &&
-	grep -q '#1 Test.Job \[web1\]: Uninitialized -> Success' "$T/log"
+	grep -q '#1 Test.Job on web1: Uninitialized -> Success' "$T/log"
 ok $? "web1's undated failure was not fed: its first change is to Success (got '$h' since '$since')"
 h=$(health Test.Job web2)
 [ -z "$h" ] && ! grep -q 1970-01-01 "$T/state/state.json" && ! grep -q 1970-01-01 "$T/log"

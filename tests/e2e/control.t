@@ -124,7 +124,7 @@ a=$(ask "$(perl -e 'print "x" x 5000')")
 ok $? "a request longer than 4096 bytes is refused ($a)"
 a=$(ask "launch missiles
 ")
-[ "$a" = "error: commands: state | reset MONITOR [INSTANCE] " ]
+[ "$a" = "error: commands: state | reset MONITOR [computer=NAME] [INSTANCE] " ]
 ok $? "an unknown command gets the usage ($a)"
 
 # ---- bounded clients ------------------------------------------------------------

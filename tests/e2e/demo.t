@@ -18,15 +18,18 @@ st=$?
 ok $st "the demo exits 0 (got $st)"
 [ $st = 0 ] || tail -n 20 "$T/out" | sed 's/^/#   /'
 
-# "MONITOR [INSTANCE]: FROM -> TO" of every change, and "rule RULE: new
-# alert" or "rule RULE: repeat N" of every rule alert, as replay gives them
+# "MONITOR on COMPUTER [INSTANCE]: FROM -> TO" of every change (an instance
+# named after its computer is named once), and "rule RULE
+# on COMPUTER: new alert" or "... repeat N" of every rule alert, as replay gives them
 for f in mdm-enrollment.jsonl linux-essentials.jsonl; do
 	"$bin/mpmon" replay --health --mp mp-xml/packs --input "$samples/$f"
 done | perl -MJSON::PP -ne '$c = decode_json($_);
 	if (($c->{kind} // "") eq "rule") {
-		print "rule $c->{rule}: ", $c->{alert} ? "new alert" : "repeat $c->{repeat_count}", "\n";
+		print "rule $c->{rule}", on($c), ": ", $c->{alert} ? "new alert" : "repeat $c->{repeat_count}", "\n";
 		next }
-	print $c->{monitor}, ($c->{instance} ne "" ? " [$c->{instance}]" : ""), ": $c->{from} -> $c->{to}\n"' \
+	my $i = $c->{instance} ne "" && $c->{instance} ne $c->{computer} ? " [$c->{instance}]" : "";
+	print $c->{monitor}, on($c), $i, ": $c->{from} -> $c->{to}\n";
+	sub on { $_[0]{computer} ne "" ? " on $_[0]{computer}" : "" }' \
 	>"$T/want"
 # a change that raises or resolves no alert has no message after the states
 sed -n 's/^mpmond: #[0-9]* \([^:]*: [A-Za-z]* -> [A-Za-z]*\)\(: .*\)\{0,1\}$/\1/p; s/^mpmond: #[0-9]* \(rule [^:]*: new alert\):.*/\1/p;
@@ -34,7 +37,7 @@ sed -n 's/^mpmond: #[0-9]* \([^:]*: [A-Za-z]* -> [A-Za-z]*\)\(: .*\)\{0,1\}$/\1/
 [ -s "$T/want" ] && diff "$T/want" "$T/got" >"$T/diff"
 ok $? "mpmond's state changes and rule alerts equal the replay's ($(wc -l <"$T/want") of them)"
 sed 's/^/#   /' "$T/diff"
-grep -q '^rule Mpmon.Linux.Essentials.SshRootLoginFailed.Alert.Rule: new alert$' "$T/got"
+grep -q '^rule Mpmon.Linux.Essentials.SshRootLoginFailed.Alert.Rule on web01: new alert$' "$T/got"
 ok $? "the journal's failed root login raises the shipped rule's alert"
 
 want=$(grep -c '^__REALTIME_TIMESTAMP=' "$samples/linux-essentials.export")

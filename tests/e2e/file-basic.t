@@ -80,8 +80,12 @@ r=$(state_get 'join ",", map { "$_->{instance}=$_->{health}" } sort { $a->{insta
 ok $? "state.json has each target's entity health ($r)"
 "$bin/check_mpmon" --state-dir "$T/state" -m System.Health.EntityState -i web1 >"$T/chk"
 st=$?
-[ $st = 2 ] && grep -q "^MPMON CRITICAL - System.Health.EntityState \[web1\] is Error" "$T/chk"
+[ $st = 2 ] && grep -q "^MPMON CRITICAL - System.Health.EntityState on web1 is Error" "$T/chk"
 ok $? "check_mpmon -m System.Health.EntityState -i web1 asks the daemon: CRITICAL (exit $st: $(cat "$T/chk"))"
+"$bin/check_mpmon" --state-dir "$T/state" -m System.Health.EntityState -C web2 >"$T/chk"
+st=$?
+[ $st = 0 ] && grep -q "^MPMON OK - System.Health.EntityState on web2 is Success" "$T/chk"
+ok $? "check_mpmon -m System.Health.EntityState -C web2: the health of what is on web2, OK (exit $st: $(cat "$T/chk"))"
 
 stop
 ok $? "SIGTERM exits 0"

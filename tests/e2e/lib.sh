@@ -109,6 +109,10 @@ health() {	# health MONITOR INSTANCE
 	state_get 'join "", map { $_->{health} } grep { $_->{monitor} eq "'"$1"'" && $_->{instance} eq "'"$2"'" } @{$s->{monitors}}'
 }
 
+health_on() {	# health_on MONITOR COMPUTER: the health of its instance "" there
+	state_get 'join "", map { $_->{health} } grep { $_->{monitor} eq "'"$1"'" && $_->{computer} eq "'"$2"'" && $_->{instance} eq "" } @{$s->{monitors}}'
+}
+
 # wait_value SECONDS WANT COMMAND...: poll until COMMAND prints WANT; bounded
 # by the clock, as COMMAND may itself take long (mpmon state waits up to 5 s
 # for a daemon that does not answer).

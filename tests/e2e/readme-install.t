@@ -79,10 +79,10 @@ ok $? "the failed logins arrive as the SSH monitor's change"
 grep -A 12 'mpmonHealthStateChange' "$T/trapd.out" | grep -q 'mpmonNewState.0 = INTEGER: error'
 ok $? "with mpmonNewState error"
 "$bin/mpmon" state --state-dir "$T/state" --output text >"$T/state.txt" 2>&1
-grep -Eq '^SSH Authentication Failures +203\.0\.113\.9 +Error +.* +open$' "$T/state.txt"
+grep -Eq '^SSH Authentication Failures +web01 +203\.0\.113\.9 +Error +.* +open$' "$T/state.txt"
 ok $? "mpmon state --output text shows it"
 sed 's/^/#   /' "$T/state.txt"
-grep -q 'rule Mpmon.Linux.Essentials.SshRootLoginFailed.Alert.Rule: new alert' "$T/log"
+grep -q 'rule Mpmon.Linux.Essentials.SshRootLoginFailed.Alert.Rule on web01: new alert' "$T/log"
 ok $? "and mpmond logs the root-login rule's alert"
 stop
 ok $? "mpmond stops (exit 0)"

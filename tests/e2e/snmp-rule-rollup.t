@@ -23,6 +23,7 @@ grep '"kind":"rollup"' "$rollups" | perl -pe 's/^\{"seq":(\d+),/"{\"seq\":" . ($
 	>>"$tmp/records.jsonl"
 nrule=$(grep -c '"kind":"rule"' "$tmp/records.jsonl")
 nrollup=$(grep -c '"kind":"rollup"' "$tmp/records.jsonl")
+nweb01=$(grep '"kind":"rule"' "$tmp/records.jsonl" | grep -c '"computer":"web01"')
 [ "$nrule" -ge 5 ] && [ "$nrollup" -ge 10 ] && grep -q '"repeat_count":[1-9]' "$tmp/records.jsonl" &&
 	grep -q '"alert_resolved":true' "$tmp/records.jsonl"
 check "the fixtures give rule alerts with repeats ($nrule) and roll-ups with a resolved alert ($nrollup)" $?
@@ -59,7 +60,8 @@ compare() {
 			my $r = decode_json($line);
 			my $rule = $r->{kind} eq "rule";
 			my $want = $rule ? "mpmonRuleAlert" : "mpmonRollupChange";
-			my %v = (mpmonHost => "testhost", mpmonSeq => $r->{seq}, mpmonEventTime => $r->{time},
+			my %v = (mpmonHost => "testhost", mpmonComputer => $r->{computer},
+				mpmonSeq => $r->{seq}, mpmonEventTime => $r->{time},
 				mpmonSeverity => lc $r->{severity}, mpmonPriority => lc $r->{priority},
 				mpmonAlertName => $r->{alert_name}, mpmonAlertMessage => $r->{message});
 			if ($rule) {
@@ -177,17 +179,22 @@ done
 held=$(log_all | grep '^TRAP TRAP2.*mpmonStormSummary|' | sed -n 's/.*mpmonHeldMonitors\.0 = \([^|]*\)|.*/\1/p')
 echo "# held: $held"
 case $held in
-*"Mpmon.Linux.Essentials.SshRootLoginFailed.Alert.Rule x$((nrule - 3)) alert"*) s=0 ;;
+*"Mpmon.Linux.Essentials.SshRootLoginFailed.Alert.Rule on web01 x$((nweb01 - 3)) alert"*) s=0 ;;
 *) s=1 ;;
 esac
-check "the rule's firings beyond 3 are held, new and repeats alike, and named with 'alert'" $s
+check "the rule's firings on web01 beyond 3 are held, new and repeats alike, and named with 'alert'" $s
 case $held in
-*"System.Health.EntityState (Web.Server) x2 Success"*) s=0 ;;
+*"Rule on web02"*) s=1 ;;
+*) s=0 ;;
+esac
+check "web02's one firing is counted apart from web01's, not held" $s
+case $held in
+*"System.Health.EntityState (Web.Server) on web01 x2 Success"*) s=0 ;;
 *) s=1 ;;
 esac
 check "a standard parent is held per target, and named with it and its last health" $s
 case $held in
-*"(Web.Server) [sda]"*) s=1 ;;
+*"(Web.Server) on web01 [sda]"*) s=1 ;;
 *) s=0 ;;
 esac
 check "the instance sda is a key of its own, not held" $s

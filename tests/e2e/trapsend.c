@@ -134,11 +134,11 @@ static enum mp_priority priority_of(const char *s)
 
 enum { F_SEQ, F_TIME, F_MONITOR, F_INSTANCE, F_FROM, F_TO, F_STATE, F_ALERT, F_RESOLVED,
        F_SEVERITY, F_PRIORITY, F_ALERT_NAME, F_MESSAGE, F_DIAGNOSIS, F_RESOLUTION, F_RULE,
-       F_TARGET, F_REPEAT, F_N };
+       F_TARGET, F_REPEAT, F_COMPUTER, F_N };
 static const char *const field_names[F_N] = {
 	"seq", "time", "monitor", "instance", "from", "to", "state", "alert", "alert_resolved",
 	"severity", "priority", "alert_name", "message", "diagnosis", "resolution", "rule",
-	"target", "repeat_count",
+	"target", "repeat_count", "computer",
 };
 
 static const struct mp_rule *find_rule(const char *id)
@@ -184,6 +184,8 @@ static int record_of(struct state_change *c, enum change_kind k, const char *con
 	c->monitor_id = rule ? f[F_RULE] : f[F_MONITOR];
 	c->instance = f[F_INSTANCE] ? f[F_INSTANCE] : "";
 	c->instance_len = strlen(c->instance);
+	c->computer = f[F_COMPUTER] ? f[F_COMPUTER] : "";
+	c->computer_len = strlen(c->computer);
 	c->state = f[F_STATE] ? f[F_STATE] : "";
 	c->alert = is_true(f[F_ALERT]);
 	c->alert_resolved = is_true(f[F_RESOLVED]);
@@ -203,10 +205,10 @@ static int record_of(struct state_change *c, enum change_kind k, const char *con
 }
 
 enum { A_SEQ, A_MONITOR, A_INSTANCE, A_KIND, A_ID, A_STATUS, A_CODE, A_REASON, A_OUT,
-       A_OUT_BYTES, A_ERR, A_ERR_BYTES, A_ENDED, A_N };
+       A_OUT_BYTES, A_ERR, A_ERR_BYTES, A_ENDED, A_COMPUTER, A_N };
 static const char *const action_fields[A_N] = {
 	"seq", "monitor", "instance", "action_kind", "id", "status", "code", "reason", "stdout",
-	"stdout_bytes", "stderr", "stderr_bytes", "ended",
+	"stdout_bytes", "stderr", "stderr_bytes", "ended", "computer",
 };
 
 /* An action result line (state.json's form) as mpmonActionResult. */
@@ -234,6 +236,7 @@ static int send_action(struct trap_sender *s, const struct event *ev, const char
 	res.seq = strtoull(f[A_SEQ], NULL, 10);
 	res.monitor_id = f[A_MONITOR];
 	res.instance = f[A_INSTANCE] ? f[A_INSTANCE] : "";
+	res.computer = f[A_COMPUTER] ? f[A_COMPUTER] : "";
 	res.kind = f[A_KIND] && strcmp(f[A_KIND], "recovery") == 0 ? ACTION_RECOVERY : ACTION_DIAGNOSTIC;
 	res.id = f[A_ID];
 	res.code = f[A_CODE] ? atoi(f[A_CODE]) : 0;

@@ -107,6 +107,7 @@ static struct action_job *submit(struct action_runner *r, const char *id, const 
 	buf_putc(&v, '\0');
 	spec.seq = 7;
 	spec.monitor_id = "Test.M";
+	spec.computer = spec.computer ? spec.computer : "host1";
 	spec.instance = spec.instance ? spec.instance : "web1";
 	spec.kind = kind;
 	spec.id = id;
@@ -164,7 +165,8 @@ static void test_child(void)
 	close(fd);
 	snprintf(want, sizeof(want),
 		 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nLC_ALL=C\n"
-		 "MPMON_SEQ=7\nMPMON_MONITOR=Test.M\nMPMON_INSTANCE=web1\nMPMON_KIND=diagnostic\n"
+		 "MPMON_SEQ=7\nMPMON_MONITOR=Test.M\nMPMON_COMPUTER=host1\nMPMON_INSTANCE=web1\n"
+		 "MPMON_KIND=diagnostic\n"
 		 "MPMON_ACTION=env\n");
 	is_str(s.out[find(&s, "env")], want, "environment: PATH, LC_ALL and MPMON_* only");
 	i = find(&s, "fds");

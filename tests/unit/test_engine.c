@@ -21,6 +21,7 @@
 
 struct rec {
 	char monitor[128];
+	char computer[64];
 	char instance[64];
 	enum mp_health from, to;
 	enum state_cause cause;
@@ -47,6 +48,7 @@ static void collect(void *arg, const struct state_change *c)
 
 	(void)arg;
 	snprintf(r->monitor, sizeof(r->monitor), "%s", c->monitor_id);
+	snprintf(r->computer, sizeof(r->computer), "%.*s", (int)c->computer_len, c->computer);
 	snprintf(r->instance, sizeof(r->instance), "%.*s", (int)c->instance_len, c->instance);
 	r->from = c->from;
 	r->to = c->to;
@@ -260,13 +262,13 @@ static void test_manual_reset(struct engine *e)
 	ok(recs[0].alert, "AlertOnState Warning alerts on Warning");
 	engine_feed(e, &ev, 41 * SEC);
 	is_int(nrecs, 1, "manual reset: repeated event changes nothing");
-	is_int(engine_reset(e, "T.Manual", NULL, 50 * SEC), 0, "reset succeeds");
+	is_int(engine_reset(e, "T.Manual", NULL, NULL, 50 * SEC), 0, "reset succeeds");
 	is_int(nrecs, 2, "reset: a record");
 	is_int(recs[1].to, MP_HEALTH_SUCCESS, "reset: to Success");
 	is_int(recs[1].cause, CAUSE_RESET, "reset: cause");
 	ok(recs[1].resolved, "reset: resolves the alert");
 	is_str(recs[1].message, "alert resolved: Test Alert", "reset: names the alert it resolves");
-	is_int(engine_reset(e, "No.Such", NULL, 50 * SEC), -2, "reset of unknown monitor: -ENOENT");
+	is_int(engine_reset(e, "No.Such", NULL, NULL, 50 * SEC), -2, "reset of unknown monitor: -ENOENT");
 }
 
 static void test_timer(struct engine *e)
@@ -730,11 +732,11 @@ static void test_rollup(void)
 	is_rollup(1, "R.Top", "dev-a", MP_HEALTH_UNINITIALIZED, MP_HEALTH_ERROR, "U4[dev-a]");
 	is_rollup(3, "System.Health.EntityState", "dev-a", MP_HEALTH_UNINITIALIZED, MP_HEALTH_ERROR,
 		  "U4[dev-a]");
-	is_int(engine_rollup_health(e, "System.Health.EntityState", "T.Class", ""), MP_HEALTH_WARNING,
+	is_int(engine_rollup_health(e, "System.Health.EntityState", "T.Class", NULL, ""), MP_HEALTH_WARNING,
 	       "per instance: the \"\" tree is untouched by dev-a");
-	is_int(engine_rollup_health(e, "System.Health.EntityState", "T.Class", "dev-a"),
+	is_int(engine_rollup_health(e, "System.Health.EntityState", "T.Class", NULL, "dev-a"),
 	       MP_HEALTH_ERROR, "per instance: dev-a's entity health");
-	is_int(engine_rollup_health(e, "R.Best", NULL, NULL), MP_HEALTH_SUCCESS,
+	is_int(engine_rollup_health(e, "R.Best", NULL, NULL, NULL), MP_HEALTH_SUCCESS,
 	       "engine_rollup_health of an aggregate");
 
 	/* a checkpoint brings the roll-up back without records */
@@ -745,9 +747,9 @@ static void test_rollup(void)
 	nrecs = 0;
 	is_int(engine_restore(b, saved.data, saved.len, NULL), 0, "roll-up: restore");
 	is_int(nrecs, 0, "roll-up: restore makes no records");
-	is_int(engine_rollup_health(b, "System.Health.EntityState", "T.Class", "dev-a"),
+	is_int(engine_rollup_health(b, "System.Health.EntityState", "T.Class", NULL, "dev-a"),
 	       MP_HEALTH_ERROR, "roll-up: restored from the instances");
-	is_int(engine_rollup_health(b, "R.Top", NULL, ""), MP_HEALTH_WARNING,
+	is_int(engine_rollup_health(b, "R.Top", NULL, NULL, ""), MP_HEALTH_WARNING,
 	       "roll-up: restored at every level");
 	engine_free(b);
 
@@ -793,7 +795,7 @@ static void test_rollup(void)
 	   "eviction: then the new instance's record");
 	is_rollup(6, "System.Health.EntityState", "dev-b", MP_HEALTH_UNINITIALIZED,
 		  MP_HEALTH_ERROR, "eviction");
-	is_int(engine_rollup_health(e, "System.Health.EntityState", "T.Class", "dev-a"),
+	is_int(engine_rollup_health(e, "System.Health.EntityState", "T.Class", NULL, "dev-a"),
 	       MP_HEALTH_UNINITIALIZED, "eviction: dev-a's entity health is gone");
 
 	/* without engine_enable_rollup nothing changes for unit monitor records */
@@ -1233,7 +1235,7 @@ static void test_many_publishers(void)
 	}
 	is_int(wrong, 0, "40 monitors: each found by its ID");
 	is_int(engine_monitor_status(e, "Q.40"), ENGINE_NOT_LOADED, "40 monitors: Q.40 is not");
-	is_int(engine_reset(e, "Q.40", NULL, 70 * SEC), -ENOENT, "40 monitors: no Q.40 to reset");
+	is_int(engine_reset(e, "Q.40", NULL, NULL, 70 * SEC), -ENOENT, "40 monitors: no Q.40 to reset");
 	diag_release(&d);
 	diag_init(&d);
 	engine_add_pack(e, p, &d);
@@ -1243,6 +1245,164 @@ out:
 	mp_pack_free(p);
 	diag_release(&d);
 	buf_release(&xml);
+}
+
+/*
+ * A target on a computer (the seed's LocalApplication class): one state per
+ * computer, so one computer's recovery never resolves another's failure; a
+ * missing-event monitor watches every computer known, expected ones included;
+ * a rule suppresses repeats per computer; resets and checkpoints name the
+ * computer.
+ */
+static const char computers_xml[] =
+	"<ManagementPack><Manifest><Identity><ID>C.Pack</ID><Version>1.0.0.0</Version></Identity>"
+	"<References><Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID></Reference>"
+	"<Reference Alias=\"Health\"><ID>System.Health.Library</ID></Reference>"
+	"</References></Manifest><TypeDefinitions><EntityTypes><ClassTypes>"
+	"<ClassType ID=\"C.Service\" Accessibility=\"Public\" Abstract=\"false\" "
+	"Base=\"Windows!Microsoft.Windows.LocalApplication\" Hosted=\"true\" Singleton=\"false\"/>"
+	"</ClassTypes></EntityTypes></TypeDefinitions><Monitoring><Monitors>\n"
+	"<UnitMonitor ID=\"C.Conn\" Accessibility=\"Public\" Enabled=\"true\" Target=\"C.Service\" "
+	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" "
+	"TypeID=\"Windows!Microsoft.Windows.2SingleEventLog2StateMonitorType\" ConfirmDelivery=\"false\">"
+	"<Category>AvailabilityHealth</Category>" ALERT("Error")
+	"<OperationalStates><OperationalState ID=\"Up\" MonitorTypeStateID=\"FirstEventRaised\" HealthState=\"Success\"/>"
+	"<OperationalState ID=\"Down\" MonitorTypeStateID=\"SecondEventRaised\" HealthState=\"Error\"/></OperationalStates>"
+	"<Configuration><FirstComputerName>x</FirstComputerName><FirstLogName>App</FirstLogName>"
+	"<FirstExpression>" EXPR_NUM("1004") "</FirstExpression>"
+	"<SecondComputerName>x</SecondComputerName><SecondLogName>App</SecondLogName>"
+	"<SecondExpression>" EXPR_NUM("1003") "</SecondExpression></Configuration></UnitMonitor>\n"
+	"<UnitMonitor ID=\"C.Beat\" Accessibility=\"Public\" Enabled=\"true\" Target=\"C.Service\" "
+	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" Priority=\"Normal\" "
+	"TypeID=\"Mpmon.MissingEvent2StateMonitorType\" ConfirmDelivery=\"false\">"
+	"<Category>AvailabilityHealth</Category>" ALERT("Error")
+	"<OperationalStates><OperationalState ID=\"Beating\" MonitorTypeStateID=\"EventRaised\" HealthState=\"Success\"/>"
+	"<OperationalState ID=\"Silent\" MonitorTypeStateID=\"EventMissing\" HealthState=\"Error\"/></OperationalStates>"
+	"<Configuration><LogName>Hb</LogName><Expression>" EXPR_NUM("2011") "</Expression>"
+	"<IntervalSeconds>100</IntervalSeconds></Configuration></UnitMonitor>\n"
+	"</Monitors><Rules>\n"
+	"<Rule ID=\"C.Rule\" Target=\"C.Service\"><Category>Alert</Category><DataSources>"
+	"<DataSource ID=\"DS\" TypeID=\"Windows!Microsoft.Windows.EventProvider\"><LogName>App</LogName>"
+	"<Expression>" EXPR_NUM("5") "</Expression></DataSource></DataSources><WriteActions>"
+	"<WriteAction ID=\"A\" TypeID=\"Health!System.Health.GenerateAlert\"><Priority>1</Priority>"
+	"<Severity>2</Severity><AlertName>Fault</AlertName><Suppression/></WriteAction></WriteActions></Rule>\n"
+	"</Rules></Monitoring><Presentation><StringResources><StringResource ID=\"T.Msg\"/>"
+	"</StringResources></Presentation><LanguagePacks><LanguagePack ID=\"ENU\" IsDefault=\"true\">"
+	"<DisplayStrings><DisplayString ElementID=\"T.Msg\"><Name>Test Alert</Name>"
+	"<Description>Seen: {0} on {1}</Description></DisplayString></DisplayStrings>"
+	"</LanguagePack></LanguagePacks></ManagementPack>\n";
+
+static void feed_from(struct engine *e, const char *computer, const char *log, const char *num,
+		      int64_t t)
+{
+	struct event ev;
+
+	mkev(&ev, log, num, "x");
+	event_set(&ev, "LoggingComputer", 15, str_of(computer));
+	engine_feed(e, &ev, t);
+}
+
+static int count_error(void *arg, const struct engine_instance_info *in)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+
+	if (in->health == MP_HEALTH_ERROR)
+		snprintf(out + n, 256 - n, "%s%s@%.*s", n ? " " : "", in->monitor_id,
+			 (int)in->computer_len, in->computer);
+	return 0;
+}
+
+/* The records' "monitor@computer health" from index from on, space-separated. */
+static void recs_text(int from, char *out, size_t size)
+{
+	size_t n = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = from; i < nrecs && n < size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s@%s %s", i > from ? " " : "",
+				      recs[i].monitor, recs[i].computer, mp_health_name(recs[i].to));
+}
+
+static void test_per_computer(void)
+{
+	struct mp_pack *p = NULL;
+	struct diag d;
+	struct engine *e = engine_new(collect, NULL), *b;
+	char got[512], errs[256] = "";
+	struct buf saved;
+	size_t skipped = 99;
+
+	diag_init(&d);
+	mp_load("c.xml", computers_xml, strlen(computers_xml), &p, &d);
+	if (!p || engine_add_pack(e, p, &d) < 0 || d.errors) {
+		ok(false, "per-computer pack loads");
+		goto out;
+	}
+	nrecs = 0;
+	is_int(engine_expect_computer(e, "mdm03"), 0, "per computer: expect mdm03");
+	feed_from(e, "mdm01", "App", "1003", 10 * SEC);
+	feed_from(e, "mdm02", "App", "1004", 20 * SEC);
+	recs_text(0, got, sizeof(got));
+	is_str(got, "C.Conn@mdm01 Error C.Conn@mdm02 Success",
+	       "per computer: mdm02's recovery is its own, not mdm01's");
+	is_str(recs[0].message, "Seen: x on mdm01", "per computer: the alert names the computer");
+	engine_foreach(e, count_error, errs);
+	is_str(errs, "C.Conn@mdm01", "per computer: mdm01 still failed");
+
+	nrecs = 0;
+	engine_advance(e, 110 * SEC);
+	recs_text(0, got, sizeof(got));
+	is_str(got, "C.Beat@mdm03 Error C.Beat@mdm01 Error",
+	       "per computer: silence from the expected mdm03 (from the clock) and from mdm01");
+	is_str(recs[0].message, "Seen:  on mdm03", "per computer: a timer's alert names the computer");
+	engine_advance(e, 120 * SEC);
+	is_int(nrecs, 3, "per computer: mdm02 silent 100 s after its first event");
+
+	nrecs = 0;
+	is_int(engine_reset(e, "C.Conn", "mdm01", NULL, 130 * SEC), 0, "per computer: reset mdm01");
+	recs_text(0, got, sizeof(got));
+	is_str(got, "C.Conn@mdm01 Success", "per computer: the reset moves mdm01 only");
+
+	nrecs = 0;
+	feed_from(e, "mdm01", "App", "5", 140 * SEC);
+	feed_from(e, "mdm01", "App", "5", 141 * SEC);
+	feed_from(e, "mdm02", "App", "5", 142 * SEC);
+	is_int(nrecs, 3, "per computer: three rule records");
+	ok(recs[0].alert && !recs[1].alert && recs[1].repeat == 1 && recs[2].alert,
+	   "per computer: a repeat on mdm01 is suppressed, mdm02's is a new alert");
+	is_str(recs[2].computer, "mdm02", "per computer: the rule's alert names its computer");
+
+	buf_init(&saved);
+	b = engine_new(collect, NULL);
+	engine_add_pack(b, p, &d);
+	engine_save(e, &saved);
+	is_int(engine_restore(b, saved.data, saved.len, &skipped), 0, "per computer: restore");
+	errs[0] = '\0';
+	engine_foreach(b, count_error, errs);
+	is_str(errs, "C.Beat@mdm03 C.Beat@mdm01 C.Beat@mdm02",
+	       "per computer: the checkpoint keeps each computer's state");
+	engine_free(b);
+
+	/* a version 1 checkpoint's key is the InstanceField's alone: a per-computer state starts afresh */
+	buf_reset(&saved);
+	buf_puts(&saved, "mpmon-state 1\nseq 9\nnow 100000000\n"
+		 "i C.Conn Microsoft.Windows.2SingleEventLog2StateMonitorType mdm01 "
+		 "SecondEventRaised Error 1 9223372036854775807 10000000 0 -\n");
+	buf_printf(&saved, "end %016llx\n",
+		   (unsigned long long)str_hash((struct str){ saved.data, saved.len }));
+	b = engine_new(collect, NULL);
+	engine_add_pack(b, p, &d);
+	is_int(engine_restore(b, saved.data, saved.len, &skipped), 0,
+	       "per computer: a version 1 checkpoint is read");
+	is_int((int64_t)skipped, 1, "per computer: its key names no computer: skipped");
+	engine_free(b);
+	buf_release(&saved);
+out:
+	engine_free(e);
+	mp_pack_free(p);
+	diag_release(&d);
 }
 
 int main(void)
@@ -1281,6 +1441,7 @@ int main(void)
 	test_param_parts();
 	test_many_publishers();
 	test_regex_limits();
+	test_per_computer();
 	engine_free(e);
 	test_checkpoint(p);
 	test_instance_bound(p);

@@ -235,7 +235,7 @@ int main(void)
 	buf_reset(&x.got);
 	feed(x.e, "1003", "web1", "down", 4, "", "", 13 * SEC);
 	buf_reset(&x.got);
-	engine_reset(x.e, "T.Svc", "web1", 14 * SEC);
+	engine_reset(x.e, "T.Svc", NULL, "web1", 14 * SEC);
 	is_str(x.got.data, "D.Ok([/bin/true][web1]) ",
 	       "a reset without an event: the instance stands in for the computer");
 

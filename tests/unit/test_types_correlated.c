@@ -50,7 +50,7 @@ static void collect(void *arg, const struct state_change *c)
 
 #define HEAD(id, type) \
 	"<UnitMonitor ID=\"" id "\" Accessibility=\"Public\" Enabled=\"true\" " \
-	"Target=\"Windows!Microsoft.Windows.Computer\" " \
+	"Target=\"SC!Microsoft.SystemCenter.AllManagementServersPool\" " \
 	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" " \
 	"Priority=\"Normal\" TypeID=\"Windows!Microsoft.Windows." type "\" ConfirmDelivery=\"false\">\n" \
 	"<Category>AvailabilityHealth</Category>\n"
@@ -89,6 +89,7 @@ static const char *pack_head =
 	"<ManagementPack SchemaVersion=\"2.0\">\n"
 	"<Manifest><Identity><ID>Test.Correlated</ID><Version>1.0.0.0</Version></Identity>\n"
 	"<References>\n"
+	"<Reference Alias=\"SC\"><ID>Microsoft.SystemCenter.Library</ID><Version>7.5.8501.0</Version></Reference>"
 	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID><Version>7.5.8501.0</Version></Reference>\n"
 	"<Reference Alias=\"Health\"><ID>System.Health.Library</ID><Version>7.5.8501.0</Version></Reference>\n"
 	"</References></Manifest>\n"
@@ -237,12 +238,12 @@ static void test_count_policy(void)
 	is_str(recs[1].monitor, "T.Last", "policy: the Last monitor");
 	is_int(recs[1].time, 70 * SEC, "policy: Last: at 70");
 	/* T.First: the window of 30 saw 50 and 70 too, but the state is raised */
-	is_int(engine_reset(e, "T.First", NULL, 75 * SEC), 0, "policy: reset");
-	is_int(engine_reset(e, "T.Last", NULL, 76 * SEC), 0, "policy: reset the other");
+	is_int(engine_reset(e, "T.First", NULL, NULL, 75 * SEC), 0, "policy: reset");
+	is_int(engine_reset(e, "T.Last", NULL, NULL, 76 * SEC), 0, "policy: reset the other");
 	is_int(nrecs, 4, "policy: reset records");
 	is_int(recs[2].cause, CAUSE_RESET, "policy: cause reset");
 	feed(e, "1", "b", 80);
-	is_int(engine_reset(e, "T.First", NULL, 85 * SEC), 0, "policy: reset with a window open");
+	is_int(engine_reset(e, "T.First", NULL, NULL, 85 * SEC), 0, "policy: reset with a window open");
 	is_int(nrecs, 4, "policy: a reset of a healthy monitor records nothing");
 	feed(e, "2", "b", 90);
 	feed(e, "2", "b", 95);
@@ -439,7 +440,7 @@ static void test_missing_manual(void)
 	feed(e, "1", "b", 30);
 	engine_advance(e, 60 * SEC);
 	is_int(nrecs, 1, "missing manual: a's window ends short");
-	is_int(engine_reset(e, "T.MManual", NULL, 70 * SEC), 0, "missing manual: reset");
+	is_int(engine_reset(e, "T.MManual", NULL, NULL, 70 * SEC), 0, "missing manual: reset");
 	is_int(nrecs, 2, "missing manual: reset record");
 	is_str(recs[1].state, "Good", "missing manual: ManualResetEventRaised");
 	engine_advance(e, 100 * SEC);

@@ -52,6 +52,7 @@ static const char *pack_head =
 	"<ManagementPack SchemaVersion=\"2.0\">\n"
 	"<Manifest><Identity><ID>Test.Mpmon</ID><Version>1.0.0.0</Version></Identity>\n"
 	"<References>\n"
+	"<Reference Alias=\"SC\"><ID>Microsoft.SystemCenter.Library</ID><Version>7.5.8501.0</Version></Reference>"
 	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID>"
 	"<Version>7.5.8501.0</Version></Reference>\n"
 	"<Reference Alias=\"Health\"><ID>System.Health.Library</ID>"
@@ -86,7 +87,7 @@ static const char *pack_tail =
 
 #define MON(id, type, field, good, bad, config) \
 	"<UnitMonitor ID=\"" id "\" Accessibility=\"Public\" Enabled=\"true\" " \
-	"Target=\"Windows!Microsoft.Windows.Computer\" " \
+	"Target=\"SC!Microsoft.SystemCenter.AllManagementServersPool\" " \
 	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" " \
 	"Priority=\"Normal\" TypeID=\"" type "\" ConfirmDelivery=\"false\">\n" \
 	"<Category>AvailabilityHealth</Category>" ALERT(field) "\n" \
@@ -367,7 +368,7 @@ static void test_missing(void)
 	is_rec(2, "", MP_HEALTH_ERROR, CAUSE_TIMER, 300, "missing: IntervalSeconds after the last");
 
 	/* a reset clears it and the start step waits again from the reset */
-	is_int(engine_reset(e, "T.Missing", NULL, T0 + 400 * SEC), 0, "missing: reset");
+	is_int(engine_reset(e, "T.Missing", NULL, NULL, T0 + 400 * SEC), 0, "missing: reset");
 	is_rec(3, "", MP_HEALTH_SUCCESS, CAUSE_RESET, 400, "missing: reset to EventRaised");
 	is_int(engine_next_deadline(e), T0 + 500 * SEC, "missing: the reset re-arms the wait");
 	engine_advance(e, T0 + 500 * SEC);
@@ -404,7 +405,7 @@ static void test_missing(void)
 	e = start(missing_monitors, &p);
 	if (!e)
 		return;
-	engine_reset(e, "T.MissingPer", "h9", T0);
+	engine_reset(e, "T.MissingPer", NULL, "h9", T0);
 	is_int(engine_next_deadline(e), T0 + 100 * SEC,
 	       "missing: a reset as the first call starts the clock (and T.Missing)");
 	stop(e, p);
@@ -471,7 +472,7 @@ static void test_correlated(void)
 	engine_advance(e, T0 + 5900 * SEC);
 	is_rec(5, "", MP_HEALTH_ERROR, CAUSE_TIMER, 5900, "corr: x0..x15 all miss at once");
 	is_int(nrecs, 6, "corr: one record for many misses");
-	is_int(engine_reset(e, "T.Corr", NULL, T0 + 6000 * SEC), 0, "corr: reset");
+	is_int(engine_reset(e, "T.Corr", NULL, NULL, T0 + 6000 * SEC), 0, "corr: reset");
 	is_rec(6, "", MP_HEALTH_SUCCESS, CAUSE_RESET, 6000, "corr: reset to Correlated");
 	feed(e, "Wipe", "7002", NULL, "x1", 6100);
 	is_int(nrecs, 7, "corr: the reset forgot the pending table");

@@ -55,7 +55,7 @@ static void collect(void *arg, const struct state_change *c)
 
 #define HEAD(id, type) \
 	"<UnitMonitor ID=\"" id "\" Accessibility=\"Public\" Enabled=\"true\" " \
-	"Target=\"Windows!Microsoft.Windows.Computer\" " \
+	"Target=\"SC!Microsoft.SystemCenter.AllManagementServersPool\" " \
 	"ParentMonitorID=\"Health!System.Health.AvailabilityState\" Remotable=\"true\" " \
 	"Priority=\"Normal\" TypeID=\"Windows!Microsoft.Windows." type "\" ConfirmDelivery=\"false\">\n" \
 	"<Category>AvailabilityHealth</Category>\n"
@@ -78,6 +78,7 @@ static const char *pack_head =
 	"<ManagementPack SchemaVersion=\"2.0\">\n"
 	"<Manifest><Identity><ID>Test.Scom</ID><Version>1.0.0.0</Version></Identity>\n"
 	"<References>\n"
+	"<Reference Alias=\"SC\"><ID>Microsoft.SystemCenter.Library</ID><Version>7.5.8501.0</Version></Reference>"
 	"<Reference Alias=\"Windows\"><ID>Microsoft.Windows.Library</ID><Version>7.5.8501.0</Version></Reference>\n"
 	"<Reference Alias=\"Health\"><ID>System.Health.Library</ID><Version>7.5.8501.0</Version></Reference>\n"
 	"</References></Manifest>\n"
@@ -242,7 +243,7 @@ static void test_on_timer_manual(void)
 	engine_advance(e, 180 * SEC);
 	is_int(nrecs, 1, "on timer: the period's end raises the state (Count not tested)");
 	is_int(recs[0].time, 180 * SEC, "on timer: at the period end");
-	is_int(engine_reset(e, "T.OnTimer", NULL, 190 * SEC), 0, "on timer: reset");
+	is_int(engine_reset(e, "T.OnTimer", NULL, NULL, 190 * SEC), 0, "on timer: reset");
 	is_int(nrecs, 2, "on timer: reset record");
 	is_str(recs[1].state, "Good", "on timer: ManualResetEventRaised");
 	is_int(recs[1].cause, CAUSE_RESET, "on timer: cause reset");
@@ -252,7 +253,7 @@ static void test_on_timer_manual(void)
 	is_int(nrecs, 3, "on timer: the period [200, 320) raises it at 320");
 	is_int(recs[2].time, 320 * SEC, "on timer: at 320");
 	is_int(engine_next_deadline(e), 440 * SEC, "on timer: the 320 event opened the next period");
-	engine_reset(e, "T.OnTimer", NULL, 330 * SEC);
+	engine_reset(e, "T.OnTimer", NULL, NULL, 330 * SEC);
 	engine_advance(e, 440 * SEC);
 	is_int(nrecs, 4, "on timer: the reset dropped the 320 event");
 	engine_advance(e, 1000 * SEC);
@@ -390,7 +391,7 @@ static void test_missing_manual(void)
 	engine_advance(e, 210 * SEC);
 	is_int(nrecs, 1, "missing manual: none in [110, 210)");
 	is_int(recs[0].time, 210 * SEC, "missing manual: at the period end");
-	is_int(engine_reset(e, "T.MissManual", NULL, 215 * SEC), 0, "missing manual: reset");
+	is_int(engine_reset(e, "T.MissManual", NULL, NULL, 215 * SEC), 0, "missing manual: reset");
 	is_int(nrecs, 2, "missing manual: the operator's reset");
 	is_str(recs[1].state, "Good", "missing manual: ManualResetEventRaised");
 	is_int(engine_next_deadline(e), 310 * SEC, "missing manual: the schedule survives the reset");
@@ -560,7 +561,7 @@ static void test_three_state(void)
 	is_int(recs[1].to, MP_HEALTH_ERROR, "three state: Error");
 	is_str(recs[2].state, "Up", "three state: FirstEventRaised");
 	feed(e, "3", NULL, 40);
-	engine_reset(e, "T.Three", NULL, 50 * SEC);
+	engine_reset(e, "T.Three", NULL, NULL, 50 * SEC);
 	is_int(nrecs, 5, "three state: reset");
 	is_str(recs[4].state, "Up", "three state: the reset goes to the Success state");
 	teardown(e, p);
