@@ -143,6 +143,22 @@ static const struct mp_class *pack_class(const struct mp_pack *p, const char *id
 	return NULL;
 }
 
+/* Class id of the loaded pack named pack (NULL: none), else of a library. */
+static bool class_in_pack(const struct model *m, const char *pack, const char *id,
+			  struct class_ref *out)
+{
+	size_t i;
+
+	for (i = 0; pack && i < m->n; i++)
+		if (m->packs[i]->id && strcmp(m->packs[i]->id, pack) == 0 &&
+		    (out->def = pack_class(m->packs[i], id))) {
+			out->pack = m->packs[i];
+			return true;
+		}
+	out->lib = lib_find(id);
+	return out->lib != NULL;
+}
+
 /*
  * The class raw names in p: p's own for a bare ID, a loaded pack's (the one
  * its alias names), else a library's (p NULL: only a library's). False when
@@ -152,21 +168,13 @@ static bool find_class(const struct model *m, const struct mp_pack *p, const cha
 		       struct class_ref *out)
 {
 	const char *pack = NULL, *id = p ? split_ref(p, raw, &pack) : raw;
-	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	if (p && !strchr(raw, '!') && (out->def = pack_class(p, id))) {
 		out->pack = p;
 		return true;
 	}
-	for (i = 0; pack && i < m->n; i++)
-		if (m->packs[i]->id && strcmp(m->packs[i]->id, pack) == 0 &&
-		    (out->def = pack_class(m->packs[i], id))) {
-			out->pack = m->packs[i];
-			return true;
-		}
-	out->lib = lib_find(id);
-	return out->lib != NULL;
+	return class_in_pack(m, pack, id, out);
 }
 
 /* The base of c; false at the root or when the base is nowhere. */
@@ -182,8 +190,8 @@ static bool same_class(const struct class_ref *a, const struct class_ref *b)
 	return a->def == b->def && a->lib == b->lib;
 }
 
-/* Whether c is `of` or derives from it. */
-static bool class_derives(const struct model *m, const struct class_ref *c,
+/* How many Base steps up from c `of` is; -1 when c does not derive from it. */
+static int class_distance(const struct model *m, const struct class_ref *c,
 			  const struct class_ref *of)
 {
 	struct class_ref cur = *c, next;
@@ -191,19 +199,32 @@ static bool class_derives(const struct model *m, const struct class_ref *c,
 
 	for (depth = 0; depth < CLASS_MAX_DEPTH; depth++) {
 		if (same_class(&cur, of))
-			return true;
+			return depth;
 		if (!class_base(m, &cur, &next))
-			return false;
+			return -1;
 		cur = next;
 	}
-	return false;
+	return -1;
+}
+
+/* Whether c is `of` or derives from it. */
+static bool class_derives(const struct model *m, const struct class_ref *c,
+			  const struct class_ref *of)
+{
+	return class_distance(m, c, of) >= 0;
+}
+
+/* Whether c is the library class id or derives from it. */
+static bool derives_from_lib(const struct model *m, const struct class_ref *c, const char *id)
+{
+	const struct class_ref of = { NULL, NULL, lib_find(id) };
+
+	return class_derives(m, c, &of);
 }
 
 static bool is_computer(const struct model *m, const struct class_ref *c)
 {
-	static const struct class_ref computer = { NULL, NULL, &lib_classes[4] };
-
-	return class_derives(m, c, &computer);
+	return derives_from_lib(m, c, "System.Computer");
 }
 
 /* Whether relationship r of p derives from System.Hosting. */
@@ -360,4 +381,43 @@ void mp_scopes_resolve(struct mp_pack *const *packs, size_t n, struct diag *d)
 		for (r = p->rules; r; r = r->next)
 			r->scope = target_scope(&m, p, r->target, "rule", r->id, r->line, &w, d);
 	}
+}
+
+/* The class context of owner (pack ID context_pack, NULL: owner's bare ID). */
+static bool find_context(const struct model *m, const struct mp_pack *owner,
+			 const char *context_pack, const char *context, struct class_ref *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!context_pack || (owner->id && strcmp(context_pack, owner->id) == 0)) {
+		out->def = pack_class(owner, context);
+		if (out->def) {
+			out->pack = owner;
+			return true;
+		}
+	}
+	return class_in_pack(m, context_pack, context, out);
+}
+
+enum mp_context mp_context_of(struct mp_pack *const *packs, size_t n,
+			      const struct mp_pack *owner, const char *context_pack,
+			      const char *context, const struct mp_pack *target_pack,
+			      const char *target, int *depth)
+{
+	const struct model m = { packs, n };
+	struct class_ref c, t;
+
+	*depth = 0;
+	if (!find_context(&m, owner, context_pack, context, &c))
+		return MP_CONTEXT_UNKNOWN;
+	if (!target || !find_class(&m, target_pack, target, &t))
+		return MP_CONTEXT_OTHER;
+	*depth = class_distance(&m, &t, &c);
+	if (*depth == 0)
+		return MP_CONTEXT_TARGET;
+	if (*depth > 0)
+		return MP_CONTEXT_BASE;
+	*depth = 0;
+	if (derives_from_lib(&m, &c, "System.Group"))
+		return MP_CONTEXT_GROUP;
+	return class_derives(&m, &c, &t) ? MP_CONTEXT_DERIVED : MP_CONTEXT_OTHER;
 }

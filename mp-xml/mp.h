@@ -520,13 +520,15 @@ const char *mp_pack_alias(const struct mp_pack *p, const char *alias, size_t len
 /*
  * Apply the overrides of the n packs to the elements of the n packs, whatever
  * their order: an override may stand in a pack before or after the one it
- * changes. One whose Context is the element's own Target and that has no
- * ContextInstance sets the property for every instance (Enabled; for
- * monitors also GenerateAlert, AutoResolve, AlertSeverity, AlertPriority).
- * Others are not applied, each with a warning at its line saying why (a
- * class or group context needs the inventory mpmon does not have); an
- * override of a pack that is not among them is a note. Invalid values are
- * errors. Call before the packs go to the engine.
+ * changes. One whose Context is the element's Target, or a class the Target
+ * derives from, and that has no ContextInstance holds for every instance and
+ * sets the property (Enabled; for monitors also GenerateAlert, AutoResolve,
+ * AlertSeverity, AlertPriority): those of a base class first, then of the
+ * Target itself, so the most specific class wins; an Enforced one after all
+ * others. Others are not applied, each with a warning at its line saying why
+ * (a derived class, a group or an instance needs an inventory; an unrelated
+ * class applies to nothing); an override of a pack that is not among them is
+ * a note. Invalid values are errors. Call before the packs go to the engine.
  */
 void mp_overrides_apply(struct mp_pack *const *packs, size_t n, struct diag *d);
 
@@ -544,5 +546,26 @@ void mp_overrides_apply(struct mp_pack *const *packs, size_t n, struct diag *d);
  * pack on its own; call this once all packs are read.
  */
 void mp_scopes_resolve(struct mp_pack *const *packs, size_t n, struct diag *d);
+
+/* How an override's Context class stands to an element's Target. */
+enum mp_context {
+	MP_CONTEXT_TARGET,	/* the Target itself */
+	MP_CONTEXT_BASE,	/* a class the Target derives from: all its instances */
+	MP_CONTEXT_DERIVED,	/* a class derived from the Target: some of its instances */
+	MP_CONTEXT_GROUP,	/* a group (System.Group and derived): its members */
+	MP_CONTEXT_OTHER,	/* unrelated: none of its instances */
+	MP_CONTEXT_UNKNOWN,	/* a class no loaded pack defines and mpmon does not know */
+};
+
+/*
+ * Where Context (ID context of pack context_pack, NULL for owner's own bare
+ * ID) stands to target (as written in target_pack). For MP_CONTEXT_BASE,
+ * *depth is how many Base steps lie between them (1 for the direct base);
+ * else 0.
+ */
+enum mp_context mp_context_of(struct mp_pack *const *packs, size_t n,
+			      const struct mp_pack *owner, const char *context_pack,
+			      const char *context, const struct mp_pack *target_pack,
+			      const char *target, int *depth);
 
 #endif

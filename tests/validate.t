@@ -56,13 +56,16 @@ fi
 # A Configuration element the type does not take is named at its own line.
 check misspelt-element.xml 23 "monitor 'Bad.Timer': type 'Windows!Microsoft.Windows.SingleEventLogTimer2StateMonitorType' takes no configuration element 'TimerWaitInSecond'; did you mean 'TimerWaitInSeconds'?"
 check misspelt-element.xml 19 "monitor 'Bad.Timer': configuration lacks 'TimerWaitInSeconds'"
-check overrides.xml 56 "override 'Bad.Value': Enabled 'maybe' is not true or false"
+check overrides.xml 67 "override 'Bad.Value': Enabled 'maybe' is not true or false"
 # overrides mpmon cannot apply are said at their lines, never dropped silently
 f=tests/data/bad/overrides.xml
 "$bin/mpmon" validate "$f" >/dev/null 2>"$tmp/err"
-for w in "47: warning: override 'Bad.Instance' not applied: it is for one instance" \
-	"50: warning: override 'Bad.Group' not applied: its context 'Some.Servers.Group' is not the rule's target" \
-	"53: warning: override 'Bad.Property' not applied: mpmon does not apply property 'Frobnicate'"; do
+for w in "58: warning: override 'Bad.Instance' not applied: it is for one instance" \
+	"61: warning: override 'Bad.Group' not applied: its context 'Some.Servers.Group' is a group, whose members need an inventory" \
+	"64: warning: override 'Bad.Property' not applied: mpmon does not apply property 'Frobnicate'" \
+	"70: warning: override 'Bad.Derived' not applied: its context 'Some.Web.Computer' is a class derived from the rule's target 'Windows!Microsoft.Windows.Computer'" \
+	"73: warning: override 'Bad.Unrelated' applies to nothing: its context 'Microsoft.Windows.LogicalDisk' is neither the rule's target" \
+	"76: warning: override 'Bad.Nowhere' not applied: its context 'Microsoft.Windows.NoSuchClass' is a class no loaded pack defines"; do
 	if grep -q "^$f:$w" "$tmp/err"; then ok "overrides.xml:${w%%:*}: warned"; else not_ok "overrides.xml:${w%%:*}: warned"; fi
 done
 

@@ -2,7 +2,7 @@
  * Unit tests for the class model (mp-xml/class.c): a target's scope from its
  * Base chain and hosting, through the library classes, a pack's own classes
  * and relationships, and classes of another loaded pack; and the warning for
- * a class nobody defines.
+ * a class nobody defines; where an override's Context stands to a target.
  */
 #include "mp-xml/mp.h"
 
@@ -119,8 +119,40 @@ out:
 	mp_pack_free(app);
 }
 
+/* Where an override's Context stands to a target, and how far up its Base chain. */
+static void test_contexts(void)
+{
+	struct mp_pack *lib = load("lib.xml", lib_xml), *app = load("app.xml", app_xml);
+	struct mp_pack *both[2] = { lib, app };
+	int depth = -1;
+
+	if (!lib || !app)
+		goto out;
+	is_int(mp_context_of(both, 2, app, "Test.App", "App.Role", app, "App.Role", &depth),
+	       MP_CONTEXT_TARGET, "context: the target itself");
+	is_int(depth, 0, "context: the target is 0 steps up");
+	is_int(mp_context_of(both, 2, app, "Test.Lib", "Lib.App", app, "App.Role", &depth),
+	       MP_CONTEXT_BASE, "context: another pack's base class");
+	is_int(depth, 1, "context: the direct base is 1 step up");
+	is_int(mp_context_of(both, 2, app, "System.Library", "System.Entity", app, "App.Role",
+			     &depth), MP_CONTEXT_BASE, "context: System.Entity, through the library");
+	is_int(depth, 6, "context: System.Entity is 6 steps above App.Role");
+	is_int(mp_context_of(both, 2, app, "Test.App", "App.Role", app, "Lib!Lib.App", &depth),
+	       MP_CONTEXT_DERIVED, "context: a class derived from the target");
+	is_int(mp_context_of(both, 2, app, "Test.App", "App.Group", app, "App.Role", &depth),
+	       MP_CONTEXT_GROUP, "context: an instance group");
+	is_int(mp_context_of(both, 2, app, "Test.App", "App.Farm", app, "App.Role", &depth),
+	       MP_CONTEXT_OTHER, "context: an unrelated class");
+	is_int(mp_context_of(both, 2, app, "Other", "Other.Class", app, "App.Role", &depth),
+	       MP_CONTEXT_UNKNOWN, "context: a class defined nowhere");
+out:
+	mp_pack_free(lib);
+	mp_pack_free(app);
+}
+
 int main(void)
 {
 	test_scopes();
+	test_contexts();
 	return tap_done();
 }
