@@ -20,6 +20,7 @@ struct check_inst {
 	enum mp_health health;
 	bool has_ratio;			/* the state file gave the monitor's ratio */
 	bool rollup;			/* a roll-up node's health: counted only when -m names it */
+	bool unmonitored;		/* its computer's heartbeat fails: health is the last known */
 	double ratio;
 };
 

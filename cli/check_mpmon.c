@@ -240,6 +240,15 @@ static const char *member_str(struct json_object *o, const char *key)
  * Parse the state file's JSON into set; *written gets its time. NULL, or why
  * it cannot be used (a static or json-c string, valid until the next call).
  */
+/* Whether m's member name is the boolean false (absent: not false). */
+static bool is_false(struct json_object *m, const char *name)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(m, name, &v) && json_object_is_type(v, json_type_boolean) &&
+	       !json_object_get_boolean(v);
+}
+
 /* The state file's "rollups" (none in a file of an mpmond before them), or why not. */
 static const char *parse_rollups(struct json_object *root, struct check_set *set)
 {
@@ -268,6 +277,7 @@ static const char *parse_rollups(struct json_object *root, struct check_set *set
 				  "", "", "") < 0)
 			return "out of memory";
 		set->v[set->n - 1].rollup = true;
+		set->v[set->n - 1].unmonitored = is_false(m, "monitored");
 	}
 	return NULL;
 }
@@ -336,6 +346,7 @@ static const char *parse_state(const struct buf *text, struct check_set *set, in
 			json_object_put(root);
 			return "out of memory";
 		}
+		set->v[set->n - 1].unmonitored = is_false(m, "monitored");
 		/* A later state file may carry a ratio monitor's ratio: pass it on. */
 		if (json_object_object_get_ex(m, "ratio", &v) &&
 		    (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int))) {
@@ -450,9 +461,10 @@ static enum status with_input(enum status st, enum status input)
  */
 /* What the selected instances add up to. */
 struct tally {
-	unsigned long count[4];		/* per health */
-	unsigned long total, problems;
-	const struct check_inst *worst;
+	unsigned long count[4];		/* per health, of the monitored */
+	unsigned long total, problems, unmonitored;
+	const struct check_inst *worst;	/* of the monitored */
+	const struct check_inst *gray;	/* the first not monitored */
 };
 
 /* Count the instances o selects; with -vv, one line each into lng. */
@@ -471,11 +483,20 @@ static void tally(const struct opts *o, const struct check_set *set, struct tall
 		if (o->instance && strcmp(in->instance, o->instance) != 0)
 			continue;
 		t->total++;
-		t->count[in->health]++;
-		if (!t->worst || rank(in->health) > rank(t->worst->health))
-			t->worst = in;
+		if (in->unmonitored) {
+			t->unmonitored++;
+			if (!t->gray)
+				t->gray = in;
+		} else {
+			t->count[in->health]++;
+			if (!t->worst || rank(in->health) > rank(t->worst->health))
+				t->worst = in;
+		}
 		if (o->verbose >= 2) {
-			buf_printf(lng, "%s: ", mp_health_name(in->health));
+			if (in->unmonitored)
+				buf_printf(lng, "Not monitored (last %s): ", mp_health_name(in->health));
+			else
+				buf_printf(lng, "%s: ", mp_health_name(in->health));
 			put_inst_name(lng, in);
 			if (*in->message && in->health != MP_HEALTH_SUCCESS) {
 				buf_puts(lng, ": ");
@@ -485,6 +506,15 @@ static void tally(const struct opts *o, const struct check_set *set, struct tall
 		}
 	}
 	t->problems = t->count[MP_HEALTH_WARNING] + t->count[MP_HEALTH_ERROR];
+}
+
+/* An instance whose computer's heartbeat fails: its health is not known. */
+static void put_gray(struct buf *line, const struct check_inst *in)
+{
+	put_inst_name(line, in);
+	buf_printf(line, " is not monitored (last known %s): no heartbeat from ",
+		   mp_health_name(in->health));
+	put_text(line, in->computer);
 }
 
 static void status_text(const struct opts *o, const struct tally *t, enum status st, struct buf *line)
@@ -498,6 +528,9 @@ static void status_text(const struct opts *o, const struct tally *t, enum status
 	}
 	if (t->total == 0) {
 		buf_puts(line, "no monitor has data yet");
+	} else if (t->total == 1 && o->monitor && !worst) {
+		put_gray(line, t->gray);
+		return;
 	} else if (t->total == 1 && o->monitor) {
 		put_inst_name(line, worst);
 		buf_printf(line, " is %s", mp_health_name(worst->health));
@@ -506,7 +539,14 @@ static void status_text(const struct opts *o, const struct tally *t, enum status
 			   "%lu uninitialized", t->total, t->total == 1 ? "" : "s",
 			   t->count[MP_HEALTH_ERROR], t->count[MP_HEALTH_WARNING],
 			   t->count[MP_HEALTH_SUCCESS], t->count[MP_HEALTH_UNINITIALIZED]);
-		if (worst->health != MP_HEALTH_SUCCESS) {
+		if (t->unmonitored)
+			buf_printf(line, ", %lu not monitored", t->unmonitored);
+		if (t->gray && (!worst || worst->health == MP_HEALTH_SUCCESS)) {
+			buf_puts(line, "; ");
+			put_gray(line, t->gray);
+			return;
+		}
+		if (worst && worst->health != MP_HEALTH_SUCCESS) {
 			buf_puts(line, "; worst ");
 			put_inst_name(line, worst);
 			buf_printf(line, " is %s", mp_health_name(worst->health));
@@ -538,6 +578,12 @@ static void perfdata(const struct opts *o, const struct tally *t, const char *ex
 	put_label(perf, "problems");
 	buf_printf(perf, "=%lu;%s;%s;0;", t->problems, o->warn_text ? o->warn_text : "",
 		   o->crit_text ? o->crit_text : "");
+	/* only with an inventory's heartbeat failing: no label that is always 0 */
+	if (t->unmonitored) {
+		buf_puts(perf, " ");
+		put_label(perf, "unmonitored");
+		buf_printf(perf, "=%lu;;;0;", t->unmonitored);
+	}
 	if (o->monitor && t->worst && t->total == 1 && t->worst->has_ratio) {
 		buf_puts(perf, " ");
 		put_label(perf, "ratio");
@@ -559,6 +605,9 @@ static enum status judge(const struct opts *o, const struct tally *t)
 	} else if (t->worst) {
 		st = status_of(t->worst->health, o->uninit);
 	}
+	/* what is not monitored cannot be called fine: only a known failure outranks it */
+	if (t->unmonitored && st != ST_CRITICAL)
+		st = ST_UNKNOWN;
 	return o->input_why ? with_input(st, o->input_st) : st;
 }
 

@@ -294,9 +294,13 @@ static int collect(void *arg, const struct engine_instance_info *in)
 	const struct note *n = notes_find(&c->r->notes, in->monitor_id, in->computer, in->computer_len,
 				   in->instance, in->instance_len);
 
-	return check_set_add(c->out, in->monitor_id, in->computer, in->computer_len, in->instance,
-			     in->instance_len, in->health,
-			     n ? n->message : "", n ? n->diagnosis : "", n ? n->resolution : "");
+	int x = check_set_add(c->out, in->monitor_id, in->computer, in->computer_len, in->instance,
+			      in->instance_len, in->health,
+			      n ? n->message : "", n ? n->diagnosis : "", n ? n->resolution : "");
+
+	if (x == 0)
+		c->out->v[c->out->n - 1].unmonitored = !in->monitored;
+	return x;
 }
 
 static int collect_rollup(void *arg, const struct rollup_state_info *in)
@@ -305,8 +309,10 @@ static int collect_rollup(void *arg, const struct rollup_state_info *in)
 	int x = check_set_add(out, in->node_id, in->computer.p, in->computer.len, in->instance.p,
 			      in->instance.len, in->health, "", "", "");
 
-	if (x == 0)
+	if (x == 0) {
 		out->v[out->n - 1].rollup = true;
+		out->v[out->n - 1].unmonitored = !in->monitored;
+	}
 	return x;
 }
 

@@ -54,7 +54,7 @@ static void usage(FILE *f)
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--health] [--max-line BYTES]\n"
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
-		"                    [--computer NAME] [--timeline FILE.html]\n"
+		"                    [--computer NAME] [--inventory FILE] [--timeline FILE.html]\n"
 		"       mpmon doc PACK [--monitor ID] [--format md|html] [--output FILE]\n"
 		"       mpmon state [--state-dir DIR] [--output json|text]\n"
 		"       mpmon reset MONITOR [INSTANCE] [--computer NAME] [--state-dir DIR]\n"
@@ -75,7 +75,9 @@ static void usage(FILE *f)
 		"          match are skipped); --log-name sets LogName on events whose line\n"
 		"          names none (syslog, applelog), --computer its LoggingComputer on\n"
 		"          those that name none; a line {\"mpmon\":\"reset\",\"monitor\":ID\n"
-		"          [,\"computer\":C][,\"instance\":X]} resets a monitor;\n"
+		"          [,\"computer\":C][,\"instance\":X]} resets a monitor; --inventory\n"
+		"          names the computers to expect: one silent for its heartbeat interval\n"
+		"          times the missed heartbeats raises a heartbeat failure;\n"
 		"          --timeline also writes the health over time as an HTML/SVG page\n"
 		"doc       a pack's documentation: a page per monitor (knowledge, properties,\n"
 		"          diagnostics, recoveries, XML source), Markdown or one HTML file\n"
@@ -479,7 +481,7 @@ out:
 struct replay_opts {
 	char **packs;			/* pack files and folders, as given */
 	size_t npacks;
-	const char *input, *format, *pattern, *log_name, *computer, *timeline, *now;
+	const char *input, *format, *pattern, *log_name, *computer, *timeline, *now, *inventory;
 	size_t max_line;
 	bool all, health, text;
 };
@@ -493,6 +495,7 @@ static const struct option replay_options[] = {
 	{ "pattern", required_argument, NULL, 'p' },
 	{ "log-name", required_argument, NULL, 'l' },
 	{ "computer", required_argument, NULL, 'C' },
+	{ "inventory", required_argument, NULL, 'I' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "health", no_argument, NULL, 'H' },
@@ -521,7 +524,7 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:i:f:L:N:p:l:C:o:avh", replay_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:i:f:L:N:p:l:C:I:o:avh", replay_options, NULL)) != -1) {
 		switch (c) {
 		case 'a': o->all = true; break;
 		case 'H': o->health = true; break;
@@ -533,6 +536,7 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 		case 'p': o->pattern = optarg; break;
 		case 'l': o->log_name = optarg; break;
 		case 'C': o->computer = optarg; break;
+		case 'I': o->inventory = optarg; break;
 		case 'v': verbose++; break;
 		case 'm':
 			o->packs[o->npacks++] = optarg;
@@ -599,11 +603,14 @@ static struct pipeline *replay_pipeline(const struct replay_opts *o, struct repl
 	diag_init(&d);
 	for (i = 0; r == 0 && i < o->npacks; i++)
 		r = pipeline_add_packs(p, o->packs[i], NULL, NULL, &d);
+	if (r == 0 && o->inventory)
+		r = pipeline_add_inventory(p, o->inventory, &d);
 	if (r == 0)
 		r = pipeline_load(p, &d);
 	print_diags(&d, verbose > 0);
 	if (r == 0 && d.errors) {
-		fprintf(stderr, "mpmon: not replaying: the packs have errors\n");
+		fprintf(stderr, "mpmon: not replaying: the %s errors\n",
+			o->inventory ? "packs or the inventory have" : "packs have");
 		r = -EINVAL;
 	}
 	if (r == 0 && (r = pipeline_stream_add(p, o->pattern ? NULL : o->format, o->pattern,

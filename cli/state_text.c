@@ -14,6 +14,7 @@
 #include "rules/json_scan.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ static const char *const col_title[NCOLS] = { "MONITOR", "COMPUTER", "INSTANCE",
 struct row {
 	struct str monitor, display_name, computer, instance, health, since;
 	bool alert_open;
+	bool unmonitored;	/* "monitored":false: its computer's heartbeat fails */
+	char gray[48];		/* the health cell then: "not monitored (HEALTH)" */
 };
 
 struct table {
@@ -56,6 +59,11 @@ static int row_member(struct json_scan *js, struct str key, size_t key_at, void 
 	if (str_eq_cstr(key, "alert_open")) {
 		r = scalar(js, key, key_at, &v);
 		rw->alert_open = r == 0 && str_eq_cstr(v, "true");
+		return r;
+	}
+	if (str_eq_cstr(key, "monitored")) {
+		r = scalar(js, key, key_at, &v);
+		rw->unmonitored = r == 0 && str_eq_cstr(v, "false");
 		return r;
 	}
 	if (str_eq_cstr(key, "monitor"))
@@ -106,7 +114,7 @@ static int top_member(struct json_scan *js, struct str key, size_t key_at, void 
 }
 
 /* What a cell shows: "-" stands for an empty value. */
-static struct str cell(const struct row *rw, int col)
+static struct str cell(struct row *rw, int col)
 {
 	static const struct str dash = { "-", 1 };
 	struct str v;
@@ -123,6 +131,11 @@ static struct str cell(const struct row *rw, int col)
 		break;
 	case COL_HEALTH:
 		v = rw->health;
+		if (rw->unmonitored) {
+			snprintf(rw->gray, sizeof(rw->gray), "not monitored (%.*s)",
+				 (int)(v.len < 20 ? v.len : 20), v.p ? v.p : "");
+			v = str_of(rw->gray);
+		}
 		break;
 	case COL_SINCE:
 		v = rw->since;

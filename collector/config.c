@@ -542,8 +542,16 @@ static int handler(void *user, const char *section, const char *name, const char
 			diag_error(p->d, file, p->line, "more than %d packs", CONFIG_MAX_PACKS);
 		else if (!(p->c->packs[p->c->npacks++] = strdup(value)))
 			r = -ENOMEM;
+	} else if (strcmp(section, "packs") == 0 && strcmp(name, "inventory") == 0) {
+		if (p->c->inventory)
+			diag_error(p->d, file, p->line, "a second inventory: [packs] takes one");
+		else if (!*value)
+			diag_error(p->d, file, p->line, "inventory = FILE: the file is missing");
+		else if (!(p->c->inventory = strdup(value)))
+			r = -ENOMEM;
 	} else if (strcmp(section, "packs") == 0)
-		diag_error(p->d, file, p->line, "unknown key '%s' in [packs] (path = FILE or FOLDER)", name);
+		diag_error(p->d, file, p->line, "unknown key '%s' in [packs] (path = FILE or FOLDER, "
+			   "inventory = FILE)", name);
 	else
 		diag_error(p->d, file, p->line, "unknown section [%s]", section);
 	return r == 0;
@@ -848,6 +856,7 @@ void config_release(struct config *c)
 	free(c->control.operators);
 	for (i = 0; i < c->npacks; i++)
 		free(c->packs[i]);
+	free(c->inventory);
 	for (i = 0; i < c->nsources; i++) {
 		struct config_source *s = &c->sources[i];
 

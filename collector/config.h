@@ -105,6 +105,7 @@ struct config {
 	char *state_dir;
 	char *packs[CONFIG_MAX_PACKS];	/* pack files or folders */
 	size_t npacks;
+	char *inventory;		/* [packs] inventory, or NULL */
 	struct config_source sources[CONFIG_MAX_SOURCES];
 	size_t nsources;
 	int64_t checkpoint_us;		/* at most one checkpoint per interval */

@@ -187,6 +187,8 @@ static int build_engine(struct daemon *d, struct daemon *owner, struct diag *dg)
 	sink_actions_trust(d, d->cfg.file, false, dg);
 	for (i = 0; r == 0 && i < d->cfg.npacks; i++)
 		r = pipeline_add_packs(d->pipe, d->cfg.packs[i], trust, d, dg);
+	if (r == 0 && d->cfg.inventory)
+		r = pipeline_add_inventory(d->pipe, d->cfg.inventory, dg);
 	if (r == 0)
 		r = pipeline_load(d->pipe, dg);
 	if (r == 0 && !dg->errors)

@@ -60,6 +60,7 @@ static int put_instance(void *arg, const struct engine_instance_info *in)
 	r = r ? r : json_member_cstr(b, &first, "since",
 				     in->state ? iso8601_format(in->since, when) : "");
 	r = r ? r : json_member_bool(b, &first, "alert_open", in->alert_open);
+	r = r ? r : json_member_bool(b, &first, "monitored", in->monitored);
 	r = r ? r : json_member_cstr(b, &first, "message", e ? e->message : "");
 	r = r ? r : json_member_cstr(b, &first, "diagnosis", e ? e->diagnosis : "");
 	r = r ? r : json_member_cstr(b, &first, "resolution", e ? e->resolution : "");
@@ -81,6 +82,7 @@ static int put_rollup(void *arg, const struct rollup_state_info *in)
 	r = r ? r : json_member_str(b, &first, "instance", in->instance.p, in->instance.len);
 	r = r ? r : json_member_cstr(b, &first, "health", mp_health_name(in->health));
 	r = r ? r : json_member_bool(b, &first, "alert_open", in->alert_open);
+	r = r ? r : json_member_bool(b, &first, "monitored", in->monitored);
 	return r ? r : buf_putc(b, '}');
 }
 

@@ -81,6 +81,7 @@ void engine_free(struct engine *e)
 	for (i = 0; i < e->nmons; i++)
 		mon_free(e->mons[i]);
 	free(e->mons);
+	free(e->hearers);
 	hmap_release(&e->ids);
 	for (i = 0; i < e->nrules; i++)
 		engine_rule_free(e->rules[i]);
@@ -379,16 +380,37 @@ static struct str param_without_event(const struct monitor *m, const struct para
 	return (struct str){ NULL, 0 };
 }
 
-int engine_fill_param(struct buf *b, const struct monitor *m, const struct monitor_param *p,
-		      const struct event *ev, struct str computer, struct str instance)
+void engine_on_property(struct engine *e, engine_property_fn *fn, const void *arg)
+{
+	e->prop_fn = fn;
+	e->prop_arg = arg;
+}
+
+/* A target property from the inventory: of the event's computer, else the instance's. */
+static const char *target_property(const struct engine *e, const struct param_part *pp,
+				   const struct event *ev, struct str computer)
+{
+	if (!pp->prop.len || !e || !e->prop_fn)
+		return NULL;
+	if (ev && ev->slot[EVENT_COMPUTER].p)
+		computer = ev->slot[EVENT_COMPUTER];
+	return computer.len ? e->prop_fn(e->prop_arg, computer, pp->prop) : NULL;
+}
+
+int engine_fill_param(const struct engine *e, struct buf *b, const struct monitor *m,
+		      const struct monitor_param *p, const struct event *ev, struct str computer,
+		      struct str instance)
 {
 	unsigned i;
 
 	for (i = 0; i < p->nparts; i++) {
 		const struct param_part *pp = &p->parts[i];
+		const char *prop = target_property(e, pp, ev, computer);
 		struct str v = pp->literal;
 
-		if (!ev && (pp->is_computer || pp->is_field))
+		if (prop)
+			v = str_of(prop);
+		else if (!ev && (pp->is_computer || pp->is_field))
 			v = param_without_event(m, pp, computer, instance);
 		else if (pp->is_computer)
 			v = ev->slot[EVENT_COMPUTER];
@@ -405,7 +427,7 @@ int engine_fill_param(struct buf *b, const struct monitor *m, const struct monit
  * instance stand in for a missing event, as param_without_event says; m may
  * be NULL.
  */
-int engine_fill_text(struct buf *b, const char *t, const struct monitor *m,
+int engine_fill_text(const struct engine *e, struct buf *b, const char *t, const struct monitor *m,
 		     const struct monitor_param *params, unsigned nparams, const struct event *ev,
 		     struct str computer, struct str instance)
 {
@@ -416,7 +438,8 @@ int engine_fill_text(struct buf *b, const char *t, const struct monitor *m,
 		if (p[0] == '{' && p[1] >= '0' && p[1] <= '9' && p[2] == '}') {
 			unsigned n = (unsigned)(p[1] - '0');
 
-			if (n < nparams && engine_fill_param(b, m, &params[n], ev, computer, instance) < 0)
+			if (n < nparams &&
+			    engine_fill_param(e, b, m, &params[n], ev, computer, instance) < 0)
 				return -ENOMEM;
 			p += 2;
 			continue;
@@ -440,13 +463,14 @@ const char *engine_first_text(const char *a, const char *b, const char *c, const
 }
 
 /* The alert message with {0}..{9} replaced by the alert parameters. */
-static int fill_message(struct buf *b, const struct monitor *m, const struct event *ev,
-			struct str computer, struct str instance)
+static int fill_message(const struct engine *e, struct buf *b, const struct monitor *m,
+			const struct event *ev, struct str computer, struct str instance)
 {
 	const struct mp_alert *a = &m->def->alert;
 
-	return engine_fill_text(b, engine_first_text(a->message_text, a->message_name, m->def->display_name,
-				       m->def->id), m, m->params, m->nparams, ev, computer, instance);
+	return engine_fill_text(e, b, engine_first_text(a->message_text, a->message_name,
+							m->def->display_name, m->def->id),
+				m, m->params, m->nparams, ev, computer, instance);
 }
 
 /*
@@ -509,7 +533,7 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 			in->alert_open = false;
 		}
 	}
-	if (c.alert ? fill_message(&e->msg, m, ev, computer, instance) < 0 :
+	if (c.alert ? fill_message(e, &e->msg, m, ev, computer, instance) < 0 :
 		      other_message(&e->msg, c.alert_resolved, a->message_name, m->def->display_name,
 				    m->def->id) < 0)
 		return -ENOMEM;
@@ -562,7 +586,7 @@ static int emit_rollup(void *arg, const struct rollup_change *rc)
 		c.alert_name = (c.alert || c.alert_resolved) && g->alert.message_name ?
 				       g->alert.message_name : "";
 		/* aggregate parameters name target properties, which Linux does not have */
-		if (c.alert ? engine_fill_text(&e->msg, engine_first_text(g->alert.message_text,
+		if (c.alert ? engine_fill_text(e, &e->msg, engine_first_text(g->alert.message_text,
 						  g->alert.message_name, g->display_name, g->id),
 					      NULL, NULL, 0, e->rollup_ev, computer, instance) < 0 :
 			      other_message(&e->msg, c.alert_resolved, g->alert.message_name,
@@ -630,7 +654,27 @@ enum mp_health engine_rollup_health(const struct engine *e, const char *node_id,
 	return h;
 }
 
+bool engine_computer_monitored(const struct engine *e, struct str computer)
+{
+	char key[1 + ENGINE_COMPUTER_MAX];
+	size_t i;
+
+	if (!e->nhearers || !computer.len || computer.len > ENGINE_COMPUTER_MAX)
+		return true;
+	key[0] = (char)(unsigned char)computer.len;
+	memcpy(key + 1, computer.p, computer.len);
+	for (i = 0; i < e->nhearers; i++) {
+		struct hmap_node *n = e->hearers[i]->m.per_computer ?
+			hmap_get(&e->hearers[i]->insts, key, computer.len + 1) : NULL;
+
+		if (n && HMAP_ENTRY(n, struct inst, node)->health > MP_HEALTH_SUCCESS)
+			return false;
+	}
+	return true;
+}
+
 struct rollup_walk {
+	const struct engine *e;
 	int (*fn)(void *arg, const struct rollup_state_info *info);
 	void *arg;
 };
@@ -642,13 +686,14 @@ static int rollup_split(void *arg, const struct rollup_state_info *info)
 	struct rollup_state_info v = *info;
 
 	engine_key_split(info->key, &v.computer, &v.instance);
+	v.monitored = engine_computer_monitored(w->e, v.computer);
 	return w->fn(w->arg, &v);
 }
 
 int engine_foreach_rollup(const struct engine *e,
 			  int (*fn)(void *arg, const struct rollup_state_info *info), void *arg)
 {
-	struct rollup_walk w = { fn, arg };
+	struct rollup_walk w = { e, fn, arg };
 
 	return e->rollup_on ? rollup_foreach(e->rollup, rollup_split, &w) : 0;
 }
@@ -710,20 +755,27 @@ static int mon_start(struct engine *e, struct mon *mo)
 	if (!mo->m.per_computer)
 		return mon_start_at(e, mo, (struct str){ "", 0 });
 	for (i = 0; i < e->ncomputers; i++)
-		if (mon_start_at(e, mo, str_of(e->computer_list[i]->name)) < 0)
+		if ((!mo->m.type->hears_every_event || e->computer_list[i]->expected) &&
+		    mon_start_at(e, mo, str_of(e->computer_list[i]->name)) < 0)
 			return -ENOMEM;
 	return 0;
 }
 
-/* Remember computer c; when new and the clock runs, start its monitors (mon_start). */
-static int computer_add(struct engine *e, struct str c, const struct computer **out)
+/*
+ * Remember computer c (expected: the inventory's); when new and the clock
+ * runs, start its monitors (mon_start).
+ */
+static int computer_add(struct engine *e, struct str c, bool expected,
+			const struct computer **out)
 {
 	struct hmap_node *n = hmap_get(&e->computers, c.p, c.len);
 	struct computer *k;
 	size_t i;
 
 	if (n) {
-		*out = HMAP_ENTRY(n, struct computer, node);
+		k = HMAP_ENTRY(n, struct computer, node);
+		k->expected |= expected;
+		*out = k;
 		return 0;
 	}
 	*out = NULL;
@@ -736,6 +788,7 @@ static int computer_add(struct engine *e, struct str c, const struct computer **
 	    !(k = calloc(1, sizeof(*k) + c.len + 1)))
 		return -ENOMEM;
 	memcpy(k->name, c.p, c.len);
+	k->expected = expected;
 	if (hmap_insert(&e->computers, &k->node, k->name, c.len) < 0) {
 		free(k);
 		return -ENOMEM;
@@ -744,6 +797,7 @@ static int computer_add(struct engine *e, struct str c, const struct computer **
 	*out = k;
 	for (i = 0; e->started && i < e->nmons; i++)
 		if (e->mons[i]->m.per_computer && starts_itself(e->mons[i]) &&
+		    (expected || !e->mons[i]->m.type->hears_every_event) &&
 		    mon_start_at(e, e->mons[i], c) < 0)
 			return -ENOMEM;
 	return 0;
@@ -753,7 +807,7 @@ int engine_expect_computer(struct engine *e, const char *name)
 {
 	const struct computer *k;
 
-	return computer_add(e, str_of(name), &k);
+	return computer_add(e, str_of(name), true, &k);
 }
 
 /* The computer of ev is known from now on (one lookup only when it changes). */
@@ -766,7 +820,7 @@ static int computer_seen(struct engine *e, const struct event *ev)
 		c = (struct str){ "", 0 };
 	if (k && k->node.len == c.len && memcmp(k->name, c.p, c.len) == 0)
 		return 0;
-	if (computer_add(e, c, &k) < 0)
+	if (computer_add(e, c, false, &k) < 0)
 		return -ENOMEM;
 	e->last_computer = k;
 	return 0;
@@ -1123,6 +1177,46 @@ static void count_limit(struct engine *e, struct limit_count *lc, const char *id
 		e->limit_fn(e->limit_arg, id, rule, pattern);
 }
 
+/* ev passed subscription match of mo: its instance's type decides. 0 or -ENOMEM. */
+static int deliver(struct engine *e, struct mon *mo, unsigned match, const struct event *ev)
+{
+	struct monitor_ctx ctx;
+	struct inst *in;
+	struct str key;
+	bool created;
+	int r, to;
+
+	if ((r = event_key(e, mo, ev, &key)) != 0)
+		return r < 0 ? r : 0;
+	in = engine_inst_get(e, mo, key, &created);
+	if (!in || (created && inst_start(e, in) < 0))
+		return -ENOMEM;
+	ctx.now = e->now;
+	ctx.state = in->state;
+	ctx.deadline = in->deadline;
+	to = mo->m.type->on_event(&mo->m, in->tstate, &ctx, match, ev);
+	if (engine_set_deadline(e, in, ctx.deadline) < 0 ||
+	    transition(e, in, to, e->now, CAUSE_EVENT, ev) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Every event of an expected computer reaches the heartbeats. */
+static int hear(struct engine *e, const struct event *ev)
+{
+	size_t i;
+
+	for (i = 0; i < e->nhearers; i++) {
+		struct mon *mo = e->hearers[i];
+
+		if (mo->m.per_computer && (!e->last_computer || !e->last_computer->expected))
+			continue;
+		if (deliver(e, mo, 0, ev) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 {
 	struct log_index *li;
@@ -1132,18 +1226,16 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 	if (engine_advance(e, now) < 0 || computer_seen(e, ev) < 0)
 		return -ENOMEM;
 	e->stats.events++;
+	if (e->nhearers && hear(e, ev) < 0)
+		return -ENOMEM;
 	if (!ev->slot[EVENT_LOG].p || !(li = find_log(e, ev->slot[EVENT_LOG])))
 		return 0;
 	n = candidates(e, li, ev, &pairs);
 	for (i = 0; i < n; i++) {
 		struct mon *mo;
 		const struct monitor_sub *sub;
-		struct str key;
-		struct monitor_ctx ctx;
 		struct str limit = { NULL, 0 };
-		struct inst *in;
-		bool created, m;
-		int to, r;
+		bool m;
 
 		if (e->cand[i].mon & RULE_BIT) {
 			struct rule *ru = e->rules[e->cand[i].mon & ~RULE_BIT];
@@ -1165,21 +1257,7 @@ int engine_feed(struct engine *e, const struct event *ev, int64_t now)
 		m = expr_eval_limit(sub->expr, ev, &limit);
 		if (limit.p)
 			count_limit(e, &mo->limits, mo->m.def->id, false, limit);
-		if (!m)
-			continue;
-		if ((r = event_key(e, mo, ev, &key)) < 0)
-			return r;
-		if (r > 0)
-			continue;
-		in = engine_inst_get(e, mo, key, &created);
-		if (!in || (created && inst_start(e, in) < 0))
-			return -ENOMEM;
-		ctx.now = e->now;
-		ctx.state = in->state;
-		ctx.deadline = in->deadline;
-		to = mo->m.type->on_event(&mo->m, in->tstate, &ctx, sub->match, ev);
-		if (engine_set_deadline(e, in, ctx.deadline) < 0 ||
-		    transition(e, in, to, e->now, CAUSE_EVENT, ev) < 0)
+		if (m && deliver(e, mo, sub->match, ev) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -1286,11 +1364,15 @@ static bool compile_ref(const char *ref, size_t n, struct param_part *part)
 		}
 	}
 	if (n >= 7 && strncmp(ref, "Target/", 7) == 0) {
+		const char *slash = memrchr(path.p, '/', path.len);
+
 		part->is_computer = (memmem(path.p, path.len, "NetworkName", 11) ||
 				     memmem(path.p, path.len, "PrincipalName", 13) ||
 				     memmem(path.p, path.len, "DNSName", 7) ||
 				     memmem(path.p, path.len, "ComputerName", 12));
-		return part->is_computer;
+		if (slash && slash + 1 < path.p + path.len)
+			part->prop = (struct str){ slash + 1, (size_t)(path.p + path.len - slash - 1) };
+		return part->is_computer || part->prop.len;
 	}
 	if (n >= 4 && strncmp(ref, "Data", 4) == 0 &&
 	    field_ref_parse(path.p, path.len, &part->field) == 0)
@@ -1370,7 +1452,9 @@ int engine_compile_arg(struct arena *a, const char *text, struct monitor_param *
 			add_part(p, parts, part);
 			memset(&part, 0, sizeof(part));
 		}
-		if (!compile_ref(text + i + 1, (size_t)(end - text - i - 1), &part)) {
+		/* a command's argument has a value on every computer, or it does not run */
+		if (!compile_ref(text + i + 1, (size_t)(end - text - i - 1), &part) ||
+		    (part.prop.len && !part.is_computer)) {
 			*bad = (struct str){ text + i, (size_t)(end - text - i) + 1 };
 			return -EINVAL;
 		}
@@ -1662,6 +1746,12 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 		return 0;
 	if (index_monitor(e, mo) < 0)
 		return -ENOMEM;
+	if (t->hears_every_event) {
+		if (array_grow((void **)&e->hearers, &e->caphearers, e->nhearers + 1,
+			       sizeof(*e->hearers)) < 0)
+			return -ENOMEM;
+		e->hearers[e->nhearers++] = mo;
+	}
 	/* a pack added once the clock runs starts at once */
 	return e->started ? mon_start(e, mo) : 0;
 nomem:

@@ -313,7 +313,24 @@ struct engine_instance_info {
 	const char *state;		/* OperationalState ID, NULL before the first change */
 	int64_t since;			/* time of the last change of health */
 	bool alert_open;
+	bool monitored;			/* false: its computer's heartbeat fails, so its
+					 * health is the last known, not the present one */
 };
+
+/*
+ * A target property of computer (NAME of $Target/...Property[...]/NAME$), as
+ * the inventory has it: its value, NUL-terminated, or NULL when it has none.
+ */
+typedef const char *engine_property_fn(const void *arg, struct str computer, struct str name);
+
+/* Where $Target/...$ properties come from; without, only the computer's names have a value. */
+void engine_on_property(struct engine *e, engine_property_fn *fn, const void *arg);
+
+/*
+ * Whether what is on computer is monitored: false while a heartbeat
+ * (hears_every_event) of the computer is not healthy.
+ */
+bool engine_computer_monitored(const struct engine *e, struct str computer);
 
 /*
  * Call fn for every instance of every running monitor, in monitor order; stop

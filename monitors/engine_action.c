@@ -280,7 +280,7 @@ int engine_action_argv(const struct engine_action *a, const struct state_change 
 	for (i = 0; i < a->command->nargs; i++) {
 		size_t at = out->len;
 
-		if (engine_fill_param(out, c->monitor, &a->args[i], c->event, computer,
+		if (engine_fill_param(NULL, out, c->monitor, &a->args[i], c->event, computer,
 				      instance) < 0)
 			return -ENOMEM;
 		if (memchr(out->data + at, '\0', out->len - at))

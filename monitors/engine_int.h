@@ -34,6 +34,7 @@ struct param_part {
 	struct field_ref field;
 	bool is_field;
 	bool is_computer;	/* $Target/.../NetworkName$ and kin: the logging computer */
+	struct str prop;	/* $Target/...Property[...]/NAME$: NAME, as the inventory has it */
 };
 
 struct monitor_param {
@@ -83,6 +84,7 @@ struct mon {
 /* A computer events came from or the inventory expects. */
 struct computer {
 	struct hmap_node node;			/* in the engine's computers, under name */
+	bool expected;				/* the inventory's: its heartbeat is watched */
 	char name[];
 };
 
@@ -181,8 +183,12 @@ struct engine {
 	void *arg;
 	engine_limit_fn *limit_fn;		/* engine_on_limit; NULL: none */
 	void *limit_arg;
+	engine_property_fn *prop_fn;		/* engine_on_property; NULL: none */
+	const void *prop_arg;
 	struct mon **mons;
 	size_t nmons, capmons;
+	struct mon **hearers;			/* running mons of a hears_every_event type */
+	size_t nhearers, caphearers;
 	struct hmap ids;			/* mons by ID (struct mon's id_node) */
 	struct log_index *logs;
 	size_t nlogs, caplogs;
@@ -240,13 +246,15 @@ int engine_compile_arg(struct arena *a, const char *text, struct monitor_param *
 
 /*
  * Append parameter p's value for ev (or, without an event, for the instance
- * at computer and instance).
+ * at computer and instance). A target property reads e's property source
+ * (engine_on_property) first; e may be NULL.
  */
-int engine_fill_param(struct buf *b, const struct monitor *m, const struct monitor_param *p,
-		      const struct event *ev, struct str computer, struct str instance);
+int engine_fill_param(const struct engine *e, struct buf *b, const struct monitor *m,
+		      const struct monitor_param *p, const struct event *ev, struct str computer,
+		      struct str instance);
 
 /* Text t with {0}..{9} replaced by params; m, computer and instance stand in for a missing event. */
-int engine_fill_text(struct buf *b, const char *t, const struct monitor *m,
+int engine_fill_text(const struct engine *e, struct buf *b, const char *t, const struct monitor *m,
 		     const struct monitor_param *params, unsigned nparams, const struct event *ev,
 		     struct str computer, struct str instance);
 

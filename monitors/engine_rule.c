@@ -235,7 +235,7 @@ static int suppression_key(struct engine *e, const struct rule *ru, const struct
 	for (i = 0; i < ru->nsupp_vals; i++) {
 		if (i && buf_putc(&e->key, '\x1f') < 0)
 			return -ENOMEM;
-		if (engine_fill_param(&e->key, NULL, &ru->supp_vals[i], ev, none, none) < 0)
+		if (engine_fill_param(e, &e->key, NULL, &ru->supp_vals[i], ev, none, none) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -295,7 +295,7 @@ int engine_rule_fire(struct engine *e, struct rule *ru, const struct event *ev)
 	k = rule_suppress(e, ru, ev, &repeats);
 	if (k < 0)
 		return k;
-	if (engine_fill_text(&e->msg, engine_first_text(a->message_text, a->description, a->message_name,
+	if (engine_fill_text(e, &e->msg, engine_first_text(a->message_text, a->description, a->message_name,
 					  engine_first_text(a->name, ru->def->display_name, NULL,
 						     ru->def->id)),
 		      NULL, ru->params, ru->nparams, ev, none, none) < 0)

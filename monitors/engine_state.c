@@ -43,6 +43,8 @@ int engine_foreach(const struct engine *e,
 			info.state = in->state >= 0 ? mo->m.opstate_of[in->state] : NULL;
 			info.since = in->since;
 			info.alert_open = in->alert_open;
+			info.monitored = mo->m.type->hears_every_event ||
+					 engine_computer_monitored(e, computer);
 			r = fn(arg, &info);
 			if (r)
 				return r;

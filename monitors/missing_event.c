@@ -7,6 +7,12 @@
  * is caught. With an InstanceField, an instance is only known from its first
  * event, and each instance waits from its own last event. A reset makes it
  * EventRaised and the wait starts again from the reset.
+ *
+ * Mpmon.HeartbeatMonitorType is the same wait over every event of a computer
+ * the inventory expects, whatever its log: IntervalSeconds times
+ * MissedHeartbeats without one is a heartbeat failure (SCOM's Health Service
+ * Heartbeat Failure), and what runs on that computer is not monitored until
+ * it reports again.
  */
 #include "monitors/monitor.h"
 
@@ -37,6 +43,23 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 	if (!c)
 		return -ENOMEM;
 	c->interval = secs * 1000000;
+	m->priv = c;
+	return 0;
+}
+
+static int configure_heartbeat(struct monitor *m, const struct mp_elem *config,
+			       struct diag *d)
+{
+	struct missing_config *c;
+	int64_t secs, missed;
+
+	if (monitor_config_int(m, config, "IntervalSeconds", 1, 86400, false, 0, &secs, d) < 0 ||
+	    monitor_config_int(m, config, "MissedHeartbeats", 1, 1000, true, 3, &missed, d) < 0)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->interval = secs * missed * 1000000;
 	m->priv = c;
 	return 0;
 }
@@ -95,6 +118,27 @@ const struct monitor_type monitor_type_missing_event = {
 	.nstates = 2,
 	.reset_state = RAISED,
 	.configure = configure,
+	.on_event = on_event,
+	.on_tick = on_tick,
+	.start = start,
+	.on_reset = on_reset,
+	.release = release,
+};
+
+static const char *const heartbeat_states[] = { "Heartbeat", "HeartbeatFailure" };
+
+static const char *const heartbeat_config[] = {
+	"IntervalSeconds", "MissedHeartbeats", NULL,
+};
+
+const struct monitor_type monitor_type_heartbeat = {
+	.id = "Mpmon.HeartbeatMonitorType",
+	.config = heartbeat_config,
+	.states = heartbeat_states,
+	.nstates = 2,
+	.hears_every_event = true,
+	.reset_state = RAISED,
+	.configure = configure_heartbeat,
 	.on_event = on_event,
 	.on_tick = on_tick,
 	.start = start,

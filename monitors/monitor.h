@@ -55,6 +55,13 @@ struct monitor_type {
 	const char *const *config;
 	const char *const *states;	/* MonitorTypeStateIDs */
 	unsigned nstates;
+	/*
+	 * A heartbeat: on_event hears every event of each computer the engine
+	 * expects (engine_expect_computer), whatever its log, with match 0, and
+	 * configure subscribes to nothing. While such an instance is not
+	 * healthy, the other instances on its computer are not monitored.
+	 */
+	bool hears_every_event;
 	int reset_state;		/* state a reset moves to; -1: the one mapped to Success */
 	size_t state_size;		/* per-instance state, zeroed by the engine; plain
 					 * data without pointers, checkpointed as bytes */

@@ -19,6 +19,7 @@ extern const struct monitor_type monitor_type_three_event;
 extern const struct monitor_type monitor_type_two_event_manual_reset;
 extern const struct monitor_type monitor_type_event_ratio;
 extern const struct monitor_type monitor_type_missing_event;
+extern const struct monitor_type monitor_type_heartbeat;
 extern const struct monitor_type monitor_type_correlated_missing;
 extern const struct monitor_type monitor_type_repeated_event;
 extern const struct monitor_type monitor_type_correlated_event_reset;
@@ -42,6 +43,7 @@ const struct monitor_type *const monitor_types[] = {
 	&monitor_type_two_event_manual_reset,
 	&monitor_type_event_ratio,
 	&monitor_type_missing_event,
+	&monitor_type_heartbeat,
 	&monitor_type_correlated_missing,
 	&monitor_type_repeated_event,
 	&monitor_type_correlated_event_reset,

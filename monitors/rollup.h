@@ -86,6 +86,7 @@ struct rollup_state_info {
 	struct str computer, instance;	/* the key's parts (engine_foreach_rollup only) */
 	enum mp_health health;		/* never Uninitialized */
 	bool alert_open;
+	bool monitored;			/* engine_computer_monitored (engine_foreach_rollup only) */
 };
 
 /*

@@ -2045,6 +2045,11 @@ static int parse(struct loader *l, const void *data, size_t len)
 		err = -EINVAL;
 		goto out;
 	}
+	if (l->flags & MP_LOAD_TREE) {
+		l->p->tree = copy_elem(l, root, NULL);
+		err = l->err ? l->err : l->p->tree ? 0 : -ENOMEM;
+		goto out;
+	}
 	if (named(root, "ManagementPackFragment")) {
 		l->p->fragment = true;
 	} else if (!named(root, "ManagementPack")) {

@@ -443,6 +443,7 @@ struct mp_pack {
 	size_t nids;
 	struct mp_xref *xrefs;		/* references into other packs */
 	struct mp_override *overrides;	/* in document order */
+	const struct mp_elem *tree;	/* MP_LOAD_TREE: the whole document; else NULL */
 	struct arena arena;
 };
 
@@ -461,6 +462,12 @@ int mp_load(const char *name, const void *data, size_t len, struct mp_pack **out
 
 /* What mp_load_flags keeps beyond what the monitors need to run. */
 #define MP_LOAD_SOURCE 0x1u	/* each UnitMonitor as written, in source_xml */
+/*
+ * Not a pack: another document of the product in XML (an inventory), read as
+ * safely as a pack and kept whole as elements in tree, whatever its root;
+ * nothing else is filled in.
+ */
+#define MP_LOAD_TREE 0x2u
 
 /*
  * mp_load keeping only what flags ask for beyond the running model: a

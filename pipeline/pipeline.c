@@ -8,9 +8,11 @@
 #include "pipeline/pipeline.h"
 
 #include "lib/array.h"
+#include "lib/buf.h"
 #include "lib/diag.h"
 #include "lib/file.h"
 #include "lib/str.h"
+#include "mp-xml/inventory.h"
 #include "mp-xml/mp.h"
 #include "pipeline/directive.h"
 #include "rules/event.h"
@@ -31,6 +33,7 @@ struct pipeline {
 	struct pipeline_stream **streams;
 	size_t nstreams, streams_cap;
 	int64_t event_time;	/* clock_event: the latest event time */
+	struct inventory *inventory;	/* NULL: none */
 };
 
 struct pipeline *pipeline_new(const struct pipeline_options *o, engine_emit_fn *emit, void *arg)
@@ -61,6 +64,7 @@ void pipeline_free(struct pipeline *p)
 	if (!p)
 		return;
 	engine_free(p->engine);
+	inventory_free(p->inventory);
 	for (i = 0; i < p->npacks; i++)
 		mp_pack_free(p->packs[i]);
 	free(p->packs);
@@ -165,6 +169,64 @@ int pipeline_add_packs(struct pipeline *p, const char *path, pipeline_path_fn *s
 	return r;
 }
 
+/* The inventory's heartbeat pack, among the packs; named after the inventory. */
+static int add_heartbeat_pack(struct pipeline *p, struct diag *dg)
+{
+	struct mp_pack *pack = NULL;
+	struct buf xml;
+	int r;
+
+	buf_init(&xml);
+	r = inventory_heartbeat_pack(p->inventory, &xml);
+	if (r == 0 && array_grow((void **)&p->packs, &p->packs_cap, p->npacks + 1,
+				 sizeof(*p->packs)) < 0)
+		r = -ENOMEM;
+	if (r == 0)
+		r = mp_load_flags(p->inventory->file, xml.data, xml.len, 0, &pack, dg);
+	buf_release(&xml);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	p->packs[p->npacks++] = pack;
+	return 0;
+}
+
+int pipeline_add_inventory(struct pipeline *p, const char *path, struct diag *dg)
+{
+	size_t len;
+	char *data;
+	int r;
+
+	if (p->inventory) {
+		diag_error(dg, path, 0, "a second inventory: one is read (%s)", p->inventory->file);
+		return 0;
+	}
+	r = file_read_all(path, INVENTORY_MAX_BYTES, &data, &len);
+	if (r == -EFBIG)
+		diag_error(dg, path, 0, "inventory is larger than %u bytes", INVENTORY_MAX_BYTES);
+	else if (r < 0)
+		diag_error(dg, path, 0, "cannot read inventory: %s", file_read_error(r));
+	if (r < 0)
+		return 0;
+	r = inventory_load(path, data, len, &p->inventory, dg);
+	free(data);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	return add_heartbeat_pack(p, dg);
+}
+
+/* A target property for the engine: the inventory's, of that computer. */
+static const char *inventory_prop(const void *arg, struct str computer, struct str name)
+{
+	const struct inventory_computer *c = inventory_computer(arg, computer.p, computer.len);
+
+	return c ? inventory_property(c, name.p, name.len) : NULL;
+}
+
+const struct inventory *pipeline_inventory(const struct pipeline *p)
+{
+	return p->inventory;
+}
+
 /*
  * The engine reads what a pack says (Enabled, the alert settings) when the
  * pack is added, and SCOM applies an override whatever the order the packs
@@ -174,6 +236,7 @@ int pipeline_add_packs(struct pipeline *p, const char *path, pipeline_path_fn *s
  */
 int pipeline_load(struct pipeline *p, struct diag *dg)
 {
+	const struct inventory_computer *c;
 	int r;
 
 	mp_scopes_resolve(p->packs, p->npacks, dg);
@@ -183,6 +246,11 @@ int pipeline_load(struct pipeline *p, struct diag *dg)
 		if (r < 0)
 			return r;
 	}
+	for (c = p->inventory ? p->inventory->computers : NULL; c; c = c->next)
+		if (engine_expect_computer(p->engine, c->name) < 0)
+			return -ENOMEM;
+	if (p->inventory)
+		engine_on_property(p->engine, inventory_prop, p->inventory);
 	return 0;
 }
 

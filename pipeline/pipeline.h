@@ -60,6 +60,7 @@ struct pipeline_stream {
 	struct format *owned;		/* a configured format (regex), freed with the pipeline */
 };
 
+struct inventory;
 struct pipeline;
 
 /*
@@ -108,6 +109,17 @@ typedef void pipeline_path_fn(void *arg, const char *path, bool listed, struct d
  */
 int pipeline_add_packs(struct pipeline *p, const char *path, pipeline_path_fn *seen, void *arg,
 		       struct diag *dg);
+
+/*
+ * Read the inventory file path (mp-xml/inventory.h), once: its computers are
+ * expected from the clock's start, and its heartbeat pack joins the packs.
+ * Problems go to dg at its lines; an inventory with errors is not used. 0 or
+ * -ENOMEM.
+ */
+int pipeline_add_inventory(struct pipeline *p, const char *path, struct diag *dg);
+
+/* The inventory read, or NULL. */
+const struct inventory *pipeline_inventory(const struct pipeline *p);
 
 /*
  * Apply the overrides of all the packs read (mp_overrides_apply: the ones

@@ -7,6 +7,7 @@
 #include "lib/diag.h"
 #include "lib/str.h"
 #include "monitors/engine.h"
+#include "mp-xml/inventory.h"
 #include "mp-xml/mp.h"
 #include "rules/event.h"
 #include "tests/unit/tap.h"
@@ -1405,6 +1406,76 @@ out:
 	diag_release(&d);
 }
 
+/* "monitor@computer" of every instance that is not monitored, space-separated. */
+static int list_gray(void *arg, const struct engine_instance_info *in)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+
+	if (!in->monitored)
+		snprintf(out + n, 256 - n, "%s%s@%.*s", n ? " " : "", in->monitor_id,
+			 (int)in->computer_len, in->computer);
+	return 0;
+}
+
+/* The inventory's heartbeat pack: every event of an expected computer counts. */
+static void test_heartbeat(void)
+{
+	struct inventory inv = { .file = "inv.xml", .interval = 10, .missed = 3 };
+	struct mp_pack *packs[2] = { NULL, NULL };
+	struct engine *e = engine_new(collect, NULL);
+	char got[512], gray[256] = "";
+	struct buf xml;
+	struct diag d;
+
+	diag_init(&d);
+	buf_init(&xml);
+	inventory_heartbeat_pack(&inv, &xml);
+	mp_load("c.xml", computers_xml, strlen(computers_xml), &packs[0], &d);
+	mp_load("inv.xml", xml.data, xml.len, &packs[1], &d);
+	if (!packs[0] || !packs[1] || engine_add_pack(e, packs[0], &d) < 0 ||
+	    engine_add_pack(e, packs[1], &d) < 0 || d.errors) {
+		ok(false, "heartbeat: the packs load");
+		goto out;
+	}
+	engine_expect_computer(e, "mdm01");
+	engine_expect_computer(e, "mdm02");
+	nrecs = 0;
+	feed_from(e, "mdm01", "App", "1003", 10 * SEC);
+	feed_from(e, "mdm02", "Other", "7", 10 * SEC);
+	feed_from(e, "mdm09", "App", "1004", 10 * SEC);
+	feed_from(e, "mdm01", "Other", "7", 35 * SEC);
+	recs_text(0, got, sizeof(got));
+	is_str(got, "Mpmon.Inventory.Heartbeat@mdm01 Success C.Conn@mdm01 Error "
+	       "Mpmon.Inventory.Heartbeat@mdm02 Success C.Conn@mdm09 Success",
+	       "heartbeat: any event of an expected computer is a heartbeat; mdm09 has none");
+	nrecs = 0;
+	engine_advance(e, 41 * SEC);
+	recs_text(0, got, sizeof(got));
+	is_str(got, "Mpmon.Inventory.Heartbeat@mdm02 Error",
+	       "heartbeat: 10 s x 3 of silence from mdm02 is a failure; mdm01 spoke at 35 s");
+	ok(recs[0].alert, "heartbeat: the failure raises an alert");
+	ok(!engine_computer_monitored(e, str_of("mdm02")) &&
+	   engine_computer_monitored(e, str_of("mdm01")) &&
+	   engine_computer_monitored(e, str_of("mdm09")),
+	   "heartbeat: what is on mdm02 is not monitored, on mdm01 and mdm09 it is");
+	feed_from(e, "mdm02", "App", "1004", 42 * SEC);
+	engine_foreach(e, list_gray, gray);
+	is_str(gray, "", "heartbeat: mdm02's event makes it monitored again");
+	nrecs = 0;
+	engine_advance(e, 80 * SEC);
+	engine_foreach(e, list_gray, gray);
+	is_str(gray, "C.Conn@mdm01 C.Conn@mdm02 C.Beat@mdm01 C.Beat@mdm02",
+	       "heartbeat: silent again, both computers' instances are not monitored, the "
+	       "heartbeats themselves are");
+out:
+	engine_free(e);
+	mp_pack_free(packs[0]);
+	mp_pack_free(packs[1]);
+	buf_release(&xml);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	struct engine_stats st;
@@ -1442,6 +1513,7 @@ int main(void)
 	test_many_publishers();
 	test_regex_limits();
 	test_per_computer();
+	test_heartbeat();
 	engine_free(e);
 	test_checkpoint(p);
 	test_instance_bound(p);

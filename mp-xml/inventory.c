@@ -1,0 +1,246 @@
+/*
+ * The inventory file (mp-xml/inventory.h): read with the pack loader's XML
+ * reader (MP_LOAD_TREE), so it is as safe against hostile input as a pack,
+ * and checked element by element, each problem at its line.
+ */
+#include "mp-xml/inventory.h"
+
+#include "lib/buf.h"
+#include "lib/diag.h"
+#include "lib/str.h"
+#include "mp-xml/mp.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct reader {
+	struct inventory *inv;
+	struct diag *d;
+	struct inventory_computer **tail;
+	bool bad;
+};
+
+/* An attribute that must be a whole number in [min, max]; def when absent. */
+static unsigned attr_uint(struct reader *r, const struct mp_elem *e, const char *name,
+			  unsigned min, unsigned max, unsigned def)
+{
+	const char *v = mp_elem_attr(e, name);
+	int64_t n;
+
+	if (!v)
+		return def;
+	if (!str_to_i64(str_trim(str_of(v)), &n) || n < min || n > max) {
+		diag_error(r->d, e->file, e->line, "%s must be a whole number from %u to %u, not '%s'",
+			   name, min, max, v);
+		r->bad = true;
+		return def;
+	}
+	return (unsigned)n;
+}
+
+static void read_property(struct reader *r, struct inventory_computer *c, const struct mp_elem *e)
+{
+	struct inventory_property *p;
+	const char *name = mp_elem_attr(e, "Name");
+
+	if (!name || !*name) {
+		diag_error(r->d, e->file, e->line, "Property without a Name");
+		r->bad = true;
+		return;
+	}
+	p = arena_alloc(&r->inv->doc->arena, sizeof(*p));
+	if (!p) {
+		r->bad = true;
+		return;
+	}
+	p->name = name;
+	p->value = e->text;
+	p->next = c->properties;
+	c->properties = p;
+}
+
+static void read_computer(struct reader *r, const struct mp_elem *e)
+{
+	const char *name = mp_elem_attr(e, "Name");
+	struct inventory_computer *c;
+	const struct mp_elem *k;
+
+	if (!name || !*name || strlen(name) > INVENTORY_NAME_MAX) {
+		diag_error(r->d, e->file, e->line, "Computer needs a Name of 1 to %d bytes",
+			   INVENTORY_NAME_MAX);
+		r->bad = true;
+		return;
+	}
+	if (inventory_computer(r->inv, name, strlen(name))) {
+		diag_error(r->d, e->file, e->line, "computer '%s' is listed twice", name);
+		r->bad = true;
+		return;
+	}
+	c = arena_alloc(&r->inv->doc->arena, sizeof(*c));
+	if (!c) {
+		r->bad = true;
+		return;
+	}
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->line = e->line;
+	for (k = mp_elem_child(e, NULL); k; k = mp_elem_next(k, NULL)) {
+		if (strcmp(k->name, "Property") == 0) {
+			read_property(r, c, k);
+		} else {
+			diag_error(r->d, k->file, k->line, "Computer holds Property elements, not '%s'",
+				   k->name);
+			r->bad = true;
+		}
+	}
+	*r->tail = c;
+	r->tail = &c->next;
+	r->inv->ncomputers++;
+}
+
+static void read_root(struct reader *r, const struct mp_elem *root)
+{
+	const struct mp_elem *e;
+
+	if (strcmp(root->name, "Inventory") != 0) {
+		diag_error(r->d, root->file, root->line, "root element is '%s', not Inventory",
+			   root->name);
+		r->bad = true;
+		return;
+	}
+	r->inv->interval = attr_uint(r, root, "HeartbeatIntervalSeconds", 1, 86400, 60);
+	r->inv->missed = attr_uint(r, root, "MissedHeartbeats", 1, 1000, 3);
+	for (e = mp_elem_child(root, NULL); e; e = mp_elem_next(e, NULL)) {
+		if (strcmp(e->name, "Computer") == 0) {
+			read_computer(r, e);
+		} else {
+			diag_error(r->d, e->file, e->line, "Inventory holds Computer elements, not '%s'",
+				   e->name);
+			r->bad = true;
+		}
+	}
+}
+
+int inventory_load(const char *name, const void *data, size_t len, struct inventory **out,
+		   struct diag *d)
+{
+	struct inventory *inv = calloc(1, sizeof(*inv));
+	struct reader r = { inv, d, NULL, false };
+	int x;
+
+	*out = NULL;
+	if (!inv)
+		return -ENOMEM;
+	x = mp_load_flags(name, data, len, MP_LOAD_TREE, &inv->doc, d);
+	if (x < 0) {
+		free(inv);
+		return x;
+	}
+	inv->file = inv->doc->file;
+	r.tail = &inv->computers;
+	read_root(&r, inv->doc->tree);
+	if (r.bad) {
+		inventory_free(inv);
+		return -EINVAL;
+	}
+	*out = inv;
+	return 0;
+}
+
+void inventory_free(struct inventory *inv)
+{
+	if (!inv)
+		return;
+	mp_pack_free(inv->doc);
+	free(inv);
+}
+
+static bool same(const char *s, const char *name, size_t len)
+{
+	return strlen(s) == len && memcmp(s, name, len) == 0;
+}
+
+/* A list: alerts and rule suppressions read it, not every event. */
+const struct inventory_computer *inventory_computer(const struct inventory *inv, const char *name,
+						    size_t len)
+{
+	const struct inventory_computer *c;
+
+	for (c = inv->computers; c; c = c->next)
+		if (same(c->name, name, len))
+			return c;
+	return NULL;
+}
+
+const char *inventory_property(const struct inventory_computer *c, const char *name, size_t len)
+{
+	const struct inventory_property *p;
+
+	for (p = c->properties; p; p = p->next)
+		if (same(p->name, name, len))
+			return p->value;
+	return NULL;
+}
+
+static const char heartbeat_pack[] =
+	"<ManagementPack SchemaVersion=\"2.0\"><Manifest><Identity><ID>Mpmon.Inventory</ID>"
+	"<Version>1.0.0.0</Version></Identity><References>"
+	"<Reference Alias=\"System\"><ID>System.Library</ID><Version>7.5.8501.0</Version></Reference>"
+	"<Reference Alias=\"Health\"><ID>System.Health.Library</ID><Version>7.5.8501.0</Version>"
+	"</Reference></References></Manifest><Monitoring><Monitors>"
+	"<UnitMonitor ID=\"Mpmon.Inventory.Heartbeat\" Accessibility=\"Public\" Enabled=\"true\" "
+	"Target=\"System!System.Computer\" ParentMonitorID=\"Health!System.Health.AvailabilityState\" "
+	"Remotable=\"true\" Priority=\"Normal\" TypeID=\"Mpmon.HeartbeatMonitorType\" "
+	"ConfirmDelivery=\"false\"><Category>AvailabilityHealth</Category>"
+	"<AlertSettings AlertMessage=\"Mpmon.Inventory.Heartbeat.AlertMessage\">"
+	"<AlertOnState>Error</AlertOnState><AutoResolve>true</AutoResolve>"
+	"<AlertPriority>High</AlertPriority><AlertSeverity>Error</AlertSeverity>"
+	"<AlertParameters><AlertParameter1>$Target/Property[Type=\"System!System.Computer\"]/"
+	"NetworkName$</AlertParameter1></AlertParameters></AlertSettings>"
+	"<OperationalStates>"
+	"<OperationalState ID=\"Heartbeat\" MonitorTypeStateID=\"Heartbeat\" HealthState=\"Success\"/>"
+	"<OperationalState ID=\"HeartbeatFailure\" MonitorTypeStateID=\"HeartbeatFailure\" "
+	"HealthState=\"Error\"/></OperationalStates>"
+	"<Configuration><IntervalSeconds>%u</IntervalSeconds>"
+	"<MissedHeartbeats>%u</MissedHeartbeats></Configuration></UnitMonitor>"
+	"</Monitors></Monitoring><Presentation><StringResources>"
+	"<StringResource ID=\"Mpmon.Inventory.Heartbeat.AlertMessage\"/></StringResources>"
+	"</Presentation><LanguagePacks><LanguagePack ID=\"ENU\" IsDefault=\"true\"><DisplayStrings>"
+	"<DisplayString ElementID=\"Mpmon.Inventory\"><Name>mpmon inventory</Name></DisplayString>"
+	"<DisplayString ElementID=\"Mpmon.Inventory.Heartbeat\"><Name>Health Service Heartbeat</Name>"
+	"</DisplayString><DisplayString ElementID=\"Mpmon.Inventory.Heartbeat.AlertMessage\">"
+	"<Name>Health Service Heartbeat Failure</Name><Description>Nothing arrived from {0} for "
+	"%u seconds (%u heartbeats of %u seconds missed): what runs on it is not monitored until "
+	"it reports again.</Description></DisplayString></DisplayStrings><KnowledgeArticles>"
+	"<KnowledgeArticle ElementID=\"Mpmon.Inventory.Heartbeat\" Visible=\"true\"><MamlContent>"
+	"<maml:section xmlns:maml=\"http://schemas.microsoft.com/maml/2004/10\">"
+	"<maml:title>Summary</maml:title><maml:para>The inventory lists this computer, and none of "
+	"its logs or journal entries has reached mpmon for the heartbeat interval times the "
+	"missed heartbeats allowed. Its monitors keep their last health, shown as not monitored: "
+	"mpmon cannot tell how it is.</maml:para></maml:section>"
+	"<maml:section xmlns:maml=\"http://schemas.microsoft.com/maml/2004/10\">"
+	"<maml:title>Causes</maml:title><maml:list>"
+	"<maml:listItem><maml:para>The computer is down, or cut off from the network (a firewall "
+	"or filter rule, such as a System Defense filter, a switch port, a route).</maml:para>"
+	"</maml:listItem><maml:listItem><maml:para>What forwards its logs stopped: rsyslog, "
+	"systemd-journal-upload or the shipper, or the disk it writes to is full.</maml:para>"
+	"</maml:listItem><maml:listItem><maml:para>The computer was renamed, and its events now "
+	"carry another LoggingComputer than the inventory's.</maml:para></maml:listItem>"
+	"</maml:list></maml:section>"
+	"<maml:section xmlns:maml=\"http://schemas.microsoft.com/maml/2004/10\">"
+	"<maml:title>Resolutions</maml:title><maml:list class=\"ordered\">"
+	"<maml:listItem><maml:para>Check that the computer is up and reachable (ping, ssh) from "
+	"where mpmon runs.</maml:para></maml:listItem>"
+	"<maml:listItem><maml:para>On the computer, check the log forwarder (systemctl status "
+	"rsyslog systemd-journal-upload) and the free space of its log disk.</maml:para>"
+	"</maml:listItem><maml:listItem><maml:para>If it was renamed or retired, update the "
+	"inventory.</maml:para></maml:listItem></maml:list></maml:section>"
+	"</MamlContent></KnowledgeArticle></KnowledgeArticles></LanguagePack></LanguagePacks>"
+	"</ManagementPack>";
+
+int inventory_heartbeat_pack(const struct inventory *inv, struct buf *out)
+{
+	return buf_printf(out, heartbeat_pack, inv->interval, inv->missed, inv->interval * inv->missed,
+			  inv->missed, inv->interval);
+}

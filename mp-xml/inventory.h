@@ -1,0 +1,72 @@
+/*
+ * The inventory: what SCOM's discovery would know and mpmon cannot see in the
+ * logs. Which computers there are (so that one that never reports is noticed
+ * by its heartbeat), their properties, and the heartbeat's settings. An XML
+ * document, read as safely as a pack (docs/pack-authors.md, "Inventory"):
+ *
+ *	<Inventory HeartbeatIntervalSeconds="60" MissedHeartbeats="3">
+ *	  <Computer Name="mdm01.contoso.com">
+ *	    <Property Name="NetworkName">mdm01.contoso.com</Property>	($Target/...NetworkName$)
+ *	  </Computer>
+ *	</Inventory>
+ */
+#ifndef MPMON_MP_XML_INVENTORY_H
+#define MPMON_MP_XML_INVENTORY_H
+
+#include <stddef.h>
+
+struct buf;
+struct diag;
+struct mp_pack;
+
+#define INVENTORY_MAX_BYTES (64u << 20)
+#define INVENTORY_NAME_MAX 255		/* a computer's name, as the engine keys it */
+
+struct inventory_property {
+	const char *name, *value;
+	struct inventory_property *next;
+};
+
+struct inventory_computer {
+	const char *name;
+	long line;
+	struct inventory_property *properties;
+	struct inventory_computer *next;
+};
+
+struct inventory {
+	const char *file;
+	unsigned interval;		/* HeartbeatIntervalSeconds */
+	unsigned missed;		/* MissedHeartbeats */
+	struct inventory_computer *computers;	/* in document order */
+	size_t ncomputers;
+	struct mp_pack *doc;		/* holds the strings */
+};
+
+/*
+ * Read an inventory from len bytes of XML. Problems go to d as "name:line"
+ * entries. Returns 0 and sets *out when it could be read without errors,
+ * -EINVAL (malformed, wrong elements or values: see d) or -ENOMEM with *out
+ * NULL. The caller frees *out with inventory_free.
+ */
+int inventory_load(const char *name, const void *data, size_t len, struct inventory **out,
+		   struct diag *d);
+
+void inventory_free(struct inventory *inv);
+
+/* The computer called name (len bytes), or NULL. */
+const struct inventory_computer *inventory_computer(const struct inventory *inv, const char *name,
+						    size_t len);
+
+/* The property of computer c called name (len bytes), or NULL. */
+const char *inventory_property(const struct inventory_computer *c, const char *name, size_t len);
+
+/*
+ * The pack that watches inv's computers: Mpmon.Inventory.Heartbeat, a
+ * Mpmon.HeartbeatMonitorType on System.Computer with inv's interval and
+ * missed heartbeats, raising "Health Service Heartbeat Failure". Its XML is
+ * appended to out: 0 or -ENOMEM.
+ */
+int inventory_heartbeat_pack(const struct inventory *inv, struct buf *out);
+
+#endif
