@@ -18,6 +18,7 @@
 #include "lib/str.h"
 #include "lib/version.h"
 #include "monitors/engine.h"
+#include "mp-xml/inventory.h"
 #include "mp-xml/mp.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/record_json.h"
@@ -50,7 +51,7 @@ static int verbose;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mpmon validate [-v] [--list] [--all] [--strict] FILE...\n"
+		"usage: mpmon validate [-v] [--list] [--all] [--strict] [--inventory FILE] FILE...\n"
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--health] [--max-line BYTES]\n"
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
@@ -63,7 +64,8 @@ static void usage(FILE *f)
 		"validate  check management packs, together, as mpmond would load them; problems\n"
 		"          go to stderr as FILE:LINE: message, a summary of monitors run and\n"
 		"          disabled to stdout; exit 1 on errors; --strict makes every warning\n"
-		"          an error (for a pack's CI)\n"
+		"          an error (for a pack's CI); --inventory checks an inventory and\n"
+		"          applies the overrides for its groups and computers\n"
 		"replay    run the events in FILE through the packs (PATH: a pack or a folder\n"
 		"          of packs) on the events' own clock; one JSON line per state change\n"
 		"          on stdout; bad lines are reported as FILE:LINE: message and skipped\n"
@@ -187,7 +189,8 @@ static void validate_one(struct engine *e, const char *path, struct mp_pack *pac
  * The overrides of all n packs applied (whatever their order, as SCOM does),
  * each problem given to the diag of the pack it stands in.
  */
-static void validate_overrides(struct mp_pack **packs, size_t n, struct diag *ds)
+static void validate_overrides(struct mp_pack **packs, size_t n, const struct inventory *inv,
+			       struct diag *ds)
 {
 	struct mp_pack **loaded = calloc(n ? n : 1, sizeof(*loaded));
 	struct diag od;
@@ -202,7 +205,7 @@ static void validate_overrides(struct mp_pack **packs, size_t n, struct diag *ds
 			loaded[k++] = packs[i];
 	diag_init(&od);
 	mp_scopes_resolve(loaded, k, &od);
-	mp_overrides_apply(loaded, k, &od);
+	mp_overrides_apply(loaded, k, inv, &od);
 	for (j = 0; j < od.n; j++)
 		for (i = 0; i < n; i++)
 			if (packs[i] && od.v[j].file && strcmp(od.v[j].file, packs[i]->file) == 0) {
@@ -214,25 +217,47 @@ static void validate_overrides(struct mp_pack **packs, size_t n, struct diag *ds
 	free(loaded);
 }
 
+/* --inventory: read and said like a pack (FILE:LINE: message); NULL when unusable. */
+static struct inventory *validate_inventory(const char *path)
+{
+	struct inventory *inv = NULL;
+	struct diag d;
+
+	diag_init(&d);
+	if (pipeline_read_inventory(path, &inv, &d) < 0)
+		fprintf(stderr, "mpmon: out of memory\n");
+	print_diags(&d, verbose > 0);
+	if (inv)
+		printf("%s: inventory: %zu computer%s\n", path, inv->ncomputers,
+		       inv->ncomputers == 1 ? "" : "s");
+	diag_release(&d);
+	return inv;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
 	int status = EXIT_OK, i, c;
 	bool list = false, all = false, strict = false, bad = false;
 	struct mp_pack **packs = NULL;
+	struct inventory *inv = NULL;
+	const char *inv_path = NULL;
 	struct diag *ds = NULL;
 	struct engine *e = NULL;
 
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "inventory", required_argument, NULL, 'I' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	while ((c = getopt_long(argc, argv, "vlash", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vlasI:h", opts, NULL)) != -1) {
 		if (c == 'a')
 			all = true;
+		else if (c == 'I')
+			inv_path = optarg;
 		else if (c == 'v')
 			verbose++;
 		else if (c == 'l')
@@ -267,13 +292,16 @@ static int cmd_validate(int argc, char **argv)
 		diag_init(&ds[i - optind]);
 		packs[i - optind] = pipeline_read_pack(argv[i], 0, &ds[i - optind]);
 	}
-	validate_overrides(packs, (size_t)(argc - optind), ds);
+	if (inv_path && !(inv = validate_inventory(inv_path)))
+		bad = true;
+	validate_overrides(packs, (size_t)(argc - optind), inv, ds);
 	for (i = optind; i < argc; i++)
 		validate_one(e, argv[i], packs[i - optind], &ds[i - optind], list, strict, &bad);
 	if (bad)
 		status = EXIT_BAD_INPUT;
 out:
 	engine_free(e);
+	inventory_free(inv);
 	for (i = 0; packs && i < argc - optind; i++)
 		mp_pack_free(packs[i]);
 	for (i = 0; ds && i < argc - optind; i++)

@@ -65,6 +65,7 @@ static void mon_free(struct mon *mo)
 		free(in);
 	}
 	hmap_release(&mo->insts);
+	engine_settings_free(&mo->settings);
 	if (mo->m.type && mo->m.type->release)
 		mo->m.type->release(&mo->m);
 	for (i = 0; i < mo->m.nsubs; i++)
@@ -506,7 +507,8 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 		      enum state_cause cause, const struct event *ev)
 {
 	const struct monitor *m = &in->mon->m;
-	const struct mp_alert *a = &m->def->alert;
+	const struct mp_computer_setting *set;
+	const struct mp_alert *a;
 	struct str computer, instance;
 	struct state_change c;
 	enum mp_health health;
@@ -518,6 +520,9 @@ static int transition(struct engine *e, struct inst *in, int to, int64_t now,
 	if (health == in->health)
 		return 0;
 	engine_key_split(engine_inst_key(in), &computer, &instance);
+	/* a group's or a computer's override may set the alert there */
+	set = engine_setting_at(&in->mon->settings, computer);
+	a = set ? &set->alert : &m->def->alert;
 	memset(&c, 0, sizeof(c));
 	c.from = in->health;
 	c.to = health;
@@ -733,6 +738,8 @@ static int mon_start_at(struct engine *e, struct mon *mo, struct str computer)
 	bool created;
 	struct inst *in;
 
+	if (!engine_mon_on_at(e, mo, computer))
+		return 0;
 	if (engine_key_make(&e->ikey, computer, (struct str){ "", 0 }) < 0)
 		return -ENOMEM;
 	in = engine_inst_get(e, mo, (struct str){ e->ikey.data, e->ikey.len }, &created);
@@ -1186,6 +1193,8 @@ static int deliver(struct engine *e, struct mon *mo, unsigned match, const struc
 	bool created;
 	int r, to;
 
+	if (!engine_mon_on_at(e, mo, ev->slot[EVENT_COMPUTER]))
+		return 0;
 	if ((r = event_key(e, mo, ev, &key)) != 0)
 		return r < 0 ? r : 0;
 	in = engine_inst_get(e, mo, key, &created);
@@ -1698,6 +1707,7 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	mo->m.dropped = &e->stats.dropped;
 	mo->m.per_computer = def->scope == MP_SCOPE_COMPUTER;
 	mo->off = off;
+	mo->on_elsewhere = def->enabled || e->enable_all;
 	mo->leaf = leaf;
 	bad = engine_config_check(pack, def, t, d);
 	r = t->configure(&mo->m, def->config, d);
@@ -1736,7 +1746,8 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	if (engine_knowledge_text(e, pack, def->id, def->knowledge, &mo->m.diagnosis,
 			   &mo->m.resolution) < 0)
 		goto nomem;
-	if (array_grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
+	if (engine_settings_index(&mo->settings, def->settings) < 0 ||
+	    array_grow((void **)&e->mons, &e->capmons, e->nmons + 1, sizeof(*e->mons)) < 0)
 		goto nomem;
 	if (ids_add(e, mo) < 0)
 		goto nomem;
@@ -1794,7 +1805,7 @@ int engine_add_pack(struct engine *e, const struct mp_pack *pack, struct diag *d
 				return -ENOMEM;
 			continue;
 		}
-		off = !def->enabled && !e->enable_all;
+		off = !engine_enabled_somewhere(def->enabled, def->settings) && !e->enable_all;
 		if (off)
 			diag_add(d, DIAG_NOTE, pack->file, def->line,
 				 "monitor '%s' is turned off in the pack (Enabled=\"false\")",

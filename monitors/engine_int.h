@@ -74,6 +74,8 @@ struct mon {
 	struct monitor m;
 	struct limit_count limits;
 	bool off;				/* configured, but turned off by the pack */
+	bool on_elsewhere;			/* on where no setting says otherwise */
+	struct hmap settings;			/* per-computer settings (engine_setting.c) */
 	int leaf;				/* roll-up leaf, or ROLLUP_NO_LEAF */
 	struct hmap_node id_node;		/* in the engine's ids */
 	struct hmap insts;			/* by key */
@@ -104,6 +106,8 @@ struct rule {
 	struct limit_count limits;
 	const char *log_name;			/* borrowed from the pack */
 	bool off;
+	bool on_elsewhere;			/* on where no setting says otherwise */
+	struct hmap settings;			/* per-computer settings (engine_setting.c) */
 	struct monitor_param *params;		/* AlertParameter1..n */
 	unsigned nparams;
 	struct monitor_param *supp_vals;	/* SuppressionValue1..n */
@@ -229,6 +233,20 @@ struct engine {
 	uint16_t desc_stamp[4096];
 	uint16_t desc_gen;
 };
+
+/* Index list's settings in m by computer. 0 or -ENOMEM. */
+int engine_settings_index(struct hmap *m, const struct mp_computer_setting *list);
+
+/* The setting for computer, or NULL (none, or m is empty). */
+const struct mp_computer_setting *engine_setting_at(const struct hmap *m, struct str computer);
+
+/* Whether an element runs anywhere: enabled, or enabled on some computer. */
+bool engine_enabled_somewhere(bool enabled, const struct mp_computer_setting *list);
+
+void engine_settings_free(struct hmap *m);
+
+/* Whether mo runs on computer: its setting there, else its own Enabled. */
+bool engine_mon_on_at(const struct engine *e, const struct mon *mo, struct str computer);
 
 /* The monitor with this ID (running or turned off), or NULL. */
 struct mon *engine_mon_find(const struct engine *e, const char *id);

@@ -29,6 +29,7 @@ void engine_rule_free(struct rule *ru)
 	while ((n = hmap_next(&it)))
 		free(HMAP_ENTRY(n, struct supp, node));
 	hmap_release(&ru->supps);
+	engine_settings_free(&ru->settings);
 	expr_free(ru->expr);
 	free(ru);
 }
@@ -146,6 +147,7 @@ static int add_rule(struct engine *e, const struct mp_pack *pack, const struct m
 		return -ENOMEM;
 	ru->def = def;
 	ru->off = off;
+	ru->on_elsewhere = def->enabled || e->enable_all;
 	ru->log_name = log->text;
 	r = compile_rule_expr(ru, ex, d);
 	if (r < 0) {
@@ -158,6 +160,7 @@ static int add_rule(struct engine *e, const struct mp_pack *pack, const struct m
 			   &ru->supp_vals, &ru->nsupp_vals) < 0 ||
 	    engine_knowledge_text(e, pack, def->id, def->knowledge, &ru->diagnosis,
 			   &ru->resolution) < 0 ||
+	    engine_settings_index(&ru->settings, def->settings) < 0 ||
 	    array_grow((void **)&e->rules, &e->caprules, e->nrules + 1, sizeof(*e->rules)) < 0) {
 		engine_rule_free(ru);
 		return -ENOMEM;
@@ -195,7 +198,7 @@ int engine_add_rules(struct engine *e, const struct mp_pack *pack, struct diag *
 			e->stats.rules_disabled++;
 			continue;
 		}
-		off = !def->enabled && !e->enable_all;
+		off = !engine_enabled_somewhere(def->enabled, def->settings) && !e->enable_all;
 		if (off)
 			diag_add(d, DIAG_NOTE, pack->file, def->line,
 				 "rule '%s' is turned off in the pack (Enabled=\"false\")", def->id);
@@ -288,10 +291,14 @@ int engine_rule_fire(struct engine *e, struct rule *ru, const struct event *ev)
 {
 	const struct mp_rule_alert *a = &ru->def->alert;
 	struct str computer = rule_computer(ru, ev), none = { "", 0 };
+	const struct mp_computer_setting *set = engine_setting_at(&ru->settings,
+								  ev->slot[EVENT_COMPUTER]);
 	struct state_change c;
 	uint64_t repeats;
 	int k;
 
+	if (set ? !set->enabled && !e->enable_all : !ru->on_elsewhere)
+		return 0;
 	k = rule_suppress(e, ru, ev, &repeats);
 	if (k < 0)
 		return k;

@@ -18,8 +18,66 @@ struct reader {
 	struct inventory *inv;
 	struct diag *d;
 	struct inventory_computer **tail;
+	struct inventory_group **gtail;
 	bool bad;
 };
+
+/* A GUID as SCOM writes them: 8-4-4-4-12 hex digits, in braces or not. */
+static bool is_guid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	size_t n = strlen(s), i, off = 0;
+
+	if (n == 38 && s[0] == '{' && s[37] == '}')
+		off = 1;
+	else if (n != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		char c = s[off + i];
+
+		if (shape[i] == '-' ? c != '-' : !((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
+									   (c | 0x20) <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+/* Whether GUIDs a and b are the same, braces and case aside. */
+static bool same_guid(const char *a, const char *b)
+{
+	size_t i;
+
+	a += *a == '{';
+	b += *b == '{';
+	for (i = 0; i < 36; i++)
+		if ((a[i] | 0x20) != (b[i] | 0x20))
+			return false;
+	return true;
+}
+
+/* An optional Instance GUID of e, checked; NULL when absent or bad (said). */
+static const char *read_guid(struct reader *r, const struct mp_elem *e)
+{
+	const char *g = mp_elem_attr(e, "Instance");
+	const struct inventory_group *og;
+	const struct inventory_computer *oc;
+
+	if (!g)
+		return NULL;
+	if (!is_guid(g)) {
+		diag_error(r->d, e->file, e->line, "Instance '%s' is not a GUID "
+			   "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", g);
+		r->bad = true;
+		return NULL;
+	}
+	if (inventory_instance(r->inv, g, &og, &oc)) {
+		diag_error(r->d, e->file, e->line, "Instance '%s' is %s '%s' already", g,
+			   og ? "group" : "computer", og ? og->id : oc->name);
+		r->bad = true;
+		return NULL;
+	}
+	return g;
+}
 
 /* An attribute that must be a whole number in [min, max]; def when absent. */
 static unsigned attr_uint(struct reader *r, const struct mp_elem *e, const char *name,
@@ -84,6 +142,7 @@ static void read_computer(struct reader *r, const struct mp_elem *e)
 	}
 	memset(c, 0, sizeof(*c));
 	c->name = name;
+	c->instance = read_guid(r, e);
 	c->line = e->line;
 	for (k = mp_elem_child(e, NULL); k; k = mp_elem_next(k, NULL)) {
 		if (strcmp(k->name, "Property") == 0) {
@@ -99,6 +158,68 @@ static void read_computer(struct reader *r, const struct mp_elem *e)
 	r->inv->ncomputers++;
 }
 
+static void read_member(struct reader *r, struct inventory_group *g, const struct mp_elem *e)
+{
+	const char *name = mp_elem_attr(e, "Computer");
+	const struct inventory_computer *c = name ? inventory_computer(r->inv, name, strlen(name)) : NULL;
+	size_t i;
+
+	if (!c) {
+		diag_error(r->d, e->file, e->line, "Member needs Computer, a computer of the "
+			   "inventory%s%s%s", name ? " ('" : "", name ? name : "", name ? "' is not)" : "");
+		r->bad = true;
+		return;
+	}
+	for (i = 0; i < g->nmembers; i++)
+		if (g->members[i] == c)
+			return;
+	g->members[g->nmembers++] = c;
+}
+
+static void read_group(struct reader *r, const struct mp_elem *e)
+{
+	const char *id = mp_elem_attr(e, "ID");
+	struct inventory_group *g;
+	const struct mp_elem *k;
+	size_t n = 0;
+
+	if (!id || !*id || strchr(id, '!')) {
+		diag_error(r->d, e->file, e->line, "Group needs an ID: the group's class ID, "
+			   "without an alias");
+		r->bad = true;
+		return;
+	}
+	if (inventory_group(r->inv, id)) {
+		diag_error(r->d, e->file, e->line, "group '%s' is listed twice", id);
+		r->bad = true;
+		return;
+	}
+	for (k = mp_elem_child(e, NULL); k; k = mp_elem_next(k, NULL))
+		n++;
+	g = arena_alloc(&r->inv->doc->arena, sizeof(*g));
+	if (!g || !(g->members = arena_alloc(&r->inv->doc->arena, (n + 1) * sizeof(*g->members)))) {
+		r->bad = true;
+		return;
+	}
+	g->id = id;
+	g->instance = read_guid(r, e);
+	g->line = e->line;
+	g->nmembers = 0;
+	g->next = NULL;
+	for (k = mp_elem_child(e, NULL); k; k = mp_elem_next(k, NULL)) {
+		if (strcmp(k->name, "Member") == 0) {
+			read_member(r, g, k);
+		} else {
+			diag_error(r->d, k->file, k->line, "Group holds Member elements, not '%s'",
+				   k->name);
+			r->bad = true;
+		}
+	}
+	*r->gtail = g;
+	r->gtail = &g->next;
+}
+
+/* Computers first: a group's members name them wherever they stand. */
 static void read_root(struct reader *r, const struct mp_elem *root)
 {
 	const struct mp_elem *e;
@@ -114,19 +235,21 @@ static void read_root(struct reader *r, const struct mp_elem *root)
 	for (e = mp_elem_child(root, NULL); e; e = mp_elem_next(e, NULL)) {
 		if (strcmp(e->name, "Computer") == 0) {
 			read_computer(r, e);
-		} else {
-			diag_error(r->d, e->file, e->line, "Inventory holds Computer elements, not '%s'",
-				   e->name);
+		} else if (strcmp(e->name, "Group") != 0) {
+			diag_error(r->d, e->file, e->line, "Inventory holds Computer and Group "
+				   "elements, not '%s'", e->name);
 			r->bad = true;
 		}
 	}
+	for (e = mp_elem_child(root, "Group"); e; e = mp_elem_next(e, "Group"))
+		read_group(r, e);
 }
 
 int inventory_load(const char *name, const void *data, size_t len, struct inventory **out,
 		   struct diag *d)
 {
 	struct inventory *inv = calloc(1, sizeof(*inv));
-	struct reader r = { inv, d, NULL, false };
+	struct reader r = { inv, d, NULL, NULL, false };
 	int x;
 
 	*out = NULL;
@@ -139,6 +262,7 @@ int inventory_load(const char *name, const void *data, size_t len, struct invent
 	}
 	inv->file = inv->doc->file;
 	r.tail = &inv->computers;
+	r.gtail = &inv->groups;
 	read_root(&r, inv->doc->tree);
 	if (r.bad) {
 		inventory_free(inv);
@@ -171,6 +295,40 @@ const struct inventory_computer *inventory_computer(const struct inventory *inv,
 		if (same(c->name, name, len))
 			return c;
 	return NULL;
+}
+
+const struct inventory_group *inventory_group(const struct inventory *inv, const char *id)
+{
+	const struct inventory_group *g;
+
+	for (g = inv->groups; g; g = g->next)
+		if (strcmp(g->id, id) == 0)
+			return g;
+	return NULL;
+}
+
+bool inventory_instance(const struct inventory *inv, const char *guid,
+			const struct inventory_group **group,
+			const struct inventory_computer **computer)
+{
+	const struct inventory_group *g;
+	const struct inventory_computer *c;
+
+	*group = NULL;
+	*computer = NULL;
+	if (!is_guid(guid))
+		return false;
+	for (g = inv->groups; g; g = g->next)
+		if (g->instance && same_guid(g->instance, guid)) {
+			*group = g;
+			return true;
+		}
+	for (c = inv->computers; c; c = c->next)
+		if (c->instance && same_guid(c->instance, guid)) {
+			*computer = c;
+			return true;
+		}
+	return false;
 }
 
 const char *inventory_property(const struct inventory_computer *c, const char *name, size_t len)

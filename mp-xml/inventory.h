@@ -5,14 +5,21 @@
  * document, read as safely as a pack (docs/pack-authors.md, "Inventory"):
  *
  *	<Inventory HeartbeatIntervalSeconds="60" MissedHeartbeats="3">
- *	  <Computer Name="mdm01.contoso.com">
+ *	  <Computer Name="mdm01.contoso.com" Instance="GUID">
  *	    <Property Name="NetworkName">mdm01.contoso.com</Property>	($Target/...NetworkName$)
  *	  </Computer>
+ *	  <Group ID="Contoso.MDM.Servers" Instance="GUID">	(a group class, its instance)
+ *	    <Member Computer="mdm01.contoso.com" />
+ *	  </Group>
  *	</Inventory>
+ *
+ * Groups and GUIDs are what overrides name: a Context that is a group class,
+ * a ContextInstance that is a group's or a computer's GUID.
  */
 #ifndef MPMON_MP_XML_INVENTORY_H
 #define MPMON_MP_XML_INVENTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf;
@@ -29,9 +36,19 @@ struct inventory_property {
 
 struct inventory_computer {
 	const char *name;
+	const char *instance;		/* its GUID, or NULL */
 	long line;
 	struct inventory_property *properties;
 	struct inventory_computer *next;
+};
+
+struct inventory_group {
+	const char *id;			/* the group's class ID, without an alias */
+	const char *instance;		/* its GUID, or NULL */
+	long line;
+	const struct inventory_computer **members;
+	size_t nmembers;
+	struct inventory_group *next;
 };
 
 struct inventory {
@@ -40,6 +57,7 @@ struct inventory {
 	unsigned missed;		/* MissedHeartbeats */
 	struct inventory_computer *computers;	/* in document order */
 	size_t ncomputers;
+	struct inventory_group *groups;		/* in document order */
 	struct mp_pack *doc;		/* holds the strings */
 };
 
@@ -57,6 +75,17 @@ void inventory_free(struct inventory *inv);
 /* The computer called name (len bytes), or NULL. */
 const struct inventory_computer *inventory_computer(const struct inventory *inv, const char *name,
 						    size_t len);
+
+/* The group of class id, or NULL. */
+const struct inventory_group *inventory_group(const struct inventory *inv, const char *id);
+
+/*
+ * What a GUID (with or without braces, any case) names: a group (*group set)
+ * or a computer (*computer set). False when the inventory has neither.
+ */
+bool inventory_instance(const struct inventory *inv, const char *guid,
+			const struct inventory_group **group,
+			const struct inventory_computer **computer);
 
 /* The property of computer c called name (len bytes), or NULL. */
 const char *inventory_property(const struct inventory_computer *c, const char *name, size_t len);

@@ -1890,6 +1890,18 @@ static void load_override(struct loader *l, const xmlNode *n, enum mp_override_k
 	l->ovr_tail = &o->next;
 }
 
+/* Overrides of SCOM's schema mpmon does not apply, and why: each is said, not dropped. */
+static const struct { const char *elem, *why; } unapplied[] = {
+	{ "MonitorConfigurationOverride", "mpmon does not apply configuration overrides" },
+	{ "RuleConfigurationOverride", "mpmon does not apply configuration overrides" },
+	{ "DiagnosticConfigurationOverride", "mpmon does not apply configuration overrides" },
+	{ "RecoveryConfigurationOverride", "mpmon does not apply configuration overrides" },
+	{ "DiscoveryPropertyOverride", "mpmon runs no discoveries (the inventory says what exists)" },
+	{ "DiscoveryConfigurationOverride", "mpmon runs no discoveries (the inventory says what exists)" },
+	{ "CategoryOverride", "mpmon has no console whose views categories sort" },
+	{ "SecureReferenceOverride", "mpmon runs nothing as a Run As account" },
+};
+
 static void load_overrides(struct loader *l, const xmlNode *set)
 {
 	static const struct { const char *elem, *attr; enum mp_override_kind kind; } kinds[] = {
@@ -1901,10 +1913,16 @@ static void load_overrides(struct loader *l, const xmlNode *set)
 	const xmlNode *c;
 	size_t i;
 
-	for (c = set->children; c && !l->err; c = c->next)
+	for (c = set->children; c && !l->err; c = c->next) {
 		for (i = 0; c->type == XML_ELEMENT_NODE && i < sizeof(kinds) / sizeof(kinds[0]); i++)
 			if (named(c, kinds[i].elem))
 				load_override(l, c, kinds[i].kind, kinds[i].attr);
+		for (i = 0; c->type == XML_ELEMENT_NODE && i < sizeof(unapplied) / sizeof(unapplied[0]);
+		     i++)
+			if (named(c, unapplied[i].elem))
+				lwarn(l, line_of(c), "%s '%s' not applied: %s", unapplied[i].elem,
+				      attr(l, c, "ID") ? attr(l, c, "ID") : "", unapplied[i].why);
+	}
 }
 
 static void load_monitoring(struct loader *l, const xmlNode *mon)

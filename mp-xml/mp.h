@@ -53,6 +53,8 @@ struct mp_attr {
 };
 
 /* A copy of one XML element and its descendants. */
+struct inventory;
+
 struct mp_elem {
 	const char *name;	/* local name, without namespace prefix */
 	const char *text;	/* the element's own character data, "" when none */
@@ -150,6 +152,18 @@ struct mp_alert {
 };
 
 /*
+ * What group and object overrides (mp_overrides_apply with an inventory) make
+ * of a monitor or rule on one computer: its Enabled there and, for a monitor,
+ * its alert settings there, starting from the element's own.
+ */
+struct mp_computer_setting {
+	const char *computer;
+	bool enabled;
+	struct mp_alert alert;		/* monitors only */
+	struct mp_computer_setting *next;
+};
+
+/*
  * The command a diagnostic's System.CommandExecuterProbe (or
  * System.Secure.CommandExecuterProbe) or a recovery's System.CommandExecuter
  * runs, all three of SCOM's System.Library: ApplicationName is the program,
@@ -244,6 +258,7 @@ struct mp_monitor {
 	const char *accessibility;
 	const char *enabled_raw;	/* "true", "false", "onEssentialMonitoring", ... */
 	bool enabled;			/* false only for "false" */
+	struct mp_computer_setting *settings;	/* per computer, from overrides; NULL: none */
 	bool remotable;
 	bool confirm_delivery;
 	const char *priority;		/* the Priority attribute as written */
@@ -325,6 +340,7 @@ struct mp_rule {
 	enum mp_scope scope;		/* of target, mp_scopes_resolve */
 	const char *enabled_raw;
 	bool enabled;			/* false only for "false" */
+	struct mp_computer_setting *settings;	/* per computer, from overrides; NULL: none */
 	const char *category;
 	const char *ds_type_raw;	/* TypeID of the first DataSource as written */
 	const char *ds_type_id;		/* without the alias */
@@ -535,9 +551,15 @@ const char *mp_pack_alias(const struct mp_pack *p, const char *alias, size_t len
  * others. Others are not applied, each with a warning at its line saying why
  * (a derived class, a group or an instance needs an inventory; an unrelated
  * class applies to nothing); an override of a pack that is not among them is
- * a note. Invalid values are errors. Call before the packs go to the engine.
+ * a note. Invalid values are errors. With an inventory (inv, may be NULL), an
+ * override for a group (a group class Context, or a group's GUID as
+ * ContextInstance) or one computer (its GUID) makes a setting of a monitor or
+ * rule on each of those computers (its settings): after those for every
+ * instance, a group's, then a computer's; two group overrides that disagree
+ * on one computer are a warning. Call before the packs go to the engine.
  */
-void mp_overrides_apply(struct mp_pack *const *packs, size_t n, struct diag *d);
+void mp_overrides_apply(struct mp_pack *const *packs, size_t n, const struct inventory *inv,
+			struct diag *d);
 
 /*
  * Set the scope of every monitor, aggregate and rule of the n packs from its

@@ -190,16 +190,13 @@ static int add_heartbeat_pack(struct pipeline *p, struct diag *dg)
 	return 0;
 }
 
-int pipeline_add_inventory(struct pipeline *p, const char *path, struct diag *dg)
+int pipeline_read_inventory(const char *path, struct inventory **out, struct diag *dg)
 {
 	size_t len;
 	char *data;
 	int r;
 
-	if (p->inventory) {
-		diag_error(dg, path, 0, "a second inventory: one is read (%s)", p->inventory->file);
-		return 0;
-	}
+	*out = NULL;
 	r = file_read_all(path, INVENTORY_MAX_BYTES, &data, &len);
 	if (r == -EFBIG)
 		diag_error(dg, path, 0, "inventory is larger than %u bytes", INVENTORY_MAX_BYTES);
@@ -207,10 +204,24 @@ int pipeline_add_inventory(struct pipeline *p, const char *path, struct diag *dg
 		diag_error(dg, path, 0, "cannot read inventory: %s", file_read_error(r));
 	if (r < 0)
 		return 0;
-	r = inventory_load(path, data, len, &p->inventory, dg);
+	r = inventory_load(path, data, len, out, dg);
 	free(data);
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;
+	if (r == -ENOMEM)
+		diag_error(dg, path, 0, "out of memory");
+	return r == -ENOMEM ? r : 0;
+}
+
+int pipeline_add_inventory(struct pipeline *p, const char *path, struct diag *dg)
+{
+	int r;
+
+	if (p->inventory) {
+		diag_error(dg, path, 0, "a second inventory: one is read (%s)", p->inventory->file);
+		return 0;
+	}
+	r = pipeline_read_inventory(path, &p->inventory, dg);
+	if (r < 0 || !p->inventory)
+		return r;
 	return add_heartbeat_pack(p, dg);
 }
 
@@ -240,7 +251,7 @@ int pipeline_load(struct pipeline *p, struct diag *dg)
 	int r;
 
 	mp_scopes_resolve(p->packs, p->npacks, dg);
-	mp_overrides_apply(p->packs, p->npacks, dg);
+	mp_overrides_apply(p->packs, p->npacks, p->inventory, dg);
 	for (; p->nadded < p->npacks; p->nadded++) {
 		r = engine_add_pack(p->engine, p->packs[p->nadded], dg);
 		if (r < 0)

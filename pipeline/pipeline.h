@@ -111,6 +111,12 @@ int pipeline_add_packs(struct pipeline *p, const char *path, pipeline_path_fn *s
 		       struct diag *dg);
 
 /*
+ * Read the inventory file path into *out (NULL when it cannot be used: the
+ * problems are in dg at its lines). 0 or -ENOMEM.
+ */
+int pipeline_read_inventory(const char *path, struct inventory **out, struct diag *dg);
+
+/*
  * Read the inventory file path (mp-xml/inventory.h), once: its computers are
  * expected from the clock's start, and its heartbeat pack joins the packs.
  * Problems go to dg at its lines; an inventory with errors is not used. 0 or

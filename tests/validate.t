@@ -61,13 +61,83 @@ check overrides.xml 67 "override 'Bad.Value': Enabled 'maybe' is not true or fal
 f=tests/data/bad/overrides.xml
 "$bin/mpmon" validate "$f" >/dev/null 2>"$tmp/err"
 for w in "58: warning: override 'Bad.Instance' not applied: it is for one instance" \
-	"61: warning: override 'Bad.Group' not applied: its context 'Some.Servers.Group' is a group, whose members need an inventory" \
+	"61: warning: override 'Bad.Group' not applied: its context 'Some.Servers.Group' is a group and there is no inventory to list its members" \
 	"64: warning: override 'Bad.Property' not applied: mpmon does not apply property 'Frobnicate'" \
 	"70: warning: override 'Bad.Derived' not applied: its context 'Some.Web.Computer' is a class derived from the rule's target 'Windows!Microsoft.Windows.Computer'" \
 	"73: warning: override 'Bad.Unrelated' applies to nothing: its context 'Microsoft.Windows.LogicalDisk' is neither the rule's target" \
 	"76: warning: override 'Bad.Nowhere' not applied: its context 'Microsoft.Windows.NoSuchClass' is a class no loaded pack defines"; do
 	if grep -q "^$f:$w" "$tmp/err"; then ok "overrides.xml:${w%%:*}: warned"; else not_ok "overrides.xml:${w%%:*}: warned"; fi
 done
+
+# An inventory's mistakes, each at its line; validate fails on them.
+f=tests/data/bad/inventory.xml
+"$bin/mpmon" validate --inventory "$f" tests/data/bad/overrides-groups.xml >/dev/null 2>"$tmp/err"
+status=$?
+for w in "3: MissedHeartbeats must be a whole number from 1 to 1000, not 'many'" \
+	"4: Instance 'not-a-guid' is not a GUID" \
+	"6: Instance '{0B6E4C52-8A3E-4F0A-9C1D-2E7F5A9B3C41}' is computer 'web2' already" \
+	"7: Group needs an ID: the group's class ID, without an alias" \
+	"9: Member needs Computer, a computer of the inventory ('web9' is not)" \
+	"10: Group holds Member elements, not 'Computer'"; do
+	if [ "$status" = 1 ] && grep -qF "$f:$w" "$tmp/err"; then ok "inventory.xml:${w%%:*}: error"; else not_ok "inventory.xml:${w%%:*}: error (exit $status)"; fi
+done
+# Group and instance overrides: applied with an inventory, said without one,
+# and two groups that disagree on a computer in both are a warning.
+f=tests/data/bad/overrides-groups.xml
+"$bin/mpmon" validate "$f" >/dev/null 2>"$tmp/err"
+if grep -q "^$f:42: warning: override 'Bad.Groups.WebOff' not applied: its context 'Bad.Groups.Web' is a group and there is no inventory" "$tmp/err" &&
+	grep -q "^$f:51: warning: override 'Bad.Groups.NoSuchInstance' not applied: it is for one instance (ContextInstance '11111111-2222-3333-4444-555555555555'), and there is no inventory" "$tmp/err"; then
+	ok "without an inventory, group and instance overrides are warned about"
+else
+	not_ok "without an inventory, group and instance overrides are warned about"
+fi
+"$bin/mpmon" validate -v --inventory tests/data/bad/inventory-groups.xml "$f" >"$tmp/out" 2>"$tmp/err"
+status=$?
+for w in "42: note: override 'Bad.Groups.WebOff' sets Enabled of rule 'Bad.Groups.Rule' to false on the 2 computers of group 'Bad.Groups.Web'" \
+	"45: warning: override 'Bad.Groups.FrontendOn' and override 'Bad.Groups.WebOff' ($f:42) set Enabled of rule 'Bad.Groups.Rule' to true and false on computer 'web1', which is in both groups: SCOM calls the result unpredictable" \
+	"48: warning: override 'Bad.Groups.UnlistedOff' not applied: its context 'Bad.Groups.Unlisted' is a group the inventory does not list" \
+	"51: warning: override 'Bad.Groups.NoSuchInstance' not applied: ContextInstance '11111111-2222-3333-4444-555555555555' is no group or computer of the inventory"; do
+	if [ "$status" = 0 ] && grep -qF "$f:$w" "$tmp/err"; then ok "overrides-groups.xml:${w%%:*}: said"; else not_ok "overrides-groups.xml:${w%%:*}: said (exit $status)"; fi
+done
+grep -q "^tests/data/bad/inventory-groups.xml: inventory: 2 computers$" "$tmp/out"
+if [ $? = 0 ]; then ok "validate --inventory summarises the inventory"; else not_ok "validate --inventory summarises the inventory"; fi
+# The corpus's own group overrides, with an inventory that lists their groups:
+# MECM's for a group class of its own, the DNS addendum's by the group's GUID.
+. tests/corpus-lib.sh
+if ! corpus_missing "group overrides of the corpus"; then
+	cat >"$tmp/inv.xml" <<'EOF2'
+<Inventory>
+  <Computer Name="sql01.contoso.com" />
+  <Group ID="MECM.SiteDatabaseComputers.Group"><Member Computer="sql01.contoso.com" /></Group>
+  <Group ID="Windows.DNS.Zone.Root.Domain.Controllers.Group" Instance="5b97f662-96ef-1f3e-1784-18cfe1fe811d">
+    <Member Computer="sql01.contoso.com" />
+  </Group>
+</Inventory>
+EOF2
+	m=$corpus/teamwallride-Management-Packs__MECM.xml
+	a=$corpus/DNSAddendumAgnostic__Microsoft.Windows.Server.DNS.Monitoring.Addendum.xml
+	"$bin/mpmon" validate -v --inventory "$tmp/inv.xml" "$m" "$a" >"$tmp/out" 2>"$tmp/err"
+	if grep -qF "$m:16778: note: override 'MECM.ComponentServer.SMSEXEC.Service.Monitor.For.MECM.SiteDatabaseComputers.Group.Override' sets Enabled of monitor 'MECM.ComponentServer.SMSEXEC.Service.Monitor' to false on the 1 computer of group 'MECM.SiteDatabaseComputers.Group'" "$tmp/err"; then
+		ok "MECM's group override applies to the inventory's members of its group"
+	else
+		not_ok "MECM's group override applies to the inventory's members of its group"
+		grep 16778 "$tmp/err" | sed 's/^/#   /'
+	fi
+	s=$corpus/2016ServerAgnostic__Microsoft.Windows.Server.Operating.System.2016.Monitoring.Addendum.xml
+	"$bin/mpmon" validate "$s" "$a" >/dev/null 2>"$tmp/err2"
+	if grep -qF "$s:8241: warning: MonitorConfigurationOverride 'Override.Frequency.Microsoft.Windows.Server.10.0.Processor.CPUUtilization' not applied: mpmon does not apply configuration overrides" "$tmp/err2" &&
+		grep -qF "$a:4507: warning: DiscoveryPropertyOverride 'Override.Microsoft.Windows.DNSServer.2016.Server.Property.Discovery' not applied: mpmon runs no discoveries" "$tmp/err2"; then
+		ok "the corpus's configuration and discovery overrides are said at their lines, not dropped"
+	else
+		not_ok "the corpus's configuration and discovery overrides are said at their lines, not dropped"
+	fi
+	if grep -qF "$a:4645: note: override 'Override.Group.Microsoft.Windows.DNSServer.2016.Zone.NSLookup' not applied: pack 'Microsoft.Windows.DNSServer.2016' of monitor 'Microsoft.Windows.DNSServer.2016.Zone.NSLookup' is not loaded (its ContextInstance is group 'Windows.DNS.Zone.Root.Domain.Controllers.Group' of the inventory, 1 computer)" "$tmp/err"; then
+		ok "the DNS addendum's override by group GUID is found in the inventory"
+	else
+		not_ok "the DNS addendum's override by group GUID is found in the inventory"
+		grep 4645 "$tmp/err" | sed 's/^/#   /'
+	fi
+fi
 
 # Types defined nowhere: an Mpmon. type mpmon lacks is an error on its own; one
 # through the alias of a pack is an error once that pack is validated with it.

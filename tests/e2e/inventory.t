@@ -79,7 +79,7 @@ st=$?
 [ $st != 0 ] &&
 	grep -q "^$T/inventory.xml:1: HeartbeatIntervalSeconds must be a whole number from 1 to 86400, not '0'" "$T/check" &&
 	grep -q "^$T/inventory.xml:3: computer 'web1' is listed twice" "$T/check" &&
-	grep -q "^$T/inventory.xml:4: Inventory holds Computer elements, not 'Host'" "$T/check"
+	grep -q "^$T/inventory.xml:4: Inventory holds Computer and Group elements, not 'Host'" "$T/check"
 ok $? "--check-config: a bad inventory's errors at their lines (exit $st)"
 sed 's/^/#   /' "$T/check" | head -8
 rm "$T/inventory.xml"
