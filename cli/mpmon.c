@@ -51,7 +51,8 @@ static int verbose;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mpmon validate [-v] [--list] [--all] [--strict] [--inventory FILE] FILE...\n"
+		"usage: mpmon validate [-v] [--list] [--all] [--strict] [--inventory FILE]\n"
+		"                      [--effective ID] FILE...\n"
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--health] [--max-line BYTES]\n"
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
@@ -65,7 +66,9 @@ static void usage(FILE *f)
 		"          go to stderr as FILE:LINE: message, a summary of monitors run and\n"
 		"          disabled to stdout; exit 1 on errors; --strict makes every warning\n"
 		"          an error (for a pack's CI); --inventory checks an inventory and\n"
-		"          applies the overrides for its groups and computers\n"
+		"          applies the overrides for its groups and computers; --effective\n"
+		"          prints a monitor's or rule's settings once overrides are applied,\n"
+		"          each with where it came from, then where a computer's differ\n"
 		"replay    run the events in FILE through the packs (PATH: a pack or a folder\n"
 		"          of packs) on the events' own clock; one JSON line per state change\n"
 		"          on stdout; bad lines are reported as FILE:LINE: message and skipped\n"
@@ -217,6 +220,102 @@ static void validate_overrides(struct mp_pack **packs, size_t n, const struct in
 	free(loaded);
 }
 
+static const char *scope_said(enum mp_scope s)
+{
+	return s == MP_SCOPE_COMPUTER ? "one state per computer" : "one state";
+}
+
+/* Where a value came from, for --effective. */
+static void put_origin(const struct mp_origin *o, const char *file, long line)
+{
+	if (!o->id)
+		printf("the pack (%s:%ld)\n", file, line);
+	else if (o->group)
+		printf("override '%s' (%s:%ld), for group '%s'\n", o->id, o->file, o->line, o->group);
+	else
+		printf("override '%s' (%s:%ld)\n", o->id, o->file, o->line);
+}
+
+/* The values of a monitor's five overridable properties, as text. */
+static void prop_values(const struct mp_alert *a, bool enabled, const char *v[MP_NPROPS])
+{
+	v[MP_PROP_ENABLED] = enabled ? "true" : "false";
+	v[MP_PROP_GENERATE_ALERT] = a->present ? "true" : "false";
+	v[MP_PROP_AUTO_RESOLVE] = a->auto_resolve ? "true" : "false";
+	v[MP_PROP_SEVERITY] = mp_severity_name(a->severity);
+	v[MP_PROP_PRIORITY] = mp_priority_name(a->priority);
+}
+
+/* A monitor's effective settings: everywhere, then where a computer's differ. */
+static void effective_monitor(const struct mp_pack *p, const struct mp_monitor *m)
+{
+	const struct mp_computer_setting *s;
+	const struct mp_elem *c;
+	const char *v[MP_NPROPS];
+	int k;
+
+	printf("monitor %s (%s:%ld)\n  %-16s %s (%s)\n  %-16s %s\n", m->id, p->file, m->line,
+	       "Target", m->target ? m->target : "", scope_said(m->scope), "Type",
+	       m->type_id_raw ? m->type_id_raw : "");
+	prop_values(&m->alert, m->enabled, v);
+	for (k = 0; k < MP_NPROPS; k++) {
+		printf("  %-16s %-8s ", mp_prop_name(k), v[k]);
+		put_origin(&m->origin[k], p->file, m->line);
+	}
+	printf("  %-16s %-8s the pack (%s:%ld)\n", "AlertOnState",
+	       mp_health_name(m->alert.on_state), p->file, m->alert.line ? m->alert.line : m->line);
+	for (c = m->config ? mp_elem_child(m->config, NULL) : NULL; c; c = mp_elem_next(c, NULL))
+		printf("  %-16s %-8s the pack (%s:%ld)\n", c->name, *c->text ? c->text : "(elements)",
+		       c->file, c->line);
+	for (s = m->settings; s; s = s->next) {
+		const char *w[MP_NPROPS];
+
+		printf("on computer %s:\n", s->computer);
+		prop_values(&s->alert, s->enabled, w);
+		for (k = 0; k < MP_NPROPS; k++)
+			if (s->origin[k].id != m->origin[k].id) {
+				printf("  %-16s %-8s ", mp_prop_name(k), w[k]);
+				put_origin(&s->origin[k], p->file, m->line);
+			}
+	}
+}
+
+/* A rule's: Enabled, everywhere and per computer. */
+static void effective_rule(const struct mp_pack *p, const struct mp_rule *r)
+{
+	const struct mp_computer_setting *s;
+
+	printf("rule %s (%s:%ld)\n  %-16s %s (%s)\n  %-16s %-8s ", r->id, p->file, r->line,
+	       "Target", r->target ? r->target : "", scope_said(r->scope), "Enabled",
+	       r->enabled ? "true" : "false");
+	put_origin(&r->origin[MP_PROP_ENABLED], p->file, r->line);
+	for (s = r->settings; s; s = s->next) {
+		printf("on computer %s:\n  %-16s %-8s ", s->computer, "Enabled",
+		       s->enabled ? "true" : "false");
+		put_origin(&s->origin[MP_PROP_ENABLED], p->file, r->line);
+	}
+}
+
+/* --effective ID: its settings once overrides are applied; false when no pack has it. */
+static bool print_effective(struct mp_pack *const *packs, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct mp_monitor *m = packs[i] ? mp_pack_monitor(packs[i], id) : NULL;
+		const struct mp_rule *r = packs[i] ? mp_pack_rule(packs[i], id) : NULL;
+
+		if (m)
+			effective_monitor(packs[i], m);
+		else if (r)
+			effective_rule(packs[i], r);
+		if (m || r)
+			return true;
+	}
+	fprintf(stderr, "mpmon: --effective: no pack given has a monitor or rule '%s'\n", id);
+	return false;
+}
+
 /* --inventory: read and said like a pack (FILE:LINE: message); NULL when unusable. */
 static struct inventory *validate_inventory(const char *path)
 {
@@ -240,24 +339,27 @@ static int cmd_validate(int argc, char **argv)
 	bool list = false, all = false, strict = false, bad = false;
 	struct mp_pack **packs = NULL;
 	struct inventory *inv = NULL;
-	const char *inv_path = NULL;
+	const char *inv_path = NULL, *effective = NULL;
 	struct diag *ds = NULL;
 	struct engine *e = NULL;
 
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "inventory", required_argument, NULL, 'I' },
+		{ "effective", required_argument, NULL, 'e' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	while ((c = getopt_long(argc, argv, "vlasI:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vlasI:e:h", opts, NULL)) != -1) {
 		if (c == 'a')
 			all = true;
 		else if (c == 'I')
 			inv_path = optarg;
+		else if (c == 'e')
+			effective = optarg;
 		else if (c == 'v')
 			verbose++;
 		else if (c == 'l')
@@ -297,6 +399,8 @@ static int cmd_validate(int argc, char **argv)
 	validate_overrides(packs, (size_t)(argc - optind), inv, ds);
 	for (i = optind; i < argc; i++)
 		validate_one(e, argv[i], packs[i - optind], &ds[i - optind], list, strict, &bad);
+	if (effective && !print_effective(packs, (size_t)(argc - optind), effective))
+		bad = true;
 	if (bad)
 		status = EXIT_BAD_INPUT;
 out:

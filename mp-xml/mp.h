@@ -156,10 +156,28 @@ struct mp_alert {
  * of a monitor or rule on one computer: its Enabled there and, for a monitor,
  * its alert settings there, starting from the element's own.
  */
+/* The properties overrides set, as mpmon applies them. */
+enum mp_prop {
+	MP_PROP_ENABLED, MP_PROP_GENERATE_ALERT, MP_PROP_AUTO_RESOLVE, MP_PROP_SEVERITY,
+	MP_PROP_PRIORITY, MP_NPROPS,
+};
+
+/* "Enabled", "GenerateAlert", "AutoResolve", "AlertSeverity", "AlertPriority". */
+const char *mp_prop_name(enum mp_prop k);
+
+/* Where a property's value came from: an override, or (id NULL) the element itself. */
+struct mp_origin {
+	const char *id;			/* the override's ID */
+	const char *file;		/* the pack it stands in */
+	long line;
+	const char *group;		/* the group it holds for, NULL: a class or a computer */
+};
+
 struct mp_computer_setting {
 	const char *computer;
 	bool enabled;
 	struct mp_alert alert;		/* monitors only */
+	struct mp_origin origin[MP_NPROPS];	/* of each property here */
 	struct mp_computer_setting *next;
 };
 
@@ -259,6 +277,7 @@ struct mp_monitor {
 	const char *enabled_raw;	/* "true", "false", "onEssentialMonitoring", ... */
 	bool enabled;			/* false only for "false" */
 	struct mp_computer_setting *settings;	/* per computer, from overrides; NULL: none */
+	struct mp_origin origin[MP_NPROPS];	/* of its properties, for validate --effective */
 	bool remotable;
 	bool confirm_delivery;
 	const char *priority;		/* the Priority attribute as written */
@@ -341,6 +360,7 @@ struct mp_rule {
 	const char *enabled_raw;
 	bool enabled;			/* false only for "false" */
 	struct mp_computer_setting *settings;	/* per computer, from overrides; NULL: none */
+	struct mp_origin origin[MP_NPROPS];	/* of its properties (Enabled only) */
 	const char *category;
 	const char *ds_type_raw;	/* TypeID of the first DataSource as written */
 	const char *ds_type_id;		/* without the alias */

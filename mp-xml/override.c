@@ -44,6 +44,7 @@ struct target {
 	bool *enabled;
 	struct mp_alert *alert;		/* monitors only */
 	struct mp_computer_setting **settings;	/* monitors and rules; NULL: none */
+	struct mp_origin *origin;	/* monitors and rules; NULL: none */
 };
 
 /* The element o targets in p; false when p has none. */
@@ -59,28 +60,30 @@ static bool find_element(struct mp_pack *p, const struct mp_override *o, struct 
 	case MP_OVERRIDE_MONITOR:
 		for (m = p->monitors; m; m = m->next)
 			if (strcmp(m->id, o->element) == 0) {
-				*t = (struct target){ m, m->target, &m->enabled, &m->alert, &m->settings };
+				*t = (struct target){ m, m->target, &m->enabled, &m->alert, &m->settings,
+						      m->origin };
 				return true;
 			}
 		break;
 	case MP_OVERRIDE_RULE:
 		for (r = p->rules; r; r = r->next)
 			if (strcmp(r->id, o->element) == 0) {
-				*t = (struct target){ r, r->target, &r->enabled, NULL, &r->settings };
+				*t = (struct target){ r, r->target, &r->enabled, NULL, &r->settings,
+						      r->origin };
 				return true;
 			}
 		break;
 	case MP_OVERRIDE_DIAGNOSTIC:
 		for (g = p->diagnostics; g; g = g->next)
 			if (strcmp(g->id, o->element) == 0) {
-				*t = (struct target){ g, g->target, &g->enabled, NULL, NULL };
+				*t = (struct target){ g, g->target, &g->enabled, NULL, NULL, NULL };
 				return true;
 			}
 		break;
 	case MP_OVERRIDE_RECOVERY:
 		for (rc = p->recoveries; rc; rc = rc->next)
 			if (strcmp(rc->id, o->element) == 0) {
-				*t = (struct target){ rc, rc->target, &rc->enabled, NULL, NULL };
+				*t = (struct target){ rc, rc->target, &rc->enabled, NULL, NULL, NULL };
 				return true;
 			}
 		break;
@@ -266,11 +269,15 @@ static bool resolve_one(const struct apply *A, struct mp_pack *owner, const stru
 	return true;
 }
 
-/* The properties mpmon sets, in the order of struct setting's set_by. */
-static const char *const props[] = {
+static const char *const props[MP_NPROPS] = {
 	"Enabled", "GenerateAlert", "AutoResolve", "AlertSeverity", "AlertPriority",
 };
-#define NPROPS (sizeof(props) / sizeof(props[0]))
+#define NPROPS MP_NPROPS
+
+const char *mp_prop_name(enum mp_prop k)
+{
+	return k < MP_NPROPS ? props[k] : "";
+}
 
 static size_t prop_index(const char *property)
 {
@@ -279,6 +286,16 @@ static size_t prop_index(const char *property)
 	for (k = 0; k < NPROPS && strcmp(props[k], property) != 0; k++)
 		;
 	return k;
+}
+
+/* Remember x as where its property's value came from, in origin (NULL: nowhere). */
+static void set_origin(struct mp_origin *origin, const struct pending *x)
+{
+	size_t k = prop_index(x->o->property);
+
+	if (origin && k < NPROPS)
+		origin[k] = (struct mp_origin){ x->o->id, x->owner->file, x->o->line,
+						x->group ? x->group->id : NULL };
 }
 
 /* Set o's property in enabled (and, for a monitor, alert). */
@@ -318,6 +335,8 @@ static struct setting *setting_get(const struct pending *x, const struct invento
 	n->pub.enabled = *x->t.enabled;
 	if (x->t.alert)
 		n->pub.alert = *x->t.alert;
+	if (x->t.origin)
+		memcpy(n->pub.origin, x->t.origin, sizeof(n->pub.origin));
 	n->pub.next = *x->t.settings;
 	*x->t.settings = &n->pub;
 	return n;
@@ -352,6 +371,7 @@ static int set_scoped(const struct pending *x, struct diag *d)
 		check_conflict(x, s->set_by[k], cs[i], d);
 		s->set_by[k] = x;
 		set_prop(&s->pub.enabled, x->t.alert ? &s->pub.alert : &none, x->o);
+		set_origin(s->pub.origin, x);
 	}
 	if (x->group)
 		diag_add(d, DIAG_NOTE, x->owner->file, x->o->line, "override '%s' sets %s of %s '%s' "
@@ -380,6 +400,7 @@ static void set_class(const struct pending *x, const struct pending *stronger, s
 		return;
 	}
 	set_prop(x->t.enabled, x->t.alert ? x->t.alert : &none, o);
+	set_origin(x->t.origin, x);
 	diag_add(d, DIAG_NOTE, x->owner->file, o->line, "override '%s' sets %s of %s '%s' to %s%s",
 		 o->id, o->property, mp_override_kind_name(o->kind), o->element, o->value,
 		 x->depth ? " (its context is a base class of the target)" : "");

@@ -101,6 +101,30 @@ for w in "42: note: override 'Bad.Groups.WebOff' sets Enabled of rule 'Bad.Group
 done
 grep -q "^tests/data/bad/inventory-groups.xml: inventory: 2 computers$" "$tmp/out"
 if [ $? = 0 ]; then ok "validate --inventory summarises the inventory"; else not_ok "validate --inventory summarises the inventory"; fi
+# --effective: a monitor's settings once overrides are applied, each with
+# where it came from, then a computer's where they differ.
+g=tests/data/overrides-group
+"$bin/mpmon" validate --inventory $g/inventory.xml --effective Test.Job tests/e2e/data/pack.xml \
+	tests/data/overrides/pack.xml $g/overrides.xml >"$tmp/out" 2>/dev/null
+status=$?
+if [ "$status" = 0 ] && grep -q "^monitor Test.Job (tests/e2e/data/pack.xml:16)$" "$tmp/out" &&
+	grep -q "^  Enabled  *false  *override 'Test.Grp.Job.Off' ($g/overrides.xml:29)$" "$tmp/out" &&
+	grep -q "^  AlertSeverity  *Error  *the pack (tests/e2e/data/pack.xml:16)$" "$tmp/out" &&
+	grep -q "^  FirstLogName  *System  *the pack (tests/e2e/data/pack.xml:33)$" "$tmp/out" &&
+	perl -0ne 'exit !/^on computer web2:\n  Enabled +true +override .Test.Grp.Job.OnForWeb. \(\S+:26\), for group .Test.Grp.WebServers.\n  AlertSeverity +Warning +override .Test.Grp.Job.Web2Warning. \(\S+:32\)$/m' "$tmp/out" &&
+	! grep -q "^on computer db1" "$tmp/out"; then
+	ok "--effective: each setting of Test.Job with its origin, and web2's own"
+else
+	not_ok "--effective: each setting of Test.Job with its origin, and web2's own (exit $status)"
+	sed 's/^/#   /' "$tmp/out" | grep -v ': [0-9]* monitors'
+fi
+"$bin/mpmon" validate --effective No.Such tests/e2e/data/pack.xml >/dev/null 2>"$tmp/err"
+if [ $? = 1 ] && grep -q "no pack given has a monitor or rule 'No.Such'" "$tmp/err"; then
+	ok "--effective of an element no pack has: exit 1, saying so"
+else
+	not_ok "--effective of an element no pack has: exit 1, saying so"
+fi
+
 # The corpus's own group overrides, with an inventory that lists their groups:
 # MECM's for a group class of its own, the DNS addendum's by the group's GUID.
 . tests/corpus-lib.sh
