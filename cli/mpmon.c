@@ -51,8 +51,8 @@ static int verbose;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mpmon validate [-v] [--list] [--all] [--strict] [--inventory FILE]\n"
-		"                      [--effective ID] FILE...\n"
+		"usage: mpmon validate [-v] [--list] [--all] [--strict] [--scom]\n"
+		"                      [--inventory FILE] [--effective ID] FILE...\n"
 		"       mpmon replay --mp PATH [--mp PATH]... --input FILE [--format FMT]\n"
 		"                    [--output json|text] [--all] [--health] [--max-line BYTES]\n"
 		"                    [--now TIME] [--pattern PCRE] [--log-name NAME]\n"
@@ -65,7 +65,9 @@ static void usage(FILE *f)
 		"validate  check management packs, together, as mpmond would load them; problems\n"
 		"          go to stderr as FILE:LINE: message, a summary of monitors run and\n"
 		"          disabled to stdout; exit 1 on errors; --strict makes every warning\n"
-		"          an error (for a pack's CI); --inventory checks an inventory and\n"
+		"          an error (for a pack's CI); --scom reports as errors what SCOM's\n"
+		"          import would refuse (mpmon's own types and configuration\n"
+		"          elements); --inventory checks an inventory and\n"
 		"          applies the overrides for its groups and computers; --effective\n"
 		"          prints a monitor's or rule's settings once overrides are applied,\n"
 		"          each with where it came from, then where a computer's differ\n"
@@ -336,7 +338,7 @@ static struct inventory *validate_inventory(const char *path)
 static int cmd_validate(int argc, char **argv)
 {
 	int status = EXIT_OK, i, c;
-	bool list = false, all = false, strict = false, bad = false;
+	bool list = false, all = false, strict = false, bad = false, scom = false;
 	struct mp_pack **packs = NULL;
 	struct inventory *inv = NULL;
 	const char *inv_path = NULL, *effective = NULL;
@@ -347,6 +349,7 @@ static int cmd_validate(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "inventory", required_argument, NULL, 'I' },
 		{ "effective", required_argument, NULL, 'e' },
+		{ "scom", no_argument, NULL, 'S' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "strict", no_argument, NULL, 's' },
@@ -360,6 +363,8 @@ static int cmd_validate(int argc, char **argv)
 			inv_path = optarg;
 		else if (c == 'e')
 			effective = optarg;
+		else if (c == 'S')
+			scom = true;
 		else if (c == 'v')
 			verbose++;
 		else if (c == 'l')
@@ -397,6 +402,9 @@ static int cmd_validate(int argc, char **argv)
 	if (inv_path && !(inv = validate_inventory(inv_path)))
 		bad = true;
 	validate_overrides(packs, (size_t)(argc - optind), inv, ds);
+	for (i = optind; scom && i < argc; i++)
+		if (packs[i - optind])
+			mp_scom_check(packs[i - optind], &ds[i - optind]);
 	for (i = optind; i < argc; i++)
 		validate_one(e, argv[i], packs[i - optind], &ds[i - optind], list, strict, &bad);
 	if (effective && !print_effective(packs, (size_t)(argc - optind), effective))

@@ -596,6 +596,14 @@ void mp_overrides_apply(struct mp_pack *const *packs, size_t n, const struct inv
  */
 void mp_scopes_resolve(struct mp_pack *const *packs, size_t n, struct diag *d);
 
+/*
+ * What SCOM's import would refuse of p that mpmon accepts, as errors in d at
+ * their lines: mpmon's own monitor types (Mpmon.*), and the engine's
+ * configuration elements (InstanceField, MaxInstances) that no type's schema
+ * has. A fragment is a note: SCOM imports what its project builds.
+ */
+void mp_scom_check(const struct mp_pack *p, struct diag *d);
+
 /* How an override's Context class stands to an element's Target. */
 enum mp_context {
 	MP_CONTEXT_TARGET,	/* the Target itself */

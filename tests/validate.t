@@ -101,6 +101,27 @@ for w in "42: note: override 'Bad.Groups.WebOff' sets Enabled of rule 'Bad.Group
 done
 grep -q "^tests/data/bad/inventory-groups.xml: inventory: 2 computers$" "$tmp/out"
 if [ $? = 0 ]; then ok "validate --inventory summarises the inventory"; else not_ok "validate --inventory summarises the inventory"; fi
+# --scom: what SCOM's import would refuse, each an error at its line; a pack of
+# SCOM's own types only passes.
+f=mp-xml/packs/Mpmon.Linux.Essentials.xml
+"$bin/mpmon" validate --scom "$f" >/dev/null 2>"$tmp/err"
+status=$?
+if [ "$status" = 1 ] && grep -q "^$f:[0-9]*: SCOM would refuse monitor 'Mpmon.Linux.Essentials.SshAuthFailures': type 'Mpmon.EventRatio2StateMonitorType' is mpmon's own" "$tmp/err" &&
+	grep -q "^$f:[0-9]*: SCOM would refuse monitor 'Mpmon.Linux.Essentials.UnitFailed': 'InstanceField' is mpmon's, not in the configuration schema of type 'Windows!Microsoft.Windows.2SingleEventLog2StateMonitorType'" "$tmp/err"; then
+	ok "--scom: mpmon's own type and InstanceField are errors SCOM would refuse"
+else
+	not_ok "--scom: mpmon's own type and InstanceField are errors SCOM would refuse (exit $status)"
+	sed 's/^/#   /' "$tmp/err" | head -4
+fi
+"$bin/mpmon" validate --scom mp-xml/packs/Mpmon.MDM.WipeServiceDriver.xml >/dev/null 2>"$tmp/err"
+if [ $? = 0 ] && [ ! -s "$tmp/err" ]; then
+	ok "--scom: the seed's verbatim pack passes"
+else
+	not_ok "--scom: the seed's verbatim pack passes"
+fi
+"$bin/mpmon" validate mp-xml/packs/Mpmon.Linux.Essentials.xml >/dev/null 2>&1
+if [ $? = 0 ]; then ok "without --scom the same pack validates"; else not_ok "without --scom the same pack validates"; fi
+
 # --effective: a monitor's settings once overrides are applied, each with
 # where it came from, then a computer's where they differ.
 g=tests/data/overrides-group
