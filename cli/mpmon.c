@@ -21,6 +21,7 @@
 #include "mp-xml/inventory.h"
 #include "mp-xml/mp.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/populate.h"
 #include "pipeline/record_json.h"
 #include "rules/event.h"
 #include "rules/format.h"
@@ -194,7 +195,7 @@ static void validate_one(struct engine *e, const char *path, struct mp_pack *pac
  * The overrides of all n packs applied (whatever their order, as SCOM does),
  * each problem given to the diag of the pack it stands in.
  */
-static void validate_overrides(struct mp_pack **packs, size_t n, const struct inventory *inv,
+static void validate_overrides(struct mp_pack **packs, size_t n, struct inventory *inv,
 			       struct diag *ds)
 {
 	struct mp_pack **loaded = calloc(n ? n : 1, sizeof(*loaded));
@@ -210,6 +211,8 @@ static void validate_overrides(struct mp_pack **packs, size_t n, const struct in
 			loaded[k++] = packs[i];
 	diag_init(&od);
 	mp_scopes_resolve(loaded, k, &od);
+	if (populate_groups(inv, loaded, k, &od) < 0)
+		diag_error(&od, NULL, 0, "out of memory");
 	mp_overrides_apply(loaded, k, inv, &od);
 	for (j = 0; j < od.n; j++)
 		for (i = 0; i < n; i++)
@@ -246,6 +249,7 @@ static void prop_values(const struct mp_alert *a, bool enabled, const char *v[MP
 	v[MP_PROP_AUTO_RESOLVE] = a->auto_resolve ? "true" : "false";
 	v[MP_PROP_SEVERITY] = mp_severity_name(a->severity);
 	v[MP_PROP_PRIORITY] = mp_priority_name(a->priority);
+	v[MP_PROP_ON_STATE] = mp_health_name(a->on_state);
 }
 
 /* A monitor's effective settings: everywhere, then where a computer's differ. */
@@ -264,8 +268,6 @@ static void effective_monitor(const struct mp_pack *p, const struct mp_monitor *
 		printf("  %-16s %-8s ", mp_prop_name(k), v[k]);
 		put_origin(&m->origin[k], p->file, m->line);
 	}
-	printf("  %-16s %-8s the pack (%s:%ld)\n", "AlertOnState",
-	       mp_health_name(m->alert.on_state), p->file, m->alert.line ? m->alert.line : m->line);
 	for (c = m->config ? mp_elem_child(m->config, NULL) : NULL; c; c = mp_elem_next(c, NULL))
 		printf("  %-16s %-8s the pack (%s:%ld)\n", c->name, *c->text ? c->text : "(elements)",
 		       c->file, c->line);

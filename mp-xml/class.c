@@ -421,3 +421,37 @@ enum mp_context mp_context_of(struct mp_pack *const *packs, size_t n,
 		return MP_CONTEXT_GROUP;
 	return class_derives(&m, &c, &t) ? MP_CONTEXT_DERIVED : MP_CONTEXT_OTHER;
 }
+
+/* A class by its bare ID in any loaded pack, else a library's. */
+static bool find_any(const struct model *m, const char *id, struct class_ref *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < m->n; i++)
+		if ((out->def = pack_class(m->packs[i], id))) {
+			out->pack = m->packs[i];
+			return true;
+		}
+	out->lib = lib_find(id);
+	return out->lib != NULL;
+}
+
+int mp_class_kind(struct mp_pack *const *packs, size_t n, const struct mp_pack *p, const char *raw)
+{
+	const struct model m = { packs, n };
+	struct class_ref c;
+
+	if (!find_class(&m, p, raw, &c))
+		return -1;
+	return is_computer(&m, &c) ? 1 : 0;
+}
+
+bool mp_class_derives_id(struct mp_pack *const *packs, size_t n, const char *id,
+			 const struct mp_pack *p, const char *raw)
+{
+	const struct model m = { packs, n };
+	struct class_ref c, of;
+
+	return find_any(&m, id, &c) && find_class(&m, p, raw, &of) && class_derives(&m, &c, &of);
+}

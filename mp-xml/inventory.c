@@ -118,6 +118,28 @@ static void read_property(struct reader *r, struct inventory_computer *c, const 
 	c->properties = p;
 }
 
+static void read_object(struct reader *r, struct inventory_computer *c, const struct mp_elem *e)
+{
+	const char *cls = mp_elem_attr(e, "Class");
+	struct inventory_object *o;
+
+	if (!cls || !*cls || strchr(cls, '!')) {
+		diag_error(r->d, e->file, e->line, "Object needs a Class: the class's ID, without "
+			   "an alias");
+		r->bad = true;
+		return;
+	}
+	o = arena_alloc(&r->inv->doc->arena, sizeof(*o));
+	if (!o) {
+		r->bad = true;
+		return;
+	}
+	o->class_id = cls;
+	o->instance = read_guid(r, e);
+	o->next = c->objects;
+	c->objects = o;
+}
+
 static void read_computer(struct reader *r, const struct mp_elem *e)
 {
 	const char *name = mp_elem_attr(e, "Name");
@@ -147,9 +169,11 @@ static void read_computer(struct reader *r, const struct mp_elem *e)
 	for (k = mp_elem_child(e, NULL); k; k = mp_elem_next(k, NULL)) {
 		if (strcmp(k->name, "Property") == 0) {
 			read_property(r, c, k);
+		} else if (strcmp(k->name, "Object") == 0) {
+			read_object(r, c, k);
 		} else {
-			diag_error(r->d, k->file, k->line, "Computer holds Property elements, not '%s'",
-				   k->name);
+			diag_error(r->d, k->file, k->line, "Computer holds Property and Object "
+				   "elements, not '%s'", k->name);
 			r->bad = true;
 		}
 	}
@@ -323,12 +347,45 @@ bool inventory_instance(const struct inventory *inv, const char *guid,
 			*group = g;
 			return true;
 		}
-	for (c = inv->computers; c; c = c->next)
+	for (c = inv->computers; c; c = c->next) {
+		const struct inventory_object *o;
+
 		if (c->instance && same_guid(c->instance, guid)) {
 			*computer = c;
 			return true;
 		}
+		for (o = c->objects; o; o = o->next)
+			if (o->instance && same_guid(o->instance, guid)) {
+				*computer = c;
+				return true;
+			}
+	}
 	return false;
+}
+
+int inventory_set_members(struct inventory *inv, const char *id,
+			  const struct inventory_computer *const *members, size_t n)
+{
+	struct inventory_group *g = (struct inventory_group *)inventory_group(inv, id), **tail;
+
+	if (g && g->nmembers)
+		return 1;	/* the inventory's own list stands */
+	if (!g) {
+		g = arena_alloc(&inv->doc->arena, sizeof(*g));
+		if (!g)
+			return -ENOMEM;
+		memset(g, 0, sizeof(*g));
+		g->id = id;
+		for (tail = &inv->groups; *tail; tail = &(*tail)->next)
+			;
+		*tail = g;
+	}
+	g->members = arena_alloc(&inv->doc->arena, (n + 1) * sizeof(*g->members));
+	if (!g->members)
+		return -ENOMEM;
+	memcpy(g->members, members, n * sizeof(*members));
+	g->nmembers = n;
+	return 0;
 }
 
 const char *inventory_property(const struct inventory_computer *c, const char *name, size_t len)

@@ -7,6 +7,7 @@
  *	<Inventory HeartbeatIntervalSeconds="60" MissedHeartbeats="3">
  *	  <Computer Name="mdm01.contoso.com" Instance="GUID">
  *	    <Property Name="NetworkName">mdm01.contoso.com</Property>	($Target/...NetworkName$)
+ *	    <Object Class="Contoso.MDM.EnrollmentServer" Instance="GUID" />	(hosted on it)
  *	  </Computer>
  *	  <Group ID="Contoso.MDM.Servers" Instance="GUID">	(a group class, its instance)
  *	    <Member Computer="mdm01.contoso.com" />
@@ -34,11 +35,19 @@ struct inventory_property {
 	struct inventory_property *next;
 };
 
+/* An object a computer hosts: an instance of a class on it (a role, a service). */
+struct inventory_object {
+	const char *class_id;		/* without an alias */
+	const char *instance;		/* its GUID, or NULL */
+	struct inventory_object *next;
+};
+
 struct inventory_computer {
 	const char *name;
 	const char *instance;		/* its GUID, or NULL */
 	long line;
 	struct inventory_property *properties;
+	struct inventory_object *objects;
 	struct inventory_computer *next;
 };
 
@@ -72,6 +81,14 @@ int inventory_load(const char *name, const void *data, size_t len, struct invent
 
 void inventory_free(struct inventory *inv);
 
+/*
+ * Add group id (borrowed; a populator's) with the n members, or give them to
+ * the inventory's group id when it lists none of its own. 0; 1 when the
+ * inventory's own members stand; -ENOMEM.
+ */
+int inventory_set_members(struct inventory *inv, const char *id,
+			  const struct inventory_computer *const *members, size_t n);
+
 /* The computer called name (len bytes), or NULL. */
 const struct inventory_computer *inventory_computer(const struct inventory *inv, const char *name,
 						    size_t len);
@@ -81,7 +98,8 @@ const struct inventory_group *inventory_group(const struct inventory *inv, const
 
 /*
  * What a GUID (with or without braces, any case) names: a group (*group set)
- * or a computer (*computer set). False when the inventory has neither.
+ * or a computer, or an object on one (*computer set). False when the
+ * inventory has neither.
  */
 bool inventory_instance(const struct inventory *inv, const char *guid,
 			const struct inventory_group **group,

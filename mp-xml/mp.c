@@ -1829,6 +1829,13 @@ static bool override_value(struct loader *l, struct mp_override *o)
 			o->flag = strcasecmp(v, "true") == 0;
 			return true;
 		}
+		/* SCOM runs every monitoring level: these are all on */
+		if (strcmp(p, "Enabled") == 0 && (strcasecmp(v, "onEssentialMonitoring") == 0 ||
+						  strcasecmp(v, "onStandardMonitoring") == 0 ||
+						  strcasecmp(v, "onAdvancedMonitoring") == 0)) {
+			o->flag = true;
+			return true;
+		}
 		lerr(l, o->line, "override '%s': %s '%s' is not true or false", o->id, p, v);
 		return false;
 	}
@@ -1852,6 +1859,13 @@ static bool override_value(struct loader *l, struct mp_override *o)
 		}
 		lerr(l, o->line, "override '%s': AlertPriority '%s' is not Low, Normal, High, "
 		     "0, 1 or 2", o->id, v);
+		return false;
+	}
+	if (o->kind == MP_OVERRIDE_MONITOR && strcmp(p, "AlertOnState") == 0) {
+		if (mp_health_parse(v, &o->on_state) && (o->on_state == MP_HEALTH_WARNING ||
+							  o->on_state == MP_HEALTH_ERROR))
+			return true;
+		lerr(l, o->line, "override '%s': AlertOnState '%s' is not Warning or Error", o->id, v);
 		return false;
 	}
 	lwarn(l, o->line, "override '%s' not applied: mpmon does not apply property '%s' of "
@@ -1896,8 +1910,8 @@ static const struct { const char *elem, *why; } unapplied[] = {
 	{ "RuleConfigurationOverride", "mpmon does not apply configuration overrides" },
 	{ "DiagnosticConfigurationOverride", "mpmon does not apply configuration overrides" },
 	{ "RecoveryConfigurationOverride", "mpmon does not apply configuration overrides" },
-	{ "DiscoveryPropertyOverride", "mpmon runs no discoveries (the inventory says what exists)" },
-	{ "DiscoveryConfigurationOverride", "mpmon runs no discoveries (the inventory says what exists)" },
+	{ "DiscoveryPropertyOverride", "mpmon applies no overrides to discoveries" },
+	{ "DiscoveryConfigurationOverride", "mpmon applies no overrides to discoveries" },
 	{ "CategoryOverride", "mpmon has no console whose views categories sort" },
 	{ "SecureReferenceOverride", "mpmon runs nothing as a Run As account" },
 };
@@ -1923,6 +1937,57 @@ static void load_overrides(struct loader *l, const xmlNode *set)
 				lwarn(l, line_of(c), "%s '%s' not applied: %s", unapplied[i].elem,
 				      attr(l, c, "ID") ? attr(l, c, "ID") : "", unapplied[i].why);
 	}
+}
+
+/* Whether a data source's TypeID (Alias!ID or bare) is SCOM's GroupPopulator. */
+static bool is_populator(const char *type)
+{
+	const char *bang = type ? strchr(type, '!') : NULL;
+
+	return type && strcmp(bang ? bang + 1 : type, "Microsoft.SystemCenter.GroupPopulator") == 0;
+}
+
+static void load_membership(struct loader *l, struct mp_populator *g, const xmlNode *rules)
+{
+	struct mp_membership_rule **tail = &g->rules;
+	const xmlNode *r, *c;
+
+	for (r = first(rules, "MembershipRule"); r && !l->err; r = after(r, "MembershipRule")) {
+		struct mp_membership_rule *m = lalloc(l, sizeof(*m));
+		const char *cls = child_token(l, r, "MonitoringClass");
+
+		if (!m)
+			return;
+		m->monitoring_class = cls ? mpelement_name(l, cls) : NULL;
+		c = first(r, "Expression");
+		m->expression = c ? copy_elem(l, c, NULL) : NULL;
+		m->line = line_of(r);
+		*tail = m;
+		tail = &m->next;
+	}
+}
+
+/* A Discovery: kept when a GroupPopulator says who is in a group. */
+static void load_discovery(struct loader *l, const xmlNode *n)
+{
+	const xmlNode *ds = first(n, "DataSource"), *rules;
+	struct mp_populator *g;
+	const char *inst;
+
+	if (!ds || !is_populator(attr(l, ds, "TypeID")) || !(rules = first(ds, "MembershipRules")))
+		return;
+	g = lalloc(l, sizeof(*g));
+	if (!g)
+		return;
+	g->discovery = attr(l, n, "ID");
+	g->line = line_of(n);
+	inst = child_token(l, ds, "GroupInstanceId");
+	/* $Target/Id$: the discovery's own target is the group */
+	g->group = inst && strcmp(inst, "$Target/Id$") != 0 ? mpelement_name(l, inst) :
+							     attr(l, n, "Target");
+	load_membership(l, g, rules);
+	g->next = l->p->populators;
+	l->p->populators = g;
 }
 
 static void load_monitoring(struct loader *l, const xmlNode *mon)
@@ -1956,6 +2021,9 @@ static void load_monitoring(struct loader *l, const xmlNode *mon)
 			load_recovery(l, c);
 	for (set = first(mon, "Overrides"); set && !l->err; set = after(set, "Overrides"))
 		load_overrides(l, set);
+	for (set = first(mon, "Discoveries"); set; set = after(set, "Discoveries"))
+		for (c = first(set, "Discovery"); c && !l->err; c = after(c, "Discovery"))
+			load_discovery(l, c);
 }
 
 /* The references of every section but the manifest and the language packs. */

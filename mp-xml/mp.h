@@ -159,10 +159,10 @@ struct mp_alert {
 /* The properties overrides set, as mpmon applies them. */
 enum mp_prop {
 	MP_PROP_ENABLED, MP_PROP_GENERATE_ALERT, MP_PROP_AUTO_RESOLVE, MP_PROP_SEVERITY,
-	MP_PROP_PRIORITY, MP_NPROPS,
+	MP_PROP_PRIORITY, MP_PROP_ON_STATE, MP_NPROPS,
 };
 
-/* "Enabled", "GenerateAlert", "AutoResolve", "AlertSeverity", "AlertPriority". */
+/* "Enabled", "GenerateAlert", "AutoResolve", "AlertSeverity", "AlertPriority", "AlertOnState". */
 const char *mp_prop_name(enum mp_prop k);
 
 /* Where a property's value came from: an override, or (id NULL) the element itself. */
@@ -449,12 +449,30 @@ struct mp_override {
 	bool flag;			/* Enabled, GenerateAlert, AutoResolve */
 	enum mp_severity severity;	/* AlertSeverity */
 	enum mp_priority priority;	/* AlertPriority */
+	enum mp_health on_state;	/* AlertOnState */
 	long line;
 	struct mp_override *next;
 };
 
 /* "monitor", "rule", "diagnostic", "recovery". */
 const char *mp_override_kind_name(enum mp_override_kind k);
+
+/* A GroupPopulator's MembershipRule: objects of a class, filtered by an expression. */
+struct mp_membership_rule {
+	const char *monitoring_class;	/* as written inside $MPElement[Name="..."]$ */
+	const struct mp_elem *expression;	/* <Expression>, or NULL: every object */
+	long line;
+	struct mp_membership_rule *next;
+};
+
+/* A Discovery whose data source is SCOM's GroupPopulator: who is in a group. */
+struct mp_populator {
+	const char *discovery;		/* its ID */
+	const char *group;		/* the group class as written (GroupInstanceId, or the Target) */
+	long line;
+	struct mp_membership_rule *rules;
+	struct mp_populator *next;
+};
 
 struct mp_pack {
 	const char *file;		/* name given to mp_load */
@@ -479,6 +497,7 @@ struct mp_pack {
 	size_t nids;
 	struct mp_xref *xrefs;		/* references into other packs */
 	struct mp_override *overrides;	/* in document order */
+	struct mp_populator *populators;	/* group populators, the last read first */
 	const struct mp_elem *tree;	/* MP_LOAD_TREE: the whole document; else NULL */
 	struct arena arena;
 };
@@ -566,7 +585,7 @@ const char *mp_pack_alias(const struct mp_pack *p, const char *alias, size_t len
  * changes. One whose Context is the element's Target, or a class the Target
  * derives from, and that has no ContextInstance holds for every instance and
  * sets the property (Enabled; for monitors also GenerateAlert, AutoResolve,
- * AlertSeverity, AlertPriority): those of a base class first, then of the
+ * AlertSeverity, AlertPriority, AlertOnState): those of a base class first, then of the
  * Target itself, so the most specific class wins; an Enforced one after all
  * others. Others are not applied, each with a warning at its line saying why
  * (a derived class, a group or an instance needs an inventory; an unrelated
@@ -603,6 +622,16 @@ void mp_scopes_resolve(struct mp_pack *const *packs, size_t n, struct diag *d);
  * has. A fragment is a note: SCOM imports what its project builds.
  */
 void mp_scom_check(const struct mp_pack *p, struct diag *d);
+
+/*
+ * Class raw (as written in p): 1 a computer class, 0 another class, -1 a
+ * class no loaded pack defines and mpmon does not know.
+ */
+int mp_class_kind(struct mp_pack *const *packs, size_t n, const struct mp_pack *p, const char *raw);
+
+/* Whether the class of bare ID id (any loaded pack's, or a library's) is raw or derives from it. */
+bool mp_class_derives_id(struct mp_pack *const *packs, size_t n, const char *id,
+			 const struct mp_pack *p, const char *raw);
 
 /* How an override's Context class stands to an element's Target. */
 enum mp_context {

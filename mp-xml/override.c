@@ -270,7 +270,7 @@ static bool resolve_one(const struct apply *A, struct mp_pack *owner, const stru
 }
 
 static const char *const props[MP_NPROPS] = {
-	"Enabled", "GenerateAlert", "AutoResolve", "AlertSeverity", "AlertPriority",
+	"Enabled", "GenerateAlert", "AutoResolve", "AlertSeverity", "AlertPriority", "AlertOnState",
 };
 #define NPROPS MP_NPROPS
 
@@ -307,6 +307,7 @@ static void set_prop(bool *enabled, struct mp_alert *alert, const struct mp_over
 	case 2: alert->auto_resolve = o->flag; break;
 	case 3: alert->severity = o->severity; break;
 	case 4: alert->priority = o->priority; break;
+	case 5: alert->on_state = o->on_state; break;
 	}
 }
 

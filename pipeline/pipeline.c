@@ -15,6 +15,7 @@
 #include "mp-xml/inventory.h"
 #include "mp-xml/mp.h"
 #include "pipeline/directive.h"
+#include "pipeline/populate.h"
 #include "rules/event.h"
 #include "rules/regex.h"
 
@@ -251,6 +252,8 @@ int pipeline_load(struct pipeline *p, struct diag *dg)
 	int r;
 
 	mp_scopes_resolve(p->packs, p->npacks, dg);
+	if (populate_groups(p->inventory, p->packs, p->npacks, dg) < 0)
+		return -ENOMEM;
 	mp_overrides_apply(p->packs, p->npacks, p->inventory, dg);
 	for (; p->nadded < p->npacks; p->nadded++) {
 		r = engine_add_pack(p->engine, p->packs[p->nadded], dg);

@@ -85,18 +85,20 @@ done
 # and two groups that disagree on a computer in both are a warning.
 f=tests/data/bad/overrides-groups.xml
 "$bin/mpmon" validate "$f" >/dev/null 2>"$tmp/err"
-if grep -q "^$f:42: warning: override 'Bad.Groups.WebOff' not applied: its context 'Bad.Groups.Web' is a group and there is no inventory" "$tmp/err" &&
-	grep -q "^$f:51: warning: override 'Bad.Groups.NoSuchInstance' not applied: it is for one instance (ContextInstance '11111111-2222-3333-4444-555555555555'), and there is no inventory" "$tmp/err"; then
+if grep -q "^$f:64: warning: override 'Bad.Groups.WebOff' not applied: its context 'Bad.Groups.Web' is a group and there is no inventory" "$tmp/err" &&
+	grep -q "^$f:73: warning: override 'Bad.Groups.NoSuchInstance' not applied: it is for one instance (ContextInstance '11111111-2222-3333-4444-555555555555'), and there is no inventory" "$tmp/err"; then
 	ok "without an inventory, group and instance overrides are warned about"
 else
 	not_ok "without an inventory, group and instance overrides are warned about"
 fi
 "$bin/mpmon" validate -v --inventory tests/data/bad/inventory-groups.xml "$f" >"$tmp/out" 2>"$tmp/err"
 status=$?
-for w in "42: note: override 'Bad.Groups.WebOff' sets Enabled of rule 'Bad.Groups.Rule' to false on the 2 computers of group 'Bad.Groups.Web'" \
-	"45: warning: override 'Bad.Groups.FrontendOn' and override 'Bad.Groups.WebOff' ($f:42) set Enabled of rule 'Bad.Groups.Rule' to true and false on computer 'web1', which is in both groups: SCOM calls the result unpredictable" \
-	"48: warning: override 'Bad.Groups.UnlistedOff' not applied: its context 'Bad.Groups.Unlisted' is a group the inventory does not list" \
-	"51: warning: override 'Bad.Groups.NoSuchInstance' not applied: ContextInstance '11111111-2222-3333-4444-555555555555' is no group or computer of the inventory"; do
+for w in "64: note: override 'Bad.Groups.WebOff' sets Enabled of rule 'Bad.Groups.Rule' to false on the 2 computers of group 'Bad.Groups.Web'" \
+	"67: warning: override 'Bad.Groups.FrontendOn' and override 'Bad.Groups.WebOff' ($f:64) set Enabled of rule 'Bad.Groups.Rule' to true and false on computer 'web1', which is in both groups: SCOM calls the result unpredictable" \
+	"38: warning: discovery 'Bad.Groups.Unlisted.Discovery': mpmon does not evaluate DayOfWeekExpression in a membership rule of group 'Bad.Groups.Unlisted': the rule takes no members" \
+	"70: note: override 'Bad.Groups.UnlistedOff' sets Enabled of rule 'Bad.Groups.Rule' to false on the 0 computers of group 'Bad.Groups.Unlisted'" \
+	"73: warning: override 'Bad.Groups.NoSuchInstance' not applied: ContextInstance '11111111-2222-3333-4444-555555555555' is no group or computer of the inventory" \
+	"76: warning: override 'Bad.Groups.Nowhere' not applied: its context 'Microsoft.SystemCenter.InstanceGroup' is a group the inventory does not list"; do
 	if [ "$status" = 0 ] && grep -qF "$f:$w" "$tmp/err"; then ok "overrides-groups.xml:${w%%:*}: said"; else not_ok "overrides-groups.xml:${w%%:*}: said (exit $status)"; fi
 done
 grep -q "^tests/data/bad/inventory-groups.xml: inventory: 2 computers$" "$tmp/out"
@@ -129,10 +131,10 @@ g=tests/data/overrides-group
 	tests/data/overrides/pack.xml $g/overrides.xml >"$tmp/out" 2>/dev/null
 status=$?
 if [ "$status" = 0 ] && grep -q "^monitor Test.Job (tests/e2e/data/pack.xml:16)$" "$tmp/out" &&
-	grep -q "^  Enabled  *false  *override 'Test.Grp.Job.Off' ($g/overrides.xml:29)$" "$tmp/out" &&
+	grep -q "^  Enabled  *false  *override 'Test.Grp.Job.Off' ($g/overrides.xml:66)$" "$tmp/out" &&
 	grep -q "^  AlertSeverity  *Error  *the pack (tests/e2e/data/pack.xml:16)$" "$tmp/out" &&
 	grep -q "^  FirstLogName  *System  *the pack (tests/e2e/data/pack.xml:33)$" "$tmp/out" &&
-	perl -0ne 'exit !/^on computer web2:\n  Enabled +true +override .Test.Grp.Job.OnForWeb. \(\S+:26\), for group .Test.Grp.WebServers.\n  AlertSeverity +Warning +override .Test.Grp.Job.Web2Warning. \(\S+:32\)$/m' "$tmp/out" &&
+	perl -0ne 'exit !/^on computer web2:\n  Enabled +true +override .Test.Grp.Job.OnForWeb. \(\S+:63\), for group .Test.Grp.WebServers.\n  AlertSeverity +Warning +override .Test.Grp.Job.Web2Warning. \(\S+:69\)$/m' "$tmp/out" &&
 	! grep -q "^on computer db1" "$tmp/out"; then
 	ok "--effective: each setting of Test.Job with its origin, and web2's own"
 else
@@ -171,10 +173,28 @@ EOF2
 	s=$corpus/2016ServerAgnostic__Microsoft.Windows.Server.Operating.System.2016.Monitoring.Addendum.xml
 	"$bin/mpmon" validate "$s" "$a" >/dev/null 2>"$tmp/err2"
 	if grep -qF "$s:8241: warning: MonitorConfigurationOverride 'Override.Frequency.Microsoft.Windows.Server.10.0.Processor.CPUUtilization' not applied: mpmon does not apply configuration overrides" "$tmp/err2" &&
-		grep -qF "$a:4507: warning: DiscoveryPropertyOverride 'Override.Microsoft.Windows.DNSServer.2016.Server.Property.Discovery' not applied: mpmon runs no discoveries" "$tmp/err2"; then
+		grep -qF "$a:4507: warning: DiscoveryPropertyOverride 'Override.Microsoft.Windows.DNSServer.2016.Server.Property.Discovery' not applied: mpmon applies no overrides to discoveries" "$tmp/err2"; then
 		ok "the corpus's configuration and discovery overrides are said at their lines, not dropped"
 	else
 		not_ok "the corpus's configuration and discovery overrides are said at their lines, not dropped"
+	fi
+	# group populators over the inventory: a regular expression on the
+	# principal name (DNS), computers hosting a class (MECM)
+	cat >"$tmp/pop.xml" <<'EOF2'
+<Inventory>
+  <Computer Name="belva1hephub001.contoso.com"><Object Class="Microsoft.Windows.DNSServer.2016.Server" /></Computer>
+  <Computer Name="dc02.contoso.com"><Object Class="Microsoft.Windows.DNSServer.2016.Server" /></Computer>
+  <Computer Name="cas01.contoso.com"><Object Class="MECM.CentralSite" /></Computer>
+</Inventory>
+EOF2
+	"$bin/mpmon" validate -v --inventory "$tmp/pop.xml" "$a" "$m" >/dev/null 2>"$tmp/err3"
+	if grep -qF "$a:2539: note: discovery 'Windows.DNS.Root.Domain.Controllers.Group.DiscoveryRule' puts 1 computer of the inventory in group 'Windows.DNS.Root.Domain.Controllers.Group'" "$tmp/err3" &&
+		grep -qF "$m:5373: note: discovery 'MECM.CentralSiteComputers.Group.Discovery' puts 1 computer of the inventory in group 'MECM.CentralSiteComputers.Group'" "$tmp/err3" &&
+		! grep -q 'does not evaluate' "$tmp/err3"; then
+		ok "the corpus's group populators are evaluated over the inventory"
+	else
+		not_ok "the corpus's group populators are evaluated over the inventory"
+		grep "discovery '" "$tmp/err3" | head -4 | sed 's/^/#   /'
 	fi
 	if grep -qF "$a:4645: note: override 'Override.Group.Microsoft.Windows.DNSServer.2016.Zone.NSLookup' not applied: pack 'Microsoft.Windows.DNSServer.2016' of monitor 'Microsoft.Windows.DNSServer.2016.Zone.NSLookup' is not loaded (its ContextInstance is group 'Windows.DNS.Zone.Root.Domain.Controllers.Group' of the inventory, 1 computer)" "$tmp/err"; then
 		ok "the DNS addendum's override by group GUID is found in the inventory"
