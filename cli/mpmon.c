@@ -18,6 +18,7 @@
 #include "lib/str.h"
 #include "lib/version.h"
 #include "monitors/engine.h"
+#include "monitors/monitor.h"
 #include "mp-xml/inventory.h"
 #include "mp-xml/mp.h"
 #include "pipeline/pipeline.h"
@@ -252,6 +253,22 @@ static void prop_values(const struct mp_alert *a, bool enabled, const char *v[MP
 	v[MP_PROP_ON_STATE] = mp_health_name(a->on_state);
 }
 
+/* A configuration element, or the override's value that stands for it. */
+static void put_config(const struct mp_monitor *m, const struct mp_elem *c)
+{
+	const struct mp_config_value *v;
+
+	for (v = m->config_values; v; v = v->next)
+		if (strcmp(v->parameter, c->name) == 0 &&
+		    monitor_type_overridable(monitor_type_find(m->type_id), v->parameter)) {
+			printf("  %-16s %-8s ", c->name, v->value);
+			put_origin(&v->origin, c->file, c->line);
+			return;
+		}
+	printf("  %-16s %-8s the pack (%s:%ld)\n", c->name, *c->text ? c->text : "(elements)",
+	       c->file, c->line);
+}
+
 /* A monitor's effective settings: everywhere, then where a computer's differ. */
 static void effective_monitor(const struct mp_pack *p, const struct mp_monitor *m)
 {
@@ -269,8 +286,7 @@ static void effective_monitor(const struct mp_pack *p, const struct mp_monitor *
 		put_origin(&m->origin[k], p->file, m->line);
 	}
 	for (c = m->config ? mp_elem_child(m->config, NULL) : NULL; c; c = mp_elem_next(c, NULL))
-		printf("  %-16s %-8s the pack (%s:%ld)\n", c->name, *c->text ? c->text : "(elements)",
-		       c->file, c->line);
+		put_config(m, c);
 	for (s = m->settings; s; s = s->next) {
 		const char *w[MP_NPROPS];
 

@@ -210,9 +210,12 @@ static const char *const config_names[] = {
 	"WindowSeconds", NULL,
 };
 
+static const char *const overridable_names[] = { "WindowSeconds", NULL };
+
 const struct monitor_type monitor_type_correlated_missing = {
 	.id = "Mpmon.CorrelatedMissingEvent2StateMonitorType",
 	.config = config_names,
+	.overridable = overridable_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = CORRELATED,

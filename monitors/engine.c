@@ -1692,7 +1692,7 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 		       const struct mp_monitor *def, const struct monitor_type *t, bool off,
 		       int leaf, struct diag *d)
 {
-	const struct mp_elem *inst;
+	const struct mp_elem *inst, *config, *tv;
 	struct mon *mo;
 	int64_t max;
 	unsigned i;
@@ -1710,7 +1710,15 @@ static int add_monitor(struct engine *e, const struct mp_pack *pack,
 	mo->on_elsewhere = def->enabled || e->enable_all;
 	mo->leaf = leaf;
 	bad = engine_config_check(pack, def, t, d);
-	r = t->configure(&mo->m, def->config, d);
+	if ((tv = engine_target_value(def->config))) {
+		diag_warn(d, tv->file, tv->line, "monitor '%s' compares with '%s', a property of "
+			  "each target object that mpmon does not know: it would never match, so "
+			  "it stays disabled", def->id, tv->text);
+		bad = -EINVAL;
+	}
+	r = engine_override_config(&e->arena, def, t, &config, d);
+	if (r == 0)
+		r = t->configure(&mo->m, config, d);
 	if (r == 0)
 		r = bad;
 	if (r == 0)

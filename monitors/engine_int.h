@@ -248,6 +248,23 @@ void engine_settings_free(struct hmap *m);
 /* Whether mo runs on computer: its setting there, else its own Enabled. */
 bool engine_mon_on_at(const struct engine *e, const struct mon *mo, struct str computer);
 
+/*
+ * def's configuration with its configuration overrides applied, in *out
+ * (def->config itself when it has none), built in a. An override of a
+ * parameter t does not declare overridable is a warning and left out. 0 or
+ * -ENOMEM.
+ */
+int engine_override_config(struct arena *a, const struct mp_monitor *def,
+			   const struct monitor_type *t, const struct mp_elem **out, struct diag *d);
+
+/*
+ * The first Value or Pattern under e whose text is a $Target/...$ reference: a
+ * property of each target object, which an expression compares with. mpmon
+ * does not resolve those per instance, so such an expression would never
+ * match. NULL when none (ComputerName elements aside).
+ */
+const struct mp_elem *engine_target_value(const struct mp_elem *e);
+
 /* The monitor with this ID (running or turned off), or NULL. */
 struct mon *engine_mon_find(const struct engine *e, const char *id);
 

@@ -39,6 +39,7 @@ static bool rule_runnable(const struct engine *e, const struct mp_pack *pack,
 			  const struct mp_rule *def, struct diag *d)
 {
 	const char *file = pack->file;
+	const struct mp_elem *tv;
 
 	/* a type that resolves nowhere is an error the loader or mp_pack_link reported */
 	if (def->unresolved || engine_type_missing(e, pack, def->ds_type_raw) ||
@@ -72,6 +73,12 @@ static bool rule_runnable(const struct engine *e, const struct mp_pack *pack,
 	if (!def->alert.present) {
 		diag_warn(d, file, def->line, "rule '%s' has no write action; the rule stays "
 			  "disabled", def->id);
+		return false;
+	}
+	if ((tv = engine_target_value(def->ds_config))) {
+		diag_warn(d, tv->file, tv->line, "rule '%s' compares with '%s', a property of each "
+			  "target object that mpmon does not know: it would never match, so it "
+			  "stays disabled", def->id, tv->text);
 		return false;
 	}
 	return true;

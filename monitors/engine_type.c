@@ -321,3 +321,93 @@ const char *engine_monitor_why(const struct engine *e, const char *id)
 			return e->disabled[i].why;
 	return NULL;
 }
+
+/* A copy of element e (its children shared), in a. */
+static struct mp_elem *elem_copy(struct arena *a, const struct mp_elem *e)
+{
+	struct mp_elem *c = arena_alloc(a, sizeof(*c));
+
+	if (c)
+		*c = *e;
+	return c;
+}
+
+/* Set parameter v in the copied configuration root: its element's text, or a new one. */
+static int config_set(struct arena *a, struct mp_elem *root, const struct mp_config_value *v)
+{
+	struct mp_elem **p, *c;
+
+	for (p = &root->child; *p; p = &(*p)->next)
+		if (strcmp((*p)->name, v->parameter) == 0)
+			break;
+	if (*p) {
+		c = elem_copy(a, *p);
+		if (!c)
+			return -ENOMEM;
+		c->child = NULL;
+	} else {
+		c = arena_alloc(a, sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		memset(c, 0, sizeof(*c));
+		c->name = v->parameter;
+		c->parent = root;
+	}
+	c->text = v->value;
+	c->file = v->origin.file;
+	c->line = v->origin.line;
+	*p = c;
+	return 0;
+}
+
+int engine_override_config(struct arena *a, const struct mp_monitor *def,
+			   const struct monitor_type *t, const struct mp_elem **out, struct diag *d)
+{
+	const struct mp_config_value *v;
+	struct mp_elem *root, **p;
+
+	*out = def->config;
+	if (!def->config_values || !def->config)
+		return 0;
+	root = elem_copy(a, def->config);
+	if (!root)
+		return -ENOMEM;
+	/* the children are copied one by one as they change: the pack's stay as they are */
+	for (p = &root->child; *p; p = &(*p)->next) {
+		struct mp_elem *c = elem_copy(a, *p);
+
+		if (!c)
+			return -ENOMEM;
+		*p = c;
+	}
+	for (v = def->config_values; v; v = v->next) {
+		if (!monitor_type_overridable(t, v->parameter)) {
+			diag_warn(d, v->origin.file, v->origin.line, "override '%s' not applied: type "
+				  "'%s' of monitor '%s' declares no overridable parameter '%s'",
+				  v->origin.id, t->id, def->id, v->parameter);
+			continue;
+		}
+		if (config_set(a, root, v) < 0)
+			return -ENOMEM;
+	}
+	*out = root;
+	return 0;
+}
+
+const struct mp_elem *engine_target_value(const struct mp_elem *e)
+{
+	const struct mp_elem *c, *f;
+
+	if (!e)
+		return NULL;
+	/* a ComputerName says whose log to read: mpmon reads the logs it is given */
+	if (strstr(e->name, "ComputerName"))
+		return NULL;
+	if ((strcmp(e->name, "Value") == 0 || strcmp(e->name, "Pattern") == 0) &&
+	    strstr(e->text, "$Target/"))
+		return e;
+	for (c = mp_elem_child(e, NULL); c; c = mp_elem_next(c, NULL))
+		if ((f = engine_target_value(c)))
+			return f;
+	return NULL;
+}

@@ -241,9 +241,14 @@ static const char *const config_names[] = {
 	"UnhealthyRatio", "HealthyRatio", NULL,
 };
 
+static const char *const overridable_names[] = {
+	"WindowSeconds", "MinSamples", "UnhealthyRatio", "HealthyRatio", NULL,
+};
+
 const struct monitor_type monitor_type_event_ratio = {
 	.id = "Mpmon.EventRatio2StateMonitorType",
 	.config = config_names,
+	.overridable = overridable_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = UNDER,

@@ -111,9 +111,12 @@ static const char *const config_names[] = {
 	"LogName", "Expression", "IntervalSeconds", NULL,
 };
 
+static const char *const overridable_names[] = { "IntervalSeconds", NULL };
+
 const struct monitor_type monitor_type_missing_event = {
 	.id = "Mpmon.MissingEvent2StateMonitorType",
 	.config = config_names,
+	.overridable = overridable_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = RAISED,
@@ -134,6 +137,7 @@ static const char *const heartbeat_config[] = {
 const struct monitor_type monitor_type_heartbeat = {
 	.id = "Mpmon.HeartbeatMonitorType",
 	.config = heartbeat_config,
+	.overridable = heartbeat_config,
 	.states = heartbeat_states,
 	.nstates = 2,
 	.hears_every_event = true,

@@ -53,6 +53,11 @@ struct monitor_type {
 	 * used on Linux); any other element is an error at its line.
 	 */
 	const char *const *config;
+	/*
+	 * Of those, the ones a MonitorConfigurationOverride may set, as a SCOM
+	 * type's OverrideableParameters declare them; NULL-terminated, or NULL.
+	 */
+	const char *const *overridable;
 	const char *const *states;	/* MonitorTypeStateIDs */
 	unsigned nstates;
 	/*
@@ -155,6 +160,9 @@ int monitor_config_enum(const struct monitor *m, const struct mp_elem *config, c
 
 /* The type registered under id (SCOM TypeID without alias), or NULL. */
 const struct monitor_type *monitor_type_find(const char *id);
+
+/* Whether t declares parameter name overridable (t may be NULL: no). */
+bool monitor_type_overridable(const struct monitor_type *t, const char *name);
 
 /* NULL-terminated list of every registered type. */
 extern const struct monitor_type *const monitor_types[];

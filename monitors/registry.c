@@ -64,3 +64,13 @@ const struct monitor_type *monitor_type_find(const char *id)
 			return monitor_types[i];
 	return NULL;
 }
+
+bool monitor_type_overridable(const struct monitor_type *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; t && t->overridable && t->overridable[i]; i++)
+		if (strcmp(t->overridable[i], name) == 0)
+			return true;
+	return false;
+}

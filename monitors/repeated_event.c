@@ -117,9 +117,12 @@ static const char *const config_names[] = {
 	"LogName", "Expression", "HealthyExpression", "Count", "IntervalSeconds", NULL,
 };
 
+static const char *const overridable_names[] = { "Count", "IntervalSeconds", NULL };
+
 const struct monitor_type monitor_type_repeated_event = {
 	.id = "Mpmon.RepeatedEvent2StateMonitorType",
 	.config = config_names,
+	.overridable = overridable_names,
 	.states = states,
 	.nstates = 2,
 	.reset_state = HEALTHY,

@@ -383,7 +383,8 @@ int inventory_set_members(struct inventory *inv, const char *id,
 	g->members = arena_alloc(&inv->doc->arena, (n + 1) * sizeof(*g->members));
 	if (!g->members)
 		return -ENOMEM;
-	memcpy(g->members, members, n * sizeof(*members));
+	if (n)	/* memcpy may not be given NULL, even for none */
+		memcpy(g->members, members, n * sizeof(*members));
 	g->nmembers = n;
 	return 0;
 }

@@ -1874,7 +1874,7 @@ static bool override_value(struct loader *l, struct mp_override *o)
 }
 
 static void load_override(struct loader *l, const xmlNode *n, enum mp_override_kind kind,
-			  const char *attr_name)
+			  const char *attr_name, bool config)
 {
 	struct mp_override *o = lalloc(l, sizeof(*o));
 	const char *elem, *ctx;
@@ -1887,29 +1887,30 @@ static void load_override(struct loader *l, const xmlNode *n, enum mp_override_k
 	elem = attr(l, n, attr_name);
 	ctx = attr(l, n, "Context");
 	o->context_instance = attr(l, n, "ContextInstance");
-	o->property = attr(l, n, "Property");
+	o->config = config;
+	o->property = attr(l, n, config ? "Parameter" : "Property");
 	o->value = child_token(l, n, "Value");
 	o->enforced = attr_bool(l, n, "Enforced", false, "override", o->id);
 	if (l->err)
 		return;
 	if (!o->id || !elem || !ctx || !o->property || !o->value) {
-		lerr(l, o->line, "override '%s' needs ID, %s, Context, Property and a Value",
-		     o->id ? o->id : "", attr_name);
+		lerr(l, o->line, "override '%s' needs ID, %s, Context, %s and a Value",
+		     o->id ? o->id : "", attr_name, config ? "Parameter" : "Property");
 		return;
 	}
 	split_ref(l, elem, &o->pack, &o->element);
 	split_ref(l, ctx, &o->context_pack, &o->context);
-	o->known = override_value(l, o);
+	/* a parameter's value is the type's to check, when the engine configures it */
+	o->known = config || override_value(l, o);
 	*l->ovr_tail = o;
 	l->ovr_tail = &o->next;
 }
 
 /* Overrides of SCOM's schema mpmon does not apply, and why: each is said, not dropped. */
 static const struct { const char *elem, *why; } unapplied[] = {
-	{ "MonitorConfigurationOverride", "mpmon does not apply configuration overrides" },
-	{ "RuleConfigurationOverride", "mpmon does not apply configuration overrides" },
-	{ "DiagnosticConfigurationOverride", "mpmon does not apply configuration overrides" },
-	{ "RecoveryConfigurationOverride", "mpmon does not apply configuration overrides" },
+	{ "RuleConfigurationOverride", "mpmon applies configuration overrides to monitors only" },
+	{ "DiagnosticConfigurationOverride", "mpmon applies configuration overrides to monitors only" },
+	{ "RecoveryConfigurationOverride", "mpmon applies configuration overrides to monitors only" },
 	{ "DiscoveryPropertyOverride", "mpmon applies no overrides to discoveries" },
 	{ "DiscoveryConfigurationOverride", "mpmon applies no overrides to discoveries" },
 	{ "CategoryOverride", "mpmon has no console whose views categories sort" },
@@ -1918,11 +1919,16 @@ static const struct { const char *elem, *why; } unapplied[] = {
 
 static void load_overrides(struct loader *l, const xmlNode *set)
 {
-	static const struct { const char *elem, *attr; enum mp_override_kind kind; } kinds[] = {
-		{ "MonitorPropertyOverride", "Monitor", MP_OVERRIDE_MONITOR },
-		{ "RulePropertyOverride", "Rule", MP_OVERRIDE_RULE },
-		{ "DiagnosticPropertyOverride", "Diagnostic", MP_OVERRIDE_DIAGNOSTIC },
-		{ "RecoveryPropertyOverride", "Recovery", MP_OVERRIDE_RECOVERY },
+	static const struct {
+		const char *elem, *attr;
+		enum mp_override_kind kind;
+		bool config;
+	} kinds[] = {
+		{ "MonitorPropertyOverride", "Monitor", MP_OVERRIDE_MONITOR, false },
+		{ "MonitorConfigurationOverride", "Monitor", MP_OVERRIDE_MONITOR, true },
+		{ "RulePropertyOverride", "Rule", MP_OVERRIDE_RULE, false },
+		{ "DiagnosticPropertyOverride", "Diagnostic", MP_OVERRIDE_DIAGNOSTIC, false },
+		{ "RecoveryPropertyOverride", "Recovery", MP_OVERRIDE_RECOVERY, false },
 	};
 	const xmlNode *c;
 	size_t i;
@@ -1930,7 +1936,7 @@ static void load_overrides(struct loader *l, const xmlNode *set)
 	for (c = set->children; c && !l->err; c = c->next) {
 		for (i = 0; c->type == XML_ELEMENT_NODE && i < sizeof(kinds) / sizeof(kinds[0]); i++)
 			if (named(c, kinds[i].elem))
-				load_override(l, c, kinds[i].kind, kinds[i].attr);
+				load_override(l, c, kinds[i].kind, kinds[i].attr, kinds[i].config);
 		for (i = 0; c->type == XML_ELEMENT_NODE && i < sizeof(unapplied) / sizeof(unapplied[0]);
 		     i++)
 			if (named(c, unapplied[i].elem))

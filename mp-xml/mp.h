@@ -173,6 +173,13 @@ struct mp_origin {
 	const char *group;		/* the group it holds for, NULL: a class or a computer */
 };
 
+/* A configuration parameter's value from a MonitorConfigurationOverride. */
+struct mp_config_value {
+	const char *parameter, *value;
+	struct mp_origin origin;
+	struct mp_config_value *next;
+};
+
 struct mp_computer_setting {
 	const char *computer;
 	bool enabled;
@@ -278,6 +285,7 @@ struct mp_monitor {
 	bool enabled;			/* false only for "false" */
 	struct mp_computer_setting *settings;	/* per computer, from overrides; NULL: none */
 	struct mp_origin origin[MP_NPROPS];	/* of its properties, for validate --effective */
+	struct mp_config_value *config_values;	/* configuration overrides for every instance */
 	bool remotable;
 	bool confirm_delivery;
 	const char *priority;		/* the Priority attribute as written */
@@ -445,6 +453,7 @@ struct mp_override {
 	bool enforced;
 	const char *property;		/* as written */
 	const char *value;		/* <Value>, trimmed */
+	bool config;			/* a MonitorConfigurationOverride: property is its Parameter */
 	bool known;			/* a property mpmon applies, with a valid value: */
 	bool flag;			/* Enabled, GenerateAlert, AutoResolve */
 	enum mp_severity severity;	/* AlertSeverity */

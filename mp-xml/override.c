@@ -257,6 +257,12 @@ static bool resolve_one(const struct apply *A, struct mp_pack *owner, const stru
 	}
 	if (!context_scope(A, owner, o, p, x) || !o->known)
 		return false;
+	if (x->level != LEVEL_CLASS && o->config) {
+		diag_warn(A->d, owner->file, o->line, "override '%s' not applied: mpmon applies a "
+			  "configuration override for every instance only, not for a group or one "
+			  "computer", o->id);
+		return false;
+	}
 	if (x->level != LEVEL_CLASS && !x->t.settings) {
 		diag_warn(A->d, owner->file, o->line, "override '%s' not applied: mpmon sets a %s's "
 			  "properties for every instance only, not for a group or one computer",
@@ -387,6 +393,27 @@ static int set_scoped(const struct pending *x, struct diag *d)
 	return 0;
 }
 
+/* A configuration parameter's value for every instance; the engine checks it. */
+static void set_config(const struct pending *x, struct diag *d)
+{
+	struct mp_monitor *m = x->t.el;
+	struct mp_config_value *v = arena_alloc(&x->pack->arena, sizeof(*v));
+
+	if (!v) {
+		diag_error(d, x->owner->file, x->o->line, "out of memory for the overrides");
+		return;
+	}
+	v->parameter = x->o->property;
+	v->value = x->o->value;
+	v->origin = (struct mp_origin){ x->o->id, x->owner->file, x->o->line, NULL };
+	v->next = m->config_values;
+	m->config_values = v;
+	diag_add(d, DIAG_NOTE, x->owner->file, x->o->line, "override '%s' sets parameter %s of "
+		 "monitor '%s' to %s where its type declares it overridable%s", x->o->id,
+		 x->o->property, x->o->element, x->o->value,
+		 x->depth ? " (its context is a base class of the target)" : "");
+}
+
 /* An override for every instance, unless a stronger one for every instance follows. */
 static void set_class(const struct pending *x, const struct pending *stronger, struct diag *d)
 {
@@ -398,6 +425,10 @@ static void set_class(const struct pending *x, const struct pending *stronger, s
 			 "gives way to override '%s' (%s:%ld)", o->id, o->property,
 			 mp_override_kind_name(o->kind), o->element, o->value, stronger->o->id,
 			 stronger->owner->file, stronger->o->line);
+		return;
+	}
+	if (o->config) {
+		set_config(x, d);
 		return;
 	}
 	set_prop(x->t.enabled, x->t.alert ? x->t.alert : &none, o);
@@ -432,7 +463,8 @@ static const struct pending *stronger_class(const struct pending *v, size_t k, s
 	size_t j;
 
 	for (j = i + 1; j < k && v[j].level == LEVEL_CLASS; j++)
-		if (v[j].t.el == v[i].t.el && strcmp(v[j].o->property, v[i].o->property) == 0)
+		if (v[j].t.el == v[i].t.el && v[j].o->config == v[i].o->config &&
+		    strcmp(v[j].o->property, v[i].o->property) == 0)
 			w = &v[j];
 	return w;
 }

@@ -103,6 +103,19 @@ for w in "64: note: override 'Bad.Groups.WebOff' sets Enabled of rule 'Bad.Group
 done
 grep -q "^tests/data/bad/inventory-groups.xml: inventory: 2 computers$" "$tmp/out"
 if [ $? = 0 ]; then ok "validate --inventory summarises the inventory"; else not_ok "validate --inventory summarises the inventory"; fi
+# Expressions comparing with a property of each target object would never
+# match: said at the value's line, the monitor and the rule stay disabled.
+f=tests/data/bad/target-value.xml
+"$bin/mpmon" validate "$f" >"$tmp/out" 2>"$tmp/err"
+if grep -q "^$f:55: warning: monitor 'Bad.TargetValue.Monitor' compares with '\$Target/Property\[Type=\"Bad.TargetValue.Share\"\]/Path\$', a property of each target object that mpmon does not know: it would never match, so it stays disabled" "$tmp/err" &&
+	grep -q "^$f:30: warning: rule 'Bad.TargetValue.Rule' compares with" "$tmp/err" &&
+	grep -q "1 monitors: 0 run, 0 off in the pack, 1 disabled; .* 1 rules: 0 run, 0 off in the pack, 1 disabled" "$tmp/out"; then
+	ok "a \$Target value in an expression: warned at its line, the monitor and the rule disabled"
+else
+	not_ok "a \$Target value in an expression: warned at its line, the monitor and the rule disabled"
+	sed 's/^/#   /' "$tmp/out" "$tmp/err"
+fi
+
 # --scom: what SCOM's import would refuse, each an error at its line; a pack of
 # SCOM's own types only passes.
 f=mp-xml/packs/Mpmon.Linux.Essentials.xml
@@ -141,6 +154,16 @@ else
 	not_ok "--effective: each setting of Test.Job with its origin, and web2's own (exit $status)"
 	sed 's/^/#   /' "$tmp/out" | grep -v ': [0-9]* monitors'
 fi
+c=tests/data/overrides-config
+"$bin/mpmon" validate --effective Test.Heartbeat tests/data/missing-event/pack.xml $c/overrides.xml >"$tmp/out" 2>"$tmp/err"
+if grep -q "^  IntervalSeconds  *120  *override 'Test.Cfg.Heartbeat.Interval' ($c/overrides.xml:15)$" "$tmp/out" &&
+	grep -q "^  LogName  *Heartbeat  *the pack (tests/data/missing-event/pack.xml:" "$tmp/out" &&
+	grep -q "^$c/overrides.xml:18: warning: override 'Test.Cfg.Heartbeat.Log' not applied: type 'Mpmon.MissingEvent2StateMonitorType' of monitor 'Test.Heartbeat' declares no overridable parameter 'LogName'" "$tmp/err"; then
+	ok "--effective: a configuration override of an overridable parameter, and one of a parameter that is not, warned about"
+else
+	not_ok "--effective: a configuration override of an overridable parameter, and one of a parameter that is not, warned about"
+	sed 's/^/#   /' "$tmp/out" "$tmp/err" | grep -v ' monitors: ' | head -20
+fi
 "$bin/mpmon" validate --effective No.Such tests/e2e/data/pack.xml >/dev/null 2>"$tmp/err"
 if [ $? = 1 ] && grep -q "no pack given has a monitor or rule 'No.Such'" "$tmp/err"; then
 	ok "--effective of an element no pack has: exit 1, saying so"
@@ -171,12 +194,12 @@ EOF2
 		grep 16778 "$tmp/err" | sed 's/^/#   /'
 	fi
 	s=$corpus/2016ServerAgnostic__Microsoft.Windows.Server.Operating.System.2016.Monitoring.Addendum.xml
-	"$bin/mpmon" validate "$s" "$a" >/dev/null 2>"$tmp/err2"
-	if grep -qF "$s:8241: warning: MonitorConfigurationOverride 'Override.Frequency.Microsoft.Windows.Server.10.0.Processor.CPUUtilization' not applied: mpmon does not apply configuration overrides" "$tmp/err2" &&
+	"$bin/mpmon" validate -v "$s" "$a" >/dev/null 2>"$tmp/err2"
+	if grep -qF "$s:8241: note: override 'Override.Frequency.Microsoft.Windows.Server.10.0.Processor.CPUUtilization' not applied: pack 'Microsoft.Windows.Server.2016.Monitoring' of monitor 'Microsoft.Windows.Server.10.0.Processor.CPUUtilization' is not loaded" "$tmp/err2" &&
 		grep -qF "$a:4507: warning: DiscoveryPropertyOverride 'Override.Microsoft.Windows.DNSServer.2016.Server.Property.Discovery' not applied: mpmon applies no overrides to discoveries" "$tmp/err2"; then
-		ok "the corpus's configuration and discovery overrides are said at their lines, not dropped"
+		ok "the corpus's configuration and discovery overrides are read and said at their lines, not dropped"
 	else
-		not_ok "the corpus's configuration and discovery overrides are said at their lines, not dropped"
+		not_ok "the corpus's configuration and discovery overrides are read and said at their lines, not dropped"
 	fi
 	# group populators over the inventory: a regular expression on the
 	# principal name (DNS), computers hosting a class (MECM)
