@@ -94,6 +94,19 @@ const struct mp_pack *pipeline_pack(const struct pipeline *p, size_t i)
 
 /* ---- packs ---- */
 
+/* The whole file path (a what: "pack", "inventory"), or -errno said in dg naming it. */
+static int read_whole(const char *path, const char *what, size_t max, char **data, size_t *len,
+		      struct diag *dg)
+{
+	int r = file_read_all(path, max, data, len);
+
+	if (r == -EFBIG)
+		diag_error(dg, path, 0, "%s is larger than %zu bytes", what, max);
+	else if (r < 0)
+		diag_error(dg, path, 0, "cannot read %s: %s", what, file_read_error(r));
+	return r;
+}
+
 struct mp_pack *pipeline_read_pack(const char *path, unsigned flags, struct diag *dg)
 {
 	struct mp_pack *pack = NULL;
@@ -101,12 +114,7 @@ struct mp_pack *pipeline_read_pack(const char *path, unsigned flags, struct diag
 	char *data;
 	int r;
 
-	r = file_read_all(path, PIPELINE_PACK_MAX_BYTES, &data, &len);
-	if (r == -EFBIG)
-		diag_error(dg, path, 0, "pack is larger than %u bytes", PIPELINE_PACK_MAX_BYTES);
-	else if (r < 0)
-		diag_error(dg, path, 0, "cannot read pack: %s", file_read_error(r));
-	if (r < 0)
+	if (read_whole(path, "pack", PIPELINE_PACK_MAX_BYTES, &data, &len, dg) < 0)
 		return NULL;
 	r = mp_load_flags(path, data, len, flags, &pack, dg);
 	free(data);
@@ -198,12 +206,7 @@ int pipeline_read_inventory(const char *path, struct inventory **out, struct dia
 	int r;
 
 	*out = NULL;
-	r = file_read_all(path, INVENTORY_MAX_BYTES, &data, &len);
-	if (r == -EFBIG)
-		diag_error(dg, path, 0, "inventory is larger than %u bytes", INVENTORY_MAX_BYTES);
-	else if (r < 0)
-		diag_error(dg, path, 0, "cannot read inventory: %s", file_read_error(r));
-	if (r < 0)
+	if (read_whole(path, "inventory", INVENTORY_MAX_BYTES, &data, &len, dg) < 0)
 		return 0;
 	r = inventory_load(path, data, len, out, dg);
 	free(data);
