@@ -427,7 +427,7 @@ static const char heartbeat_pack[] =
 	"<DisplayString ElementID=\"Mpmon.Inventory.Heartbeat\"><Name>Health Service Heartbeat</Name>"
 	"</DisplayString><DisplayString ElementID=\"Mpmon.Inventory.Heartbeat.AlertMessage\">"
 	"<Name>Health Service Heartbeat Failure</Name><Description>Nothing arrived from {0} for "
-	"%u seconds (%u heartbeats of %u seconds missed): what runs on it is not monitored until "
+	"%u s (%u heartbeats of %u s missed): what runs on it is not monitored until "
 	"it reports again.</Description></DisplayString></DisplayStrings><KnowledgeArticles>"
 	"<KnowledgeArticle ElementID=\"Mpmon.Inventory.Heartbeat\" Visible=\"true\"><MamlContent>"
 	"<maml:section xmlns:maml=\"http://schemas.microsoft.com/maml/2004/10\">"

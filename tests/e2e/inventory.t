@@ -35,7 +35,7 @@ ev 1 web1 2
 ev 1 web1 3
 wait_value 5 Error hb web3 && [ "$(hb web2)" = Error ] && [ "$(hb web1)" = Success ]
 ok $? "after 2 s without a line web3 (never heard) and web2 (silent since 0 s) fail their heartbeat; web1 does not"
-grep -q 'Mpmon.Inventory.Heartbeat on web3: Uninitialized -> Error: Nothing arrived from web3 for 2 seconds' "$T/log"
+grep -q 'Mpmon.Inventory.Heartbeat on web3: Uninitialized -> Error: Nothing arrived from web3 for 2 s (2 heartbeats of 1 s missed)' "$T/log"
 ok $? "the log names the heartbeat failure of web3 with its alert message"
 [ "$(monitored Test.Job web2)" = 0 ] && [ "$(monitored Test.Job web1)" = 1 ] &&
 	[ "$(monitored Mpmon.Inventory.Heartbeat web2)" = 1 ]
