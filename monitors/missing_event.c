@@ -27,9 +27,20 @@ struct missing_config {
 	int64_t interval;	/* µs */
 };
 
+/* The wait both types arm, in µs, as the monitor's configuration. */
+static int set_wait(struct monitor *m, int64_t interval)
+{
+	struct missing_config *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->interval = interval;
+	m->priv = c;
+	return 0;
+}
+
 static int configure(struct monitor *m, const struct mp_elem *config, struct diag *d)
 {
-	struct missing_config *c;
 	int64_t secs;
 	int r;
 
@@ -39,29 +50,18 @@ static int configure(struct monitor *m, const struct mp_elem *config, struct dia
 		return -EINVAL;
 	if (r < 0)
 		return r;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	c->interval = secs * 1000000;
-	m->priv = c;
-	return 0;
+	return set_wait(m, secs * 1000000);
 }
 
 static int configure_heartbeat(struct monitor *m, const struct mp_elem *config,
 			       struct diag *d)
 {
-	struct missing_config *c;
 	int64_t secs, missed;
 
 	if (monitor_config_int(m, config, "IntervalSeconds", 1, 86400, false, 0, &secs, d) < 0 ||
 	    monitor_config_int(m, config, "MissedHeartbeats", 1, 1000, true, 3, &missed, d) < 0)
 		return -EINVAL;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	c->interval = secs * missed * 1000000;
-	m->priv = c;
-	return 0;
+	return set_wait(m, secs * missed * 1000000);
 }
 
 static int on_event(const struct monitor *m, void *state, struct monitor_ctx *ctx,
